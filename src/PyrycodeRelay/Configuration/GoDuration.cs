@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Text;
+
+namespace PyrycodeRelay.Configuration;
+
+/// <summary>
+/// Go-style durations (<c>250ms</c>, <c>1.5s</c>, <c>1h30m</c>) as the Go relay's flags and log lines
+/// use them: <see cref="TryParse"/> follows <c>time.ParseDuration</c>, <see cref="Format"/> follows
+/// <c>time.Duration.String</c>. Resolution is nanoseconds; a <see cref="TimeSpan"/> holds 100 ns ticks, so
+/// parsed values are truncated to whole ticks.
+/// </summary>
+public static class GoDuration
+{
+    private const long NsPerTick = 100;
+
+    /// <summary>Parses a Go duration. Returns false for a bare number other than 0, an unknown unit or overflow.</summary>
+    public static bool TryParse(string? text, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        var s = text.AsSpan();
+        var negative = false;
+        if (s[0] is '-' or '+')
+        {
+            negative = s[0] == '-';
+            s = s[1..];
+        }
+
+        if (s is "0")
+        {
+            return true;
+        }
+
+        if (s.IsEmpty)
+        {
+            return false;
+        }
+
+        // Accumulate in nanoseconds as a decimal to keep fractions exact and detect overflow.
+        decimal totalNs = 0;
+        while (!s.IsEmpty)
+        {
+            if (!(char.IsAsciiDigit(s[0]) || s[0] == '.'))
+            {
+                return false;
+            }
+
+            var i = 0;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+            }
+
+            var intPart = s[..i];
+            var fracPart = ReadOnlySpan<char>.Empty;
+            if (i < s.Length && s[i] == '.')
+            {
+                var start = ++i;
+                while (i < s.Length && char.IsAsciiDigit(s[i]))
+                {
+                    i++;
+                }
+
+                fracPart = s[start..i];
+            }
+
+            if (intPart.IsEmpty && fracPart.IsEmpty)
+            {
+                return false; // "." or ".s"
+            }
+
+            var unitStart = i;
+            while (i < s.Length && s[i] != '.' && !char.IsAsciiDigit(s[i]))
+            {
+                i++;
+            }
+
+            var unit = s[unitStart..i];
+            if (unit.IsEmpty)
+            {
+                return false; // missing unit
+            }
+
+            decimal unitNs;
+            switch (unit)
+            {
+                case "ns": unitNs = 1m; break;
+                case "us" or "\u00b5s" or "\u03bcs": unitNs = 1_000m; break;
+                case "ms": unitNs = 1_000_000m; break;
+                case "s": unitNs = 1_000_000_000m; break;
+                case "m": unitNs = 60m * 1_000_000_000m; break;
+                case "h": unitNs = 3600m * 1_000_000_000m; break;
+                default: return false;
+            }
+
+            if (intPart.Length > 20 || fracPart.Length > 28)
+            {
+                return false;
+            }
+
+            decimal number = intPart.IsEmpty ? 0 : decimal.Parse(intPart, NumberStyles.None, CultureInfo.InvariantCulture);
+            if (!fracPart.IsEmpty)
+            {
+                var frac = decimal.Parse(fracPart, NumberStyles.None, CultureInfo.InvariantCulture);
+                for (var k = 0; k < fracPart.Length; k++)
+                {
+                    frac /= 10m;
+                }
+
+                number += frac;
+            }
+
+            totalNs += number * unitNs;
+            if (totalNs > long.MaxValue)
+            {
+                return false; // Go: overflow is an error ("invalid duration")
+            }
+
+            s = s[i..];
+        }
+
+        var ticks = (long)decimal.Truncate(totalNs / NsPerTick);
+        value = TimeSpan.FromTicks(negative ? -ticks : ticks);
+        return true;
+    }
+
+    /// <summary>Formats like Go's <c>time.Duration.String()</c>: <c>0s</c>, <c>1.5s</c>, <c>2m0s</c>, <c>152.3ms</c>.</summary>
+    public static string Format(TimeSpan duration)
+    {
+        Span<char> buf = stackalloc char[40];
+        var n = Format(duration, buf);
+        return new string(buf[^n..]);
+    }
+
+    /// <summary>Writes the Go text right-aligned into <paramref name="buf"/> (at least 40 chars); returns its length.</summary>
+    public static int Format(TimeSpan duration, Span<char> buf)
+    {
+        var w = buf.Length;
+        var ns = (decimal)duration.Ticks * NsPerTick;
+        var neg = ns < 0;
+        var u = (ulong)Math.Abs(ns);
+
+        if (u < 1_000_000_000UL)
+        {
+            int prec;
+            buf[--w] = 's';
+            w--;
+            if (u == 0)
+            {
+                buf[w] = '0';
+                return buf.Length - w;
+            }
+            else if (u < 1_000UL)
+            {
+                prec = 0;
+                buf[w] = 'n';
+            }
+            else if (u < 1_000_000UL)
+            {
+                prec = 3;
+                buf[w] = '\u00b5';
+            }
+            else
+            {
+                prec = 6;
+                buf[w] = 'm';
+            }
+
+            w = FormatFraction(buf, w, ref u, prec);
+            w = FormatInt(buf, w, u);
+        }
+        else
+        {
+            buf[--w] = 's';
+            w = FormatFraction(buf, w, ref u, 9);
+            w = FormatInt(buf, w, u % 60);
+            u /= 60;
+            if (u > 0)
+            {
+                buf[--w] = 'm';
+                w = FormatInt(buf, w, u % 60);
+                u /= 60;
+                if (u > 0)
+                {
+                    buf[--w] = 'h';
+                    w = FormatInt(buf, w, u);
+                }
+            }
+        }
+
+        if (neg)
+        {
+            buf[--w] = '-';
+        }
+
+        return buf.Length - w;
+    }
+
+    private static int FormatFraction(Span<char> buf, int w, ref ulong v, int prec)
+    {
+        var print = false;
+        for (var i = 0; i < prec; i++)
+        {
+            var digit = v % 10;
+            print = print || digit != 0;
+            if (print)
+            {
+                buf[--w] = (char)('0' + (int)digit);
+            }
+
+            v /= 10;
+        }
+
+        if (print)
+        {
+            buf[--w] = '.';
+        }
+
+        return w;
+    }
+
+    private static int FormatInt(Span<char> buf, int w, ulong v)
+    {
+        if (v == 0)
+        {
+            buf[--w] = '0';
+            return w;
+        }
+
+        while (v > 0)
+        {
+            buf[--w] = (char)('0' + (int)(v % 10));
+            v /= 10;
+        }
+
+        return w;
+    }
+
+    /// <summary>Appends the Go text of <paramref name="duration"/> to <paramref name="sb"/>.</summary>
+    public static void AppendTo(StringBuilder sb, TimeSpan duration)
+    {
+        Span<char> buf = stackalloc char[40];
+        var n = Format(duration, buf);
+        sb.Append(buf[^n..]);
+    }
+}

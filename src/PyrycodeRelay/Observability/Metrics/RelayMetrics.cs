@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace PyrycodeRelay.Observability.Metrics;
+
+/// <summary>
+/// The relay's instruments (operations.md §16.3), created from <see cref="IMeterFactory"/>. Instrument
+/// names are the Prometheus family names. Recording never allocates: tag values are interned constants.
+/// Gauges are observed at scrape time from the callbacks given to <see cref="ObserveGauges"/>.
+/// </summary>
+public sealed class RelayMetrics
+{
+    /// <summary>The meter every relay instrument belongs to.</summary>
+    public const string MeterName = "PyrycodeRelay";
+
+    /// <summary>Forward-latency histogram bucket bounds in seconds (operations.md §16.3).</summary>
+    public static readonly IReadOnlyList<double> LatencyBuckets =
+        [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _framesForwarded;
+    private readonly Counter<long> _bytesForwarded;
+    private readonly Histogram<double> _forwardLatency;
+    private readonly Counter<long> _graceExpiries;
+    private readonly Counter<long> _upgradeAttempts;
+    private readonly Counter<long> _registerFailures;
+    private readonly Counter<long> _framesDropped;
+    private readonly Counter<long> _connectionCloses;
+
+    /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
+    public RelayMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _meter = meterFactory.Create(MeterName);
+        _framesForwarded = _meter.CreateCounter<long>("pyrycode_relay_frames_forwarded_total",
+            description: "Frames forwarded between phones and binaries, by direction.");
+        _bytesForwarded = _meter.CreateCounter<long>("pyrycode_relay_bytes_forwarded_total",
+            description: "Payload bytes of the forwarded frames (whole envelope toward the binary, frame toward a phone).");
+        _forwardLatency = _meter.CreateHistogram("pyrycode_relay_forward_latency_seconds", unit: null,
+            description: "Time from a message being fully read to its forward write completing.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _graceExpiries = _meter.CreateCounter<long>("pyrycode_relay_grace_expiries_total",
+            description: "Grace periods that expired and freed a server-id.");
+        _upgradeAttempts = _meter.CreateCounter<long>("pyrycode_relay_ws_upgrade_attempts_total",
+            description: "WebSocket upgrade attempts by endpoint and terminal outcome.");
+        _registerFailures = _meter.CreateCounter<long>("pyrycode_relay_register_failures_total",
+            description: "Registration failures by kind.");
+        _framesDropped = _meter.CreateCounter<long>("pyrycode_relay_frames_dropped_total",
+            description: "Messages received but not delivered, by direction and reason.");
+        _connectionCloses = _meter.CreateCounter<long>("pyrycode_relay_connection_closes_total",
+            description: "Upgraded connections that ended, by endpoint and cause.");
+    }
+
+    /// <summary>The meter (for listeners and tests).</summary>
+    public Meter Meter => _meter;
+
+    /// <summary>Registers the scrape-time gauges.</summary>
+    public void ObserveGauges(Func<long> connectedBinaries, Func<long> connectedPhones, Func<long> outboxQueuedBytes)
+    {
+        _meter.CreateObservableGauge("pyrycode_relay_connected_binaries", connectedBinaries,
+            description: "Number of pyrycode binary connections currently held by the relay registry.");
+        _meter.CreateObservableGauge("pyrycode_relay_connected_phones", connectedPhones,
+            description: "Number of mobile client connections currently held by the relay registry, summed across all server-ids.");
+        _meter.CreateObservableGauge("pyrycode_relay_outbox_queued_bytes", outboxQueuedBytes,
+            description: "Current relay-wide outbox charge in bytes.");
+    }
+
+    /// <summary>One message written to its destination: frames +1, bytes +<paramref name="bytes"/>, latency.</summary>
+    public void Forwarded(Direction direction, int bytes, long readCompletedTimestamp)
+    {
+        var tag = new KeyValuePair<string, object?>("direction", Labels.Of(direction));
+        _framesForwarded.Add(1, tag);
+        _bytesForwarded.Add(bytes, tag);
+        if (_forwardLatency.Enabled)
+        {
+            _forwardLatency.Record(Stopwatch.GetElapsedTime(readCompletedTimestamp).TotalSeconds, tag);
+        }
+    }
+
+    /// <summary>A received message that was not delivered.</summary>
+    public void Dropped(Direction direction, DropReason reason) =>
+        _framesDropped.Add(1,
+            new KeyValuePair<string, object?>("direction", Labels.Of(direction)),
+            new KeyValuePair<string, object?>("reason", Labels.Of(reason)));
+
+    /// <summary>A terminal upgrade decision; also counts the matching register failure kind.</summary>
+    public void Upgrade(Endpoint endpoint, UpgradeOutcome outcome)
+    {
+        _upgradeAttempts.Add(1,
+            new KeyValuePair<string, object?>("endpoint", Labels.Of(endpoint)),
+            new KeyValuePair<string, object?>("outcome", Labels.Of(outcome)));
+        var kind = Labels.FailureKind(outcome);
+        if (kind is not null)
+        {
+            _registerFailures.Add(1, new KeyValuePair<string, object?>("kind", kind));
+        }
+    }
+
+    /// <summary>An upgraded connection ended.</summary>
+    public void Closed(Endpoint endpoint, CloseCause cause) =>
+        _connectionCloses.Add(1,
+            new KeyValuePair<string, object?>("endpoint", Labels.Of(endpoint)),
+            new KeyValuePair<string, object?>("cause", Labels.Of(cause)));
+
+    /// <summary>A grace period freed its server-id.</summary>
+    public void GraceExpired() => _graceExpiries.Add(1);
+}
