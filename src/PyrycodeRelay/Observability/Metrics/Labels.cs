@@ -18,7 +18,7 @@ public static class Labels
 
     /// <summary>All <c>reason</c> values of frames_dropped_total, indexed by <see cref="DropReason"/>.</summary>
     public static readonly string[] DropReasons =
-        ["malformed_envelope", "unknown_conn_id", "outbox_overflow", "phone_write_failed", "invalid_json", "no_binary", "binary_write_failed"];
+        ["malformed_envelope", "unknown_conn_id", "outbox_overflow", "phone_write_failed", "phone_closed", "invalid_json", "no_binary", "binary_write_failed"];
 
     /// <summary>All <c>cause</c> values of connection_closes_total, indexed by <see cref="CloseCause"/>.</summary>
     public static readonly string[] CloseCauses =
@@ -29,7 +29,7 @@ public static class Labels
     public static string Of(Direction value) => Directions[(int)value];
 
     /// <summary>The label value of <paramref name="value"/>.</summary>
-    public static string Of(Endpoint value) => Endpoints[(int)value];
+    public static string Of(RelayEndpoint value) => Endpoints[(int)value];
 
     /// <summary>The label value of <paramref name="value"/>.</summary>
     public static string Of(UpgradeOutcome value) => Outcomes[(int)value];
@@ -42,7 +42,7 @@ public static class Labels
 
     /// <summary>Which directions a drop reason belongs to.</summary>
     public static Direction DirectionOf(DropReason value) =>
-        value <= DropReason.PhoneWriteFailed ? Direction.BinaryToPhone : Direction.PhoneToBinary;
+        value <= DropReason.PhoneClosed ? Direction.BinaryToPhone : Direction.PhoneToBinary;
 
     /// <summary>The register_failures_total kind that goes with an outcome, or null.</summary>
     public static string? FailureKind(UpgradeOutcome outcome) => outcome switch

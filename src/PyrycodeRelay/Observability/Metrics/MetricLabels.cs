@@ -11,7 +11,7 @@ public enum Direction
 }
 
 /// <summary>Upgrade endpoint (label <c>endpoint</c>); aliases count as their endpoint.</summary>
-public enum Endpoint
+public enum RelayEndpoint
 {
     /// <summary><c>server</c>: <c>/v1/server</c>, <c>/v2/server</c>.</summary>
     Server,
@@ -54,8 +54,11 @@ public enum DropReason
     /// <summary>binary_to_phone: the phone's outbox refused the item (budget, or closed).</summary>
     OutboxOverflow,
 
-    /// <summary>binary_to_phone: queued but the write to the phone failed or the phone went away first.</summary>
+    /// <summary>binary_to_phone: queued but the write to the phone failed.</summary>
     PhoneWriteFailed,
+
+    /// <summary>binary_to_phone: queued but the phone was closed first (left, evicted, heartbeat, shutdown).</summary>
+    PhoneClosed,
 
     /// <summary>phone_to_binary: the phone frame was not valid JSON.</summary>
     InvalidJson,

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace PyrycodeRelay.Observability.Metrics;
@@ -66,14 +65,14 @@ public sealed class RelayMetrics
     }
 
     /// <summary>One message written to its destination: frames +1, bytes +<paramref name="bytes"/>, latency.</summary>
-    public void Forwarded(Direction direction, int bytes, long readCompletedTimestamp)
+    public void Forwarded(Direction direction, int bytes, TimeSpan latency)
     {
         var tag = new KeyValuePair<string, object?>("direction", Labels.Of(direction));
         _framesForwarded.Add(1, tag);
         _bytesForwarded.Add(bytes, tag);
         if (_forwardLatency.Enabled)
         {
-            _forwardLatency.Record(Stopwatch.GetElapsedTime(readCompletedTimestamp).TotalSeconds, tag);
+            _forwardLatency.Record(latency.TotalSeconds, tag);
         }
     }
 
@@ -84,7 +83,7 @@ public sealed class RelayMetrics
             new KeyValuePair<string, object?>("reason", Labels.Of(reason)));
 
     /// <summary>A terminal upgrade decision; also counts the matching register failure kind.</summary>
-    public void Upgrade(Endpoint endpoint, UpgradeOutcome outcome)
+    public void Upgrade(RelayEndpoint endpoint, UpgradeOutcome outcome)
     {
         _upgradeAttempts.Add(1,
             new KeyValuePair<string, object?>("endpoint", Labels.Of(endpoint)),
@@ -97,7 +96,7 @@ public sealed class RelayMetrics
     }
 
     /// <summary>An upgraded connection ended.</summary>
-    public void Closed(Endpoint endpoint, CloseCause cause) =>
+    public void Closed(RelayEndpoint endpoint, CloseCause cause) =>
         _connectionCloses.Add(1,
             new KeyValuePair<string, object?>("endpoint", Labels.Of(endpoint)),
             new KeyValuePair<string, object?>("cause", Labels.Of(cause)));

@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using PyrycodeRelay.Registry;
+
+namespace PyrycodeRelay.Endpoints;
+
+/// <summary><c>/healthz</c> and <c>/readyz</c> (operations.md §15): any method, never limited.</summary>
+public sealed class HealthEndpoint(string version, ServerRegistry registry, Readiness readiness, TimeProvider time, long startedAt)
+{
+    private readonly string _versionJson = JsonString(version);
+
+    /// <summary>Writes the health document.</summary>
+    public Task HealthAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var uptime = (long)Math.Max(0, Math.Floor(time.GetElapsedTime(startedAt).TotalSeconds));
+        var body = string.Create(CultureInfo.InvariantCulture,
+            $"{{\"status\":\"ok\",\"version\":{_versionJson},\"connected_binaries\":{registry.ConnectedBinaries},\"connected_phones\":{registry.ConnectedPhones},\"uptime_seconds\":{uptime}}}");
+        return WriteJsonAsync(context, StatusCodes.Status200OK, body);
+    }
+
+    /// <summary>Writes the readiness document.</summary>
+    public Task ReadyAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return readiness.IsReady
+            ? WriteJsonAsync(context, StatusCodes.Status200OK, "{\"ready\":true}")
+            : WriteJsonAsync(context, StatusCodes.Status503ServiceUnavailable, "{\"ready\":false}");
+    }
+
+    private static Task WriteJsonAsync(HttpContext context, int status, string body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = "application/json; charset=utf-8";
+        response.Headers.CacheControl = "no-store";
+        response.ContentLength = bytes.Length;
+        return response.Body.WriteAsync(bytes, 0, bytes.Length);
+    }
+
+    private static string JsonString(string value) => System.Text.Json.JsonSerializer.Serialize(value);
+}

@@ -1,0 +1,20 @@
+namespace PyrycodeRelay.Endpoints;
+
+/// <summary>Readiness for <c>/readyz</c> (operations.md §15.1): ready once serving, not ready from shutdown on.</summary>
+public sealed class Readiness
+{
+    private volatile bool _listening;
+    private volatile bool _stopping;
+
+    /// <summary>Optional extra condition (ACME: a certificate is available or being obtained).</summary>
+    public Func<bool>? ExtraCondition { get; set; }
+
+    /// <summary>Whether <c>/readyz</c> answers 200.</summary>
+    public bool IsReady => _listening && !_stopping && (ExtraCondition?.Invoke() ?? true);
+
+    /// <summary>Every listener is bound.</summary>
+    public void MarkListening() => _listening = true;
+
+    /// <summary>Shutdown began: readiness flips before connections are closed.</summary>
+    public void MarkStopping() => _stopping = true;
+}

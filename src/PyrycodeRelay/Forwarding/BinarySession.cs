@@ -1,0 +1,83 @@
+using PyrycodeRelay.Observability.Logging;
+using PyrycodeRelay.Observability.Metrics;
+using PyrycodeRelay.Registry;
+using PyrycodeRelay.WebSockets;
+
+namespace PyrycodeRelay.Forwarding;
+
+/// <summary>
+/// One binary connection: its claim (protocol.md §5.1–5.2), its reader that routes envelopes to phones
+/// without ever waiting for one (§7), and its release into grace (§5.3).
+/// </summary>
+internal sealed partial class BinarySession : IRegisteredBinary
+{
+    private readonly RelayRuntime _rt;
+    private readonly string _version;
+    private readonly string _remote;
+    private readonly byte[] _connIdPrefix;
+    private ServerSlot _slot = null!;
+    private volatile bool _displaced;
+
+    private BinarySession(RelayRuntime rt, WsConnection connection, string serverId, string version, string remote)
+    {
+        _rt = rt;
+        Connection = connection;
+        ServerId = serverId;
+        _version = version;
+        _remote = remote;
+        BinaryConnId = ConnIds.NewBinaryConnId(serverId);
+        _connIdPrefix = System.Text.Encoding.UTF8.GetBytes("client-" + serverId + "-");
+    }
+
+    /// <inheritdoc />
+    public string ServerId { get; }
+
+    /// <summary>The binary connection id (logs only).</summary>
+    public string BinaryConnId { get; }
+
+    /// <summary>The binary's WebSocket.</summary>
+    public WsConnection Connection { get; }
+
+    /// <summary>Runs an upgraded binary connection from the claim to its end.</summary>
+    public static async Task RunAsync(RelayRuntime rt, WsConnection connection, string serverId, string version, string remote)
+    {
+        var session = new BinarySession(rt, connection, serverId, version, remote);
+        rt.Sessions.TryAdd(connection, () => connection.RequestClose(WsCloseCodes.GoingAway, "shutting down"));
+        try
+        {
+            if (await session.ClaimAsync())
+            {
+                await session.ServeAsync();
+            }
+        }
+        finally
+        {
+            rt.Sessions.Remove(connection);
+            connection.MarkEnded();
+        }
+    }
+
+    /// <summary>Displaced by a takeover: closed 1011 <c>heartbeat timeout</c>; its teardown leaves the registry alone.</summary>
+    public void Displace()
+    {
+        _displaced = true;
+        Connection.RequestClose(WsCloseCodes.InternalError, "heartbeat timeout");
+    }
+
+    private async Task ServeAsync()
+    {
+        Connection.StartHeartbeat(static c => c.RequestClose(WsCloseCodes.InternalError, "heartbeat timeout"));
+        var end = await ReadLoopAsync();
+        Connection.StopHeartbeat();
+        RelayLog.BinaryForwarderReadEnd(_rt.Logger, ServerId, BinaryConnId, SessionIo.ReadEndError(end));
+        if (_rt.Registry.Release(this))
+        {
+            RelayLog.ServerReleased(_rt.Logger, ServerId);
+        }
+
+        await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.Normal, "");
+        _rt.Metrics.Closed(RelayEndpoint.Server, _displaced ? CloseCause.HeartbeatTimeout
+            : _rt.ShuttingDown && end.Status == WsReceiveStatus.CloseAcknowledged ? CloseCause.Shutdown
+            : SessionIo.CauseOf(end, Connection));
+    }
+}

@@ -1,0 +1,138 @@
+using System.Buffers;
+
+namespace PyrycodeRelay.Forwarding;
+
+/// <summary>
+/// A phone's FIFO outbox with byte budgets (protocol.md §10). Thread-safe; appending never blocks. One
+/// drainer at a time: <see cref="TryEnqueue"/> reports when the caller must start it, and
+/// <see cref="TryDequeue"/> stops it when the queue is empty. An item being written stays charged until
+/// <see cref="Complete"/>.
+/// </summary>
+internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
+{
+    private readonly Lock _lock = new();
+    private readonly Queue<OutboxItem> _queue = new();
+    private long _charged;
+    private bool _closed;     // refuses new items (directive accepted, overflow, phone closing)
+    private bool _draining;
+
+    /// <summary>This phone's current charge.</summary>
+    public long Charged
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _charged;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Appends a frame (copied into a pooled buffer) and/or a close directive. On overflow every pending
+    /// item is dropped (<paramref name="dropped"/> counts them) and the outbox refuses everything after.
+    /// </summary>
+    public EnqueueStatus TryEnqueue(ReadOnlySpan<byte> frame, bool hasFrame, int closeCode, long readAt, out bool startDrain, out int dropped)
+    {
+        startDrain = false;
+        dropped = 0;
+        var cost = (hasFrame ? frame.Length : 0) + (long)OutboxItem.Overhead;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return EnqueueStatus.Closed;
+            }
+
+            EnqueueStatus overflow;
+            if (_charged + cost > phoneBudget)
+            {
+                overflow = EnqueueStatus.PhoneBacklogFull;
+            }
+            else if (!relayBudget.TryCharge(cost))
+            {
+                overflow = EnqueueStatus.RelayBudgetExhausted;
+            }
+            else
+            {
+                byte[]? buffer = null;
+                if (hasFrame)
+                {
+                    buffer = ArrayPool<byte>.Shared.Rent(Math.Max(frame.Length, 1));
+                    frame.CopyTo(buffer);
+                }
+
+                _charged += cost;
+                _queue.Enqueue(new OutboxItem(buffer, frame.Length, closeCode, cost, readAt));
+                if (closeCode != 0)
+                {
+                    _closed = true; // anything queued after a directive is refused
+                }
+
+                startDrain = !_draining;
+                _draining = true;
+                return EnqueueStatus.Queued;
+            }
+
+            _closed = true;
+            dropped = DropPendingLocked();
+            return overflow;
+        }
+    }
+
+    /// <summary>Takes the next item for the drainer; false (and the drainer stops) when empty.</summary>
+    public bool TryDequeue(out OutboxItem item)
+    {
+        lock (_lock)
+        {
+            if (_queue.TryDequeue(out item))
+            {
+                return true;
+            }
+
+            _draining = false;
+            return false;
+        }
+    }
+
+    /// <summary>Releases an item's charge and buffer once its write has completed (or failed).</summary>
+    public void Complete(in OutboxItem item)
+    {
+        lock (_lock)
+        {
+            _charged -= item.Cost;
+        }
+
+        relayBudget.Release(item.Cost);
+        if (item.Buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(item.Buffer);
+        }
+    }
+
+    /// <summary>Refuses every later item and drops the pending ones; returns how many were dropped.</summary>
+    public int Discard()
+    {
+        lock (_lock)
+        {
+            _closed = true;
+            return DropPendingLocked();
+        }
+    }
+
+    private int DropPendingLocked()
+    {
+        var n = _queue.Count;
+        while (_queue.TryDequeue(out var item))
+        {
+            _charged -= item.Cost;
+            relayBudget.Release(item.Cost);
+            if (item.Buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(item.Buffer);
+            }
+        }
+
+        return n;
+    }
+}

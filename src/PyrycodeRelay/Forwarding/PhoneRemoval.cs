@@ -1,0 +1,29 @@
+namespace PyrycodeRelay.Forwarding;
+
+/// <summary>Why the relay itself ended a phone (protocol.md §5.5 last paragraph, §11).</summary>
+internal enum PhoneRemoval
+{
+    /// <summary>Not removed by a relay event.</summary>
+    None,
+
+    /// <summary>Evicted by a reclaim or takeover (4404).</summary>
+    Reclaimed,
+
+    /// <summary>Grace expired (1000).</summary>
+    GraceExpired,
+
+    /// <summary>Graceful shutdown (1001).</summary>
+    Shutdown,
+
+    /// <summary>Heartbeat timeout (1011); the phone is still removed by its own teardown.</summary>
+    HeartbeatTimeout,
+
+    /// <summary>Outbox overflow (1011 <c>phone backlog full</c>).</summary>
+    BacklogFull,
+
+    /// <summary>A close directive was carried out.</summary>
+    Directive,
+
+    /// <summary>A write to the phone failed.</summary>
+    WriteFailed,
+}

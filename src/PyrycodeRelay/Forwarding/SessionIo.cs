@@ -1,0 +1,58 @@
+using PyrycodeRelay.Observability.Metrics;
+using PyrycodeRelay.WebSockets;
+
+namespace PyrycodeRelay.Forwarding;
+
+/// <summary>Connection-ending helpers shared by binary and phone sessions.</summary>
+internal static class SessionIo
+{
+    /// <summary>
+    /// Sends a close frame unless one was sent, then reads (discarding data) until the peer's close frame,
+    /// the end of the connection or the close-handshake timeout.
+    /// </summary>
+    public static async Task CloseAndDrainAsync(WsConnection connection, int code, string reason)
+    {
+        if (!connection.CloseSent && !connection.IsAborted)
+        {
+            await connection.SendCloseAsync(code, reason);
+        }
+
+        await DrainAsync(connection);
+    }
+
+    /// <summary>Reads until the closing handshake is complete or the connection is gone.</summary>
+    public static async Task DrainAsync(WsConnection connection)
+    {
+        while (!connection.CloseReceived && !connection.IsAborted)
+        {
+            var result = await connection.ReceiveAsync();
+            if (result.Status is not WsReceiveStatus.Message)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>The connection_closes_total cause for how a reader ended.</summary>
+    public static CloseCause CauseOf(WsReceiveResult end, WsConnection connection) => end.Status switch
+    {
+        WsReceiveStatus.PeerClosed => CloseCause.PeerClosed,
+        WsReceiveStatus.TooBig => CloseCause.TooBig,
+        WsReceiveStatus.ReadTimeout => CloseCause.ReadTimeout,
+        WsReceiveStatus.ProtocolError => CloseCause.ProtocolError,
+        WsReceiveStatus.Aborted when connection.AbortCause == WsAbortCause.WriteTimeout => CloseCause.WriteFailed,
+        _ => CloseCause.PeerGone,
+    };
+
+    /// <summary>The fixed <c>err</c> text of a <c>*_read_end</c> log line for how a reader ended.</summary>
+    public static string ReadEndError(WsReceiveResult end) => end.Status switch
+    {
+        WsReceiveStatus.PeerClosed => "relay: peer closed the connection",
+        WsReceiveStatus.CloseAcknowledged => "relay: connection closed by the relay",
+        WsReceiveStatus.TooBig => "relay: message too big",
+        WsReceiveStatus.ReadTimeout => "relay: message read timeout",
+        WsReceiveStatus.ProtocolError => "relay: websocket protocol error",
+        WsReceiveStatus.Aborted => "relay: connection aborted",
+        _ => "relay: connection lost",
+    };
+}

@@ -1,0 +1,23 @@
+namespace PyrycodeRelay.Registry;
+
+/// <summary>Result kinds of a binary claim (protocol.md §5.1–5.2).</summary>
+public enum ClaimOutcome
+{
+    /// <summary>The server-id was free; the claimant is holder.</summary>
+    Claimed,
+
+    /// <summary>The server-id was gracing; the claimant is holder and the old phones are evicted (4404).</summary>
+    Reclaimed,
+
+    /// <summary>A live incumbent must be probed first (<see cref="ServerRegistry.ResolveProbe"/>).</summary>
+    ProbeIncumbent,
+
+    /// <summary>The incumbent did not answer; the claimant is holder, phones evicted, incumbent displaced.</summary>
+    TakenOver,
+
+    /// <summary>Refused: another connection holds the server-id (4409).</summary>
+    Conflict,
+
+    /// <summary>Refused: shutdown has begun (1001).</summary>
+    ShuttingDown,
+}

@@ -1,0 +1,91 @@
+namespace PyrycodeRelay.Registry;
+
+/// <summary>
+/// The in-memory routing state (protocol.md §5): server-id → holder (1:1, live or gracing) and phones
+/// (1:N, capped). It decides; callers act on the wire. All registry state lives in this process, which is
+/// why the relay refuses multi-instance deploys (docs/architecture.md).
+/// </summary>
+public sealed partial class ServerRegistry
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, ServerSlot> _slots = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _gracePeriod;
+    private readonly int _phonesPerServer;
+    private int _liveBinaries;
+    private int _phones;
+    private bool _shuttingDown;
+
+    /// <summary>Creates an empty registry.</summary>
+    public ServerRegistry(TimeProvider time, TimeSpan gracePeriod, int phonesPerServer)
+    {
+        _time = time;
+        _gracePeriod = gracePeriod;
+        _phonesPerServer = phonesPerServer;
+    }
+
+    /// <summary>
+    /// Called (outside the registry lock) when a grace period frees its server-id, with the phones it
+    /// removed; the owner closes them 1000, counts the expiry and logs it.
+    /// </summary>
+    public Action<string, IReadOnlyList<IRegisteredPhone>>? GraceExpired { get; set; }
+
+    /// <summary>Holders that are live (a gracing binary is not counted).</summary>
+    public int ConnectedBinaries => Volatile.Read(ref _liveBinaries);
+
+    /// <summary>Registered phones over all server-ids, including phones of gracing binaries.</summary>
+    public int ConnectedPhones => Volatile.Read(ref _phones);
+
+    /// <summary>Whether shutdown has begun.</summary>
+    public bool IsShuttingDown
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _shuttingDown;
+            }
+        }
+    }
+
+    /// <summary>Where <paramref name="phone"/>'s bound connection stands.</summary>
+    public BindingState StateOf(IRegisteredPhone phone, ServerSlot slot)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(slot.Holder, phone.Bound) || !_slots.TryGetValue(slot.ServerId, out var current) || !ReferenceEquals(current, slot))
+            {
+                return BindingState.NotHolder;
+            }
+
+            return slot.Gracing ? BindingState.Gracing : BindingState.Live;
+        }
+    }
+
+    /// <summary>Whether <paramref name="binary"/> is the live holder of its server-id.</summary>
+    public bool IsLiveHolder(IRegisteredBinary binary)
+    {
+        lock (_gate)
+        {
+            return _slots.TryGetValue(binary.ServerId, out var slot) && ReferenceEquals(slot.Holder, binary) && !slot.Gracing;
+        }
+    }
+
+    /// <summary>
+    /// Begins shutdown: later claims and registrations are refused, and grace periods are abandoned
+    /// (no expiry processing, no counter increments).
+    /// </summary>
+    public void BeginShutdown()
+    {
+        lock (_gate)
+        {
+            _shuttingDown = true;
+            foreach (var slot in _slots.Values)
+            {
+                slot.GraceTimer?.Dispose();
+                slot.GraceTimer = null;
+                slot.GraceEpoch++;
+            }
+        }
+    }
+}
