@@ -107,7 +107,7 @@ public class LifecycleAndMetricsTests
             await h.OutcomeLogs(i + 1);
         }
 
-        var fp = OutcomeTests.Fingerprint(token);
+        var fp = PushAssert.Fingerprint(token);
         var lines = h.OutcomeEntries;
         Assert.Equal(
             [(600, "push_wake_sent", LogLevel.Information), (602, "push_wake_sent", LogLevel.Information), (601, "push_wake_send_failed", LogLevel.Warning)],
@@ -145,8 +145,8 @@ public class LifecycleAndMetricsTests
     public void Token_fingerprint_is_8_lowercase_hex_of_sha256()
     {
         Assert.Equal("e632b709", TokenFingerprint.Of("T"));
-        Assert.Equal(OutcomeTests.Fingerprint("T"), TokenFingerprint.Of("T"));
+        Assert.Equal(PushAssert.Fingerprint("T"), TokenFingerprint.Of("T"));
         var longToken = new string('é', 1000);
-        Assert.Equal(OutcomeTests.Fingerprint(longToken), TokenFingerprint.Of(longToken));
+        Assert.Equal(PushAssert.Fingerprint(longToken), TokenFingerprint.Of(longToken));
     }
 }

@@ -7,10 +7,10 @@ namespace PyrycodeRelay.Tests.Push;
 
 public class OutcomeTests
 {
-    private const string DeviceToken = "dEvIcE-TOKEN-SECRET:APA91b_xyz";
-    private const string ReplySecret = "REPLY-TEXT-SECRET";
+    internal const string DeviceToken = "dEvIcE-TOKEN-SECRET:APA91b_xyz";
+    internal const string ReplySecret = "REPLY-TEXT-SECRET";
 
-    private static string Echo(string extra = "") =>
+    internal static string Echo(string extra = "") =>
         $$$"""{"error":{"code":400,"message":"{{{ReplySecret}}} {{{DeviceToken}}} {{{FcmStub.AccessToken}}} {{{TestKeys.ClientEmail}}}"{{{extra}}}}}""";
 
     [Theory]
@@ -28,7 +28,7 @@ public class OutcomeTests
         Assert.Equal($"relay: fcm send failed: status {status}", line["err"]);
         Assert.Single(h.Stub.SendRequests);
         Assert.Equal(1, h.Metrics["send_failed"]);
-        AssertNoSecrets(h);
+        PushAssert.NoSecrets(h);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public class OutcomeTests
         var only = Assert.Single(h.Stub.SendRequests);
         Assert.Equal("/v1/projects/test-proj/messages:send", only.Path);
         Assert.Equal(1, h.Metrics["send_failed"]);
-        AssertNoSecrets(h);
+        PushAssert.NoSecrets(h);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class OutcomeTests
         Assert.Equal("relay: fcm send failed: status 404 (NOT_FOUND, UNREGISTERED)", h.OutcomeEntries[0]["err"]);
         Assert.Equal(1, h.Metrics["unregistered"]);
         Assert.Equal(0, h.Metrics["send_failed"]);
-        AssertNoSecrets(h);
+        PushAssert.NoSecrets(h);
     }
 
     [Theory]
@@ -80,7 +80,7 @@ public class OutcomeTests
         Assert.Equal(expected, h.OutcomeEntries[0]["err"]);
         Assert.Equal(1, h.Metrics["send_failed"]);
         Assert.DoesNotContain("forged", h.Logs.AllText(), StringComparison.Ordinal);
-        AssertNoSecrets(h);
+        PushAssert.NoSecrets(h);
     }
 
     [Fact]
@@ -122,12 +122,12 @@ public class OutcomeTests
         Assert.Equal("push_wake_sent", line.EventId.Name);
         Assert.Equal(["server_id", "token_fp", "duration", "fcm_message_id"], line.Keys);
         Assert.Equal("s1", line["server_id"]);
-        Assert.Equal(Fingerprint(DeviceToken), line["token_fp"]);
+        Assert.Equal(PushAssert.Fingerprint(DeviceToken), line["token_fp"]);
         Assert.Matches("^[0-9a-f]{8}$", (string)line["token_fp"]!);
         Assert.IsType<TimeSpan>(line["duration"]);
         Assert.Equal("projects/p/messages/0:123", line["fcm_message_id"]);
         Assert.Equal(1, h.Metrics["sent"]);
-        AssertNoSecrets(h);
+        PushAssert.NoSecrets(h);
     }
 
     [Theory]
@@ -164,69 +164,6 @@ public class OutcomeTests
         Assert.Equal(new string('b', 256), h.OutcomeEntries[1]["fcm_message_id"]);
     }
 
-    [Theory]
-    [InlineData(400, "relay: fcm access-token fetch failed: status 400")]
-    [InlineData(302, "relay: fcm access-token fetch failed: status 302")]
-    [InlineData(503, "relay: fcm access-token fetch failed: status 503")]
-    public async Task A_token_fetch_failure_makes_no_send_request(int status, string expected)
-    {
-        await using var h = await PushHarness.StartAsync();
-        h.Stub.TokenHandler = (ctx, _) => FcmStub.Json(ctx, status, Echo());
-        Assert.Null(h.Service.TryAdmit("s1", PushHarness.Wake(DeviceToken)));
-        await h.OutcomeLogs(1);
-        var line = h.OutcomeEntries[0];
-        Assert.Equal(LogLevel.Warning, line.Level);
-        Assert.Equal("push_wake_send_failed", line.EventId.Name);
-        Assert.Equal(["server_id", "token_fp", "duration", "err"], line.Keys);
-        Assert.Equal(expected, line["err"]);
-        Assert.Empty(h.Stub.SendRequests);
-        Assert.Single(h.Stub.TokenRequests);
-        Assert.Equal(1, h.Metrics["token_fetch_failed"]);
-        Assert.Equal(0, h.Metrics["send_failed"]);
-        AssertNoSecrets(h);
-    }
-
-    [Theory]
-    [InlineData("""{"token_type":"Bearer"}""")]
-    [InlineData("""{"access_token":""}""")]
-    [InlineData("""{"access_token":5}""")]
-    [InlineData("""{"access_token":"x","expires_in":"soon"}""")]
-    [InlineData("not json ya29.ACCESS-TOKEN-SECRET-stub")]
-    [InlineData("[]")]
-    public async Task An_undecodable_token_reply_is_a_fetch_failure(string body)
-    {
-        await using var h = await PushHarness.StartAsync();
-        h.Stub.TokenHandler = (ctx, _) => FcmStub.Json(ctx, 200, body);
-        Assert.Null(h.Service.TryAdmit("s1", PushHarness.Wake(DeviceToken)));
-        await h.OutcomeLogs(1);
-        Assert.Equal("relay: fcm access-token fetch failed", h.OutcomeEntries[0]["err"]);
-        Assert.Empty(h.Stub.SendRequests);
-        Assert.Equal(1, h.Metrics["token_fetch_failed"]);
-        AssertNoSecrets(h);
-    }
-
-    [Fact]
-    public async Task A_token_reply_over_1MiB_is_cut_and_fails_to_decode()
-    {
-        await using var h = await PushHarness.StartAsync();
-        h.Stub.TokenHandler = (ctx, _) => FcmStub.Json(ctx, 200,
-            $$"""{"access_token":"{{FcmStub.AccessToken}}","pad":"{{new string('x', 1 << 20)}}"}""");
-        Assert.Null(h.Service.TryAdmit("s1", PushHarness.Wake(DeviceToken)));
-        await h.OutcomeLogs(1);
-        Assert.Equal("relay: fcm access-token fetch failed", h.OutcomeEntries[0]["err"]);
-        Assert.Empty(h.Stub.SendRequests);
-    }
-
-    [Fact]
-    public async Task A_token_transport_failure_is_a_fetch_failure()
-    {
-        await using var h = await PushHarness.StartAsync(o => o with { TokenUrl = "http://127.0.0.1:1/token" });
-        Assert.Null(h.Service.TryAdmit("s1", PushHarness.Wake(DeviceToken)));
-        await h.OutcomeLogs(1);
-        Assert.Equal("relay: fcm access-token fetch failed", h.OutcomeEntries[0]["err"]);
-        Assert.Equal(1, h.Metrics["token_fetch_failed"]);
-    }
-
     [Fact]
     public async Task A_send_transport_failure_has_a_short_fixed_description()
     {
@@ -254,35 +191,5 @@ public class OutcomeTests
         Assert.Equal(TimeSpan.FromSeconds(10), h.OutcomeEntries[0]["duration"]);
         Assert.Equal(1, h.Metrics["send_failed"]);
         gate.SetResult();
-    }
-
-    [Fact]
-    public async Task A_token_request_that_outlives_the_request_timeout_is_a_fetch_failure()
-    {
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var h = await PushHarness.StartAsync();
-        h.Stub.TokenHandler = FcmStub.Blocking(gate);
-        Assert.Null(h.Service.TryAdmit("s1", PushHarness.Wake(DeviceToken)));
-        await PushHarness.Eventually(() => h.Stub.TokenRequests.Count == 1, "the token request");
-        h.Time.Advance(TimeSpan.FromSeconds(10));
-        await h.OutcomeLogs(1);
-        Assert.Equal("relay: fcm access-token fetch failed", h.OutcomeEntries[0]["err"]);
-        Assert.Empty(h.Stub.SendRequests);
-        gate.SetResult();
-    }
-
-    internal static string Fingerprint(string token) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..8];
-
-    /// <summary>No device token, access token, key material, client e-mail or reply text in any log output.</summary>
-    internal static void AssertNoSecrets(PushHarness h)
-    {
-        var text = h.Logs.AllText();
-        Assert.NotEmpty(text);
-        foreach (var secret in new[] { DeviceToken, "dEvIcE", FcmStub.AccessToken, "ACCESS-TOKEN-SECRET", TestKeys.ClientEmail,
-                     "secret-sender", TestKeys.PemFragment(), "PRIVATE KEY", ReplySecret, "REPLY-TEXT" })
-        {
-            Assert.DoesNotContain(secret, text, StringComparison.OrdinalIgnoreCase);
-        }
     }
 }
