@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace PyrycodeRelay.Push;
+
+/// <summary>
+/// Outcome events of an admitted wake (operations.md §17.6, §18.4). Parameter names equal the wire keys.
+/// The <c>push_wake_sent</c> shape without <c>fcm_message_id</c> is in <see cref="PushLogNoMessageId"/>.
+/// EventIds 600–609.
+/// </summary>
+internal static partial class PushLog
+{
+    [LoggerMessage(EventId = 600, EventName = "push_wake_sent", Level = LogLevel.Information,
+        Message = "push_wake_sent server_id={server_id} token_fp={token_fp} duration={duration} fcm_message_id={fcm_message_id}")]
+    public static partial void PushWakeSent(ILogger logger, string server_id, string token_fp, TimeSpan duration, string fcm_message_id);
+
+    [LoggerMessage(EventId = 601, EventName = "push_wake_send_failed", Level = LogLevel.Warning,
+        Message = "push_wake_send_failed server_id={server_id} token_fp={token_fp} duration={duration} err={err}")]
+    public static partial void PushWakeSendFailed(ILogger logger, string server_id, string token_fp, TimeSpan duration, string err);
+}
