@@ -1,4 +1,4 @@
-using PyrycodeRelay.Forwarding;
+using PyrycodeRelay.Push;
 
 namespace PyrycodeRelay.Hosting;
 
@@ -23,6 +23,7 @@ public sealed partial class RelayHost
         _runtime.Sessions.BeginShutdown();
         using var deadline = new CancellationTokenSource(_runtime.Options.DrainTimeout, _runtime.Time);
         var stop = _app.StopAsync(deadline.Token);
+        var pushDrained = _runtime.Push is PushWakeService push ? push.ShutdownAsync(_runtime.Options.DrainTimeout) : Task.FromResult(true);
         var drained = await _runtime.Sessions.WaitAllEndedAsync(deadline.Token);
         if (!drained)
         {
@@ -40,6 +41,7 @@ public sealed partial class RelayHost
             drained = false;
         }
 
+        drained &= await pushDrained;
         if (drained)
         {
             HostLog.ShutdownComplete(_logger);

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Endpoints;
 using PyrycodeRelay.Forwarding;
 using PyrycodeRelay.Observability.Metrics;
+using PyrycodeRelay.Push;
 using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Hosting;
@@ -94,8 +95,10 @@ public sealed partial class RelayHost : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var metricsInstruments = new RelayMetrics(app.Services.GetRequiredService<IMeterFactory>());
-        var runtime = new RelayRuntime(options, metricsInstruments, settings.Loggers, settings.Push, settings.Time);
+        var meterFactory = app.Services.GetRequiredService<IMeterFactory>();
+        var metricsInstruments = new RelayMetrics(meterFactory);
+        var push = settings.Push ?? PushWakeService.Create(settings.FcmCredentials, PushOptions.From(options), meterFactory, settings.Loggers, settings.Time);
+        var runtime = new RelayRuntime(options, metricsInstruments, settings.Loggers, push, settings.Time);
         metricsInstruments.ObserveGauges(() => runtime.Registry.ConnectedBinaries, () => runtime.Registry.ConnectedPhones, () => runtime.Budget.Charged);
         var readiness = new Readiness();
         var health = new HealthEndpoint(settings.Version, runtime.Registry, readiness, settings.Time, startedAt);
@@ -143,5 +146,9 @@ public sealed partial class RelayHost : IAsyncDisposable
     {
         await ShutdownAsync();
         await _app.DisposeAsync();
+        if (_runtime.Push is IAsyncDisposable push)
+        {
+            await push.DisposeAsync();
+        }
     }
 }

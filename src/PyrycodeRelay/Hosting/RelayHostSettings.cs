@@ -19,8 +19,13 @@ public sealed record RelayHostSettings
     /// <summary>The metrics listener, or null when disabled.</summary>
     public ListenEndpoint? MetricsListener { get; init; }
 
-    /// <summary>Push sender (default: push off).</summary>
-    public IPushWakeHandler Push { get; init; } = new PushOff();
+    /// <summary>
+    /// The service-account key from <c>PYRYCODE_RELAY_FCM_CREDENTIALS</c>, or null for push off (operations.md §17).
+    /// </summary>
+    public string? FcmCredentials { get; init; }
+
+    /// <summary>A push handler to use instead of one built from <see cref="FcmCredentials"/> (tests).</summary>
+    public IPushWakeHandler? Push { get; init; }
 
     /// <summary>Clock for every policy timer.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;

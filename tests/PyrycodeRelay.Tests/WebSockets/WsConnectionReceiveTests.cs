@@ -1,0 +1,197 @@
+using System.Text;
+using PyrycodeRelay.WebSockets;
+
+namespace PyrycodeRelay.Tests.WebSockets;
+
+public sealed class WsConnectionReceiveTests
+{
+    private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
+
+    [Fact]
+    public async Task MaskedTextFrame_YieldsUnmaskedMessage()
+    {
+        var h = new PipeHarness();
+        await h.SendAsync(FrameCodec.Client(WsOpcode.Text, Utf8("hello")));
+        var result = await h.ReceiveAsync();
+        Assert.Equal(WsReceiveStatus.Message, result.Status);
+        Assert.Equal("hello", Encoding.UTF8.GetString(h.Connection.Message.Span));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(125)]
+    [InlineData(126)]
+    [InlineData(65535)]
+    [InlineData(65536)]
+    [InlineData(200_000)]
+    public async Task PayloadLengths_AllEncodings(int length)
+    {
+        var h = new PipeHarness();
+        var payload = new byte[length];
+        new Random(length).NextBytes(payload);
+        var frame = FrameCodec.Client(WsOpcode.Binary, payload);
+        // Deliver in uneven pieces to exercise partial headers and payloads.
+        for (var at = 0; at < frame.Length; at += 7919)
+        {
+            await h.SendAsync(frame[at..Math.Min(frame.Length, at + 7919)]);
+        }
+
+        var result = await h.ReceiveAsync();
+        Assert.Equal(WsReceiveStatus.Message, result.Status);
+        Assert.Equal(payload, h.Connection.Message.ToArray());
+    }
+
+    [Fact]
+    public async Task FragmentedMessage_WithPingBetween_ReassembledAndPongEchoes()
+    {
+        var h = new PipeHarness();
+        await h.SendAsync(
+            FrameCodec.Client(WsOpcode.Text, Utf8("{\"a\":"), fin: false),
+            FrameCodec.Client(WsOpcode.Ping, Utf8("ping-payload")),
+            FrameCodec.Client(WsOpcode.Continuation, Utf8("[1,"), fin: false),
+            FrameCodec.Client(WsOpcode.Continuation, Utf8("2]}")));
+        var result = await h.ReceiveAsync();
+        Assert.Equal(WsReceiveStatus.Message, result.Status);
+        Assert.Equal("{\"a\":[1,2]}", Encoding.UTF8.GetString(h.Connection.Message.Span));
+        var (opcode, payload) = await h.ReadFrameAsync();
+        Assert.Equal(WsOpcode.Pong, opcode);
+        Assert.Equal("ping-payload", Encoding.UTF8.GetString(payload));
+    }
+
+    [Fact]
+    public async Task TwoMessagesInOneRead_BothReturnedWithoutNewData()
+    {
+        var h = new PipeHarness();
+        var both = FrameCodec.Client(WsOpcode.Text, Utf8("one")).Concat(FrameCodec.Client(WsOpcode.Text, Utf8("two"))).ToArray();
+        await h.SendAsync(both);
+        Assert.True((await h.ReceiveAsync()).IsMessage);
+        Assert.Equal("one", Encoding.UTF8.GetString(h.Connection.Message.Span));
+        var second = h.Connection.ReceiveAsync().AsTask();
+        Assert.True(await second.WaitAsync(TimeSpan.FromSeconds(5)) is { IsMessage: true });
+        Assert.Equal("two", Encoding.UTF8.GetString(h.Connection.Message.Span));
+    }
+
+    [Fact]
+    public async Task MessageOfExactlyTheLimit_Accepted_OneMore_TooBigWith1009()
+    {
+        var h = new PipeHarness(new WsConnectionOptions { MaxMessageBytes = 1024 });
+        await h.SendAsync(FrameCodec.Client(WsOpcode.Text, new byte[1024]));
+        Assert.True((await h.ReceiveAsync()).IsMessage);
+        Assert.Equal(1024, h.Connection.Message.Length);
+
+        // 1025 bytes spread over two fragments: refused as soon as the second header is seen.
+        await h.SendAsync(FrameCodec.Client(WsOpcode.Text, new byte[1000], fin: false), FrameCodec.Client(WsOpcode.Continuation, new byte[25]));
+        Assert.Equal(WsReceiveStatus.TooBig, (await h.ReceiveAsync()).Status);
+        var (opcode, payload) = await h.ReadFrameAsync();
+        Assert.Equal(WsOpcode.Close, opcode);
+        Assert.Equal((1009, "message too big"), FrameCodec.ParseClose(payload));
+        Assert.True(h.Connection.CloseSent);
+    }
+
+    [Fact]
+    public async Task AfterOwnClose_DataDiscarded_UntilPeerCloseAcknowledges()
+    {
+        var h = new PipeHarness();
+        Assert.True(await h.Connection.SendCloseAsync(4404, "no server with that id"));
+        var (_, closePayload) = await h.ReadFrameAsync();
+        Assert.Equal((4404, "no server with that id"), FrameCodec.ParseClose(closePayload));
+        await h.SendAsync(FrameCodec.Client(WsOpcode.Text, Utf8("ignored")), FrameCodec.ClientClose(4404));
+        var result = await h.ReceiveAsync();
+        Assert.Equal(WsReceiveStatus.CloseAcknowledged, result.Status);
+        Assert.False(await h.Connection.SendTextAsync(Utf8("late")));
+    }
+
+    [Fact]
+    public async Task PeerClose_WithCode_EchoedAndReported()
+    {
+        var h = new PipeHarness();
+        await h.SendAsync(FrameCodec.ClientClose(4000, "bye"));
+        var result = await h.ReceiveAsync();
+        Assert.Equal(new WsReceiveResult(WsReceiveStatus.PeerClosed, 4000), result);
+        var (opcode, payload) = await h.ReadFrameAsync();
+        Assert.Equal(WsOpcode.Close, opcode);
+        Assert.Equal((4000, ""), FrameCodec.ParseClose(payload));
+    }
+
+    [Fact]
+    public async Task PeerClose_Empty_ReportedAsNoStatus_EchoedEmpty()
+    {
+        var h = new PipeHarness();
+        await h.SendAsync(FrameCodec.Client(WsOpcode.Close, []));
+        Assert.Equal(new WsReceiveResult(WsReceiveStatus.PeerClosed, WsCloseCodes.NoStatus), await h.ReceiveAsync());
+        var (_, payload) = await h.ReadFrameAsync();
+        Assert.Empty(payload);
+    }
+
+    public static TheoryData<string, byte[]> Violations => new()
+    {
+        { "unmasked", FrameCodec.Client(WsOpcode.Text, "x"u8, mask: false) },
+        { "rsv1", FrameCodec.Client(WsOpcode.Text, "x"u8, rsv: 4) },
+        { "opcode 3", FrameCodec.Client((WsOpcode)3, "x"u8) },
+        { "opcode 0xB", FrameCodec.Client((WsOpcode)0xB, "x"u8) },
+        { "continuation first", FrameCodec.Client(WsOpcode.Continuation, "x"u8) },
+        { "fragmented ping", FrameCodec.Client(WsOpcode.Ping, "x"u8, fin: false) },
+        { "ping 126 bytes", FrameCodec.Client(WsOpcode.Ping, new byte[126]) },
+        { "close 1 byte", FrameCodec.Client(WsOpcode.Close, [3]) },
+        { "close code 1005", FrameCodec.ClientClose(1005) },
+        { "close code 999", FrameCodec.ClientClose(999) },
+        { "close reason bad utf8", FrameCodec.Client(WsOpcode.Close, [0x03, 0xE8, 0xC3]) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Violations))]
+    public async Task ProtocolViolation_Close1002_ThenAbort(string name, byte[] frame)
+    {
+        var h = new PipeHarness();
+        await h.SendAsync(frame);
+        Assert.Equal(WsReceiveStatus.ProtocolError, (await h.ReceiveAsync()).Status);
+        Assert.Equal(1, h.AbortCount);
+        Assert.Equal(WsAbortCause.ProtocolError, h.Connection.AbortCause);
+        Assert.False(string.IsNullOrEmpty(name));
+    }
+
+    [Fact]
+    public async Task NewDataFrameDuringFragmentedMessage_ProtocolError()
+    {
+        var h = new PipeHarness();
+        await h.SendAsync(FrameCodec.Client(WsOpcode.Text, "a"u8, fin: false), FrameCodec.Client(WsOpcode.Text, "b"u8));
+        Assert.Equal(WsReceiveStatus.ProtocolError, (await h.ReceiveAsync()).Status);
+    }
+
+    [Fact]
+    public async Task Eof_PeerGone()
+    {
+        var h = new PipeHarness();
+        await h.Input.Writer.CompleteAsync();
+        Assert.Equal(WsReceiveStatus.PeerGone, (await h.ReceiveAsync()).Status);
+    }
+
+    [Fact]
+    public async Task StartedMessage_NotCompleteWithinReadTimeout_Aborted_ReadTimeout()
+    {
+        var h = new PipeHarness(new WsConnectionOptions { MessageReadTimeout = TimeSpan.FromSeconds(2) });
+        await h.SendAsync(FrameCodec.Client(WsOpcode.Text, "{"u8, fin: false));
+        var receive = h.Connection.ReceiveAsync().AsTask();
+        await Task.Delay(50);
+        Assert.False(receive.IsCompleted);
+        h.Time.Advance(TimeSpan.FromMilliseconds(1999));
+        Assert.Equal(0, h.AbortCount);
+        // Pings keep arriving and are answered, but do not extend the deadline.
+        await h.SendAsync(FrameCodec.Client(WsOpcode.Ping, "p"u8));
+        h.Time.Advance(TimeSpan.FromMilliseconds(2));
+        var result = await receive.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(WsReceiveStatus.ReadTimeout, result.Status);
+        Assert.Equal(1, h.AbortCount);
+    }
+
+    [Fact]
+    public async Task IdleBetweenMessages_NotLimitedByReadTimeout()
+    {
+        var h = new PipeHarness(new WsConnectionOptions { MessageReadTimeout = TimeSpan.FromSeconds(2) });
+        var receive = h.Connection.ReceiveAsync().AsTask();
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(0, h.AbortCount);
+        await h.SendAsync(FrameCodec.Client(WsOpcode.Text, "[]"u8));
+        Assert.True((await receive.WaitAsync(TimeSpan.FromSeconds(5))).IsMessage);
+    }
+}
