@@ -8,18 +8,12 @@ namespace PyrycodeRelay.Observability.Logging;
 internal abstract class LogSink : IDisposable
 {
     private readonly Lock _gate = new();
-    private bool _disposed;
 
     /// <summary>Writes one complete line (its newline included) and flushes it.</summary>
     public void WriteLine(ReadOnlySpan<char> line)
     {
         lock (_gate)
         {
-            if (_disposed)
-            {
-                return;
-            }
-
             try
             {
                 WriteAndFlush(line);
@@ -40,11 +34,6 @@ internal abstract class LogSink : IDisposable
     {
         lock (_gate)
         {
-            if (_disposed)
-            {
-                return;
-            }
-
             try
             {
                 FlushOutput();
@@ -60,15 +49,11 @@ internal abstract class LogSink : IDisposable
         }
     }
 
-    /// <summary>Flushes and stops writing; the output itself is left open (its owner closes it).</summary>
-    public void Dispose()
-    {
-        Flush();
-        lock (_gate)
-        {
-            _disposed = true;
-        }
-    }
+    /// <summary>
+    /// Flushes. Writing goes on afterwards: the output belongs to the caller, and the host disposes its
+    /// logger providers before the relay logs its last lines (<c>shutdown complete</c>), which must not be lost.
+    /// </summary>
+    public void Dispose() => Flush();
 
     /// <summary>Writes the line and flushes; called under the lock.</summary>
     protected abstract void WriteAndFlush(ReadOnlySpan<char> line);

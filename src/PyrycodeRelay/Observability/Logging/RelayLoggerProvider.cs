@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Observability.Logging;
 /// level INFO and above, timestamps from a <see cref="TimeProvider"/>. Only categories starting with
 /// <see cref="RelayCategoryPrefix"/> are written; framework categories (Microsoft.*, System.*) are
 /// dropped because their keys are outside the §18.2 allowlist. Every line is written whole and flushed
-/// at once; <see cref="Dispose"/> flushes and stops writing but leaves the output open.
+/// at once; <see cref="Dispose"/> only flushes: the output stays open and later lines are still written.
 /// </summary>
 public sealed class RelayLoggerProvider : ILoggerProvider
 {
@@ -60,6 +60,9 @@ public sealed class RelayLoggerProvider : ILoggerProvider
     /// <summary>Flushes the output (every line is already flushed when written; this is for callers about to exit).</summary>
     public void Flush() => _sink.Flush();
 
-    /// <summary>Flushes and stops writing. The output is not closed.</summary>
+    /// <summary>
+    /// Flushes. The output is not closed and lines logged afterwards are still written (the host disposes
+    /// providers before the relay's last shutdown lines).
+    /// </summary>
     public void Dispose() => _sink.Dispose();
 }

@@ -9,7 +9,7 @@ public static class RelayLoggingBuilderExtensions
     /// <summary>
     /// Makes <see cref="RelayLoggerProvider"/> the only provider: removes every other provider (the host's
     /// default console logger would write framework lines to stdout) and sets the minimum level to INFO.
-    /// <paramref name="output"/> stays owned by the caller; the provider is disposed (flushed) with the container.
+    /// <paramref name="output"/> stays owned by the caller; the container disposes (flushes) the provider.
     /// </summary>
     public static ILoggingBuilder AddRelayLogging(
         this ILoggingBuilder builder, RelayLogFormat format, Stream output, TimeProvider time)

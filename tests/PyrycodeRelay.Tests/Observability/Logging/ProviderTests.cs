@@ -91,22 +91,26 @@ public class ProviderTests
     }
 
     [Fact]
-    public void After_dispose_nothing_is_written_and_nothing_throws()
+    public void After_dispose_lines_still_reach_the_output_and_a_closed_output_does_not_throw()
     {
+        // The host disposes its providers before the relay logs "shutdown complete"; that line must not be lost.
         var output = new MemoryStream();
         var provider = new RelayLoggerProvider(RelayLogFormat.Text, output, new FakeTimeProvider(LogCapture.Start));
         var logger = provider.CreateLogger("PyrycodeRelay.X");
         RelayLog.ServerReleased(logger, "s1");
         provider.Flush();
         provider.Dispose();
-        RelayLog.ServerReleased(logger, "s2");
-        Assert.Equal(Prefix + "INFO msg=server_released server_id=s1\n", Encoding.UTF8.GetString(output.ToArray()));
+        TestEvents.ShutdownComplete(logger);
+        Assert.Equal(
+            Prefix + "INFO msg=server_released server_id=s1\n" + Prefix + "INFO msg=\"shutdown complete\"\n",
+            Encoding.UTF8.GetString(output.ToArray()));
 
-        // A closed output is not an error for the caller either.
+        // A closed output is not an error for the caller.
         var closed = new MemoryStream();
         using var provider2 = new RelayLoggerProvider(RelayLogFormat.Json, closed, TimeProvider.System);
         closed.Dispose();
         RelayLog.ServerReleased(provider2.CreateLogger("PyrycodeRelay.X"), "s3");
+        provider2.Flush();
     }
 
     [Fact]
