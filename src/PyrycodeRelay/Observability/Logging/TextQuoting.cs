@@ -12,18 +12,20 @@ namespace PyrycodeRelay.Observability.Logging;
 /// </summary>
 internal static class TextQuoting
 {
-    private static readonly SearchValues<char> QuoteTriggers = SearchValues.Create("=\"");
+    /// <summary>ASCII characters that never cause quoting: printable, other than space, <c>=</c> and <c>"</c>.</summary>
+    private static readonly SearchValues<char> BareAscii =
+        SearchValues.Create("!#$%&'()*+,-./0123456789:;<>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
 
     /// <summary>Whether <paramref name="text"/> must be written quoted.</summary>
     public static bool NeedsQuoting(ReadOnlySpan<char> text)
     {
-        if (text.IsEmpty || text.ContainsAny(QuoteTriggers))
+        if (text.IsEmpty)
         {
             return true;
         }
 
-        // Printable ASCII other than the space never needs quoting; look at the rest rune by rune.
-        var i = text.IndexOfAnyExceptInRange('!', '~');
+        // Vectorised skip over the common case; then look at the rest rune by rune.
+        var i = text.IndexOfAnyExcept(BareAscii);
         if (i < 0)
         {
             return false;
@@ -34,7 +36,7 @@ internal static class TextQuoting
             var c = text[i];
             if (c < 0x80)
             {
-                if (c <= ' ' || c == 0x7f)
+                if (!BareAscii.Contains(c))
                 {
                     return true;
                 }
