@@ -1,0 +1,11 @@
+namespace PyrycodeRelay.Observability.Logging;
+
+/// <summary>The relay's log output formats (operations.md §18.1, flag <c>--log-format</c>).</summary>
+public enum RelayLogFormat
+{
+    /// <summary><c>time=… level=… msg=… key=value …</c>, one event per line (the default).</summary>
+    Text = 0,
+
+    /// <summary>One JSON object per line: <c>{"time":…,"level":…,"msg":…,"key":value,…}</c>.</summary>
+    Json = 1,
+}

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+
+namespace PyrycodeRelay.Observability.Logging;
+
+/// <summary>Entry points for building the relay's logger outside a host (boot refusals, tests).</summary>
+public static class RelayLogging
+{
+    /// <summary>The <c>--log-format</c> value of <see cref="RelayLogFormat.Text"/>.</summary>
+    public const string TextFormatName = "text";
+
+    /// <summary>The <c>--log-format</c> value of <see cref="RelayLogFormat.Json"/>.</summary>
+    public const string JsonFormatName = "json";
+
+    /// <summary>Parses a <c>--log-format</c> value: exactly <c>text</c> or <c>json</c> (case-sensitive).</summary>
+    public static bool TryParseFormat(string? value, out RelayLogFormat format)
+    {
+        switch (value)
+        {
+            case TextFormatName:
+                format = RelayLogFormat.Text;
+                return true;
+            case JsonFormatName:
+                format = RelayLogFormat.Json;
+                return true;
+            default:
+                format = RelayLogFormat.Text;
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// A logger factory whose only provider is <see cref="RelayLoggerProvider"/>. <paramref name="format"/>
+    /// must be <c>text</c> or <c>json</c> (the flag is validated before this is called).
+    /// Disposing the factory flushes; <paramref name="output"/> stays open.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="format"/> is neither <c>text</c> nor <c>json</c>.</exception>
+    public static ILoggerFactory CreateFactory(string format, Stream output, TimeProvider time)
+    {
+        if (!TryParseFormat(format, out var parsed))
+        {
+            throw new ArgumentException("log format must be text or json", nameof(format));
+        }
+
+        return CreateFactory(parsed, output, time);
+    }
+
+    /// <summary>A logger factory whose only provider is <see cref="RelayLoggerProvider"/> writing to a stream.</summary>
+    public static ILoggerFactory CreateFactory(RelayLogFormat format, Stream output, TimeProvider time) =>
+        LoggerFactory.Create(builder => builder.AddRelayLogging(format, output, time));
+
+    /// <summary>A logger factory whose only provider is <see cref="RelayLoggerProvider"/> writing to a text writer.</summary>
+    public static ILoggerFactory CreateFactory(RelayLogFormat format, TextWriter output, TimeProvider time) =>
+        LoggerFactory.Create(builder => builder.AddRelayLogging(format, output, time));
+}

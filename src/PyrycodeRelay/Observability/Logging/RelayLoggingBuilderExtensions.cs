@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace PyrycodeRelay.Observability.Logging;
+
+/// <summary>Registration of <see cref="RelayLoggerProvider"/> on an <see cref="ILoggingBuilder"/>.</summary>
+public static class RelayLoggingBuilderExtensions
+{
+    /// <summary>
+    /// Makes <see cref="RelayLoggerProvider"/> the only provider: removes every other provider (the host's
+    /// default console logger would write framework lines to stdout) and sets the minimum level to INFO.
+    /// <paramref name="output"/> stays owned by the caller; the container disposes (flushes) the provider.
+    /// </summary>
+    public static ILoggingBuilder AddRelayLogging(
+        this ILoggingBuilder builder, RelayLogFormat format, Stream output, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(time);
+        builder.ClearProviders();
+        builder.SetMinimumLevel(RelayLoggerProvider.MinimumLevel);
+        builder.Services.AddSingleton<ILoggerProvider>(_ => new RelayLoggerProvider(format, output, time));
+        return builder;
+    }
+
+    /// <summary>As <see cref="AddRelayLogging(ILoggingBuilder, RelayLogFormat, Stream, TimeProvider)"/>, writing to a <see cref="TextWriter"/>.</summary>
+    public static ILoggingBuilder AddRelayLogging(
+        this ILoggingBuilder builder, RelayLogFormat format, TextWriter output, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(time);
+        builder.ClearProviders();
+        builder.SetMinimumLevel(RelayLoggerProvider.MinimumLevel);
+        builder.Services.AddSingleton<ILoggerProvider>(_ => new RelayLoggerProvider(format, output, time));
+        return builder;
+    }
+}
