@@ -13,6 +13,17 @@ public static class InterimHost
     public static int Run(BootPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
+
+        // Signals are caught before the first line that tells a supervisor (or test) the relay is starting.
+        using var stop = new ManualResetEventSlim();
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Set();
+        }
+
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         try
         {
             if (plan.Mode == RelayMode.Insecure)
@@ -47,15 +58,6 @@ public static class InterimHost
             }
 
             BootAnnouncements.LogStartingMetricsListener(plan);
-            using var stop = new ManualResetEventSlim();
-            void OnSignal(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                stop.Set();
-            }
-
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             stop.Wait();
             return 0;
         }
