@@ -83,4 +83,8 @@ internal static partial class BootLog
     [LoggerMessage(EventId = 158, EventName = "refusing to start: unexpected listener", Level = LogLevel.Error,
         Message = "refusing to start: unexpected listener err={err} unexpected_ports={unexpected_ports} expected_ports={expected_ports}")]
     public static partial void UnexpectedListener(ILogger logger, string err, int[] unexpected_ports, int[] expected_ports);
+
+    [LoggerMessage(EventId = 159, EventName = "refusing to start: cannot build the FCM push sender", Level = LogLevel.Error,
+        Message = "refusing to start: cannot build the FCM push sender err={err}")]
+    public static partial void CannotBuildPushSender(ILogger logger, string err);
 }
