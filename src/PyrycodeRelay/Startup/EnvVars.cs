@@ -1,0 +1,20 @@
+namespace PyrycodeRelay.Startup;
+
+/// <summary>The environment variables of operations.md §2. No other variable is read.</summary>
+public static class EnvVars
+{
+    /// <summary>Production mode switch: exactly <c>1</c> or unset.</summary>
+    public const string Production = "PYRYCODE_RELAY_PRODUCTION";
+
+    /// <summary>Single-instance self-check bypass: exactly <c>1</c> or unset. The name is fixed.</summary>
+    public const string SingleInstance = "PYRYCODE_RELAY_SINGLE_INSTANCE";
+
+    /// <summary>The whole Google service-account JSON key; unset means push off.</summary>
+    public const string FcmCredentials = "PYRYCODE_RELAY_FCM_CREDENTIALS";
+
+    /// <summary>Set by Fly.io; any non-empty value is the multi-instance signal.</summary>
+    public const string FlyAppName = "FLY_APP_NAME";
+
+    /// <summary>Only for the default <c>--cert-cache</c>.</summary>
+    public const string Home = "HOME";
+}
