@@ -93,10 +93,11 @@ internal static class ConnIds
         });
     }
 
-    /// <summary>Parses exactly 16 lowercase hex digits.</summary>
+    /// <summary>Parses exactly 16 lowercase hex digits; <paramref name="value"/> is 0 on failure.</summary>
     private static bool TryParseLowerHex(ReadOnlySpan<byte> hex, out ulong value)
     {
         value = 0;
+        ulong result = 0;
         foreach (byte c in hex)
         {
             uint digit;
@@ -113,9 +114,10 @@ internal static class ConnIds
                 return false;
             }
 
-            value = (value << 4) | digit;
+            result = (result << 4) | digit;
         }
 
+        value = result;
         return true;
     }
 }

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Forwarding.Codec;
 
 /// <summary>The class of a binary → relay envelope (protocol.md §7.2), in evaluation order.</summary>
-internal enum EnvelopeKind
+public enum EnvelopeKind
 {
     /// <summary>Row 1: not valid JSON, not an object, or a known field of the wrong type. Drop.</summary>
     Malformed = 0,
