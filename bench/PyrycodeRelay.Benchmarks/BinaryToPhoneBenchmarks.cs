@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using PyrycodeRelay.Forwarding.Codec;
 
@@ -31,6 +32,18 @@ public class BinaryToPhoneBenchmarks
         EnvelopeWriter.WriteFrameEnvelope(connId, frame, _envelope);
         _directive = [.. _envelope.AsSpan(0, _envelope.Length - 1), .. ",\"close_code\":4401}"u8];
         _serverId = System.Text.Encoding.UTF8.GetBytes(ServerId);
+    }
+
+    /// <summary>Reference point: one bare <see cref="Utf8JsonReader"/> pass over the envelope.</summary>
+    [Benchmark(Baseline = true)]
+    public int ReaderOnly()
+    {
+        var reader = new Utf8JsonReader(_envelope);
+        while (reader.Read())
+        {
+        }
+
+        return (int)reader.BytesConsumed;
     }
 
     /// <summary>Parse and classify a data envelope.</summary>

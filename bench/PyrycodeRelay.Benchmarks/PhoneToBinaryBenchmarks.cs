@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using PyrycodeRelay.Forwarding.Codec;
 
@@ -28,6 +29,18 @@ public class PhoneToBinaryBenchmarks
         _connId = "client-3f2504e0-4f89-11d3-9a0c-0305e82c3301-0123456789abcdef"u8.ToArray();
         _framePrefix = EnvelopeWriter.CreateFramePrefix(_connId);
         _destination = new byte[EnvelopeWriter.GetFrameEnvelopeLength(_connId, _payload.Length)];
+    }
+
+    /// <summary>Reference point: one bare <see cref="Utf8JsonReader"/> pass over the frame (no UTF-8 check, no trimming).</summary>
+    [Benchmark(Baseline = true)]
+    public int ReaderOnly()
+    {
+        var reader = new Utf8JsonReader(_payload);
+        while (reader.Read())
+        {
+        }
+
+        return (int)reader.BytesConsumed;
     }
 
     /// <summary>Validation only.</summary>
