@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Unicode;
 
 namespace PyrycodeRelay.Forwarding.Codec;
