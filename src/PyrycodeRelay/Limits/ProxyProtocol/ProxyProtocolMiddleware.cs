@@ -32,14 +32,14 @@ public sealed class ProxyProtocolMiddleware
         ArgumentNullException.ThrowIfNull(connection);
         if (!_options.TrustedSources.Allows(connection.RemoteEndPoint))
         {
-            connection.Abort();
+            // Returning closes the connection (FIN; a reset if the peer had sent unread bytes). Not
+            // ConnectionContext.Abort: that resets even a silent peer, and the client should read EOF.
             return; // closed at once, nothing read, nothing written
         }
 
         var header = await ReadHeaderAsync(connection).ConfigureAwait(false);
         if (header is not { } source)
         {
-            connection.Abort();
             return; // missing, malformed, rejected or late: zero bytes written, no log line
         }
 
