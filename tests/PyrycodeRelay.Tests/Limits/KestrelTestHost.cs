@@ -35,7 +35,8 @@ internal sealed class KestrelTestHost : IAsyncDisposable
     public static async Task<KestrelTestHost> StartAsync(
         Action<ListenOptions> configureListen,
         RequestDelegate handler,
-        Action<KestrelServerOptions>? configureServer = null)
+        Action<KestrelServerOptions>? configureServer = null,
+        string? unixSocketPath = null)
     {
         var logs = new CapturingLoggerProvider();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -45,7 +46,14 @@ internal sealed class KestrelTestHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(options =>
         {
             configureServer?.Invoke(options);
-            options.Listen(IPAddress.Loopback, 0, configureListen);
+            if (unixSocketPath is null)
+            {
+                options.Listen(IPAddress.Loopback, 0, configureListen);
+            }
+            else
+            {
+                options.ListenUnixSocket(unixSocketPath, configureListen);
+            }
         });
 
         var app = builder.Build();
@@ -58,7 +66,7 @@ internal sealed class KestrelTestHost : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.Single();
-        host = new KestrelTestHost(app, new Uri(address).Port, logs);
+        host = new KestrelTestHost(app, unixSocketPath is null ? new Uri(address).Port : 0, logs);
         return host;
     }
 
