@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Limits;
 using PyrycodeRelay.Limits.ProxyProtocol;
 
@@ -87,7 +86,7 @@ public class ProxyProtocolMiddlewareTests
         }
 
         Assert.Equal(0, host.Requests);
-        Assert.Empty(RelevantLogs(host));
+        Assert.Empty(host.RelevantLogs());
     }
 
     [Fact]
@@ -106,7 +105,7 @@ public class ProxyProtocolMiddlewareTests
         }
 
         Assert.Equal(0, host.Requests);
-        Assert.Empty(RelevantLogs(host));
+        Assert.Empty(host.RelevantLogs());
     }
 
     [Fact]
@@ -141,7 +140,7 @@ public class ProxyProtocolMiddlewareTests
         }
 
         Assert.Equal(1, host.Requests);
-        Assert.Empty(RelevantLogs(host));
+        Assert.Empty(host.RelevantLogs());
     }
 
     [Fact]
@@ -174,7 +173,7 @@ public class ProxyProtocolMiddlewareTests
         }
 
         Assert.Equal(0, host.Requests);
-        Assert.Empty(RelevantLogs(host));
+        Assert.Empty(host.RelevantLogs());
     }
 
     [Fact]
@@ -204,13 +203,4 @@ public class ProxyProtocolMiddlewareTests
                 context.Response.ContentLength = body.Length;
                 return context.Response.WriteAsync(body);
             });
-
-    /// <summary>
-    /// Log entries at INFO or above, other than the generic host's start/stop lines and ASP.NET Core's per-request
-    /// diagnostics of the good requests (Microsoft.AspNetCore.Hosting.Diagnostics).
-    /// </summary>
-    private static List<CapturingLoggerProvider.LogEntry> RelevantLogs(KestrelTestHost host) =>
-        [.. host.Logs.Entries.Where(e => e.Level >= LogLevel.Information
-            && !e.Category.StartsWith("Microsoft.Hosting", StringComparison.Ordinal)
-            && !e.Category.StartsWith("Microsoft.AspNetCore.Hosting", StringComparison.Ordinal))];
 }
