@@ -1,6 +1,8 @@
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using PyrycodeRelay.Configuration;
 using PyrycodeRelay.Limits;
 using PyrycodeRelay.Tests.Limits.ProxyProtocol;
 
@@ -10,7 +12,7 @@ namespace PyrycodeRelay.Tests.Limits;
 /// What Kestrel's limits do to slow or silent clients (operations.md §7, scenario 107), with short timeouts,
 /// and the <see cref="FirstByteTimeoutMiddleware"/> that closes the gap for silent connections.
 /// Kestrel checks its timeouts on a 1 s heartbeat and allows one extra heartbeat interval, so a Kestrel timeout
-/// T fires between T + 1 s and T + 2 s.
+/// T fires between T + 1 s and T + 2 s; <see cref="KestrelLimitSettings.Apply"/> sets T = relay value − 1 s.
 /// </summary>
 public class KestrelLimitsTests
 {
@@ -20,7 +22,7 @@ public class KestrelLimitsTests
     [Fact]
     public async Task Scenario107_partial_header_is_closed_after_RequestHeadersTimeout_without_running_the_handler()
     {
-        var host = await StartAsync(headers: TimeSpan.FromSeconds(1), keepAlive: TimeSpan.FromSeconds(120), firstByte: null);
+        var host = await StartAsync(headers: TimeSpan.FromSeconds(2), keepAlive: TimeSpan.FromSeconds(120), firstByte: null);
         await using (host)
         {
             using var socket = await RawSocket.ConnectAsync(host.Port);
@@ -41,7 +43,7 @@ public class KestrelLimitsTests
     [Fact]
     public async Task Without_first_byte_timeout_a_silent_connection_lives_until_the_keep_alive_timeout()
     {
-        var host = await StartAsync(headers: TimeSpan.FromSeconds(1), keepAlive: TimeSpan.FromSeconds(3), firstByte: null);
+        var host = await StartAsync(headers: TimeSpan.FromSeconds(2), keepAlive: TimeSpan.FromSeconds(4), firstByte: null);
         await using (host)
         {
             using var socket = await RawSocket.ConnectAsync(host.Port);
@@ -80,6 +82,19 @@ public class KestrelLimitsTests
 
         Assert.Equal(2, host.Requests);
         Assert.Empty(host.RelevantLogs());
+    }
+
+    [Fact]
+    public void Apply_maps_the_relay_timeouts_onto_Kestrel_minus_the_heartbeat_tolerance()
+    {
+        var options = new KestrelServerOptions();
+        KestrelLimitSettings.Apply(options, new RelayOptions());
+
+        Assert.Equal(TimeSpan.FromSeconds(4), options.Limits.RequestHeadersTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(119), options.Limits.KeepAliveTimeout);
+        Assert.Null(options.Limits.MaxConcurrentConnections);
+        Assert.Null(options.Limits.MaxConcurrentUpgradedConnections);
+        Assert.Equal(TimeSpan.FromSeconds(1), KestrelLimitSettings.Compensate(TimeSpan.FromSeconds(1.5)));
     }
 
     [Fact]
@@ -139,9 +154,9 @@ public class KestrelLimitsTests
                 context.Response.ContentLength = 2;
                 return context.Response.WriteAsync("ok");
             },
-            options =>
+            options => KestrelLimitSettings.Apply(options, new RelayOptions
             {
-                options.Limits.RequestHeadersTimeout = headers;
-                options.Limits.KeepAliveTimeout = keepAlive;
-            });
+                RequestHeadersTimeout = headers,
+                KeepAliveTimeout = keepAlive,
+            }));
 }
