@@ -40,6 +40,6 @@ public static class LimitResponses
         response.ContentType = ContentType;
         response.Headers[ContentTypeOptionsHeader] = NoSniff;
         response.ContentLength = Body.Length;
-        return response.Body.WriteAsync(Body, context.RequestAborted).AsTask();
+        return response.Body.WriteAsync(Body).AsTask(); // a write to an aborted connection is a no-op in Kestrel
     }
 }
