@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using PyrycodeRelay.Observability.Logging;
+
+namespace PyrycodeRelay.Limits;
+
+/// <summary>
+/// Steps 1 and 2 of protocol.md §3.1 for one endpoint request: the per-IP rate limit (429 and WARN
+/// <c>rate_limited</c>) then the global connection cap (503 and WARN <c>conn_cap_reached</c>). Metrics are
+/// left to the caller, which gets the <see cref="AdmissionOutcome"/>.
+/// </summary>
+public sealed class AdmissionGate
+{
+    private readonly RateLimiter _limiter;
+    private readonly ConnectionCap _cap;
+    private readonly bool _trustForwardedFor;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the gate over a shared limiter and cap.</summary>
+    public AdmissionGate(RateLimiter limiter, ConnectionCap cap, bool trustForwardedFor, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(limiter);
+        ArgumentNullException.ThrowIfNull(cap);
+        ArgumentNullException.ThrowIfNull(logger);
+        _limiter = limiter;
+        _cap = cap;
+        _trustForwardedFor = trustForwardedFor;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Runs the rate limit then the cap. On <see cref="AdmissionOutcome.Admitted"/> the returned slot is held
+    /// and also registered with <see cref="HttpResponse.RegisterForDispose"/>, so it is released when the
+    /// request ends at the latest (the caller may release it earlier; release is idempotent). On a rejection
+    /// the response has been written and the slot is null.
+    /// </summary>
+    public async ValueTask<(AdmissionOutcome Outcome, ConnectionSlot? Slot)> AdmitAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var key = ClientIp.RateLimitKey(context, _trustForwardedFor);
+        if (!_limiter.TryAcquire(key))
+        {
+            RelayLog.RateLimited(_logger, ClientIp.QuoteForRateLimitLog(key));
+            await LimitResponses.WriteTooManyRequestsAsync(context);
+            return (AdmissionOutcome.RateLimited, null);
+        }
+
+        var slot = _cap.TryAcquire();
+        if (slot is null)
+        {
+            RelayLog.ConnCapReached(_logger, context.Request.Path.Value ?? "", ClientIp.PeerIp(context));
+            await LimitResponses.WriteServiceUnavailableAsync(context);
+            return (AdmissionOutcome.AtCapacity, null);
+        }
+
+        context.Response.RegisterForDispose(slot);
+        return (AdmissionOutcome.Admitted, slot);
+    }
+}

@@ -1,0 +1,14 @@
+namespace PyrycodeRelay.Limits;
+
+/// <summary>The result of steps 1–2 of protocol.md §3.1 (see <see cref="AdmissionGate"/>).</summary>
+public enum AdmissionOutcome
+{
+    /// <summary>A token and a slot were taken; continue with the header gate.</summary>
+    Admitted,
+
+    /// <summary>Step 1 failed: 429 written, <c>rate_limited</c> logged (outcome <c>reject_rate_limit</c>).</summary>
+    RateLimited,
+
+    /// <summary>Step 2 failed: 503 written, <c>conn_cap_reached</c> logged (no metric).</summary>
+    AtCapacity,
+}

@@ -1,0 +1,21 @@
+namespace PyrycodeRelay.Limits;
+
+/// <summary>
+/// One held slot of a <see cref="ConnectionCap"/>. <see cref="Release"/> and <see cref="Dispose"/> are
+/// idempotent and thread-safe: only the first call frees the slot.
+/// </summary>
+public sealed class ConnectionSlot : IDisposable
+{
+    private ConnectionCap? _owner;
+
+    internal ConnectionSlot(ConnectionCap owner) => _owner = owner;
+
+    /// <summary>True until the slot has been released.</summary>
+    public bool IsHeld => Volatile.Read(ref _owner) is not null;
+
+    /// <summary>Frees the slot; later calls do nothing.</summary>
+    public void Release() => Interlocked.Exchange(ref _owner, null)?.ReleaseOne();
+
+    /// <summary>Same as <see cref="Release"/>.</summary>
+    public void Dispose() => Release();
+}

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Http;
+
+namespace PyrycodeRelay.Limits;
+
+/// <summary>
+/// The one response shape of protocol.md §3.1 steps 1–3 (429, 503, 400): <c>Content-Type: text/plain;
+/// charset=utf-8</c>, <c>X-Content-Type-Options: nosniff</c>, body a single LF; no reason, nothing echoed.
+/// </summary>
+public static class LimitResponses
+{
+    /// <summary>The <c>Content-Type</c> value.</summary>
+    public const string ContentType = "text/plain; charset=utf-8";
+
+    /// <summary>The <c>X-Content-Type-Options</c> header name.</summary>
+    public const string ContentTypeOptionsHeader = "X-Content-Type-Options";
+
+    /// <summary>The <c>X-Content-Type-Options</c> value.</summary>
+    public const string NoSniff = "nosniff";
+
+    private static readonly ReadOnlyMemory<byte> Body = new byte[] { (byte)'\n' };
+
+    /// <summary>Writes the 429 of the rate limiter.</summary>
+    public static Task WriteTooManyRequestsAsync(HttpContext context) =>
+        WriteAsync(context, StatusCodes.Status429TooManyRequests);
+
+    /// <summary>Writes the 503 of the connection cap.</summary>
+    public static Task WriteServiceUnavailableAsync(HttpContext context) =>
+        WriteAsync(context, StatusCodes.Status503ServiceUnavailable);
+
+    /// <summary>Writes the 400 of the header gate.</summary>
+    public static Task WriteBadRequestAsync(HttpContext context) =>
+        WriteAsync(context, StatusCodes.Status400BadRequest);
+
+    /// <summary>Writes <paramref name="statusCode"/> with the §3.1 headers and the one-LF body.</summary>
+    public static Task WriteAsync(HttpContext context, int statusCode)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var response = context.Response;
+        response.StatusCode = statusCode;
+        response.ContentType = ContentType;
+        response.Headers[ContentTypeOptionsHeader] = NoSniff;
+        response.ContentLength = Body.Length;
+        return response.Body.WriteAsync(Body).AsTask(); // a write to an aborted connection is a no-op in Kestrel
+    }
+}
