@@ -15,8 +15,8 @@ internal sealed partial class AcmeCertificateManager
             if (current is not null && now < current.RenewAt)
             {
                 ScheduledRenewal = current.RenewAt;
-                var wait = current.RenewAt - now;
-                await Task.Delay(wait < _settings.AcmeMaxSleep ? wait : _settings.AcmeMaxSleep, _time, ct);
+                var wakeAt = current.RenewAt - now < _settings.AcmeMaxSleep ? current.RenewAt : now + _settings.AcmeMaxSleep;
+                await SleepUntilAsync(wakeAt, ct);
                 continue;
             }
 
@@ -35,8 +35,23 @@ internal sealed partial class AcmeCertificateManager
                 // Any failure (ACME problem, transport, timeout, cache I/O) is logged and retried; never fatal.
                 failures++;
                 TlsLog.AcmeIssueFailed(_logger, _domain, Describe(e));
-                await Task.Delay(RetryBackoff.Delay(failures, _settings.AcmeRetryInitial, _settings.AcmeRetryMax), _time, ct);
+                var retryAt = _time.GetUtcNow() + RetryBackoff.Delay(failures, _settings.AcmeRetryInitial, _settings.AcmeRetryMax);
+                NextRetryAt = retryAt;
+                await SleepUntilAsync(retryAt, ct);
+                NextRetryAt = null;
             }
+        }
+    }
+
+    /// <summary>When the next retry after a failure is due (null when none is pending).</summary>
+    public DateTimeOffset? NextRetryAt { get; private set; }
+
+    private async Task SleepUntilAsync(DateTimeOffset when, CancellationToken ct)
+    {
+        var wait = when - _time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, ct);
         }
     }
 

@@ -64,7 +64,17 @@ internal static class CertCacheDirectory
             }
             else
             {
-                Directory.CreateDirectory(dir, OwnerOnly);
+                // Like Go's MkdirAll(dir, 0700): every directory created on the way gets 0700.
+                var missing = new Stack<string>();
+                for (var p = Path.GetFullPath(dir); !Directory.Exists(p); p = Path.GetDirectoryName(p)!)
+                {
+                    missing.Push(p);
+                }
+
+                while (missing.TryPop(out var p))
+                {
+                    Directory.CreateDirectory(p, OwnerOnly);
+                }
             }
 
             return null;
