@@ -67,6 +67,7 @@ internal sealed class TlsTestHost : IAsyncDisposable
         switch (ctx.Request.Path.Value)
         {
             case "/healthz":
+                ctx.Response.ContentLength = 2;
                 await ctx.Response.WriteAsync("ok");
                 break;
             case "/ws" when ctx.WebSockets.IsWebSocketRequest:
