@@ -49,7 +49,8 @@ internal sealed class TestPki : IDisposable
         req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7F;
-        var cert = req.Create(Root, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(30), serial);
+        var cert = req.Create(Root.SubjectName, X509SignatureGenerator.CreateForECDsa(RootKey),
+            DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(30), serial);
         return (cert, key);
     }
 
