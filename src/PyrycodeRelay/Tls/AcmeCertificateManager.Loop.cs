@@ -5,6 +5,8 @@ namespace PyrycodeRelay.Tls;
 /// <summary>The background issuance/renewal loop.</summary>
 internal sealed partial class AcmeCertificateManager
 {
+    private DateTimeOffset _earliestNextIssue = DateTimeOffset.MinValue;
+
     private async Task RunAsync(CancellationToken ct)
     {
         var failures = 0;
@@ -12,12 +14,17 @@ internal sealed partial class AcmeCertificateManager
         {
             var current = _current;
             var now = _time.GetUtcNow();
-            if (current is not null && now < current.RenewAt)
+            if (current is not null)
             {
-                ScheduledRenewal = current.RenewAt;
-                var wakeAt = current.RenewAt - now < _settings.AcmeMaxSleep ? current.RenewAt : now + _settings.AcmeMaxSleep;
-                await SleepUntilAsync(wakeAt, ct);
-                continue;
+                // Never before _earliestNextIssue: a fresh certificate that is already due (tiny lifetime,
+                // skewed clocks) must not cause a tight issuance loop.
+                var due = current.RenewAt > _earliestNextIssue ? current.RenewAt : _earliestNextIssue;
+                if (now < due)
+                {
+                    ScheduledRenewal = due;
+                    await SleepUntilAsync(due - now < _settings.AcmeMaxSleep ? due : now + _settings.AcmeMaxSleep, ct);
+                    continue;
+                }
             }
 
             ScheduledRenewal = null;
@@ -25,6 +32,7 @@ internal sealed partial class AcmeCertificateManager
             {
                 await IssueOnceAsync(ct);
                 failures = 0;
+                _earliestNextIssue = _time.GetUtcNow() + _settings.AcmeRetryInitial;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
