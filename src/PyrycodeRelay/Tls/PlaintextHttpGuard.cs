@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Tls;
 /// only fails the handshake when plaintext HTTP arrives; this peeks at the first five bytes without consuming
 /// them and, when they look like an HTTP request (the same test as Go's net/http), answers
 /// <c>HTTP/1.0 400 Bad Request</c> with the body <c>Client sent an HTTP request to an HTTPS server.</c> and closes.
-/// A connection that sends fewer than five bytes within the timeout is aborted.
+/// A connection that sends fewer than five bytes within the timeout is closed without a byte written.
 /// </summary>
 internal sealed class PlaintextHttpGuard
 {
@@ -59,8 +59,7 @@ internal sealed class PlaintextHttpGuard
             }
             catch (OperationCanceledException)
             {
-                context.Abort();
-                return;
+                return; // closing the connection (FIN) without a byte written
             }
         }
 

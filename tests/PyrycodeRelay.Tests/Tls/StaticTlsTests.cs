@@ -78,6 +78,30 @@ public sealed class StaticTlsTests : IAsyncLifetime, IDisposable
         Assert.Null(seen);
     }
 
+    [Fact]
+    public async Task Refused_handshakes_are_logged_by_kestrel_at_debug_only()
+    {
+        using var kestrelLogs = new LogCapture();
+        await using var host = await TlsTestHost.StartAsync(_tls, frameworkLogs: kestrelLogs);
+        await Record.ExceptionAsync(() => TlsClients.HandshakeAsync(host.HttpsPort, "evil.example.com", _pki.Root));
+        await Record.ExceptionAsync(() => TlsClients.HandshakeAsync(host.HttpsPort, "", _pki.Root));
+        var failed = await kestrelLogs.WaitForAsync("AuthenticationFailed", TlsClients.Timeout, count: 2);
+        Assert.Equal(LogLevel.Debug, failed.Level);
+        Assert.DoesNotContain(kestrelLogs.Events, e => e.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task Silent_connection_on_the_tls_port_is_closed_after_the_handshake_timeout()
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, _host.HttpsPort);
+        var read = tcp.GetStream().ReadAsync(new byte[16]).AsTask();
+        await Task.Delay(200);
+        Assert.False(read.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, await read.WaitAsync(TlsClients.Timeout));
+    }
+
     [Theory]
     [InlineData("relay.example.com", 200)]
     [InlineData("relay.example.com:8443", 200)]

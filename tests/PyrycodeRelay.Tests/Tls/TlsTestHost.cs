@@ -31,10 +31,17 @@ internal sealed class TlsTestHost : IAsyncDisposable
 
     public int HttpPort { get; }
 
-    public static async Task<TlsTestHost> StartAsync(RelayTls tls, int httpsPort = 0, int httpPort = 0)
+    public static async Task<TlsTestHost> StartAsync(RelayTls tls, int httpsPort = 0, int httpPort = 0,
+        ILoggerProvider? frameworkLogs = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
+        if (frameworkLogs is not null)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+            builder.Logging.AddProvider(frameworkLogs);
+        }
+
         builder.WebHost.UseKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, httpsPort, tls.ConfigureHttpsListener);
