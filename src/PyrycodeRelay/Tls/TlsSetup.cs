@@ -82,7 +82,8 @@ public static class TlsSetup
             roots = AcmeHttpClientFactory.LoadRoots(caFile);
             return null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException
+            or InvalidDataException)
         {
             return $"relay: reading --acme-ca-file {caFile}: {e.Message}";
         }

@@ -41,6 +41,16 @@ public sealed class AcmeModeTests : IDisposable
     }
 
     [Fact]
+    public void Setup_refusal_for_a_ca_file_without_certificates()
+    {
+        File.WriteAllText(_dir.File("empty.pem"), "nothing here\n");
+        var result = TlsSetup.Create(Options() with { AcmeCaFile = _dir.File("empty.pem") }, _logs, _time);
+        Assert.Equal($"relay: reading --acme-ca-file {_dir.File("empty.pem")}: no PEM certificates in {_dir.File("empty.pem")}",
+            result.Error);
+        Assert.Equal("autocert setup failed", Assert.Single(_logs.Events).EventName);
+    }
+
+    [Fact]
     public async Task Setup_tightens_the_directory_and_serves_challenges_on_the_http_listener()
     {
         Directory.CreateDirectory(Cache);
