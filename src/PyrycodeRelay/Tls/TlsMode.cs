@@ -1,0 +1,11 @@
+namespace PyrycodeRelay.Tls;
+
+/// <summary>The certificate source of TLS mode (operations.md §10.1).</summary>
+public enum TlsMode
+{
+    /// <summary>ACME (default): <c>mode=autocert</c>.</summary>
+    Acme,
+
+    /// <summary>Static files (<c>--tls-cert-file</c>/<c>--tls-key-file</c>): <c>mode=static-cert</c>.</summary>
+    Static,
+}

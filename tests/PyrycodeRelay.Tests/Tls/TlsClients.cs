@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace PyrycodeRelay.Tests.Tls;
+
+/// <summary>Client helpers: TLS handshakes, raw HTTP over TLS, HttpClient trusting a given root.</summary>
+internal static class TlsClients
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Validates the server chain against <paramref name="root"/> only (name checked by SslStream).</summary>
+    public static RemoteCertificateValidationCallback TrustOnly(X509Certificate2 root, bool checkName = true,
+        Action<X509Certificate2>? seen = null) => (_, cert, chain, errors) =>
+    {
+        if (cert is not null)
+        {
+            seen?.Invoke(X509CertificateLoader.LoadCertificate(cert.GetRawCertData()));
+        }
+
+        if (cert is null || (checkName && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0))
+        {
+            return false;
+        }
+
+        using var custom = new X509Chain();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.CustomTrustStore.Add(root);
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        custom.ChainPolicy.DisableCertificateDownloads = true;
+        if (chain is not null)
+        {
+            // Only what the server sent: the leaf's chain elements beyond what the server presented are not used.
+            foreach (var e in chain.ChainPolicy.ExtraStore)
+            {
+                custom.ChainPolicy.ExtraStore.Add(e);
+            }
+        }
+
+        return custom.Build(X509CertificateLoader.LoadCertificate(cert.GetRawCertData()));
+    };
+
+    /// <summary>
+    /// Connects and handshakes; throws when the handshake fails. The chain must lead to <paramref name="root"/>;
+    /// the name is not checked here (tests assert it), and <paramref name="seen"/> gets the presented leaf.
+    /// </summary>
+    public static async Task<SslStream> HandshakeAsync(int port, string? sni, X509Certificate2 root,
+        SslProtocols protocols = SslProtocols.None, List<SslApplicationProtocol>? alpn = null,
+        Action<X509Certificate2>? seen = null)
+    {
+        var tcp = new TcpClient();
+        using var cts = new CancellationTokenSource(Timeout);
+        await tcp.ConnectAsync(IPAddress.Loopback, port, cts.Token);
+        var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = sni ?? "",
+                EnabledSslProtocols = protocols,
+                ApplicationProtocols = alpn,
+                RemoteCertificateValidationCallback = TrustOnly(root, checkName: false, seen),
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            }, cts.Token);
+            return ssl;
+        }
+        catch
+        {
+            await ssl.DisposeAsync();
+            tcp.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends raw request text over TLS and reads the whole response (the request should close).</summary>
+    public static async Task<string> RawRequestAsync(int port, string sni, X509Certificate2 root, string request)
+    {
+        await using var ssl = await HandshakeAsync(port, sni, root);
+        return await ExchangeAsync(ssl, request);
+    }
+
+    public static async Task<string> ExchangeAsync(Stream stream, string request)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request), cts.Token);
+        var ms = new MemoryStream();
+        var buffer = new byte[4096];
+        while (true)
+        {
+            int n;
+            try
+            {
+                n = await stream.ReadAsync(buffer, cts.Token);
+            }
+            catch (IOException) when (ms.Length > 0)
+            {
+                break;
+            }
+
+            if (n == 0)
+            {
+                break;
+            }
+
+            ms.Write(buffer, 0, n);
+            var text = Encoding.ASCII.GetString(ms.ToArray());
+            if (CompleteResponse(text))
+            {
+                break;
+            }
+        }
+
+        return Encoding.ASCII.GetString(ms.ToArray());
+    }
+
+    /// <summary>An HttpClient that dials 127.0.0.1:<paramref name="port"/> for any host and trusts only <paramref name="root"/>.</summary>
+    public static HttpClient HttpClientFor(int port, X509Certificate2 root, Action<X509Certificate2>? onServerCert = null)
+    {
+        var validate = TrustOnly(root, checkName: true, onServerCert);
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await s.ConnectAsync(IPAddress.Loopback, port, ct);
+                return new NetworkStream(s, ownsSocket: true);
+            },
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = validate,
+            },
+        };
+        return new HttpClient(handler) { Timeout = Timeout };
+    }
+
+    private static bool CompleteResponse(string text)
+    {
+        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (end < 0)
+        {
+            return false;
+        }
+
+        var head = text[..end];
+        foreach (var line in head.Split("\r\n"))
+        {
+            if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+            {
+                return text.Length - end - 4 >= int.Parse(line[15..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return false;
+    }
+}
