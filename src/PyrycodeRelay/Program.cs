@@ -1,14 +1,23 @@
+using PyrycodeRelay.Hosting;
+using PyrycodeRelay.Observability.Logging;
+using PyrycodeRelay.Push;
 using PyrycodeRelay.Startup;
 
 namespace PyrycodeRelay;
 
+/// <summary>The composition root: boot checks, then the relay.</summary>
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        // TEMPORARY logging and host: replace TemporaryLogging.CreateFactory with the real formatter and
-        // InterimHost.Run with the Kestrel host (steps 19–24), passing the Push parser to BootSequence.Run.
-        var boot = BootSequence.Run(args, SystemBootEnvironment.Instance, Console.Out, Console.Error, TemporaryLogging.CreateFactory);
-        return boot.ShouldRun ? InterimHost.Run(boot.Plan) : boot.ExitCode;
+        var stderr = Console.OpenStandardError();
+        var boot = BootSequence.Run(
+            args,
+            SystemBootEnvironment.Instance,
+            Console.Out,
+            Console.Error,
+            format => RelayLogging.CreateFactory(format, stderr, TimeProvider.System),
+            ServiceAccountKey.IsValid);
+        return boot.ShouldRun ? await RelayProcess.RunAsync(boot.Plan) : boot.ExitCode;
     }
 }

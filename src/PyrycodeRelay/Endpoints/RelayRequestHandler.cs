@@ -1,13 +1,16 @@
 using Microsoft.AspNetCore.Http;
+using PyrycodeRelay.Limits;
 using PyrycodeRelay.Observability.Metrics;
 
 namespace PyrycodeRelay.Endpoints;
 
 /// <summary>
 /// The relay listener's only request delegate: exact, case-sensitive path match (query ignored), then
-/// health, readiness, the four upgrade routes, or 404 (protocol.md §2).
+/// health, readiness, the four upgrade routes, or 404 (protocol.md §2). Upgrade routes pass the
+/// admission steps first: per-IP rate limit, then a connection-cap slot held until the request has
+/// fully ended (protocol.md §3.1 steps 1–2).
 /// </summary>
-internal sealed class RelayRequestHandler(HealthEndpoint health, UpgradeEndpoint upgrade)
+internal sealed class RelayRequestHandler(HealthEndpoint health, UpgradeEndpoint upgrade, AdmissionGate admission, RelayMetrics metrics)
 {
     /// <summary>Serves one request.</summary>
     public Task InvokeAsync(HttpContext context)
@@ -24,9 +27,23 @@ internal sealed class RelayRequestHandler(HealthEndpoint health, UpgradeEndpoint
         };
     }
 
-    private Task UpgradeAsync(HttpContext context, RelayEndpoint endpoint)
+    private async Task UpgradeAsync(HttpContext context, RelayEndpoint endpoint)
     {
-        var remote = PeerAddress.Render(context.Connection.RemoteIpAddress);
-        return upgrade.HandleAsync(context, endpoint, remote);
+        var (outcome, slot) = await admission.AdmitAsync(context);
+        if (outcome == AdmissionOutcome.RateLimited)
+        {
+            metrics.Upgrade(endpoint, UpgradeOutcome.RejectRateLimit);
+            return;
+        }
+
+        if (slot is null)
+        {
+            return; // 503 written and logged; not counted
+        }
+
+        using (slot)
+        {
+            await upgrade.HandleAsync(context, endpoint, ClientIp.PeerIp(context));
+        }
     }
 }

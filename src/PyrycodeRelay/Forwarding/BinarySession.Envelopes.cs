@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using PyrycodeRelay.Forwarding.Codec;
 using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.WebSockets;
@@ -30,16 +31,16 @@ internal sealed partial class BinarySession
 
     private void HandleEnvelope(ReadOnlySpan<byte> message, long readAt)
     {
-        Span<byte> scratch = stackalloc byte[256];
-        var kind = CodecShim.ParseEnvelope(message, scratch, out var envelope, out var error);
-        switch (kind)
+        Span<byte> scratch = stackalloc byte[CodecLimits.MaxConnIdBytes];
+        var envelope = EnvelopeParser.Parse(message, scratch);
+        switch (envelope.Kind)
         {
             case EnvelopeKind.Malformed or EnvelopeKind.MissingConnId or EnvelopeKind.MissingFrame:
-                RelayLog.BinaryForwarderUnmarshalErr(_rt.Logger, ServerId, BinaryConnId, error!);
+                RelayLog.BinaryForwarderUnmarshalErr(_rt.Logger, ServerId, BinaryConnId, envelope.Error!);
                 _rt.Metrics.Dropped(Direction.BinaryToPhone, DropReason.MalformedEnvelope);
                 return;
             case EnvelopeKind.WakeRequest:
-                var refusal = _rt.Push.TryAdmit(ServerId, message.Slice(envelope.PushWakeStart, envelope.PushWakeLength));
+                var refusal = _rt.Push.TryAdmit(ServerId, envelope.PushWake);
                 if (refusal is not null)
                 {
                     RelayLog.BinaryForwarderPushWakeDropped(_rt.Logger, ServerId, BinaryConnId, refusal);
@@ -49,7 +50,7 @@ internal sealed partial class BinarySession
         }
 
         PhoneSession? phone = null;
-        if (CodecShim.TryParseConnKey(envelope.ConnId, _connIdPrefix, out var key))
+        if (envelope.ConnIdMatchable && ConnIds.TryParseSuffix(envelope.ConnId, _serverIdUtf8, out var key))
         {
             phone = _slot.Find(this, key) as PhoneSession;
         }
@@ -58,22 +59,21 @@ internal sealed partial class BinarySession
         {
             if (_rt.Logger.IsEnabled(LogLevel.Warning))
             {
-                RelayLog.BinaryForwarderUnknownConnId(_rt.Logger, ServerId, Encoding.UTF8.GetString(envelope.ConnId));
+                var shown = envelope.ConnIdMatchable ? envelope.ConnId : envelope.ConnIdJson;
+                RelayLog.BinaryForwarderUnknownConnId(_rt.Logger, ServerId, Encoding.UTF8.GetString(shown));
             }
 
             _rt.Metrics.Dropped(Direction.BinaryToPhone, DropReason.UnknownConnId);
             return;
         }
 
-        var closeCode = kind == EnvelopeKind.CloseDirective ? envelope.CloseCode : 0;
-        if (closeCode != 0 && !WsCloseCodes.IsValid(closeCode))
+        var closeCode = envelope.Kind == EnvelopeKind.CloseDirective ? envelope.CloseCode : 0;
+        if (closeCode != 0 && !DirectiveCloseCodes.IsValid(closeCode))
         {
             RelayLog.BinaryForwarderInvalidCloseCode(_rt.Logger, ServerId, phone.ConnId, closeCode);
         }
 
-        var hasFrame = envelope.FrameLength > 0 && message[envelope.FrameStart] != (byte)'n';
-        var frame = hasFrame ? message.Slice(envelope.FrameStart, envelope.FrameLength) : default;
-        var status = phone.Enqueue(frame, hasFrame, closeCode, readAt);
+        var status = phone.Enqueue(envelope.Frame, envelope.HasFrame, closeCode, readAt);
         if (status != EnqueueStatus.Queued)
         {
             RelayLog.BinaryForwarderPhoneEnqueueFailed(_rt.Logger, ServerId, phone.ConnId, status switch

@@ -14,7 +14,7 @@ internal sealed partial class BinarySession : IRegisteredBinary
     private readonly RelayRuntime _rt;
     private readonly string _version;
     private readonly string _remote;
-    private readonly byte[] _connIdPrefix;
+    private readonly byte[] _serverIdUtf8;
     private ServerSlot _slot = null!;
     private volatile bool _displaced;
 
@@ -25,8 +25,8 @@ internal sealed partial class BinarySession : IRegisteredBinary
         ServerId = serverId;
         _version = version;
         _remote = remote;
-        BinaryConnId = ConnIds.NewBinaryConnId(serverId);
-        _connIdPrefix = System.Text.Encoding.UTF8.GetBytes("client-" + serverId + "-");
+        BinaryConnId = Codec.ConnIds.NewBinaryConnId(serverId);
+        _serverIdUtf8 = System.Text.Encoding.UTF8.GetBytes(serverId);
     }
 
     /// <inheritdoc />

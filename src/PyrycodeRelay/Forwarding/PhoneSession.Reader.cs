@@ -1,3 +1,4 @@
+using PyrycodeRelay.Forwarding.Codec;
 using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.Registry;
@@ -24,7 +25,7 @@ internal sealed partial class PhoneSession
             }
 
             var message = Connection.Message;
-            if (!CodecShim.TryValidatePhoneFrame(message.Span, out var start, out var length))
+            if (!PhoneFrameValidator.TryValidate(message.Span, out var start, out var length))
             {
                 RelayLog.PhoneForwarderMarshalErr(_rt.Logger, ServerId, ConnId, NotJsonError);
                 _rt.Metrics.Dropped(Direction.PhoneToBinary, DropReason.InvalidJson);

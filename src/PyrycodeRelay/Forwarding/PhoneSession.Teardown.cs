@@ -1,3 +1,4 @@
+using PyrycodeRelay.Forwarding.Codec;
 using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.Registry;
@@ -20,7 +21,7 @@ internal sealed partial class PhoneSession
             var code = end.Status == WsReceiveStatus.PeerClosed && end.PeerCloseCode != WsCloseCodes.NoStatus
                 ? end.PeerCloseCode
                 : WsCloseCodes.GoingAway;
-            if (!await BoundSession.Connection.SendTextAsync(CodecShim.BuildCloseNotice(ConnId, code)))
+            if (!await BoundSession.Connection.SendTextAsync(CloseNotice(code)))
             {
                 RelayLog.PhoneCloseNoticeSendFailed(_rt.Logger, ServerId, ConnId, code, "relay: write to binary failed");
             }
@@ -50,5 +51,12 @@ internal sealed partial class PhoneSession
             PhoneRemoval.WriteFailed => CloseCause.WriteFailed,
             _ => cause,
         });
+    }
+
+    private byte[] CloseNotice(int code)
+    {
+        var notice = new byte[EnvelopeWriter.GetCloseNoticeLength(_connIdUtf8, code)];
+        EnvelopeWriter.WriteCloseNotice(_connIdUtf8, code, notice);
+        return notice;
     }
 }

@@ -1,3 +1,4 @@
+using PyrycodeRelay.Forwarding.Codec;
 using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.Registry;
@@ -14,6 +15,7 @@ internal sealed partial class PhoneSession : IRegisteredPhone
 {
     private readonly RelayRuntime _rt;
     private readonly byte[] _envelopePrefix;
+    private readonly byte[] _connIdUtf8;
     private readonly PhoneOutbox _outbox;
     private ServerSlot _slot = null!;
     private int _removal;              // PhoneRemoval, first writer wins
@@ -26,8 +28,9 @@ internal sealed partial class PhoneSession : IRegisteredPhone
         ServerId = serverId;
         Key = key;
         Bound = bound;
-        ConnId = ConnIds.FormatPhone(serverId, key);
-        _envelopePrefix = CodecShim.BuildEnvelopePrefix(ConnId);
+        ConnId = Codec.ConnIds.Format(serverId, key);
+        _connIdUtf8 = System.Text.Encoding.UTF8.GetBytes(ConnId);
+        _envelopePrefix = EnvelopeWriter.CreateFramePrefix(_connIdUtf8);
         _outbox = new PhoneOutbox(rt.Options.PhoneOutboxBytes, rt.Budget);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Configuration;
+using PyrycodeRelay.Limits;
 using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.Push;
 using PyrycodeRelay.Registry;
@@ -20,6 +21,8 @@ internal sealed class RelayRuntime
         Registry = new ServerRegistry(time, options.GracePeriod, options.PhonesPerServer);
         Budget = new OutboxBudget(options.OutboxBudgetBytes);
         Sessions = new SessionTracker();
+        RateLimiter = new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, time);
+        ConnectionCap = new ConnectionCap(options.MaxConnections);
         WsOptions = new WsConnectionOptions
         {
             MaxMessageBytes = options.MaxMessageBytes,
@@ -50,6 +53,12 @@ internal sealed class RelayRuntime
     public OutboxBudget Budget { get; }
 
     public SessionTracker Sessions { get; }
+
+    /// <summary>Per-IP upgrade rate limiter (operations.md §13).</summary>
+    public RateLimiter RateLimiter { get; }
+
+    /// <summary>Global connection cap (operations.md §14).</summary>
+    public ConnectionCap ConnectionCap { get; }
 
     /// <summary>Whether graceful shutdown has begun (no close notices from then on).</summary>
     public bool ShuttingDown => Sessions.ShuttingDown;

@@ -9,6 +9,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Endpoints;
 using PyrycodeRelay.Forwarding;
+using PyrycodeRelay.Limits;
+using PyrycodeRelay.Limits.ProxyProtocol;
+using PyrycodeRelay.Startup;
 using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.Push;
 using PyrycodeRelay.WebSockets;
@@ -26,11 +29,13 @@ public sealed partial class RelayHost : IAsyncDisposable
     private readonly Readiness _readiness;
     private readonly List<ListenOptions> _relayListens;
     private readonly ListenOptions? _metricsListen;
+    private readonly ListenOptions? _httpListen;
     private readonly ILogger _logger;
     private int _shutdownStarted;
 
-    private RelayHost(WebApplication app, RelayRuntime runtime, Readiness readiness, List<ListenOptions> relayListens, ListenOptions? metricsListen, ILogger logger)
+    private RelayHost(WebApplication app, RelayRuntime runtime, Readiness readiness, List<ListenOptions> relayListens, ListenOptions? metricsListen, ListenOptions? httpListen, ILogger logger)
     {
+        _httpListen = httpListen;
         _app = app;
         _runtime = runtime;
         _readiness = readiness;
@@ -41,6 +46,9 @@ public sealed partial class RelayHost : IAsyncDisposable
 
     /// <summary>The actual port of the first relay listener (useful with port 0 in tests).</summary>
     public int RelayPort => _relayListens[0].IPEndPoint?.Port ?? 0;
+
+    /// <summary>The actual port of the TLS mode's HTTP listener, or 0.</summary>
+    public int HttpPort => _httpListen?.IPEndPoint?.Port ?? 0;
 
     /// <summary>The actual metrics port, or 0 when disabled.</summary>
     public int MetricsPort => _metricsListen?.IPEndPoint?.Port ?? 0;
@@ -69,17 +77,37 @@ public sealed partial class RelayHost : IAsyncDisposable
         builder.Services.AddRoutingCore();
         var relayListens = new List<ListenOptions>();
         ListenOptions? metricsListen = null;
+        ListenOptions? httpListen = null;
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             ConfigureLimits(kestrel, options);
-            foreach (var endpoint in settings.RelayListeners)
+            Listen(kestrel, settings.RelayListener, listen =>
             {
-                Listen(kestrel, endpoint, listen =>
+                listen.Protocols = HttpProtocols.Http1;
+                if (settings.Tls is { } tls)
+                {
+                    if (options.HttpsProxyProtocol)
+                    {
+                        listen.UseProxyProtocol(ProxyProtocolOptions.From(options, settings.Time));
+                    }
+
+                    tls.ConfigureHttpsListener(listen);
+                }
+
+                listen.UseFirstByteTimeout(options.RequestHeadersTimeout, settings.Time);
+                Tag(listen, ListenerRole.Relay);
+                listen.UseUpgradedTransport(); // last: after any PROXY and TLS middleware
+                relayListens.Add(listen);
+            });
+
+            if (settings.HttpListener is { } http)
+            {
+                Listen(kestrel, http, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1;
-                    listen.Use(next => c => { c.Features.Set(ListenerRole.Relay); return next(c); });
-                    listen.UseUpgradedTransport(); // last: after any TLS or PROXY middleware
-                    relayListens.Add(listen);
+                    listen.UseFirstByteTimeout(options.RequestHeadersTimeout, settings.Time);
+                    Tag(listen, ListenerRole.Challenge);
+                    httpListen = listen;
                 });
             }
 
@@ -88,7 +116,8 @@ public sealed partial class RelayHost : IAsyncDisposable
                 Listen(kestrel, metrics, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1;
-                    listen.Use(next => c => { c.Features.Set(ListenerRole.Metrics); return next(c); });
+                    listen.UseFirstByteTimeout(options.RequestHeadersTimeout, settings.Time);
+                    Tag(listen, ListenerRole.Metrics);
                     metricsListen = listen;
                 });
             }
@@ -100,14 +129,25 @@ public sealed partial class RelayHost : IAsyncDisposable
         var push = settings.Push ?? PushWakeService.Create(settings.FcmCredentials, PushOptions.From(options), meterFactory, settings.Loggers, settings.Time);
         var runtime = new RelayRuntime(options, metricsInstruments, settings.Loggers, push, settings.Time);
         metricsInstruments.ObserveGauges(() => runtime.Registry.ConnectedBinaries, () => runtime.Registry.ConnectedPhones, () => runtime.Budget.Charged);
-        var readiness = new Readiness();
+        var readiness = new Readiness { ExtraCondition = settings.Tls is { } t ? () => t.IsReady : null };
         var health = new HealthEndpoint(settings.Version, runtime.Registry, readiness, settings.Time, startedAt);
-        var relay = new RelayRequestHandler(health, new UpgradeEndpoint(runtime));
-        app.Run(context => context.Features.Get<ListenerRole>() == ListenerRole.Metrics
-            ? MetricsRequestHandler.InvokeAsync(context)
-            : relay.InvokeAsync(context));
+        var admission = new AdmissionGate(runtime.RateLimiter, runtime.ConnectionCap, options.TrustXForwardedFor, runtime.Logger);
+        var relay = new RelayRequestHandler(health, new UpgradeEndpoint(runtime), admission, runtime.Metrics);
+        RequestDelegate relayApp = relay.InvokeAsync;
+        if (settings.Tls is { } tlsMode)
+        {
+            relayApp = tlsMode.HostGate(relayApp); // 421 before anything else on the TLS listener
+        }
 
-        var host = new RelayHost(app, runtime, readiness, relayListens, metricsListen, settings.Loggers.CreateLogger("PyrycodeRelay.Host"));
+        var challengeApp = settings.Tls?.HttpListenerApp ?? PlainResponses.NotFoundAsync;
+        app.Run(context => context.Features.Get<ListenerRole>() switch
+        {
+            ListenerRole.Metrics => MetricsRequestHandler.InvokeAsync(context),
+            ListenerRole.Challenge => challengeApp(context),
+            _ => relayApp(context),
+        });
+
+        var host = new RelayHost(app, runtime, readiness, relayListens, metricsListen, httpListen, settings.Loggers.CreateLogger("PyrycodeRelay.Host"));
         await app.StartAsync(cancellationToken);
         readiness.MarkListening();
         return host;
@@ -115,28 +155,31 @@ public sealed partial class RelayHost : IAsyncDisposable
 
     private static void ConfigureLimits(KestrelServerOptions kestrel, Configuration.RelayOptions options)
     {
+        KestrelLimitSettings.Apply(kestrel, options);
         kestrel.AddServerHeader = false;
         kestrel.AllowSynchronousIO = false;
-        kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
-        kestrel.Limits.KeepAliveTimeout = options.KeepAliveTimeout;
-        kestrel.Limits.MinRequestBodyDataRate = null;
-        kestrel.Limits.MinResponseDataRate = null;
-        kestrel.Limits.MaxConcurrentConnections = null;
         kestrel.RequestHeaderEncodingSelector = static _ => Encoding.UTF8; // non-ASCII UTF-8 header values are allowed
     }
 
+    private static void Tag(ListenOptions listen, ListenerRole role) =>
+        listen.Use(next => connection =>
+        {
+            connection.Features.Set(role);
+            return next(connection);
+        });
+
     private static void Listen(KestrelServerOptions kestrel, ListenEndpoint endpoint, Action<ListenOptions> configure)
     {
-        switch (endpoint.Host)
+        switch (endpoint.HostKind)
         {
-            case ListenHost.Any:
+            case ListenHostKind.AllInterfaces:
                 kestrel.ListenAnyIP(endpoint.Port, configure);
                 break;
-            case ListenHost.Localhost:
+            case ListenHostKind.Localhost:
                 kestrel.ListenLocalhost(endpoint.Port, configure);
                 break;
             default:
-                kestrel.Listen(endpoint.Address!, endpoint.Port, configure);
+                kestrel.Listen(endpoint.Ip!, endpoint.Port, configure);
                 break;
         }
     }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Configuration;
 using PyrycodeRelay.Push;
+using PyrycodeRelay.Startup;
+using PyrycodeRelay.Tls;
 
 namespace PyrycodeRelay.Hosting;
 
@@ -13,11 +15,17 @@ public sealed record RelayHostSettings
     /// <summary>The relay's log output.</summary>
     public required ILoggerFactory Loggers { get; init; }
 
-    /// <summary>The relay listener(s) (insecure mode: one).</summary>
-    public required IReadOnlyList<ListenEndpoint> RelayListeners { get; init; }
+    /// <summary>The relay listener: plain HTTP in insecure mode, the HTTPS listener in TLS mode.</summary>
+    public required ListenEndpoint RelayListener { get; init; }
+
+    /// <summary>TLS mode: the ACME http-01 / 404 listener (<c>--http-listen</c>).</summary>
+    public ListenEndpoint? HttpListener { get; init; }
 
     /// <summary>The metrics listener, or null when disabled.</summary>
     public ListenEndpoint? MetricsListener { get; init; }
+
+    /// <summary>TLS mode: the certificate source, Host gate and challenge listener; null in insecure mode.</summary>
+    public RelayTls? Tls { get; init; }
 
     /// <summary>
     /// The service-account key from <c>PYRYCODE_RELAY_FCM_CREDENTIALS</c>, or null for push off (operations.md §17).
@@ -32,4 +40,8 @@ public sealed record RelayHostSettings
 
     /// <summary>The build version reported by <c>/healthz</c>.</summary>
     public string Version { get; init; } = "dev";
+
+    /// <summary>The ports this host will bind (for the port allowlist check before binding).</summary>
+    public IReadOnlyList<int> BindPorts =>
+        new[] { RelayListener, HttpListener, MetricsListener }.Where(e => e is not null).Select(e => e!.Port).ToArray();
 }

@@ -31,7 +31,7 @@ public sealed partial class ServerRegistry
             ulong key;
             do
             {
-                key = ConnIds.NewPhoneKey();
+                key = Forwarding.Codec.ConnIds.NewSuffix();
             }
             while (slot.ContainsKey(key));
 

@@ -19,7 +19,7 @@ public static class BootSequence
     /// <paramref name="stdout"/>; log lines go through the factory that <paramref name="createLoggerFactory"/>
     /// builds for a log format (<c>text</c> or <c>json</c>). On a refusal the factory is disposed (flushed).
     /// <paramref name="isValidFcmCredentials"/> is the push sender's credentials parser (default:
-    /// <see cref="ProvisionalFcmCredentials.IsValid"/>).
+    /// <see cref="Push.ServiceAccountKey.IsValid"/>).
     /// </summary>
     public static BootResult Run(
         IReadOnlyList<string> args,
@@ -34,7 +34,7 @@ public static class BootSequence
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         ArgumentNullException.ThrowIfNull(createLoggerFactory);
-        isValidFcmCredentials ??= ProvisionalFcmCredentials.IsValid;
+        isValidFcmCredentials ??= Push.ServiceAccountKey.IsValid;
 
         // Steps 1–2: command line, --version.
         var defaults = new RelayOptions { CertCache = DefaultCertCache(env.GetEnvironmentVariable(EnvVars.Home)) };

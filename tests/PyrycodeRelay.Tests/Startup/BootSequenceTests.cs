@@ -141,7 +141,7 @@ public class BootSequenceTests
     [Fact]
     public void Default_credentials_parser_is_the_provisional_one()
     {
-        var good = new Run(Insecure, new FakeBootEnvironment().With("PYRYCODE_RELAY_FCM_CREDENTIALS", ProvisionalFcmCredentialsTests.Key()));
+        var good = new Run(Insecure, new FakeBootEnvironment().With("PYRYCODE_RELAY_FCM_CREDENTIALS", BootFcmCredentialsTests.Key()));
         Assert.True(good.Result.ShouldRun);
         var bad = new Run(Insecure, new FakeBootEnvironment().With("PYRYCODE_RELAY_FCM_CREDENTIALS", "{\"type\":\"MARKER\"}"));
         Assert.Equal("PYRYCODE_RELAY_FCM_CREDENTIALS", bad.Refusal["env_var"]);

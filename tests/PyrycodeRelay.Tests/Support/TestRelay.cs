@@ -3,6 +3,7 @@ using System.Net.Http;
 using PyrycodeRelay.Configuration;
 using PyrycodeRelay.Hosting;
 using PyrycodeRelay.Push;
+using PyrycodeRelay.Startup;
 
 namespace PyrycodeRelay.Tests.Support;
 
@@ -32,6 +33,9 @@ public sealed class TestRelay : IAsyncDisposable
     /// <summary>The relay listener's WebSocket base URI.</summary>
     public Uri WsUri(string path) => new($"ws://127.0.0.1:{Host.RelayPort}{path}");
 
+    /// <summary>127.0.0.1 with an ephemeral port.</summary>
+    public static ListenEndpoint Loopback0 => new("127.0.0.1:0", ListenHostKind.IpLiteral, IPAddress.Loopback, 0);
+
     /// <summary>Starts a relay with <paramref name="configure"/> applied to test-friendly defaults.</summary>
     public static async Task<TestRelay> StartAsync(Func<RelayOptions, RelayOptions>? configure = null, IPushWakeHandler? push = null, bool metrics = false)
     {
@@ -42,8 +46,8 @@ public sealed class TestRelay : IAsyncDisposable
         {
             Options = options,
             Loggers = logs,
-            RelayListeners = [ListenEndpoint.Ip(IPAddress.Loopback, 0)],
-            MetricsListener = metrics ? ListenEndpoint.Ip(IPAddress.Loopback, 0) : null,
+            RelayListener = Loopback0,
+            MetricsListener = metrics ? Loopback0 : null,
             Push = push ?? new PushOff(),
             Version = "test-version",
         });
