@@ -100,7 +100,9 @@ public sealed partial class RelayHost : IAsyncDisposable
         var readiness = new Readiness();
         var health = new HealthEndpoint(settings.Version, runtime.Registry, readiness, settings.Time, startedAt);
         var relay = new RelayRequestHandler(health, new UpgradeEndpoint(runtime));
-        app.Run(context => context.Features.Get<ListenerRole>() == ListenerRole.Metrics
+        // The role is a connection feature. Kestrel's Features.Get<T>() only falls back to connection features
+        // when the request-level lookup yields null, which a value type never does; the indexer falls back.
+        app.Run(context => context.Features[typeof(ListenerRole)] is ListenerRole.Metrics
             ? MetricsRequestHandler.InvokeAsync(context)
             : relay.InvokeAsync(context));
 
