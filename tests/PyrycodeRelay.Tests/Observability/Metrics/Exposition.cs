@@ -53,6 +53,17 @@ internal sealed partial class Exposition
     /// <summary>Shorthand for a series without suffix.</summary>
     public double Series(string family, params (string Name, string Value)[] labels) => Value(family, "", labels);
 
+    /// <summary>
+    /// The non-zero series of <paramref name="family"/> keyed by their label text in rendering order
+    /// (<c>endpoint=server,outcome=accept</c>; "" for no labels); a histogram by its <c>_count</c> samples.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> NonZero(string family)
+    {
+        var f = this[family];
+        var name = f.Type == "histogram" ? family + "_count" : family;
+        return f.Samples.Where(s => s.Name == name && s.Value != 0).ToDictionary(s => s.LabelText, s => s.Value, StringComparer.Ordinal);
+    }
+
     public static Exposition Parse(string text)
     {
         Assert.EndsWith("\n", text);

@@ -61,4 +61,42 @@ internal static class Scraper
             await Task.Delay(20);
         }
     }
+
+    /// <summary>
+    /// Scrapes until, for every family in <paramref name="expected"/>, the set of non-zero series equals the
+    /// given map exactly (label text → value; histograms by their <c>_count</c>). Series not listed must be 0.
+    /// Fails after 10 s with the difference.
+    /// </summary>
+    public static async Task<Exposition> ExpectAsync(TestRelay relay, Dictionary<string, Dictionary<string, double>> expected)
+    {
+        string Diff(Exposition scrape) => string.Join("\n", expected.Select(e =>
+        {
+            var actual = scrape.NonZero(e.Key);
+            return Same(actual, e.Value) ? "" : $"{e.Key}: expected {Show(e.Value)} actual {Show(actual)}";
+        }).Where(d => d.Length > 0));
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var scrape = await ScrapeAsync(relay);
+            var diff = Diff(scrape);
+            if (diff.Length == 0)
+            {
+                return scrape;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("metrics did not reach the expected state:\n" + diff);
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    private static bool Same(IReadOnlyDictionary<string, double> a, Dictionary<string, double> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    private static string Show(IReadOnlyDictionary<string, double> map) =>
+        "{" + string.Join(", ", map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}: {kv.Value}")) + "}";
 }
