@@ -14,7 +14,10 @@ internal static class ClientSteps
         await client.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", cts.Token);
     }
 
-    /// <summary>Keeps a binary reading (so it answers pings) until it is disposed; returns what it read.</summary>
+    /// <summary>
+    /// Keeps a client reading (so it answers pings) until the relay closes it (the close is answered) or it is
+    /// disposed; returns the text messages it read.
+    /// </summary>
     public static Task<List<string>> KeepReadingAsync(this WsTestClient client) => Task.Run(async () =>
     {
         var seen = new List<string>();
@@ -25,6 +28,8 @@ internal static class ClientSteps
                 var (type, bytes, _, _) = await client.ReceiveAnyAsync(TimeSpan.FromSeconds(60));
                 if (type == WebSocketMessageType.Close)
                 {
+                    using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                    await client.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", cts.Token);
                     return seen;
                 }
 
