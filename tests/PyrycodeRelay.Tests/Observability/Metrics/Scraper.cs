@@ -7,7 +7,7 @@ namespace PyrycodeRelay.Tests.Observability.Metrics;
 internal static class Scraper
 {
     /// <summary>Strings that must never appear in any scrape (server-ids and tokens the tests use, conn_id shapes).</summary>
-    public static readonly string[] Secrets = ["srv-m", "phone-token-opaque", "client-", "conn_id=", "server_id=", "token=", "pyry-"];
+    public static readonly string[] Secrets = ["srv-m", "phone-token-opaque", "device-token-secret", "ya29.", "client-", "conn_id=", "server_id=", "token=", "pyry-"];
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
