@@ -22,7 +22,9 @@ internal sealed partial class BinarySession
 
             if (_displaced)
             {
-                continue; // a displaced incumbent's envelopes are not routed
+                // A displaced incumbent's envelopes are not routed: its phones were evicted.
+                _rt.Metrics.Dropped(Direction.BinaryToPhone, DropReason.UnknownConnId);
+                continue;
             }
 
             HandleEnvelope(Connection.Message.Span, Connection.MessageCompletedAt);
@@ -82,7 +84,7 @@ internal sealed partial class BinarySession
                 EnqueueStatus.RelayBudgetExhausted => "relay: relay outbox budget exhausted",
                 _ => "relay: phone outbox closed",
             });
-            _rt.Metrics.Dropped(Direction.BinaryToPhone, DropReason.OutboxOverflow);
+            _rt.Metrics.Dropped(Direction.BinaryToPhone, status == EnqueueStatus.Closed ? DropReason.PhoneClosed : DropReason.OutboxOverflow);
         }
     }
 }

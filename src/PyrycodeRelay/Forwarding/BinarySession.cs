@@ -17,6 +17,8 @@ internal sealed partial class BinarySession : IRegisteredBinary
     private readonly byte[] _serverIdUtf8;
     private ServerSlot _slot = null!;
     private volatile bool _displaced;
+    private volatile bool _heartbeatTimedOut;
+    private volatile bool _shutdownClosed;
 
     private BinarySession(RelayRuntime rt, WsConnection connection, string serverId, string version, string remote)
     {
@@ -42,7 +44,11 @@ internal sealed partial class BinarySession : IRegisteredBinary
     public static async Task RunAsync(RelayRuntime rt, WsConnection connection, string serverId, string version, string remote)
     {
         var session = new BinarySession(rt, connection, serverId, version, remote);
-        rt.Sessions.TryAdd(connection, () => connection.RequestClose(WsCloseCodes.GoingAway, "shutting down"));
+        rt.Sessions.TryAdd(connection, () =>
+        {
+            session._shutdownClosed = true;
+            connection.RequestClose(WsCloseCodes.GoingAway, "shutting down");
+        });
         try
         {
             if (await session.ClaimAsync())
@@ -66,7 +72,11 @@ internal sealed partial class BinarySession : IRegisteredBinary
 
     private async Task ServeAsync()
     {
-        Connection.StartHeartbeat(static c => c.RequestClose(WsCloseCodes.InternalError, "heartbeat timeout"));
+        Connection.StartHeartbeat(c =>
+        {
+            _heartbeatTimedOut = true;
+            c.RequestClose(WsCloseCodes.InternalError, "heartbeat timeout");
+        });
         var end = await ReadLoopAsync();
         Connection.StopHeartbeat();
         RelayLog.BinaryForwarderReadEnd(_rt.Logger, ServerId, BinaryConnId, SessionIo.ReadEndError(end));
@@ -76,8 +86,8 @@ internal sealed partial class BinarySession : IRegisteredBinary
         }
 
         await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.Normal, "");
-        _rt.Metrics.Closed(RelayEndpoint.Server, _displaced ? CloseCause.HeartbeatTimeout
-            : _rt.ShuttingDown && end.Status == WsReceiveStatus.CloseAcknowledged ? CloseCause.Shutdown
+        _rt.Metrics.Closed(RelayEndpoint.Server, _displaced || _heartbeatTimedOut ? CloseCause.HeartbeatTimeout
+            : _shutdownClosed ? CloseCause.Shutdown
             : SessionIo.CauseOf(end, Connection));
     }
 }

@@ -140,7 +140,9 @@ public sealed partial class RelayHost : IAsyncDisposable
         }
 
         var challengeApp = settings.Tls?.HttpListenerApp ?? PlainResponses.NotFoundAsync;
-        app.Run(context => context.Features.Get<ListenerRole>() switch
+        // The role is a connection feature: read it through the indexer, which falls back to the
+        // connection's features (Features.Get<T>() does not for a value type).
+        app.Run(context => context.Features[typeof(ListenerRole)] switch
         {
             ListenerRole.Metrics => MetricsRequestHandler.InvokeAsync(context),
             ListenerRole.Challenge => challengeApp(context),

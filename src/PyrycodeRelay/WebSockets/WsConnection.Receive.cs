@@ -83,10 +83,18 @@ public sealed partial class WsConnection
                     return new WsReceiveResult(WsReceiveStatus.ProtocolError);
             }
 
-            if (read.IsCompleted || read.IsCanceled)
+            if (read.IsCompleted)
             {
                 return EndOfStream(WsReceiveStatus.PeerGone);
             }
+
+            if (read.IsCanceled && IsAborted)
+            {
+                return EndOfStream(WsReceiveStatus.Aborted);
+            }
+
+            // A cancelled read that we did not cause (Kestrel cancels pending reads when it stops) is
+            // retried: the closing handshake of a graceful shutdown still has to complete.
 
             if (_inMessage && !_discardMessage)
             {

@@ -39,7 +39,7 @@ public sealed class TestRelay : IAsyncDisposable
     /// <summary>Starts a relay with <paramref name="configure"/> applied to test-friendly defaults.</summary>
     public static async Task<TestRelay> StartAsync(Func<RelayOptions, RelayOptions>? configure = null, IPushWakeHandler? push = null, bool metrics = false)
     {
-        var options = new RelayOptions { InsecureListen = "127.0.0.1:0", MetricsListen = metrics ? "127.0.0.1:0" : "" };
+        var options = new RelayOptions { InsecureListen = "127.0.0.1:0", MetricsListen = metrics ? "127.0.0.1:0" : "", RateLimitBurst = 1_000_000 };
         options = configure?.Invoke(options) ?? options;
         var logs = new CapturingLoggerProvider();
         var host = await RelayHost.StartAsync(new RelayHostSettings

@@ -26,42 +26,39 @@ public sealed class RelayMetrics
     private readonly Counter<long> _framesDropped;
     private readonly Counter<long> _connectionCloses;
 
-    /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
+    /// <summary>
+    /// Attaches the Prometheus exporter to <paramref name="meterFactory"/> (before any instrument exists, so
+    /// nothing recorded is missed) and creates the instruments on a meter from that factory.
+    /// </summary>
     public RelayMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
+        Exporter = RelayMetricsExporter.Attach(meterFactory);
         _meter = meterFactory.Create(MeterName);
-        _framesForwarded = _meter.CreateCounter<long>("pyrycode_relay_frames_forwarded_total",
-            description: "Frames forwarded between phones and binaries, by direction.");
-        _bytesForwarded = _meter.CreateCounter<long>("pyrycode_relay_bytes_forwarded_total",
-            description: "Payload bytes of the forwarded frames (whole envelope toward the binary, frame toward a phone).");
-        _forwardLatency = _meter.CreateHistogram("pyrycode_relay_forward_latency_seconds", unit: null,
-            description: "Time from a message being fully read to its forward write completing.",
+        _framesForwarded = _meter.CreateCounter<long>(RelayCatalogue.FramesForwarded, description: Help(RelayCatalogue.FramesForwarded));
+        _bytesForwarded = _meter.CreateCounter<long>(RelayCatalogue.BytesForwarded, description: Help(RelayCatalogue.BytesForwarded));
+        _forwardLatency = _meter.CreateHistogram(RelayCatalogue.ForwardLatency, unit: null,
+            description: Help(RelayCatalogue.ForwardLatency),
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
-        _graceExpiries = _meter.CreateCounter<long>("pyrycode_relay_grace_expiries_total",
-            description: "Grace periods that expired and freed a server-id.");
-        _upgradeAttempts = _meter.CreateCounter<long>("pyrycode_relay_ws_upgrade_attempts_total",
-            description: "WebSocket upgrade attempts by endpoint and terminal outcome.");
-        _registerFailures = _meter.CreateCounter<long>("pyrycode_relay_register_failures_total",
-            description: "Registration failures by kind.");
-        _framesDropped = _meter.CreateCounter<long>("pyrycode_relay_frames_dropped_total",
-            description: "Messages received but not delivered, by direction and reason.");
-        _connectionCloses = _meter.CreateCounter<long>("pyrycode_relay_connection_closes_total",
-            description: "Upgraded connections that ended, by endpoint and cause.");
+        _graceExpiries = _meter.CreateCounter<long>(RelayCatalogue.GraceExpiries, description: Help(RelayCatalogue.GraceExpiries));
+        _upgradeAttempts = _meter.CreateCounter<long>(RelayCatalogue.UpgradeAttempts, description: Help(RelayCatalogue.UpgradeAttempts));
+        _registerFailures = _meter.CreateCounter<long>(RelayCatalogue.RegisterFailures, description: Help(RelayCatalogue.RegisterFailures));
+        _framesDropped = _meter.CreateCounter<long>(RelayCatalogue.FramesDropped, description: Help(RelayCatalogue.FramesDropped));
+        _connectionCloses = _meter.CreateCounter<long>(RelayCatalogue.ConnectionCloses, description: Help(RelayCatalogue.ConnectionCloses));
     }
 
     /// <summary>The meter (for listeners and tests).</summary>
     public Meter Meter => _meter;
 
+    /// <summary>The exporter the metrics listener renders (<see cref="RelayMetricsExporter.Collect"/>).</summary>
+    public RelayMetricsExporter Exporter { get; }
+
     /// <summary>Registers the scrape-time gauges.</summary>
     public void ObserveGauges(Func<long> connectedBinaries, Func<long> connectedPhones, Func<long> outboxQueuedBytes)
     {
-        _meter.CreateObservableGauge("pyrycode_relay_connected_binaries", connectedBinaries,
-            description: "Number of pyrycode binary connections currently held by the relay registry.");
-        _meter.CreateObservableGauge("pyrycode_relay_connected_phones", connectedPhones,
-            description: "Number of mobile client connections currently held by the relay registry, summed across all server-ids.");
-        _meter.CreateObservableGauge("pyrycode_relay_outbox_queued_bytes", outboxQueuedBytes,
-            description: "Current relay-wide outbox charge in bytes.");
+        _meter.CreateObservableGauge(RelayCatalogue.ConnectedBinaries, connectedBinaries, description: Help(RelayCatalogue.ConnectedBinaries));
+        _meter.CreateObservableGauge(RelayCatalogue.ConnectedPhones, connectedPhones, description: Help(RelayCatalogue.ConnectedPhones));
+        _meter.CreateObservableGauge(RelayCatalogue.OutboxQueuedBytes, outboxQueuedBytes, description: Help(RelayCatalogue.OutboxQueuedBytes));
     }
 
     /// <summary>One message written to its destination: frames +1, bytes +<paramref name="bytes"/>, latency.</summary>
@@ -103,4 +100,6 @@ public sealed class RelayMetrics
 
     /// <summary>A grace period freed its server-id.</summary>
     public void GraceExpired() => _graceExpiries.Add(1);
+
+    private static string Help(string family) => RelayCatalogue.Find(family)!.Help;
 }
