@@ -1,3 +1,4 @@
+using PyrycodeRelay.Forwarding.Codec;
 using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.WebSockets;
@@ -41,15 +42,13 @@ internal sealed partial class PhoneSession
                 _noNotice = true;
             }
 
-            var code = closeCode == 0 ? WsCloseCodes.InternalError : EffectiveCode(closeCode);
+            var code = closeCode == 0 ? WsCloseCodes.InternalError : DirectiveCloseCodes.Resolve(closeCode);
             Interlocked.CompareExchange(ref _removal, (int)PhoneRemoval.BacklogFull, (int)PhoneRemoval.None);
             Connection.RequestClose(code, BacklogFullReason);
         }
 
         return status;
     }
-
-    private static int EffectiveCode(int requested) => WsCloseCodes.IsValid(requested) ? requested : WsCloseCodes.InternalError;
 
     private async Task DrainAsync()
     {
@@ -85,7 +84,7 @@ internal sealed partial class PhoneSession
             return;
         }
 
-        var code = EffectiveCode(item.CloseCode);
+        var code = DirectiveCloseCodes.Resolve(item.CloseCode);
         Interlocked.CompareExchange(ref _removal, (int)PhoneRemoval.Directive, (int)PhoneRemoval.None);
         closingBefore = Connection.CloseSent || Connection.IsAborted;
         if (await Connection.SendCloseAsync(code, ""))
@@ -117,7 +116,7 @@ internal sealed partial class PhoneSession
             _noNotice = true;
         }
 
-        var code = item.IsDirective ? EffectiveCode(item.CloseCode) : WsCloseCodes.InternalError;
+        var code = item.IsDirective ? DirectiveCloseCodes.Resolve(item.CloseCode) : WsCloseCodes.InternalError;
         _ = CloseAfterWriteFailureAsync(code);
     }
 

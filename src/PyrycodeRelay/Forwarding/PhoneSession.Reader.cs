@@ -32,7 +32,7 @@ internal sealed partial class PhoneSession
                 return (result, CloseCause.InvalidFrame);
             }
 
-            switch (_rt.Registry.StateOf(this, _slot))
+            switch (ServerRegistry.StateOf(this, _slot))
             {
                 case BindingState.NotHolder:
                     RelayLog.PhoneForwarderNoBinary(_rt.Logger, ServerId, ConnId);

@@ -16,7 +16,7 @@ internal sealed partial class PhoneSession
         // 1. The close notice, if due.
         var removal = Removal;
         if (!_noNotice && removal is PhoneRemoval.None or PhoneRemoval.HeartbeatTimeout or PhoneRemoval.BacklogFull or PhoneRemoval.WriteFailed
-            && !_rt.ShuttingDown && _rt.Registry.StateOf(this, _slot) == BindingState.Live)
+            && !_rt.ShuttingDown && ServerRegistry.StateOf(this, _slot) == BindingState.Live)
         {
             var code = end.Status == WsReceiveStatus.PeerClosed && end.PeerCloseCode != WsCloseCodes.NoStatus
                 ? end.PeerCloseCode

@@ -17,8 +17,6 @@ public static class LimitResponses
     /// <summary>The <c>X-Content-Type-Options</c> value.</summary>
     public const string NoSniff = "nosniff";
 
-    private static readonly ReadOnlyMemory<byte> Body = new byte[] { (byte)'\n' };
-
     /// <summary>Writes the 429 of the rate limiter.</summary>
     public static Task WriteTooManyRequestsAsync(HttpContext context) =>
         WriteAsync(context, StatusCodes.Status429TooManyRequests);
@@ -35,11 +33,6 @@ public static class LimitResponses
     public static Task WriteAsync(HttpContext context, int statusCode)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var response = context.Response;
-        response.StatusCode = statusCode;
-        response.ContentType = ContentType;
-        response.Headers[ContentTypeOptionsHeader] = NoSniff;
-        response.ContentLength = Body.Length;
-        return response.Body.WriteAsync(Body).AsTask(); // a write to an aborted connection is a no-op in Kestrel
+        return Endpoints.PlainResponses.RejectAsync(context, statusCode);
     }
 }

@@ -111,6 +111,7 @@ public sealed partial class ServerRegistry
             }
 
             _slots.Remove(slot.ServerId);
+            slot.Removed = true;
             slot.GraceTimer?.Dispose();
             slot.GraceTimer = null;
             removed = slot.RemoveAll();
@@ -133,10 +134,10 @@ public sealed partial class ServerRegistry
         slot.GraceTimer?.Dispose();
         slot.GraceTimer = null;
         slot.GraceEpoch++;
+        slot.Holder = claimant;
         slot.Gracing = false;
         var evicted = slot.RemoveAll();
         _phones -= evicted.Count;
-        slot.Holder = claimant;
         _liveBinaries++;
         return new ClaimDecision(ClaimOutcome.Reclaimed, slot, Evicted: evicted);
     }

@@ -48,18 +48,22 @@ public sealed partial class ServerRegistry
         }
     }
 
-    /// <summary>Where <paramref name="phone"/>'s bound connection stands.</summary>
-    public BindingState StateOf(IRegisteredPhone phone, ServerSlot slot)
+    /// <summary>
+    /// Where <paramref name="phone"/>'s bound connection stands. Lock-free (it is asked once per phone
+    /// frame): the slot's fields are volatile and only ever change under the registry lock. A stale answer
+    /// can at worst send one frame to the bound connection as it closes, where the write fails; a frame
+    /// never goes to any other connection.
+    /// </summary>
+    public static BindingState StateOf(IRegisteredPhone phone, ServerSlot slot)
     {
-        lock (_gate)
+        ArgumentNullException.ThrowIfNull(phone);
+        ArgumentNullException.ThrowIfNull(slot);
+        if (slot.Removed || !ReferenceEquals(slot.Holder, phone.Bound))
         {
-            if (!ReferenceEquals(slot.Holder, phone.Bound) || !_slots.TryGetValue(slot.ServerId, out var current) || !ReferenceEquals(current, slot))
-            {
-                return BindingState.NotHolder;
-            }
-
-            return slot.Gracing ? BindingState.Gracing : BindingState.Live;
+            return BindingState.NotHolder;
         }
+
+        return slot.Gracing ? BindingState.Gracing : BindingState.Live;
     }
 
     /// <summary>Whether <paramref name="binary"/> is the live holder of its server-id.</summary>

@@ -11,17 +11,24 @@ public sealed class ServerSlot
     internal ServerSlot(string serverId, IRegisteredBinary holder)
     {
         ServerId = serverId;
-        Holder = holder;
+        _holder = holder;
     }
 
     /// <summary>The server-id.</summary>
     public string ServerId { get; }
 
-    /// <summary>The holder connection (live or gracing).</summary>
-    public IRegisteredBinary Holder { get; internal set; }
+    private volatile IRegisteredBinary _holder;
+    private volatile bool _gracing;
+    private volatile bool _removed;
+
+    /// <summary>The holder connection (live or gracing). Written under the registry lock, read lock-free.</summary>
+    public IRegisteredBinary Holder { get => _holder; internal set => _holder = value; }
 
     /// <summary>Whether the holder's connection has ended and the grace period runs.</summary>
-    public bool Gracing { get; internal set; }
+    public bool Gracing { get => _gracing; internal set => _gracing = value; }
+
+    /// <summary>Whether the slot has left the registry (its grace expired).</summary>
+    public bool Removed { get => _removed; internal set => _removed = value; }
 
     internal Lock Gate { get; } = new();
 

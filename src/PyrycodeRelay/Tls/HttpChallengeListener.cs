@@ -34,6 +34,6 @@ internal sealed class HttpChallengeListener
             }
         }
 
-        return NotFoundResponse.WriteAsync(context);
+        return Endpoints.PlainResponses.NotFoundAsync(context);
     }
 }

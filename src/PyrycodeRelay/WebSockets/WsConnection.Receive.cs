@@ -20,6 +20,7 @@ public sealed partial class WsConnection
     private int _peerCloseCode;
     private byte[]? _pingPayload;
     private int _pingPayloadLength;
+    private bool _failed;             // a protocol violation was seen: input is discarded from then on
 
     private enum Step
     {
@@ -54,6 +55,19 @@ public sealed partial class WsConnection
             }
 
             var buffer = read.Buffer;
+            if (_failed)
+            {
+                // After a protocol violation the stream cannot be parsed any more: discard everything until
+                // the peer closes the TCP connection or the close-handshake wait aborts it.
+                _input.AdvanceTo(buffer.End);
+                if (read.IsCompleted || IsAborted)
+                {
+                    return EndOfStream(WsReceiveStatus.PeerGone);
+                }
+
+                continue;
+            }
+
             var step = Parse(ref buffer);
             if (step == Step.NeedMore)
             {
@@ -78,8 +92,11 @@ public sealed partial class WsConnection
                     await SendCloseAsync(WsCloseCodes.MessageTooBig, "message too big");
                     return new WsReceiveResult(WsReceiveStatus.TooBig);
                 case Step.ProtocolError:
+                    // Close 1002 and stop parsing. The transport is not aborted here: that would discard the
+                    // close frame still in the output pipe. The close-handshake wait drops it instead.
+                    _failed = true;
+                    ReleaseMessage();
                     await SendCloseAsync(WsCloseCodes.ProtocolError, "");
-                    Abort(WsAbortCause.ProtocolError);
                     return new WsReceiveResult(WsReceiveStatus.ProtocolError);
             }
 
@@ -186,12 +203,16 @@ public sealed partial class WsConnection
             }
 
             var step2 = OnDataFrameHeader(header);
-            if (step2 != Step.NeedMore)
+            if (step2 == Step.ProtocolError)
             {
                 return step2;
             }
 
-            buffer = buffer.Slice(header.Size);
+            buffer = buffer.Slice(header.Size); // also for TooBig: the payload that follows is skipped
+            if (step2 != Step.NeedMore)
+            {
+                return step2;
+            }
         }
     }
 

@@ -140,13 +140,22 @@ public sealed class WsConnectionReceiveTests
 
     [Theory]
     [MemberData(nameof(Violations))]
-    public async Task ProtocolViolation_Close1002_ThenAbort(string name, byte[] frame)
+    public async Task ProtocolViolation_Close1002_InputDiscarded_DroppedAtCloseWait(string name, byte[] frame)
     {
         var h = new PipeHarness();
         await h.SendAsync(frame);
         Assert.Equal(WsReceiveStatus.ProtocolError, (await h.ReceiveAsync()).Status);
+        var (opcode, payload) = await h.ReadFrameAsync();
+        Assert.Equal(WsOpcode.Close, opcode);
+        Assert.Equal((1002, ""), FrameCodec.ParseClose(payload));
+        Assert.Equal(0, h.AbortCount); // the close frame must reach the wire before the transport goes
+
+        // Whatever follows is not parsed (not even a well-formed message); the close wait ends it.
+        await h.SendAsync(FrameCodec.Client(WsOpcode.Text, "ignored"u8));
+        var drain = h.Connection.ReceiveAsync().AsTask();
+        h.Time.Advance(h.Options.CloseHandshakeTimeout);
+        Assert.NotEqual(WsReceiveStatus.Message, (await drain.WaitAsync(TimeSpan.FromSeconds(5))).Status);
         Assert.Equal(1, h.AbortCount);
-        Assert.Equal(WsAbortCause.ProtocolError, h.Connection.AbortCause);
         Assert.False(string.IsNullOrEmpty(name));
     }
 

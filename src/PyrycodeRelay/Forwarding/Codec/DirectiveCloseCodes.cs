@@ -7,8 +7,7 @@ internal static class DirectiveCloseCodes
     public const int InvalidReplacement = 1011;
 
     /// <summary>True for 1000–1003, 1007–1014 and 3000–4999; false for every other code (including 0).</summary>
-    public static bool IsValid(int code) =>
-        code is (>= 1000 and <= 1003) or (>= 1007 and <= 1014) or (>= 3000 and <= 4999);
+    public static bool IsValid(int code) => WebSockets.WsCloseCodes.IsValid(code);
 
     /// <summary>The code actually sent to the phone: <paramref name="requested"/> if valid, otherwise 1011.</summary>
     public static int Resolve(int requested) => IsValid(requested) ? requested : InvalidReplacement;
