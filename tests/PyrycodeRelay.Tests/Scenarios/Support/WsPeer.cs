@@ -8,7 +8,8 @@ namespace PyrycodeRelay.Tests.Scenarios.Support;
 /// <summary>
 /// A <see cref="ClientWebSocket"/> peer whose receive loop (once started) always has a receive pending, so
 /// it answers the relay's Pings; what it receives goes to a queue the test reads with bounded waits.
-/// Without <see cref="StartReading"/> it never reads (and so never answers Pings).
+/// It answers the relay's close frame as a browser would. Without <see cref="StartReading"/> it never
+/// reads (and so never answers Pings).
 /// </summary>
 public sealed class WsPeer : IAsyncDisposable
 {
@@ -191,6 +192,13 @@ public sealed class WsPeer : IAsyncDisposable
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     _events.Writer.TryWrite(new PeerEvent(WebSocketMessageType.Close, [], (int?)Socket.CloseStatus, Socket.CloseStatusDescription, null));
+                    if (Socket.State == WebSocketState.CloseReceived)
+                    {
+                        // Like a browser or the mobile app: answer the relay's close frame with the same code.
+                        using var cts = new CancellationTokenSource(DefaultTimeout);
+                        await Socket.CloseOutputAsync(Socket.CloseStatus ?? WebSocketCloseStatus.Empty, "", cts.Token);
+                    }
+
                     return;
                 }
 
