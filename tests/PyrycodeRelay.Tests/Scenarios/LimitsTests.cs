@@ -1,0 +1,304 @@
+using System.Diagnostics;
+using System.Text;
+using PyrycodeRelay.Tests.Scenarios.Support;
+using PyrycodeRelay.Tests.Support;
+
+namespace PyrycodeRelay.Tests.Scenarios;
+
+/// <summary>scenarios.md K (80–82) and protocol.md §9, §11: message size, read deadline, heartbeat.</summary>
+public sealed class LimitsTests
+{
+    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>A JSON string of exactly <paramref name="length"/> bytes.</summary>
+    private static string Json(int length) => Envelopes.StringFrame(length);
+
+    [Fact]
+    public async Task Scenario80_PhoneMessage_ExactlyLimitDelivered_OneMoreClosed1009_Notice1001()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with { MaxMessageBytes = 1024 });
+        await using var b = await WsPeer.HolderAsync(relay);
+        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var _p = p;
+        await p.SendTextAsync(Json(1024));
+        Assert.Equal(Envelopes.Data(c, Json(1024)), await b.ReceiveTextAsync());
+        await p.SendTextAsync(Json(1025));
+        Assert.Equal((1009, "message too big"), await p.ReceiveCloseAsync());
+        Assert.Equal($"{{\"conn_id\":\"{c}\",\"close_code\":1001}}", await b.ReceiveTextAsync());
+        await b.AssertSilentAsync(Silence);
+        await relay.Logs.WaitForAsync("phone_unregistered", e => e["conn_id"] == c);
+        await Health.WaitForAsync(relay, 1, 0);
+    }
+
+    [Fact]
+    public async Task Scenario80_BinaryEnvelope_ExactlyLimitDelivered_OneMoreClosed1009_Grace()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with { MaxMessageBytes = 1024 });
+        await using var b = await WsPeer.HolderAsync(relay);
+        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var _p = p;
+        var exact = Envelopes.MaxSized(c, 1024);
+        Assert.Equal(1024, Encoding.UTF8.GetByteCount(exact));
+        await b.SendTextAsync(exact);
+        Assert.Equal(Json(1024 - Envelopes.Overhead(c)), await p.ReceiveTextAsync());
+        await b.SendTextAsync(Envelopes.MaxSized(c, 1025));
+        Assert.Equal((1009, "message too big"), await b.ReceiveCloseAsync());
+        Assert.Equal("s1", (await relay.Logs.WaitForAsync("server_released"))["server_id"]);
+        await Health.WaitForAsync(relay, 0, 1);
+        await p.AssertSilentAsync(Silence);
+    }
+
+    [Fact]
+    public async Task DefaultLimit_ExactlyMaxMessageBytes_AcceptedBothWays()
+    {
+        await using var relay = await TestRelay.StartAsync();
+        Assert.Equal(262144, relay.Options.MaxMessageBytes);
+        await using var b = await WsPeer.HolderAsync(relay);
+        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var _p = p;
+        await p.SendTextAsync(Json(262144));
+        Assert.Equal(Envelopes.Data(c, Json(262144)), await b.ReceiveTextAsync());
+        await b.SendTextAsync(Envelopes.MaxSized(c, 262144));
+        Assert.Equal(Json(262144 - Envelopes.Overhead(c)), await p.ReceiveTextAsync());
+        await p.SendTextAsync(Json(262145));
+        Assert.Equal((1009, "message too big"), await p.ReceiveCloseAsync());
+    }
+
+    [Fact]
+    public async Task FragmentedMessages_Reassembled_LimitAppliesToTheWhole()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with { MaxMessageBytes = 1024 });
+        await using var b = await WsPeer.HolderAsync(relay);
+        var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
+        await using var _p = p;
+        var c = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"]!;
+        var exact = Encoding.UTF8.GetBytes(Json(1024));
+        await p.SendRawAsync([
+            .. WsFrames.Build(WsFrames.Binary, exact.AsSpan(0, 500), fin: false),
+            .. WsFrames.Build(WsFrames.Ping, "mid"u8),
+            .. WsFrames.Build(WsFrames.Continuation, exact.AsSpan(500, 500), fin: false),
+            .. WsFrames.Build(WsFrames.Continuation, exact.AsSpan(1000), fin: true),
+        ]);
+        Assert.Equal(Envelopes.Data(c, Json(1024)), await b.ReceiveTextAsync());
+        var pong = await p.ReadFrameAsync();
+        Assert.True(pong is not null, "connection ended instead of a Pong: " + p.EndReason);
+        Assert.Equal((WsFrames.Pong, "mid"), (pong.Opcode, pong.Text));
+
+        var over = Encoding.UTF8.GetBytes(Json(1025));
+        await p.SendRawAsync([
+            .. WsFrames.Build(WsFrames.Text, over.AsSpan(0, 1000), fin: false),
+            .. WsFrames.Build(WsFrames.Continuation, over.AsSpan(1000), fin: true),
+        ]);
+        var close = await p.ReadMessageFrameAsync();
+        Assert.True(close is not null, "connection ended without a close frame: " + p.EndReason);
+        Assert.Equal((1009, "message too big"), (close.CloseCode, close.CloseReason));
+        Assert.Equal($"{{\"conn_id\":\"{c}\",\"close_code\":1001}}", await b.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task Scenario81_StalledFragment_TornDownWithinReadTimeout_IdlePhoneUnaffected()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with
+        {
+            MessageReadTimeout = TimeSpan.FromSeconds(2),
+            HeartbeatInterval = TimeSpan.FromSeconds(1),
+            HeartbeatTimeout = TimeSpan.FromSeconds(1),
+        });
+        await using var b = await WsPeer.HolderAsync(relay);
+        var (p2, c2) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var _p2 = p2;
+        var idleSince = Stopwatch.StartNew();
+        var (p1, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
+        await using var _p1 = p1;
+        var c1 = (await relay.Logs.WaitForAsync("phone_registered", e => e["conn_id"] != c2))["conn_id"];
+        p1.StartReading(answerPings: true);
+
+        await p1.SendFrameAsync(WsFrames.Text, Encoding.UTF8.GetBytes("{\"a\":"), fin: false);
+        var clock = Stopwatch.StartNew();
+        var frames = await p1.ReadUntilEndAsync(TimeSpan.FromSeconds(4));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(3));
+        Assert.Contains(frames, f => f.Opcode == WsFrames.Ping);
+        Assert.DoesNotContain(frames, f => f.Opcode is WsFrames.Text or WsFrames.Binary);
+        Assert.Equal($"{{\"conn_id\":\"{c1}\",\"close_code\":1001}}", await b.ReceiveTextAsync());
+        await relay.Logs.WaitForAsync("phone_unregistered", e => e["conn_id"] == c1);
+
+        var wait = TimeSpan.FromSeconds(5) - idleSince.Elapsed;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
+
+        await p2.SendTextAsync("{\"after\":\"idle\",\"pad\":\"" + new string('z', 300) + "\"}");
+        Assert.Equal(Envelopes.Data(c2, "{\"after\":\"idle\",\"pad\":\"" + new string('z', 300) + "\"}"), await b.ReceiveTextAsync());
+        await Health.WaitForAsync(relay, 1, 1);
+    }
+
+    [Fact]
+    public async Task SlowButTimelyFragments_Delivered()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with { MessageReadTimeout = TimeSpan.FromSeconds(2) });
+        await using var b = await WsPeer.HolderAsync(relay);
+        var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
+        await using var _p = p;
+        var c = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"]!;
+        await p.SendFrameAsync(WsFrames.Text, "[1,"u8.ToArray(), fin: false);
+        await Task.Delay(600);
+        await p.SendFrameAsync(WsFrames.Continuation, "2,"u8.ToArray(), fin: false);
+        await Task.Delay(600);
+        await p.SendFrameAsync(WsFrames.Continuation, "3]"u8.ToArray(), fin: true);
+        Assert.Equal(Envelopes.Data(c, "[1,2,3]"), await b.ReceiveTextAsync());
+
+        // The deadline is per message: a second slow message gets its own window.
+        await p.SendFrameAsync(WsFrames.Text, "[4,"u8.ToArray(), fin: false);
+        await Task.Delay(1200);
+        await p.SendFrameAsync(WsFrames.Continuation, "5]"u8.ToArray(), fin: true);
+        Assert.Equal(Envelopes.Data(c, "[4,5]"), await b.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task BinaryStalledFragment_AbortedWithinReadTimeout_Grace()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with { MessageReadTimeout = TimeSpan.FromSeconds(2) });
+        var (b, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
+        await using var _b = b;
+        await relay.Logs.WaitForAsync("server_claimed");
+        await b.SendFrameAsync(WsFrames.Text, "{\"conn_id\":"u8.ToArray(), fin: false);
+        var clock = Stopwatch.StartNew();
+        await b.ReadUntilEndAsync(TimeSpan.FromSeconds(4));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(3));
+        await relay.Logs.WaitForAsync("server_released");
+        await Health.WaitForAsync(relay, 0, 0);
+    }
+
+    [Fact]
+    public async Task Scenario82_Heartbeat_ReadingPeersStay_SilentPeersClosed1011()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with
+        {
+            HeartbeatInterval = TimeSpan.FromSeconds(1),
+            HeartbeatTimeout = TimeSpan.FromSeconds(1),
+            CloseHandshakeTimeout = TimeSpan.FromSeconds(1),
+        });
+        var (b, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
+        await using var _b = b;
+        await relay.Logs.WaitForAsync("server_claimed");
+        b.StartReading(answerPings: true);
+        var (okPhone, okId) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var _ok = okPhone;
+
+        var clock = Stopwatch.StartNew();
+        var (s2, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders("s2"));
+        await using var _s2 = s2;
+        var (silentPhone, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
+        await using var _sp = silentPhone;
+        var silentId = (await relay.Logs.WaitForAsync("phone_registered", e => e["conn_id"] != okId))["conn_id"];
+
+        // R answers B's ping within 1 s.
+        await b.SendFrameAsync(WsFrames.Ping, "b-ping"u8.ToArray());
+        await WaitForPongAsync(b, "b-ping", TimeSpan.FromSeconds(1));
+
+        await relay.Logs.WaitForAsync("server_released", e => e["server_id"] == "s2", TimeSpan.FromSeconds(6));
+        await relay.Logs.WaitForAsync("phone_unregistered", e => e["conn_id"] == silentId, TimeSpan.FromSeconds(6));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4.5), $"silent peers detected after {clock.Elapsed}");
+        foreach (var silent in new[] { s2, silentPhone })
+        {
+            var frames = await silent.ReadUntilEndAsync(TimeSpan.FromSeconds(3));
+            Assert.Contains(frames, f => f.Opcode == WsFrames.Ping);
+            var close = frames.SingleOrDefault(f => f.Opcode == WsFrames.Close);
+            if (close is not null)
+            {
+                Assert.Equal((1011, "heartbeat timeout"), (close.CloseCode, close.CloseReason));
+            }
+        }
+
+        var notice = await NextTextAsync(b, TimeSpan.FromSeconds(2));
+        Assert.Equal($"{{\"conn_id\":\"{silentId}\",\"close_code\":1001}}", notice);
+
+        var remaining = TimeSpan.FromSeconds(10) - clock.Elapsed;
+        if (remaining > TimeSpan.Zero)
+        {
+            await Task.Delay(remaining);
+        }
+
+        Assert.Null(b.EndReason);
+        Assert.DoesNotContain(relay.Logs.Named("server_released"), e => e["server_id"] == "s1");
+        Assert.DoesNotContain(relay.Logs.Named("phone_unregistered"), e => e["conn_id"] == okId);
+        await Health.WaitForAsync(relay, 1, 1);
+        await b.SendFrameAsync(WsFrames.Ping, "again"u8.ToArray());
+        await WaitForPongAsync(b, "again", TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task Heartbeat_FirstPingAfterOneInterval_DataDoesNotReplacePong()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with
+        {
+            HeartbeatInterval = TimeSpan.FromSeconds(1),
+            HeartbeatTimeout = TimeSpan.FromSeconds(1),
+            CloseHandshakeTimeout = TimeSpan.FromSeconds(1),
+        });
+        await using var b = await WsPeer.HolderAsync(relay);
+        var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
+        await using var _p = p;
+        var c = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"]!;
+        var clock = Stopwatch.StartNew();
+        p.StartReading(answerPings: false);
+        var ping = await p.ReadFrameAsync(TimeSpan.FromSeconds(3));
+        Assert.Equal(WsFrames.Ping, ping!.Opcode);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(2));
+        Assert.InRange(ping.Payload.Length, 0, 125);
+
+        // Keep sending data but never answer the Ping: the phone is still closed 1011 heartbeat timeout.
+        RawFrame? close = null;
+        for (var i = 0; i < 30 && close is null; i++)
+        {
+            await p.SendTextAsync($"[{i}]");
+            try
+            {
+                var f = await p.ReadFrameAsync(TimeSpan.FromMilliseconds(150));
+                close = f?.Opcode == WsFrames.Close ? f : null;
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        Assert.NotNull(close);
+        Assert.Equal((1011, "heartbeat timeout"), (close.CloseCode, close.CloseReason));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(3.5));
+        await relay.Logs.WaitForAsync("phone_unregistered", e => e["conn_id"] == c);
+        string last;
+        do
+        {
+            last = await b.ReceiveTextAsync();
+        }
+        while (last.Contains("\"frame\":", StringComparison.Ordinal));
+        Assert.Equal($"{{\"conn_id\":\"{c}\",\"close_code\":1001}}", last);
+    }
+
+    private static async Task WaitForPongAsync(RawWsClient client, string payload, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            Assert.True(left > TimeSpan.Zero, $"no Pong '{payload}' within {within}");
+            var frame = await client.ReadFrameAsync(left);
+            Assert.NotNull(frame);
+            if (frame.Opcode == WsFrames.Pong && frame.Text == payload)
+            {
+                return;
+            }
+
+            Assert.True(frame.Opcode == WsFrames.Ping, "unexpected frame " + frame);
+        }
+    }
+
+    private static async Task<string> NextTextAsync(RawWsClient client, TimeSpan within)
+    {
+        var frame = await client.ReadMessageFrameAsync(within);
+        Assert.NotNull(frame);
+        Assert.Equal(WsFrames.Text, frame.Opcode);
+        return frame.Text;
+    }
+}
