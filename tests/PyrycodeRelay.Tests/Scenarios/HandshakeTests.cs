@@ -102,6 +102,24 @@ public sealed class HandshakeTests
     }
 
     [Fact]
+    public async Task Scenario38_V2Aliases_IdenticalAndCountedUnderTheirEndpoint()
+    {
+        await using var relay = await TestRelay.StartAsync();
+        using var metrics = new RelayMetricsProbe(relay);
+        await using var b = await WsPeer.BinaryAsync(relay, path: "/v2/server");
+        await relay.Logs.WaitForAsync("server_claimed");
+        await using var p1 = await WsPeer.PhoneAsync(relay, path: "/v1/client");
+        await using var p2 = await WsPeer.PhoneAsync(relay, path: "/v2/client");
+        await p1.SendTextAsync("{\"p\":1}");
+        await p2.SendTextAsync("{\"p\":2}");
+        var envelopes = new[] { await b.ReceiveTextAsync(), await b.ReceiveTextAsync() };
+        Assert.Contains(envelopes, e => e.EndsWith("\"frame\":{\"p\":1}}", StringComparison.Ordinal));
+        Assert.Contains(envelopes, e => e.EndsWith("\"frame\":{\"p\":2}}", StringComparison.Ordinal));
+        Assert.Equal(1, metrics.Counter("pyrycode_relay_ws_upgrade_attempts_total", ("endpoint", "server"), ("outcome", "accept")));
+        Assert.Equal(2, metrics.Counter("pyrycode_relay_ws_upgrade_attempts_total", ("endpoint", "client"), ("outcome", "accept")));
+    }
+
+    [Fact]
     public async Task QueryString_Ignored()
     {
         await using var relay = await TestRelay.StartAsync();

@@ -248,8 +248,10 @@ public sealed class LimitsTests
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(2));
         Assert.InRange(ping.Payload.Length, 0, 125);
 
-        // Keep sending data but never answer the Ping: the phone is still closed 1011 heartbeat timeout.
+        // Keep sending data but never answer the Ping: the phone is still closed 1011 heartbeat timeout,
+        // and no second Ping is sent while the first is outstanding.
         RawFrame? close = null;
+        var morePings = 0;
         for (var i = 0; i < 30 && close is null; i++)
         {
             await p.SendTextAsync($"[{i}]");
@@ -257,11 +259,14 @@ public sealed class LimitsTests
             {
                 var f = await p.ReadFrameAsync(TimeSpan.FromMilliseconds(150));
                 close = f?.Opcode == WsFrames.Close ? f : null;
+                morePings += f?.Opcode == WsFrames.Ping ? 1 : 0;
             }
             catch (TimeoutException)
             {
             }
         }
+
+        Assert.Equal(0, morePings);
 
         Assert.NotNull(close);
         Assert.Equal((1011, "heartbeat timeout"), (close.CloseCode, close.CloseReason));
