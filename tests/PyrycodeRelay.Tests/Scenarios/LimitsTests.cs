@@ -281,6 +281,24 @@ public sealed class LimitsTests
         Assert.Equal($"{{\"conn_id\":\"{c}\",\"close_code\":1001}}", last);
     }
 
+    [Fact]
+    public async Task CloseHandshakeWait_PeerNeverAnswersClose_DroppedAfterTimeout()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with { CloseHandshakeTimeout = TimeSpan.FromSeconds(1) });
+        await using var b = await WsPeer.HolderAsync(relay);
+        var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
+        await using var _p = p;
+        var c = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"]!;
+        await b.SendTextAsync($"{{\"conn_id\":\"{c}\",\"close_code\":4401}}");
+        var close = await p.ReadMessageFrameAsync();
+        var clock = Stopwatch.StartNew();
+        Assert.Equal((4401, ""), (close!.CloseCode, close.CloseReason));
+        Assert.Empty(await p.ReadUntilEndAsync(TimeSpan.FromSeconds(4)));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.7), TimeSpan.FromSeconds(2.5));
+        await relay.Logs.WaitForAsync("phone_unregistered", e => e["conn_id"] == c);
+        await b.AssertSilentAsync(TimeSpan.FromMilliseconds(300));
+    }
+
     private static async Task WaitForPongAsync(RawWsClient client, string payload, TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;

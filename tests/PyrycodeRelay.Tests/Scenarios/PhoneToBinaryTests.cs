@@ -77,11 +77,13 @@ public sealed class PhoneToBinaryTests
     {
         await using var relay = await TestRelay.StartAsync();
         await using var b = await WsPeer.HolderAsync(relay);
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay);
+        var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = p;
-        await p.SendAsync(payload, System.Net.WebSockets.WebSocketMessageType.Binary);
-        await p.SendTextAsync("{\"after\":1}");
-        Assert.Equal((1000, ""), await p.ReceiveCloseAsync());
+        var c = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"];
+        await p.SendRawAsync([.. WsFrames.Build(WsFrames.Binary, payload), .. WsFrames.Text1("{\"after\":1}")]);
+        var close = await p.ReadMessageFrameAsync();
+        Assert.True(close is not null, "ended without a close frame: " + p.EndReason);
+        Assert.Equal((WsFrames.Close, 1000, ""), (close.Opcode, close.CloseCode, close.CloseReason));
         Assert.Equal($"{{\"conn_id\":\"{c}\",\"close_code\":1001}}", await b.ReceiveTextAsync());
         var warn = await relay.Logs.WaitForAsync("phone_forwarder_marshal_err");
         Assert.Equal((Microsoft.Extensions.Logging.LogLevel.Warning, "s1", c, "relay: phone frame is not valid JSON"),
