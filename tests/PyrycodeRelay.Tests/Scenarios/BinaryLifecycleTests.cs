@@ -329,4 +329,65 @@ public sealed class BinaryLifecycleTests
         Assert.Null(await b2.ReadFrameAsync(TimeSpan.FromSeconds(3)));
         Assert.Empty(relay.Logs.Named("binary_forwarder_unmarshal_err"));
     }
+    [Fact]
+    public async Task Probe_IncumbentEndsDuringProbe_OrdinaryReclaimBeforeTimeout()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(5) });
+        var (b1, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
+        await using var _b1 = b1;
+        await relay.Logs.WaitForAsync("server_claimed");
+        var (p, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var _p = p;
+        await using var b2 = await WsPeer.BinaryAsync(relay);
+        var ping = await b1.ReadFrameAsync(TimeSpan.FromSeconds(2));
+        Assert.Equal(WsFrames.Ping, ping!.Opcode);
+
+        var clock = Stopwatch.StartNew();
+        await b1.SendCloseAsync(1000);
+        await relay.Logs.WaitForAsync("server_claimed", _ => relay.Logs.Named("server_claimed").Count == 2, TimeSpan.FromSeconds(3));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"claim resolved only after {clock.Elapsed}");
+        var released = Assert.Single(relay.Logs.Named("server_released"));
+        LogOrder.AssertBefore(relay, released, relay.Logs.Named("server_claimed")[1]);
+        Assert.Empty(relay.Logs.Named("server_id_takeover"));
+        Assert.Empty(relay.Logs.Named("server_id_conflict"));
+        Assert.Equal((4404, "binary reclaimed server-id"), await p.ReceiveCloseAsync());
+        await b2.AssertSilentAsync(Silence);
+        await Health.WaitForAsync(relay, 1, 0);
+    }
+
+    [Fact]
+    public async Task Probe_TwoClaimantsOfHalfOpenIncumbent_OneTakesOver_Other4409()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(1) });
+        await using var b1 = await WsPeer.HolderAsync(relay, read: false);
+        using var metrics = new RelayMetricsProbe(relay);
+        var b2Task = WsPeer.BinaryAsync(relay);
+        var b3Task = WsPeer.BinaryAsync(relay);
+        await using var b2 = await b2Task;
+        await using var b3 = await b3Task;
+        await relay.Logs.WaitForAsync("server_id_takeover", timeout: TimeSpan.FromSeconds(4));
+        await relay.Logs.WaitForAsync("server_id_conflict", timeout: TimeSpan.FromSeconds(4));
+        var e2 = await FirstEventOrNullAsync(b2);
+        var e3 = await FirstEventOrNullAsync(b3);
+        var refused = new[] { e2, e3 }.Where(e => e is not null).ToArray();
+        var close = Assert.Single(refused);
+        Assert.Equal((4409, "server-id already claimed"), (close!.CloseCode, close.CloseReason));
+        Assert.Single(relay.Logs.Named("server_id_takeover"));
+        Assert.Equal(2, relay.Logs.Named("server_claimed").Count);
+        Assert.Equal(1, metrics.Counter("pyrycode_relay_ws_upgrade_attempts_total", ("endpoint", "server"), ("outcome", "reject_409")));
+        Assert.Equal(1, metrics.Counter("pyrycode_relay_ws_upgrade_attempts_total", ("endpoint", "server"), ("outcome", "accept")));
+        await Health.WaitForAsync(relay, 1, 0);
+    }
+
+    private static async Task<PeerEvent?> FirstEventOrNullAsync(WsPeer peer)
+    {
+        try
+        {
+            return await peer.NextAsync(TimeSpan.FromMilliseconds(700));
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
 }
