@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using PyrycodeRelay.Tests.Scenarios.Support;
+using PyrycodeRelay.Tests.Support;
+
+namespace PyrycodeRelay.Tests.Scenarios;
+
+/// <summary>scenarios.md E (50–57) and protocol.md §5.1–5.3: claim, probe, takeover, grace, reclaim, expiry.</summary>
+public sealed class BinaryLifecycleTests
+{
+    private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(500);
+
+    [Fact]
+    public async Task Scenario50_BinaryDials_101_NothingSent_CountedAndPhonesRegister()
+    {
+        await using var relay = await TestRelay.StartAsync();
+        using var metrics = new RelayMetricsProbe(relay);
+        var (binary, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
+        await using var _b = binary;
+        await Health.WaitForAsync(relay, 1, 0);
+        var claimed = await relay.Logs.WaitForAsync("server_claimed");
+        Assert.Equal(("s1", "0.1.0-test", "127.0.0.1"), (claimed["server_id"], claimed["binary_version"], claimed["remote"]));
+        Assert.Equal(1, metrics.Counter("pyrycode_relay_ws_upgrade_attempts_total", ("endpoint", "server"), ("outcome", "accept")));
+
+        var (phone, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var _p = phone;
+        await Health.WaitForAsync(relay, 1, 1);
+        await Assert.ThrowsAsync<TimeoutException>(() => binary.ReadFrameAsync(Silence));
+    }
+
+    [Fact]
+    public async Task Scenario54_Grace_PhoneDuringGraceRegisters_AfterExpiry4404_ThenOrdinaryClaim()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(2) });
+        await using var b = await WsPeer.HolderAsync(relay);
+        await b.CloseOutputAsync();
+        var closedAt = Stopwatch.StartNew();
+        Assert.Equal((1000, ""), await b.ReceiveCloseAsync());
+        await relay.Logs.WaitForAsync("server_released");
+
+        var (p1, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var _p1 = p1;
+        Assert.True(closedAt.Elapsed < TimeSpan.FromSeconds(1), $"phone registered {closedAt.Elapsed} after the close");
+        await p1.AssertSilentAsync(TimeSpan.FromMilliseconds(800));
+        Assert.Equal((1000, ""), await p1.ReceiveCloseAsync(TimeSpan.FromSeconds(3)));
+
+        var wait = TimeSpan.FromSeconds(3) - closedAt.Elapsed;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
+
+        await using var p2 = await WsPeer.PhoneAsync(relay);
+        Assert.Equal((4404, "no server with that id"), await p2.ReceiveCloseAsync());
+
+        await using var b2 = await WsPeer.BinaryAsync(relay);
+        await relay.Logs.WaitForAsync("server_claimed", _ => relay.Logs.Named("server_claimed").Count == 2);
+        await b2.AssertSilentAsync(Silence);
+        Assert.Empty(relay.Logs.Named("server_id_conflict"));
+        await Health.WaitForAsync(relay, 1, 0);
+    }
+
+    [Fact]
+    public async Task Scenario55_Reclaim_EvictsOldPhone4404_NoNoticeToEitherBinary()
+    {
+        await using var relay = await TestRelay.StartAsync();
+        await using var b1 = await WsPeer.HolderAsync(relay);
+        var (p, c1) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var _p = p;
+        await p.SendTextAsync("{\"v\":2,\"t\":\"probe-1\"}");
+        Assert.Equal($"{{\"conn_id\":\"{c1}\",\"frame\":{{\"v\":2,\"t\":\"probe-1\"}}}}", await b1.ReceiveTextAsync());
+
+        await b1.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "restart");
+        Assert.Equal((1000, ""), await b1.ReceiveCloseAsync());
+        await relay.Logs.WaitForAsync("server_released");
+
+        await using var b2 = await WsPeer.BinaryAsync(relay);
+        Assert.Equal((4404, "binary reclaimed server-id"), await p.ReceiveCloseAsync());
+        await relay.Logs.WaitForAsync("server_claimed", _ => relay.Logs.Named("server_claimed").Count == 2);
+
+        var (p2, c2) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var _p2 = p2;
+        Assert.NotEqual(c1, c2);
+        await p2.SendTextAsync("{\"v\":2,\"t\":\"probe-2\"}");
+        Assert.Equal($"{{\"conn_id\":\"{c2}\",\"frame\":{{\"v\":2,\"t\":\"probe-2\"}}}}", await b2.ReceiveTextAsync());
+        await b2.AssertSilentAsync(Silence);
+        Assert.True((await b1.NextAsync(TimeSpan.FromSeconds(1))).Error is not null, "B1 must receive nothing after its close");
+        Assert.Empty(relay.Logs.Named("server_id_conflict"));
+    }
+
+    [Fact]
+    public async Task Scenario56_GraceExpiry_PhonesClosed1000_CounterAndLog_ThenFree()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(1) });
+        using var metrics = new RelayMetricsProbe(relay);
+        await using var b1 = await WsPeer.HolderAsync(relay);
+        var (p1, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        var (p2, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var _p1 = p1;
+        await using var _p2 = p2;
+
+        await b1.CloseOutputAsync();
+        var clock = Stopwatch.StartNew();
+        Assert.Equal((1000, ""), await b1.ReceiveCloseAsync());
+        Assert.Equal((1000, ""), await p1.ReceiveCloseAsync(TimeSpan.FromSeconds(3)));
+        Assert.Equal((1000, ""), await p2.ReceiveCloseAsync(TimeSpan.FromSeconds(3)));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(2.2));
+        Assert.Equal("s1", (await relay.Logs.WaitForAsync("server_grace_expired"))["server_id"]);
+        Assert.Equal(1, metrics.Counter("pyrycode_relay_grace_expiries_total"));
+        await Health.WaitForAsync(relay, 0, 0);
+
+        await using var p3 = await WsPeer.PhoneAsync(relay);
+        Assert.Equal((4404, "no server with that id"), await p3.ReceiveCloseAsync());
+        await using var b2 = await WsPeer.BinaryAsync(relay);
+        await relay.Logs.WaitForAsync("server_claimed", _ => relay.Logs.Named("server_claimed").Count == 2);
+        await b2.AssertSilentAsync(Silence);
+        Assert.Equal(1, metrics.Counter("pyrycode_relay_grace_expiries_total"));
+    }
+
+    [Fact]
+    public async Task Scenario57_HealthDuringGraceAndAfterReclaim()
+    {
+        await using var relay = await TestRelay.StartAsync();
+        await using var b = await WsPeer.HolderAsync(relay);
+        var (p, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var _p = p;
+        await Health.WaitForAsync(relay, 1, 1);
+
+        b.Socket.Abort();
+        await relay.Logs.WaitForAsync("server_released");
+        Assert.Equal((0, 1), await Health.CountsAsync(relay));
+
+        await using var b2 = await WsPeer.BinaryAsync(relay);
+        await relay.Logs.WaitForAsync("server_claimed", _ => relay.Logs.Named("server_claimed").Count == 2);
+        Assert.Equal((1, 0), await Health.CountsAsync(relay));
+        Assert.Equal((4404, "binary reclaimed server-id"), await p.ReceiveCloseAsync());
+    }
+
+    [Fact]
+    public async Task Reclaim_EvictsPhonesRegisteredBeforeAndDuringGrace()
+    {
+        await using var relay = await TestRelay.StartAsync();
+        await using var b = await WsPeer.HolderAsync(relay);
+        var (p1, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var _p1 = p1;
+        b.Socket.Abort();
+        await relay.Logs.WaitForAsync("server_released");
+        var (p2, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var _p2 = p2;
+        await Health.WaitForAsync(relay, 0, 2);
+
+        await using var b2 = await WsPeer.BinaryAsync(relay);
+        Assert.Equal((4404, "binary reclaimed server-id"), await p1.ReceiveCloseAsync());
+        Assert.Equal((4404, "binary reclaimed server-id"), await p2.ReceiveCloseAsync());
+        await b2.AssertSilentAsync(Silence);
+        await Health.WaitForAsync(relay, 1, 0);
+    }
+
+    [Fact]
+    public async Task LateGraceExpiryAfterReclaim_HasNoEffect()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(1) });
+        using var metrics = new RelayMetricsProbe(relay);
+        await using var b = await WsPeer.HolderAsync(relay);
+        b.Socket.Abort();
+        await relay.Logs.WaitForAsync("server_released");
+        await using var b2 = await WsPeer.HolderAsync(relay);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Empty(relay.Logs.Named("server_grace_expired"));
+        Assert.Equal(0, metrics.Counter("pyrycode_relay_grace_expiries_total"));
+        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var _p = p;
+        await p.SendTextAsync("1");
+        Assert.Equal($"{{\"conn_id\":\"{c}\",\"frame\":1}}", await b2.ReceiveTextAsync());
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using PyrycodeRelay.Tests.Scenarios.Support;
+using PyrycodeRelay.Tests.Support;
+
+namespace PyrycodeRelay.Tests.Scenarios;
+
+/// <summary>
+/// protocol.md §3.2, §4, §6, §8: any visible-ASCII server-id works end to end, including <c>"</c> and <c>\</c>,
+/// which the relay escapes in conn_ids and the binary escapes back when it addresses the phone.
+/// </summary>
+public sealed class EscapedServerIdTests
+{
+    public static TheoryData<string> ServerIds() => new()
+    {
+        "a\"b\\c",
+        new string('"', 64) + new string('\\', 64),
+        new string('\\', 128),
+    };
+
+    [Theory]
+    [MemberData(nameof(ServerIds))]
+    public async Task PhoneFrameEnvelope_BinaryReply_AndCloseNotice_RoundTrip(string serverId)
+    {
+        await using var relay = await TestRelay.StartAsync();
+        await using var b = await WsPeer.HolderAsync(relay, serverId);
+        var (p, connId) = await WsPeer.RegisteredPhoneAsync(relay, serverId);
+        await using var _p = p;
+        var escaped = connId.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+
+        await p.SendTextAsync("{\"hi\":1}");
+        var envelope = await b.ReceiveTextAsync();
+        Assert.Equal("{\"conn_id\":\"" + escaped + "\",\"frame\":{\"hi\":1}}", envelope);
+        using (var doc = JsonDocument.Parse(envelope))
+        {
+            Assert.Equal(connId, doc.RootElement.GetProperty("conn_id").GetString());
+        }
+
+        // The binary addresses the phone with the conn_id exactly as it received it (a JSON string).
+        await b.SendTextAsync("{\"conn_id\":\"" + escaped + "\",\"frame\":{\"back\":2}}");
+        PeerEvent reply;
+        try
+        {
+            reply = await p.NextAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("the phone never received the binary's frame; relay logged: "
+                + string.Join(" | ", relay.Logs.Entries.Where(e => e.Name.StartsWith("binary_forwarder", StringComparison.Ordinal))));
+            throw;
+        }
+
+        Assert.Equal("{\"back\":2}", reply.Text);
+        Assert.Empty(relay.Logs.Named("binary_forwarder_unmarshal_err"));
+        Assert.Empty(relay.Logs.Named("binary_forwarder_unknown_conn_id"));
+
+        await p.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure);
+        Assert.Equal("{\"conn_id\":\"" + escaped + "\",\"close_code\":1000}", await b.ReceiveTextAsync());
+    }
+}

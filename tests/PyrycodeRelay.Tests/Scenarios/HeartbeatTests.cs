@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using PyrycodeRelay.Tests.Scenarios.Support;
+using PyrycodeRelay.Tests.Support;
+
+namespace PyrycodeRelay.Tests.Scenarios;
+
+/// <summary>scenarios.md K 82 and protocol.md §9, §11: heartbeat, Ping answers, the close-handshake wait.</summary>
+public sealed class HeartbeatTests
+{
+    [Fact]
+    public async Task Scenario82_Heartbeat_ReadingPeersStay_SilentPeersClosed1011()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with
+        {
+            HeartbeatInterval = TimeSpan.FromSeconds(1),
+            HeartbeatTimeout = TimeSpan.FromSeconds(1),
+            CloseHandshakeTimeout = TimeSpan.FromSeconds(1),
+        });
+        var (b, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
+        await using var _b = b;
+        await relay.Logs.WaitForAsync("server_claimed");
+        b.StartReading(answerPings: true);
+        var (okPhone, okId) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var _ok = okPhone;
+
+        var clock = Stopwatch.StartNew();
+        var (s2, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders("s2"));
+        await using var _s2 = s2;
+        var (silentPhone, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
+        await using var _sp = silentPhone;
+        var silentId = (await relay.Logs.WaitForAsync("phone_registered", e => e["conn_id"] != okId))["conn_id"];
+
+        // R answers B's ping within 1 s.
+        await b.SendFrameAsync(WsFrames.Ping, "b-ping"u8.ToArray());
+        await WaitForPongAsync(b, "b-ping", TimeSpan.FromSeconds(1));
+
+        await relay.Logs.WaitForAsync("server_released", e => e["server_id"] == "s2", TimeSpan.FromSeconds(6));
+        await relay.Logs.WaitForAsync("phone_unregistered", e => e["conn_id"] == silentId, TimeSpan.FromSeconds(6));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4.5), $"silent peers detected after {clock.Elapsed}");
+        foreach (var silent in new[] { s2, silentPhone })
+        {
+            var frames = await silent.ReadUntilEndAsync(TimeSpan.FromSeconds(3));
+            Assert.Contains(frames, f => f.Opcode == WsFrames.Ping);
+            var close = frames.SingleOrDefault(f => f.Opcode == WsFrames.Close);
+            if (close is not null)
+            {
+                Assert.Equal((1011, "heartbeat timeout"), (close.CloseCode, close.CloseReason));
+            }
+        }
+
+        var notice = await NextTextAsync(b, TimeSpan.FromSeconds(2));
+        Assert.Equal($"{{\"conn_id\":\"{silentId}\",\"close_code\":1001}}", notice);
+
+        var remaining = TimeSpan.FromSeconds(10) - clock.Elapsed;
+        if (remaining > TimeSpan.Zero)
+        {
+            await Task.Delay(remaining);
+        }
+
+        Assert.Null(b.EndReason);
+        Assert.DoesNotContain(relay.Logs.Named("server_released"), e => e["server_id"] == "s1");
+        Assert.DoesNotContain(relay.Logs.Named("phone_unregistered"), e => e["conn_id"] == okId);
+        await Health.WaitForAsync(relay, 1, 1);
+        await b.SendFrameAsync(WsFrames.Ping, "again"u8.ToArray());
+        await WaitForPongAsync(b, "again", TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task Heartbeat_FirstPingAfterOneInterval_DataDoesNotReplacePong()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with
+        {
+            HeartbeatInterval = TimeSpan.FromSeconds(1),
+            HeartbeatTimeout = TimeSpan.FromSeconds(1),
+            CloseHandshakeTimeout = TimeSpan.FromSeconds(1),
+        });
+        await using var b = await WsPeer.HolderAsync(relay);
+        var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
+        await using var _p = p;
+        var c = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"]!;
+        var clock = Stopwatch.StartNew();
+        p.StartReading(answerPings: false);
+        var ping = await p.ReadFrameAsync(TimeSpan.FromSeconds(3));
+        Assert.Equal(WsFrames.Ping, ping!.Opcode);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(2));
+        Assert.InRange(ping.Payload.Length, 0, 125);
+
+        // Keep sending data but never answer the Ping: the phone is still closed 1011 heartbeat timeout,
+        // and no second Ping is sent while the first is outstanding.
+        RawFrame? close = null;
+        var morePings = 0;
+        for (var i = 0; i < 30 && close is null; i++)
+        {
+            await p.SendTextAsync($"[{i}]");
+            try
+            {
+                var f = await p.ReadFrameAsync(TimeSpan.FromMilliseconds(150));
+                close = f?.Opcode == WsFrames.Close ? f : null;
+                morePings += f?.Opcode == WsFrames.Ping ? 1 : 0;
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        Assert.Equal(0, morePings);
+
+        Assert.NotNull(close);
+        Assert.Equal((1011, "heartbeat timeout"), (close.CloseCode, close.CloseReason));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(3.5));
+        await relay.Logs.WaitForAsync("phone_unregistered", e => e["conn_id"] == c);
+        string last;
+        do
+        {
+            last = await b.ReceiveTextAsync();
+        }
+        while (last.Contains("\"frame\":", StringComparison.Ordinal));
+        Assert.Equal($"{{\"conn_id\":\"{c}\",\"close_code\":1001}}", last);
+    }
+
+    [Fact]
+    public async Task CloseHandshakeWait_PeerNeverAnswersClose_DroppedAfterTimeout()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with { CloseHandshakeTimeout = TimeSpan.FromSeconds(1) });
+        await using var b = await WsPeer.HolderAsync(relay);
+        var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
+        await using var _p = p;
+        var c = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"]!;
+        await b.SendTextAsync($"{{\"conn_id\":\"{c}\",\"close_code\":4401}}");
+        var close = await p.ReadMessageFrameAsync();
+        var clock = Stopwatch.StartNew();
+        Assert.Equal((4401, ""), (close!.CloseCode, close.CloseReason));
+        Assert.Empty(await p.ReadUntilEndAsync(TimeSpan.FromSeconds(4)));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.7), TimeSpan.FromSeconds(2.5));
+        await relay.Logs.WaitForAsync("phone_unregistered", e => e["conn_id"] == c);
+        await b.AssertSilentAsync(TimeSpan.FromMilliseconds(300));
+    }
+
+    private static async Task WaitForPongAsync(RawWsClient client, string payload, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            Assert.True(left > TimeSpan.Zero, $"no Pong '{payload}' within {within}");
+            var frame = await client.ReadFrameAsync(left);
+            Assert.NotNull(frame);
+            if (frame.Opcode == WsFrames.Pong && frame.Text == payload)
+            {
+                return;
+            }
+
+            Assert.True(frame.Opcode == WsFrames.Ping, "unexpected frame " + frame);
+        }
+    }
+
+    private static async Task<string> NextTextAsync(RawWsClient client, TimeSpan within)
+    {
+        var frame = await client.ReadMessageFrameAsync(within);
+        Assert.NotNull(frame);
+        Assert.Equal(WsFrames.Text, frame.Opcode);
+        return frame.Text;
+    }
+}
