@@ -58,6 +58,7 @@ internal sealed partial class BinarySession : IRegisteredBinary
         }
         finally
         {
+            rt.Registry.Release(session); // no-op after a normal end (or when not holder); a safety net otherwise
             rt.Sessions.Remove(connection);
             connection.MarkEnded();
         }

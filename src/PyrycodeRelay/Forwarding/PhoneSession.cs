@@ -96,6 +96,12 @@ internal sealed partial class PhoneSession : IRegisteredPhone
         }
         finally
         {
+            if (session?._slot is { } slot)
+            {
+                rt.Registry.Unregister(session, slot); // no-op after a normal teardown; a safety net otherwise
+                session._outbox.Discard();
+            }
+
             rt.Sessions.Remove(connection);
             connection.MarkEnded();
         }
