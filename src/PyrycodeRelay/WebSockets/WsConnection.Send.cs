@@ -13,37 +13,15 @@ public sealed partial class WsConnection
     /// spliced around a payload without building it). Returns false if the message could not be
     /// written: a close frame was already sent, the connection is aborted, or the write failed/timed out.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> SendTextAsync(ReadOnlyMemory<byte> part1, ReadOnlyMemory<byte> part2 = default, ReadOnlyMemory<byte> part3 = default)
-    {
-        if (_closeSent || IsAborted)
-        {
-            return false;
-        }
-
-        await _writeLock.WaitAsync();
-        try
-        {
-            if (_closeSent || IsAborted)
-            {
-                return false;
-            }
-
-            if (!TryWriteFrame(WsOpcode.Text, part1.Span, part2.Span, part3.Span))
-            {
-                return false;
-            }
-
-            return await FlushAsync();
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    public ValueTask<bool> SendTextAsync(ReadOnlyMemory<byte> part1, ReadOnlyMemory<byte> part2 = default, ReadOnlyMemory<byte> part3 = default) =>
+        SendFrameAsync(WsOpcode.Text, part1, part2, part3);
 
     /// <summary>Sends a Ping or Pong with <paramref name="payload"/> (at most 125 bytes).</summary>
-    public async ValueTask<bool> SendControlAsync(WsOpcode opcode, ReadOnlyMemory<byte> payload)
+    public ValueTask<bool> SendControlAsync(WsOpcode opcode, ReadOnlyMemory<byte> payload) =>
+        SendFrameAsync(opcode, payload, default, default);
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> SendFrameAsync(WsOpcode opcode, ReadOnlyMemory<byte> part1, ReadOnlyMemory<byte> part2, ReadOnlyMemory<byte> part3)
     {
         if (_closeSent || IsAborted)
         {
@@ -53,12 +31,10 @@ public sealed partial class WsConnection
         await _writeLock.WaitAsync();
         try
         {
-            if (_closeSent || IsAborted)
-            {
-                return false;
-            }
-
-            return TryWriteFrame(opcode, payload.Span, default, default) && await FlushAsync();
+            // Re-checked under the lock: no frame may follow a close frame.
+            return !_closeSent && !IsAborted
+                && TryWriteFrame(opcode, part1.Span, part2.Span, part3.Span)
+                && await FlushAsync();
         }
         finally
         {
