@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -78,6 +79,7 @@ public sealed partial class RelayHost : IAsyncDisposable
         var relayListens = new List<ListenOptions>();
         ListenOptions? metricsListen = null;
         ListenOptions? httpListen = null;
+        BindRecorder? recorder = null;
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             ConfigureLimits(kestrel, options);
@@ -123,6 +125,7 @@ public sealed partial class RelayHost : IAsyncDisposable
             }
         });
 
+        DecorateTransport(builder.Services, r => recorder = r);
         var app = builder.Build();
         var meterFactory = app.Services.GetRequiredService<IMeterFactory>();
         var metricsInstruments = new RelayMetrics(meterFactory);
@@ -150,9 +153,62 @@ public sealed partial class RelayHost : IAsyncDisposable
         });
 
         var host = new RelayHost(app, runtime, readiness, relayListens, metricsListen, httpListen, settings.Loggers.CreateLogger("PyrycodeRelay.Host"));
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (Exception ex) when (BindRecorder.FindSocketError(ex) is not null || ex is IOException)
+        {
+            await app.DisposeAsync();
+            throw BindFailure(settings, recorder, ex);
+        }
+
         readiness.MarkListening();
         return host;
+    }
+
+    private static void DecorateTransport(IServiceCollection services, Action<BindRecorder> created)
+    {
+        var socket = services.Last(d => d.ServiceType == typeof(IConnectionListenerFactory));
+        services.Remove(socket);
+        services.AddSingleton<IConnectionListenerFactory>(provider =>
+        {
+            var inner = (IConnectionListenerFactory)(socket.ImplementationInstance
+                ?? socket.ImplementationFactory?.Invoke(provider)
+                ?? ActivatorUtilities.CreateInstance(provider, socket.ImplementationType!));
+            var recorder = new BindRecorder(inner);
+            created(recorder);
+            return recorder;
+        });
+    }
+
+    private static ListenerBindException BindFailure(RelayHostSettings settings, BindRecorder? recorder, Exception ex)
+    {
+        var error = BindRecorder.FindSocketError(ex) ?? recorder?.FailedError ?? System.Net.Sockets.SocketError.SocketError;
+        var failedPort = (recorder?.FailedEndPoint as System.Net.IPEndPoint)?.Port;
+        var bound = recorder?.BoundPorts.ToList() ?? [];
+        ListenEndpoint? failed = null;
+        foreach (var endpoint in new[] { settings.RelayListener, settings.HttpListener, settings.MetricsListener })
+        {
+            if (endpoint is null)
+            {
+                continue;
+            }
+
+            if (bound.Remove(endpoint.Port))
+            {
+                continue; // this one bound fine
+            }
+
+            if (failedPort is null || endpoint.Port == failedPort)
+            {
+                failed = endpoint;
+                break;
+            }
+        }
+
+        failed ??= settings.RelayListener;
+        return new ListenerBindException(failed.Address, "listen tcp " + failed.Address + ": " + BindRecorder.Describe(error), ex);
     }
 
     private static void ConfigureLimits(KestrelServerOptions kestrel, Configuration.RelayOptions options)

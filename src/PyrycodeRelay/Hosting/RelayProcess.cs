@@ -101,9 +101,9 @@ public static class RelayProcess
         {
             host = await RelayHost.StartAsync(settings);
         }
-        catch (IOException ex)
+        catch (ListenerBindException ex)
         {
-            HostLog.ListenerFailed(logger, FailedAddress(settings, ex), BindError(ex));
+            HostLog.ListenerFailed(logger, ex.Address, ex.Error);
             HostLog.ListenerErrorDraining(logger);
             return 1;
         }
@@ -117,28 +117,4 @@ public static class RelayProcess
             return 0;
         }
     }
-
-    private static string FailedAddress(RelayHostSettings settings, IOException ex)
-    {
-        foreach (var endpoint in new[] { settings.RelayListener, settings.HttpListener, settings.MetricsListener })
-        {
-            if (endpoint is not null && ex.Message.Contains(":" + endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))
-            {
-                return endpoint.Address;
-            }
-        }
-
-        return settings.RelayListener.Address;
-    }
-
-    private static string BindError(IOException ex) =>
-        ex.InnerException is System.Net.Sockets.SocketException socket
-            ? "listen tcp: " + socket.SocketErrorCode switch
-            {
-                System.Net.Sockets.SocketError.AddressAlreadyInUse => "bind: address already in use",
-                System.Net.Sockets.SocketError.AccessDenied => "bind: permission denied",
-                System.Net.Sockets.SocketError.AddressNotAvailable => "bind: cannot assign requested address",
-                _ => "bind failed",
-            }
-            : "listen tcp: bind failed";
 }
