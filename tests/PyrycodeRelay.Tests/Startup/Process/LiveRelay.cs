@@ -173,11 +173,15 @@ internal sealed partial class LiveRelay : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Connects a phone and waits for its <c>phone_registered</c> line; returns the client and its conn_id.</summary>
-    public async Task<(WsTestClient Client, string ConnId)> ConnectRegisteredPhoneAsync(string serverId = "s1", IReadOnlyDictionary<string, string>? headers = null)
+    /// <summary>
+    /// Connects a phone to <paramref name="pathAndQuery"/> and waits for its <c>phone_registered</c> line; returns
+    /// the client and its conn_id.
+    /// </summary>
+    public async Task<(WsTestClient Client, string ConnId)> ConnectRegisteredPhoneAsync(
+        string serverId = "s1", IReadOnlyDictionary<string, string>? headers = null, string pathAndQuery = "/v1/client")
     {
         var before = Lines.Where(l => l["msg"] == "phone_registered").Select(l => l["conn_id"]).ToHashSet();
-        var client = await WsTestClient.ConnectAsync(WsUri("/v1/client"), PhoneHeaders(serverId, headers));
+        var client = await WsTestClient.ConnectAsync(WsUri(pathAndQuery), PhoneHeaders(serverId, headers));
         var line = await WaitForLogAsync("phone_registered", l => l["server_id"] == serverId && !before.Contains(l["conn_id"]));
         return (client, line["conn_id"]);
     }
