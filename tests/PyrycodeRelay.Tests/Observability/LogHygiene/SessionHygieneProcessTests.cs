@@ -10,8 +10,8 @@ namespace PyrycodeRelay.Tests.Observability.LogHygiene;
 
 /// <summary>
 /// Scenario N103 (issue 5) through the real process with push on: a full session carrying marker strings in
-/// every secret place (phone token, user agents, query string, payloads, close reasons, device tokens, the
-/// FCM access token, reply text and credentials). No marker may reach stdout or stderr and every key on
+/// every secret place (phone token, user agents, X-Forwarded-For, query strings, payloads, close reasons,
+/// device tokens, the FCM access token, reply text and credentials). No marker may reach stdout or stderr and every key on
 /// every line must be in the §18.2 allowlist.
 /// </summary>
 [Collection(RelayProcessCollection.Name)]
@@ -34,10 +34,13 @@ public class SessionHygieneProcessTests
         var credentials = TestKeys.Json(new Dictionary<string, object?> { ["client_email"] = m.Email, ["private_key_id"] = m.KeyId });
 
         await using var relay = await LiveRelay.StartAsync(
-            ["--fcm-token-url", stub.TokenUrl, "--fcm-base-url", stub.BaseUrl, "--fcm-project-id", "test-proj"],
+            ["--fcm-token-url", stub.TokenUrl, "--fcm-base-url", stub.BaseUrl, "--fcm-project-id", "test-proj", "--max-connections", "4"],
             new Dictionary<string, string> { ["PYRYCODE_RELAY_FCM_CREDENTIALS"] = credentials }, logFormat: format);
         await using var binary = await relay.ConnectHolderAsync(headers: new Dictionary<string, string> { ["User-Agent"] = m.UserAgent + "-binary" });
-        var phoneHeaders = new Dictionary<string, string> { ["X-Pyrycode-Token"] = m.PhoneToken, ["User-Agent"] = m.UserAgent };
+        var phoneHeaders = new Dictionary<string, string>
+        {
+            ["X-Pyrycode-Token"] = m.PhoneToken, ["User-Agent"] = m.UserAgent, ["X-Forwarded-For"] = "203.0.113.9, " + m.Forwarded,
+        };
         var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(headers: phoneHeaders, pathAndQuery: $"/v1/client?token={m.Query}");
         var (p2, c2) = await relay.ConnectRegisteredPhoneAsync(headers: phoneHeaders);
         var (p3, c3) = await relay.ConnectRegisteredPhoneAsync(headers: phoneHeaders);
@@ -45,6 +48,24 @@ public class SessionHygieneProcessTests
         await using (p2)
         await using (p3)
         {
+            // The connection cap (4) is full: a fifth dial gets 503 and WARN conn_cap_reached with the path only.
+            using (var fifth = new ClientWebSocket())
+            {
+                fifth.Options.CollectHttpResponseDetails = true;
+                foreach (var (k, v) in LiveRelay.PhoneHeaders(overrides: phoneHeaders))
+                {
+                    fifth.Options.SetRequestHeader(k, v);
+                }
+
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await Assert.ThrowsAsync<WebSocketException>(() => fifth.ConnectAsync(relay.WsUri($"/v1/client?token={m.Query}-cap"), cts.Token));
+                Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, fifth.HttpStatusCode);
+            }
+
+            var cap = await relay.WaitForLogAsync("conn_cap_reached");
+            Assert.Equal(["time", "level", "msg", "path", "remote"], cap.Keys);
+            Assert.Equal(("WARN", "/v1/client", "127.0.0.1"), (cap["level"], cap["path"], cap["remote"]));
+
             // Frames both ways.
             await p1.SendTextAsync($$$"""{"m":"{{{m.Payload}}}-p2b"}""");
             Assert.Equal($$$"""{"conn_id":"{{{c1}}}","frame":{"m":"{{{m.Payload}}}-p2b"}}""", await binary.ReceiveTextAsync());
@@ -98,6 +119,8 @@ public class SessionHygieneProcessTests
         Assert.Equal("Bearer " + m.AccessToken, stub.SendRequests[0].Headers["Authorization"]);
         Assert.DoesNotContain(stopped.Lines, l => l["msg"].StartsWith("push off", StringComparison.Ordinal));
 
+        // remote is the peer IP, never the (untrusted) X-Forwarded-For value (§12 step 4).
+        Assert.All(stopped.Lines.Where(l => l.Has("remote")), l => Assert.Equal("127.0.0.1", l["remote"]));
         OutputScan.AssertNoneAppears(stopped.Stdout, stopped.Stderr, m.All);
         OutputScan.AssertOnlyAllowedKeys(stopped.Stdout, stopped.Stderr, format);
     }
@@ -111,6 +134,7 @@ public class SessionHygieneProcessTests
         public string PhoneToken => "SECRET-TOKEN-" + Guid;
         public string UserAgent => "UA-MARKER-" + Guid;
         public string Query => "QUERY-MARKER-" + Guid;
+        public string Forwarded => "XFF-MARKER-" + Guid;
         public string Payload => "PAYLOAD-MARKER-" + Guid;
         public string DeviceToken => "DEVTOKEN-" + Guid;
         public string AccessToken => "ACCESS-MARKER-" + Guid;
@@ -121,7 +145,7 @@ public class SessionHygieneProcessTests
         /// <summary>Every marker, every line of the private key's PEM body, and the bare guid.</summary>
         public IEnumerable<string> All =>
         [
-            PhoneToken, UserAgent, Query, Payload, DeviceToken, AccessToken, Reply, Email, KeyId,
+            PhoneToken, UserAgent, Query, Forwarded, Payload, DeviceToken, AccessToken, Reply, Email, KeyId,
             .. TestKeys.Pkcs8Pem.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("-----", StringComparison.Ordinal)),
             Guid,
         ];
