@@ -7,7 +7,8 @@ namespace PyrycodeRelay.Tests.Startup.Process;
 
 /// <summary>
 /// Scenarios A16 (metrics on loopback literals, metrics off) and A20 (framework URL settings ignored) with
-/// the real host, and a listener that cannot bind (operations.md §3 step 24, §19: exit 1).
+/// the real host, and listeners that cannot bind (in use, no permission, address not local; operations.md
+/// §3 step 24, §19: ERROR lines and exit 1, never a crash).
 /// </summary>
 [Collection(RelayProcessCollection.Name)]
 [SupportedOSPlatform("linux")]
@@ -97,6 +98,26 @@ public class ListenerProcessTests
     }
 
     [Fact]
+    public async Task Privileged_port_without_net_bind_service_logs_listener_failed_and_exits_1()
+    {
+        // uid 65534 with no capability cannot bind below 1024 (a container without --cap-add=NET_BIND_SERVICE).
+        var port = RelayProcess.FreePrivilegedPort();
+        var failed = await ListenerFailsAsync("127.0.0.1:" + port, "127.0.0.1:" + RelayProcess.FreePort(),
+            ["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        Assert.Equal("127.0.0.1:" + port, failed["addr"]);
+        Assert.EndsWith("bind: permission denied", failed["err"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Address_not_on_this_host_logs_listener_failed_and_exits_1()
+    {
+        var listen = "192.0.2.1:" + RelayProcess.FreePort(); // TEST-NET-1: assigned to no interface here
+        var failed = await ListenerFailsAsync(listen, "127.0.0.1:" + RelayProcess.FreePort());
+        Assert.Equal(listen, failed["addr"]);
+        Assert.EndsWith("bind: cannot assign requested address", failed["err"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Metrics_port_equal_to_the_relay_port_fails_at_bind_time_with_exit_1()
     {
         var port = RelayProcess.FreePort();
@@ -109,9 +130,9 @@ public class ListenerProcessTests
     /// Starts a relay whose bind fails: after the boot lines, ERROR <c>listener failed</c> (<c>addr</c>,
     /// <c>err</c>) then ERROR <c>listener error; draining</c>; exit 1. Returns the failure line.
     /// </summary>
-    private static async Task<LogfmtLine> ListenerFailsAsync(string listen, string metricsListen)
+    private static async Task<LogfmtLine> ListenerFailsAsync(string listen, string metricsListen, string[]? extraSetpriv = null)
     {
-        using var relay = RelayProcess.Start(["--insecure-listen", listen, "--metrics-listen", metricsListen]);
+        using var relay = RelayProcess.Start(["--insecure-listen", listen, "--metrics-listen", metricsListen], extraSetpriv: extraSetpriv);
         var (code, stdout, stderr) = await relay.WaitForExitAsync();
         var all = string.Join("\n", stderr);
         Assert.True(code == 1, $"exit {code}; stderr:\n{all}");

@@ -205,6 +205,26 @@ public sealed class RelayProcess : IDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
+    /// <summary>A port in 600–1023 that is free on 127.0.0.1 right now.</summary>
+    public static int FreePrivilegedPort()
+    {
+        for (var port = 600 + Random.Shared.Next(200); port < 1024; port++)
+        {
+            try
+            {
+                using var l = new TcpListener(IPAddress.Loopback, port);
+                l.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: try the next one
+            }
+        }
+
+        throw new InvalidOperationException("no free privileged port");
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Runtime.Versioning;
 
@@ -29,7 +28,7 @@ public class ServingProcessTests
     {
         // uid 65534 can bind a port below 1024 only through CAP_NET_BIND_SERVICE: that proves the relay kept it.
         Assert.Equal("1024", File.ReadAllText("/proc/sys/net/ipv4/ip_unprivileged_port_start").Trim());
-        var port = FreePrivilegedPort();
+        var port = RelayProcess.FreePrivilegedPort();
         var metricsPort = RelayProcess.FreePort();
         await using var relay = await LiveRelay.StartAsync(
             ["--insecure-listen", "127.0.0.1:" + port, "--metrics-listen", "127.0.0.1:" + metricsPort], port, metricsPort,
@@ -85,25 +84,5 @@ public class ServingProcessTests
         Assert.True(stopped.ExitCode == 0, stopped.StderrText);
         Assert.Equal(["INFO shutdown signal received; draining", "INFO shutdown complete"], stopped.LevelMsgs.TakeLast(2));
         Assert.DoesNotContain(stopped.Lines, l => l["level"] is "WARN" or "ERROR");
-    }
-
-    /// <summary>A port in 600–1023 that is free on 127.0.0.1 right now.</summary>
-    private static int FreePrivilegedPort()
-    {
-        for (var port = 600 + Random.Shared.Next(200); port < 1024; port++)
-        {
-            try
-            {
-                using var l = new TcpListener(IPAddress.Loopback, port);
-                l.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // taken: try the next one
-            }
-        }
-
-        throw new InvalidOperationException("no free privileged port");
     }
 }
