@@ -2,11 +2,13 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Runtime.Versioning;
 using System.Text;
-using PyrycodeRelay.Tests.Support;
+using PyrycodeRelay.Tests.Push;
 
 namespace PyrycodeRelay.Tests.Startup.Process;
 
-/// <summary>Scenarios O104–O106 and the signal rules of operations.md §19 with the real process and real signals.</summary>
+/// <summary>
+/// Scenarios O104–O106, L94 and the signal rules of operations.md §19 with the real process and real signals.
+/// </summary>
 [Collection(RelayProcessCollection.Name)]
 [SupportedOSPlatform("linux")]
 public class ShutdownProcessTests
@@ -96,6 +98,51 @@ public class ShutdownProcessTests
         Assert.True(stopped.ExitCode == 0, $"exit {stopped.ExitCode}; stderr:\n{stopped.StderrText}");
         Assert.InRange(stopped.Elapsed, TimeSpan.FromMilliseconds(1900), TimeSpan.FromMilliseconds(3500));
         AssertDeadlineLog(stopped);
+    }
+
+    [Fact]
+    public async Task L94_an_in_flight_push_wake_is_cancelled_by_the_drain()
+    {
+        await using var stub = await FcmStub.StartAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        stub.SendHandler = FcmStub.Blocking(release);
+        try
+        {
+            await using var relay = await LiveRelay.StartAsync(
+                ["--fcm-token-url", stub.TokenUrl, "--fcm-base-url", stub.BaseUrl],
+                new Dictionary<string, string> { ["PYRYCODE_RELAY_FCM_CREDENTIALS"] = TestKeys.Json() });
+            await using var binary = await relay.ConnectHolderAsync();
+            await binary.SendTextAsync("""{"push_wake":{"platform":"fcm","token":"T"}}""");
+            await WaitUntilAsync(() => stub.SendRequests.Count == 1);
+
+            var sinceSignal = relay.Signal();
+            Assert.Equal((1001, "shutting down"), await binary.ReceiveCloseAsync(DefaultDrain));
+            await binary.CloseAsync(WebSocketCloseStatus.EndpointUnavailable);
+            var stopped = await relay.WaitForExitAsync(sinceSignal);
+
+            Assert.True(stopped.ExitCode == 0, $"exit {stopped.ExitCode}; stderr:\n{stopped.StderrText}");
+            Assert.True(stopped.Elapsed < DefaultDrain + TimeSpan.FromSeconds(1), $"exit after {stopped.Elapsed}");
+            var failed = stopped.Single("push_wake_send_failed");
+            Assert.Equal(["time", "level", "msg", "server_id", "token_fp", "duration", "err"], failed.Keys);
+            Assert.Equal(("WARN", "s1", "relay: fcm send failed: context canceled"), (failed["level"], failed["server_id"], failed["err"]));
+            Assert.Equal(1, stopped.LevelMsgs.Count(l => l == "INFO shutdown signal received; draining"));
+            Assert.True(stopped.LevelMsgs.ToList().IndexOf("WARN push_wake_send_failed") > stopped.LevelMsgs.ToList().IndexOf("INFO shutdown signal received; draining"));
+            Assert.Single(stub.SendRequests);
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+    }
+
+    /// <summary>Polls <paramref name="condition"/> every 20 ms; fails after 10 s.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Delay(20, cts.Token);
+        }
     }
 
     /// <summary>
