@@ -1,7 +1,10 @@
 using System.Runtime.Versioning;
 namespace PyrycodeRelay.Tests.Startup.Process;
 
-/// <summary>Scenarios A6, A8, A9, A10 (production and credentials) against the real relay process.</summary>
+/// <summary>
+/// Scenarios A6, A8, A9, A10 (production and credentials) against the real relay process; A10's uid-65534 run
+/// must also serve <c>/healthz</c> over TLS.
+/// </summary>
 [Collection(RelayProcessCollection.Name)]
 [SupportedOSPlatform("linux")]
 public class EnvironmentProcessTests
@@ -60,21 +63,39 @@ public class EnvironmentProcessTests
     }
 
     [Fact]
-    public async Task A10_production_as_uid_65534_passes_the_production_checks()
+    public async Task A10_production_as_uid_65534_passes_the_production_checks_and_serves_tls()
     {
         var dir = Directory.CreateTempSubdirectory("relay-a10-");
         try
         {
-            File.SetUnixFileMode(dir.FullName, (UnixFileMode)0x1FF); // 0777: the unprivileged relay may create its cert cache here
+            File.SetUnixFileMode(dir.FullName, (UnixFileMode)0x1FF); // 0777: readable by the unprivileged relay
             var (cert, key) = TestCertificate.WriteSelfSigned(dir.FullName, "relay.test");
-            var stderr = await ProcessBootAssert.StartsAsync(
+            int https = RelayProcess.FreePort(), http = RelayProcess.FreePort();
+            using var relay = RelayProcess.Start(
                 ["--domain", "relay.test", "--tls-cert-file", cert, "--tls-key-file", key,
-                    "--https-listen", ":" + RelayProcess.FreePort(), "--http-listen", ":" + RelayProcess.FreePort(), "--metrics-listen="],
+                    "--https-listen", ":" + https, "--http-listen", ":" + http, "--metrics-listen="],
                 new Dictionary<string, string> { ["PYRYCODE_RELAY_PRODUCTION"] = "1" },
                 Caps.Dropped, ["--reuid=65534", "--regid=65534", "--clear-groups"]);
-            var starting = LogfmtLine.Parse(Assert.Single(stderr, l => l.Contains(" msg=starting ", StringComparison.Ordinal)));
-            Assert.Equal("static-cert", starting["mode"]);
-            Assert.Equal("relay.test", starting["domain"]);
+
+            var health = await TlsProbe.GetWhenListeningAsync(relay, https, "relay.test", "/healthz", "CN=relay.test");
+            Assert.StartsWith("HTTP/1.1 200 OK\r\n", health, StringComparison.Ordinal);
+            Assert.Matches("""\r\n\r\n\{"status":"ok","version":"0\.1\.0","connected_binaries":0,"connected_phones":0,"uptime_seconds":\d+\}$""", health);
+            Assert.Equal("65534\t65534\t65534\t65534", ProcFs.Status(relay.Pid, "Uid"));
+            Assert.Equal("0000000000000000", ProcFs.Status(relay.Pid, "CapEff"));
+            Assert.Equal(new[] { https, http }.Order(), ProcFs.ListeningPorts(relay.Pid));
+
+            relay.Terminate();
+            var (code, stdout, stderr) = await relay.WaitForExitAsync();
+            Assert.True(code == 0, $"exit {code}; stderr:\n{string.Join("\n", stderr)}");
+            Assert.Equal("", stdout);
+            var lines = stderr.Select(LogfmtLine.Parse).ToList();
+            Assert.Equal(
+                ["INFO push off: PYRYCODE_RELAY_FCM_CREDENTIALS unset", "INFO starting", "INFO shutdown signal received; draining", "INFO shutdown complete"],
+                lines.Select(l => l.LevelMsg));
+            var starting = lines[1];
+            Assert.Equal(["time", "level", "msg", "version", "mode", "domain", "https_proxy_protocol"], starting.Keys);
+            Assert.Equal(("0.1.0", "static-cert", "relay.test", "false"),
+                (starting["version"], starting["mode"], starting["domain"], starting["https_proxy_protocol"]));
         }
         finally
         {

@@ -1,3 +1,5 @@
+using System.Runtime.Versioning;
+
 namespace PyrycodeRelay.Tests.Startup.Process;
 
 /// <summary>Runs the relay process to a refusal or to a clean start-and-SIGTERM.</summary>
@@ -30,6 +32,61 @@ internal static class ProcessBootAssert
         }
 
         return (error, stderr);
+    }
+
+    /// <summary>The whole log of an insecure relay with push off and metrics on, started and stopped by SIGTERM.</summary>
+    public static readonly string[] CleanInsecureRun =
+    [
+        "INFO push off: PYRYCODE_RELAY_FCM_CREDENTIALS unset",
+        "INFO starting",
+        "INFO starting metrics listener",
+        "INFO shutdown signal received; draining",
+        "INFO shutdown complete",
+    ];
+
+    /// <summary>
+    /// For a ready insecure relay (push off): <c>/healthz</c> 200 with 0/0, the process listens on exactly its
+    /// relay and metrics ports, and SIGTERM gives exit 0, empty stdout and exactly the boot and shutdown lines
+    /// with their fields (<paramref name="listen"/> and <paramref name="metricsListen"/> are the flag values).
+    /// </summary>
+    [SupportedOSPlatform("linux")]
+    public static async Task<StoppedRelay> ServesThenStopsCleanlyAsync(LiveRelay relay, string listen, string? metricsListen)
+    {
+        Assert.Equal((0, 0), await relay.HealthAsync());
+        int[] ports = relay.MetricsPort == 0 ? [relay.Port] : [.. new[] { relay.Port, relay.MetricsPort }.Order()];
+        Assert.Equal(ports, ProcFs.ListeningPorts(relay.Process.Pid));
+        var stopped = await relay.StopAsync();
+        Assert.True(stopped.ExitCode == 0, $"exit {stopped.ExitCode}; stderr:\n{stopped.StderrText}");
+        Assert.Equal("", stopped.Stdout);
+        Assert.Equal(metricsListen is null ? CleanInsecureRun.Where(l => l != "INFO starting metrics listener") : CleanInsecureRun, stopped.LevelMsgs);
+        var starting = stopped.Single("starting");
+        Assert.Equal(["time", "level", "msg", "version", "mode", "listen"], starting.Keys);
+        Assert.Equal((LiveRelay.Version, "insecure", listen), (starting["version"], starting["mode"], starting["listen"]));
+        if (metricsListen is not null)
+        {
+            var metrics = stopped.Single("starting metrics listener");
+            Assert.Equal(["time", "level", "msg", "listen"], metrics.Keys);
+            Assert.Equal(metricsListen, metrics["listen"]);
+        }
+
+        foreach (var bare in (string[])["push off: PYRYCODE_RELAY_FCM_CREDENTIALS unset", "shutdown signal received; draining", "shutdown complete"])
+        {
+            Assert.Equal(["time", "level", "msg"], stopped.Single(bare).Keys);
+        }
+
+        return stopped;
+    }
+
+    /// <summary>
+    /// Starts the default insecure relay (<see cref="LiveRelay.StartAsync(IEnumerable{string}?, IReadOnlyDictionary{string, string}?, Caps, string, bool)"/>)
+    /// and runs <see cref="ServesThenStopsCleanlyAsync"/> on it.
+    /// </summary>
+    [SupportedOSPlatform("linux")]
+    public static async Task<StoppedRelay> ServesAsync(
+        IReadOnlyDictionary<string, string>? env = null, Caps caps = Caps.Dropped, IEnumerable<string>? extraArgs = null)
+    {
+        await using var relay = await LiveRelay.StartAsync(extraArgs, env, caps);
+        return await ServesThenStopsCleanlyAsync(relay, "127.0.0.1:" + relay.Port, "127.0.0.1:" + relay.MetricsPort);
     }
 
     /// <summary>Starts the relay, waits for INFO <c>starting</c>, sends SIGTERM and expects exit 0 without any ERROR line.</summary>

@@ -18,6 +18,12 @@ public enum Caps
 
     /// <summary>No setpriv: whatever this (root) test process has.</summary>
     Inherited,
+
+    /// <summary>
+    /// uid/gid 65534 with <c>CAP_NET_BIND_SERVICE</c> as an ambient capability (a non-root container with
+    /// <c>--cap-drop=ALL --cap-add=NET_BIND_SERVICE</c>).
+    /// </summary>
+    NobodyWithNetBindService,
 }
 
 /// <summary>
@@ -93,10 +99,17 @@ public sealed class RelayProcess : IDisposable
                 case Caps.Dropped: psi.ArgumentList.Add("--bounding-set=-all"); break;
                 case Caps.NetBindServiceOnly: psi.ArgumentList.Add("--bounding-set=-all,+net_bind_service"); break;
                 case Caps.SysAdminOnly: psi.ArgumentList.Add("--bounding-set=-all,+sys_admin"); break;
+                case Caps.NobodyWithNetBindService:
+                    foreach (var a in (string[])["--reuid=65534", "--regid=65534", "--clear-groups", "--ambient-caps=+net_bind_service", "--bounding-set=-all,+net_bind_service"])
+                    {
+                        psi.ArgumentList.Add(a);
+                    }
+
+                    break;
                 default: break;
             }
 
-            psi.ArgumentList.Add("--inh-caps=-all");
+            psi.ArgumentList.Add(caps == Caps.NobodyWithNetBindService ? "--inh-caps=-all,+net_bind_service" : "--inh-caps=-all");
             psi.ArgumentList.Add(dotnet);
         }
 
@@ -165,19 +178,51 @@ public sealed class RelayProcess : IDisposable
     }
 
     /// <summary>Sends SIGTERM to the relay (setpriv execs, so the pid is the relay's).</summary>
-    public void Terminate()
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>The relay's pid (setpriv execs the runtime, so it is the relay's own).</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>Whether the relay has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Sends the named signal (<c>TERM</c>, <c>INT</c>) to the relay.</summary>
+    public void Signal(string name)
     {
-        using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
     }
 
     /// <summary>A TCP port that is free on 127.0.0.1 right now.</summary>
-    public static int FreePort()
+    public static int FreePort() => FreePort(IPAddress.Loopback);
+
+    /// <summary>A TCP port that is free on <paramref name="address"/> right now.</summary>
+    public static int FreePort(IPAddress address)
     {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
+        using var l = new TcpListener(address, 0);
         l.Start();
         return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    /// <summary>A port in 600–1023 that is free on 127.0.0.1 right now.</summary>
+    public static int FreePrivilegedPort()
+    {
+        for (var port = 600 + Random.Shared.Next(200); port < 1024; port++)
+        {
+            try
+            {
+                using var l = new TcpListener(IPAddress.Loopback, port);
+                l.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: try the next one
+            }
+        }
+
+        throw new InvalidOperationException("no free privileged port");
     }
 
     public void Dispose()
