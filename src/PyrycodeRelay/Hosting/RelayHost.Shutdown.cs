@@ -40,6 +40,13 @@ public sealed partial class RelayHost
         {
             drained = false;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            HostLog.HttpServerShutdown(_logger, "relay: " + ex.GetType().Name);
+            drained = false;
+        }
+
+        _runtime.RateLimiter.Dispose();
 
         drained &= await pushDrained;
         if (drained)
