@@ -36,11 +36,11 @@ public sealed partial class RelayHost
         {
             await stop.WaitAsync(TimeSpan.FromSeconds(5));
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             drained = false;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             HostLog.HttpServerShutdown(_logger, "relay: " + ex.GetType().Name);
             drained = false;
