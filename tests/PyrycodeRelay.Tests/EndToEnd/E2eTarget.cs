@@ -9,9 +9,11 @@ namespace PyrycodeRelay.Tests.EndToEnd;
 /// <summary>
 /// Where and how a client reaches the relay: always TCP to 127.0.0.1:<see cref="Port"/>, from
 /// <see cref="LocalIp"/> (another loopback address plays another client IP), and, with <see cref="Root"/>, over
-/// TLS with SNI and Host <see cref="Host"/>, trusting only that root.
+/// TLS with SNI and Host <see cref="Host"/>, trusting only that root. <see cref="Prefix"/> (a PROXY protocol
+/// header) is written first on every connection.
 /// </summary>
-internal sealed record E2eTarget(int Port, string Host = "127.0.0.1", X509Certificate2? Root = null, IPAddress? LocalIp = null)
+internal sealed record E2eTarget(int Port, string Host = "127.0.0.1", X509Certificate2? Root = null, IPAddress? LocalIp = null,
+    byte[]? Prefix = null)
 {
     public bool Tls => Root is not null;
 
@@ -21,7 +23,10 @@ internal sealed record E2eTarget(int Port, string Host = "127.0.0.1", X509Certif
     /// <summary>The same target from another local (loopback) address.</summary>
     public E2eTarget From(string localIp) => this with { LocalIp = IPAddress.Parse(localIp) };
 
-    /// <summary>A TCP connection to the relay from <see cref="LocalIp"/>.</summary>
+    /// <summary>The same target behind a PROXY protocol header.</summary>
+    public E2eTarget Behind(byte[] proxyHeader) => this with { Prefix = proxyHeader };
+
+    /// <summary>A TCP connection to the relay from <see cref="LocalIp"/>, after <see cref="Prefix"/> was written.</summary>
     public async Task<Socket> ConnectAsync(CancellationToken ct)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -33,6 +38,11 @@ internal sealed record E2eTarget(int Port, string Host = "127.0.0.1", X509Certif
             }
 
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port), ct);
+            if (Prefix is not null)
+            {
+                await socket.SendAsync(Prefix, SocketFlags.None, ct);
+            }
+
             return socket;
         }
         catch
@@ -43,14 +53,10 @@ internal sealed record E2eTarget(int Port, string Host = "127.0.0.1", X509Certif
     }
 
     /// <summary>A stream to the relay: plain, or TLS after a handshake with SNI <see cref="Host"/>.</summary>
-    public async Task<Stream> OpenStreamAsync(CancellationToken ct, byte[]? prefix = null)
+    public async Task<Stream> OpenStreamAsync(CancellationToken ct)
     {
         var socket = await ConnectAsync(ct);
         var network = new NetworkStream(socket, ownsSocket: true);
-        if (prefix is not null)
-        {
-            await network.WriteAsync(prefix, ct);
-        }
 
         if (!Tls)
         {

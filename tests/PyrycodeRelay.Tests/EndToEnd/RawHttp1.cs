@@ -61,10 +61,10 @@ internal static class RawHttp1
     }
 
     /// <summary>Opens a connection to <paramref name="target"/>, sends one request, reads one response, closes.</summary>
-    public static async Task<RawResponse> SendAsync(E2eTarget target, string request, byte[]? proxyHeader = null)
+    public static async Task<RawResponse> SendAsync(E2eTarget target, string request)
     {
         using var cts = new CancellationTokenSource(E2eWs.DefaultTimeout);
-        await using var stream = await target.OpenStreamAsync(cts.Token, proxyHeader);
+        await using var stream = await target.OpenStreamAsync(cts.Token);
         return await ExchangeAsync(stream, request, cts.Token);
     }
 
