@@ -133,12 +133,13 @@ internal static class RawHttp1
     /// Reads from <paramref name="socket"/> until the peer closes (EOF or reset) and returns every byte received;
     /// fails the test if it stays open past <paramref name="deadline"/>.
     /// </summary>
-    public static async Task<(byte[] Bytes, TimeSpan Elapsed)> ReadUntilClosedAsync(Socket socket, TimeSpan deadline)
+    public static async Task<(byte[] Bytes, TimeSpan Elapsed, bool Reset)> ReadUntilClosedAsync(Socket socket, TimeSpan deadline)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var cts = new CancellationTokenSource(deadline);
         var received = new MemoryStream();
         var buffer = new byte[4096];
+        var reset = false;
         try
         {
             while (true)
@@ -158,8 +159,9 @@ internal static class RawHttp1
         }
         catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
         {
+            reset = true;
         }
 
-        return (received.ToArray(), System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return (received.ToArray(), System.Diagnostics.Stopwatch.GetElapsedTime(started), reset);
     }
 }

@@ -15,7 +15,7 @@ public sealed class TlsProcessTests : IDisposable
     public async Task B29_plaintext_on_the_tls_port_gets_http_1_0_400_and_is_not_served()
     {
         using var relay = await StartAsync(proxyProtocol: false);
-        var (bytes, _) = await PlaintextAsync(relay.Target.Port);
+        var (bytes, _, _) = await PlaintextAsync(relay.Target.Port);
         var text = Encoding.ASCII.GetString(bytes);
         Assert.StartsWith("HTTP/1.0 400", text, StringComparison.Ordinal);
         Assert.Equal("HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.", text);
@@ -27,7 +27,7 @@ public sealed class TlsProcessTests : IDisposable
     public async Task B29_plaintext_on_the_tls_port_in_proxy_mode_is_closed_with_zero_bytes()
     {
         using var relay = await StartAsync(proxyProtocol: true);
-        var (bytes, _) = await PlaintextAsync(relay.Target.Port);
+        var (bytes, _, _) = await PlaintextAsync(relay.Target.Port);
         Assert.Empty(bytes);
         var starting = Assert.Single(relay.Named("starting"));
         Assert.Equal("true", starting["https_proxy_protocol"]);
@@ -55,7 +55,7 @@ public sealed class TlsProcessTests : IDisposable
         return ProcessRelay.StartAsync(args, null, target, Domain, metrics);
     }
 
-    private static async Task<(byte[] Bytes, TimeSpan Elapsed)> PlaintextAsync(int port)
+    private static async Task<(byte[] Bytes, TimeSpan Elapsed, bool Reset)> PlaintextAsync(int port)
     {
         using var cts = new CancellationTokenSource(E2eWs.DefaultTimeout);
         using var socket = await new E2eTarget(port).ConnectAsync(cts.Token);
