@@ -72,6 +72,18 @@ public sealed class ProxyProtocolRelayTests : IDisposable
     }
 
     [Fact]
+    public async Task A_trusted_x_forwarded_for_wins_over_the_proxy_source()
+    {
+        await using var relay = await E2eRelay.StartAsync(
+            E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { HttpsProxyProtocol = true, RateLimitBurst = 1, TrustXForwardedFor = true });
+        string Upgrade(string xff) => RawHttp1.Upgrade("/v1/server", Domain, "X-Forwarded-For: " + xff);
+        Assert.Equal(400, (await RawHttp1.SendAsync(Tls(relay, V1("203.0.113.1")), Upgrade("192.0.2.50"))).Status);
+        Assert.Equal(400, (await RawHttp1.SendAsync(Tls(relay, V1("203.0.113.1")), Upgrade("192.0.2.51"))).Status);
+        Assert.Equal(429, (await RawHttp1.SendAsync(Tls(relay, V1("203.0.113.2")), Upgrade("192.0.2.50"))).Status);
+        Assert.Equal("\"192.0.2.50\"", Assert.Single(relay.Logs.Named("rate_limited"))["remote"]);
+    }
+
+    [Fact]
     public async Task B32_a_silent_connection_does_not_block_others_and_is_closed_after_5s_with_zero_bytes()
     {
         await using var relay = await StartAsync();

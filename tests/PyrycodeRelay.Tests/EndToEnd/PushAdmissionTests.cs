@@ -166,6 +166,38 @@ public sealed partial class PushAdmissionTests
         }
     }
 
+    [Fact]
+    public async Task An_admitted_wake_outlives_its_binary_connection()
+    {
+        await using var rig = await PushRig.StartAsync();
+        var gate = rig.BlockSends();
+        var b = await rig.Relay.ConnectHolderAsync("e2e-s1");
+        await b.SendTextAsync(PushRig.Wake("DEVTOKEN-gone"));
+        await rig.SendRequestsAsync(1);
+        await b.CloseAsync();
+        await b.DisposeAsync();
+        await rig.Relay.Logs.WaitForAsync("server_released");
+        gate.SetResult();
+        await rig.OutcomesAsync(1);
+        Assert.Equal("push_wake_sent", Assert.Single(rig.Outcomes).Name);
+    }
+
+    [Fact]
+    public async Task A_push_wake_next_to_a_conn_id_is_ignored_and_the_envelope_is_data()
+    {
+        await using var rig = await PushRig.StartAsync();
+        await using var b = await rig.Relay.ConnectHolderAsync("e2e-s1");
+        var (p1, p1Id) = await rig.Relay.ConnectPhoneAsync("e2e-s1");
+        await using var _ = p1;
+        await b.SendTextAsync($$$"""{"conn_id":"{{{p1Id}}}","frame":{"d":1},"push_wake":{"platform":"fcm","token":"DEVTOKEN-x"}}""");
+        Assert.Equal("""{"d":1}""", await p1.ReceiveTextAsync());
+        await b.SendTextAsync("""{"conn_id":"client-e2e-s1-00000000deadbeef","frame":{},"push_wake":{"platform":"fcm","token":"DEVTOKEN-x"}}""");
+        await rig.Relay.Logs.WaitForAsync("binary_forwarder_unknown_conn_id");
+        Assert.Empty(rig.Stub.Requests);
+        Assert.Empty(rig.Relay.Logs.Named("binary_forwarder_push_wake_dropped"));
+        await rig.Relay.ExpectMetricsAsync(new() { ["pyrycode_relay_push_wakes_total"] = [] });
+    }
+
     private static void AssertDropShape(Support.LogEntry drop, string serverId)
     {
         Assert.Equal(LogLevel.Warning, drop.Level);

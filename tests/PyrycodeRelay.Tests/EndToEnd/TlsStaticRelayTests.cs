@@ -56,6 +56,12 @@ public sealed class TlsStaticRelayTests : IDisposable
             AssertMisdirected(await RawHttp1.SendAsync(target, RawHttp1.Get("/healthz", host)));
         }
 
+        // Every path, not only the routes.
+        foreach (var path in new[] { "/readyz", "/nope", "/metrics", "/v2/client" })
+        {
+            AssertMisdirected(await RawHttp1.SendAsync(target, RawHttp1.Get(path, "evil.com")));
+        }
+
         // An upgrade request to /v1/server with a foreign Host: 421, twice, and the single token is still there.
         for (var i = 0; i < 2; i++)
         {
