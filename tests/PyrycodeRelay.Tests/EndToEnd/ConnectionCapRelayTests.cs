@@ -92,6 +92,18 @@ public sealed class ConnectionCapRelayTests
     }
 
     [Fact]
+    public async Task The_rate_limit_runs_before_the_cap_so_a_503_spends_a_token()
+    {
+        await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { MaxConnections = 1, RateLimitBurst = 3 });
+        await using var b = await relay.ConnectHolderAsync("e2e-s1");
+        RateLimitRelayTests.AssertLimitShape(await RawHttp1.SendAsync(relay.Target, RawHttp1.PhoneUpgrade(Host, "e2e-s1").Replace("/v1/client", "/v2/client?x=1", StringComparison.Ordinal)), 503);
+        RateLimitRelayTests.AssertLimitShape(await RawHttp1.SendAsync(relay.Target, RawHttp1.PhoneUpgrade(Host, "e2e-s1")), 503);
+        RateLimitRelayTests.AssertLimitShape(await RawHttp1.SendAsync(relay.Target, RawHttp1.PhoneUpgrade(Host, "e2e-s1")), 429);
+        Assert.Equal(["/v2/client", "/v1/client"], relay.Logs.Named("conn_cap_reached").Select(e => e["path"]));
+        Assert.Single(relay.Logs.Named("rate_limited"));
+    }
+
+    [Fact]
     public async Task Slots_are_released_on_every_close_path()
     {
         var options = E2eRelay.Insecure() with
@@ -110,9 +122,22 @@ public sealed class ConnectionCapRelayTests
         var p1Closed = p1.ReadUntilCloseAsync(TimeSpan.FromSeconds(60));
         await relay.WaitForSlotsAsync(2); // baseline: one free slot for each path below
 
-        // 400 from the header gate.
-        Assert.Equal(400, (await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/server", Host))).Status);
-        await AdmittedAgainAsync(relay, "400");
+        // 400 from the header gate, then handshake 4xx (405, 426), each on a connection that stays open
+        // (keep-alive): the slot is released when the request has ended, not the TCP connection.
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            await using var keepAlive = await relay.Target.OpenStreamAsync(cts.Token);
+            RateLimitRelayTests.AssertLimitShape(await RawHttp1.ExchangeAsync(keepAlive, RawHttp1.Upgrade("/v1/server", Host), cts.Token), 400);
+            await AdmittedAgainAsync(relay, "400");
+            var post = RawHttp1.Request("POST", "/v1/server", Host, ["X-Pyrycode-Server: e2e-s9", "X-Pyrycode-Version: 1", "User-Agent: u", "Content-Length: 0"]);
+            Assert.Equal(405, (await RawHttp1.ExchangeAsync(keepAlive, post, cts.Token)).Status);
+            await AdmittedAgainAsync(relay, "405");
+            var v8 = RawHttp1.BinaryUpgrade(Host, "e2e-s9").Replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8", StringComparison.Ordinal);
+            var upgradeRequired = await RawHttp1.ExchangeAsync(keepAlive, v8, cts.Token);
+            Assert.Equal(426, upgradeRequired.Status);
+            Assert.Equal("13", upgradeRequired.Header("Sec-WebSocket-Version"));
+            await AdmittedAgainAsync(relay, "426");
+        }
 
         // 4404 (the admission probe itself is one more).
         await using (var p = await E2eWs.ConnectPhoneAsync(relay.Target, "e2e-absent"))

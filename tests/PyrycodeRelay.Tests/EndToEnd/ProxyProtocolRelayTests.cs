@@ -27,6 +27,8 @@ public sealed class ProxyProtocolRelayTests : IDisposable
             ProxyHeaders.V2Tcp("203.0.113.1", 40000, "10.0.0.1", 443),
             ProxyHeaders.V2Tcp("2001:db8::1", 40000, "2001:db8::2", 443),
             V1("198.51.100.7"),
+            ProxyHeaders.V2Tcp("203.0.113.2", 40000, "10.0.0.1", 443, tlvs: [0x01, 0x00, 0x02, (byte)'h', (byte)'2']), // a TLV is ignored
+            Encoding.ASCII.GetBytes("PROXY TCP6 2001:db8::1 2001:db8::2 40000 443\r\n"),
         ];
         foreach (var header in accepted)
         {
@@ -90,6 +92,8 @@ public sealed class ProxyProtocolRelayTests : IDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         using var silent = await new E2eTarget(relay.Port).ConnectAsync(cts.Token);
         var closed = RawHttp1.ReadUntilClosedAsync(silent, TimeSpan.FromSeconds(15));
+        using var partial = await new E2eTarget(relay.Port, Prefix: Encoding.ASCII.GetBytes("PROXY TCP4 203.0.")).ConnectAsync(cts.Token);
+        var partialClosed = RawHttp1.ReadUntilClosedAsync(partial, TimeSpan.FromSeconds(15));
 
         var sw = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal(200, (await RawHttp1.SendAsync(Tls(relay, V1("203.0.113.5")), RawHttp1.Get("/healthz", Domain))).Status);
@@ -99,6 +103,9 @@ public sealed class ProxyProtocolRelayTests : IDisposable
         Assert.Empty(bytes);
         Assert.False(reset, "the silent client should read EOF, not a reset");
         Assert.InRange(elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6.5));
+        var (partialBytes, partialElapsed, _) = await partialClosed;
+        Assert.Empty(partialBytes);
+        Assert.InRange(partialElapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6.5));
     }
 
     [Fact]

@@ -133,7 +133,11 @@ public sealed class RateLimitRelayTests
                 Assert.Equal(status, (await RawHttp1.SendAsync(on.Target, Upgrade(xff))).Status);
             }
 
-            Assert.Equal(["\"9.9.9.9\"", "\"203.0.113.7\""], on.Logs.Named("rate_limited").Select(e => e["remote"]));
+            // The key is not validated as an IP; the formatter escapes the quotes it is wrapped in.
+            Assert.Equal(400, (await RawHttp1.SendAsync(on.Target, Upgrade("not an \"ip\""))).Status);
+            Assert.Equal(429, (await RawHttp1.SendAsync(on.Target, Upgrade("not an \"ip\""))).Status);
+            Assert.Equal(["\"9.9.9.9\"", "\"203.0.113.7\"", "\"not an \"ip\"\""], on.Logs.Named("rate_limited").Select(e => e["remote"]));
+            Assert.Contains("level=WARN msg=rate_limited remote=\"\\\"not an \\\"ip\\\"\\\"\"\n", on.Text, StringComparison.Ordinal);
 
             // Every other log line names the peer, never the forwarded value.
             await using var b = await E2eWs.ConnectAsync(on.Target, "/v1/server", new(E2eWs.BinaryHeaders("e2e-s45")) { ["X-Forwarded-For"] = "192.0.2.99" });
