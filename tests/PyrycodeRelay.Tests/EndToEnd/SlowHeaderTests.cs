@@ -37,13 +37,39 @@ public sealed class SlowHeaderTests
     }
 
     [Fact]
-    public async Task A_silent_connection_is_closed_after_the_header_timeout()
+    public async Task Silent_connections_to_every_listener_are_closed_after_the_header_timeout()
     {
-        await using var relay = await E2eRelay.StartAsync();
+        using var certs = new StaticCerts("relay.example.com");
+        await using var insecure = await E2eRelay.StartAsync();
+        await using var tls = await E2eRelay.StartAsync(E2eRelay.Static("relay.example.com", certs.CertFile, certs.KeyFile));
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var silent = await relay.Target.ConnectAsync(cts.Token);
-        var (bytes, elapsed, _) = await RawHttp1.ReadUntilClosedAsync(silent, TimeSpan.FromSeconds(10));
+        int[] ports = [insecure.Port, insecure.Host.MetricsPort, tls.Host.HttpPort, tls.Host.MetricsPort];
+        var sockets = new List<Socket>();
+        foreach (var port in ports)
+        {
+            sockets.Add(await new E2eTarget(port).ConnectAsync(cts.Token));
+        }
+
+        var closes = sockets.Select(s => RawHttp1.ReadUntilClosedAsync(s, TimeSpan.FromSeconds(10))).ToList();
+        for (var i = 0; i < ports.Length; i++)
+        {
+            var (bytes, elapsed, _) = await closes[i];
+            Assert.True(bytes.Length == 0, $"port #{i} sent {bytes.Length} bytes");
+            Assert.InRange(elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6.5));
+            sockets[i].Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task An_idle_keep_alive_connection_is_closed_after_the_keep_alive_timeout()
+    {
+        await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { KeepAliveTimeout = TimeSpan.FromSeconds(3) });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var socket = await relay.Target.ConnectAsync(cts.Token);
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        Assert.Equal(200, (await RawHttp1.ExchangeAsync(stream, RawHttp1.Get("/healthz", "127.0.0.1"), cts.Token)).Status);
+        var (bytes, elapsed, _) = await RawHttp1.ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(10));
         Assert.Empty(bytes);
-        Assert.InRange(elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6.5));
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4.5));
     }
 }
