@@ -33,6 +33,47 @@ public sealed class PushLifecycleTests
     }
 
     [Fact]
+    public async Task L94_shutdown_during_a_blocked_token_fetch_cancels_every_waiting_wake()
+    {
+        var tokenGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var rig = await PushRig.StartAsync(stub => stub.TokenHandler = async (ctx, _) =>
+        {
+            try
+            {
+                await tokenGate.Task.WaitAsync(ctx.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+        try
+        {
+            await using var b1 = await rig.Relay.ConnectHolderAsync("e2e-s1");
+            await using var b2 = await rig.Relay.ConnectHolderAsync("e2e-s2");
+            var closed = new[] { b1.ReadUntilCloseAsync(), b2.ReadUntilCloseAsync() };
+            await b1.SendTextAsync(PushRig.Wake("DEVTOKEN-94a"));
+            await b2.SendTextAsync(PushRig.Wake("DEVTOKEN-94b"));
+            await Eventually.Async(() => rig.Stub.TokenRequests.Count == 1 && rig.Relay.Host.Runtime.Push is PyrycodeRelay.Push.PushWakeService { InFlight: 2 },
+                "one token request and two wakes in flight");
+
+            Assert.True(await rig.Relay.Host.ShutdownAsync());
+            await Task.WhenAll(closed);
+            Assert.Equal(2, rig.Outcomes.Count);
+            Assert.All(rig.Outcomes, o =>
+            {
+                Assert.Equal("push_wake_send_failed", o.Name);
+                Assert.Equal("relay: fcm send failed: context canceled", o["err"]);
+            });
+            Assert.Single(rig.Stub.TokenRequests);
+            Assert.Empty(rig.Stub.SendRequests);
+        }
+        finally
+        {
+            tokenGate.TrySetResult();
+        }
+    }
+
+    [Fact]
     public async Task L94_process_sigterm_cancels_the_in_flight_send_and_exits_0()
     {
         await using var stub = await FcmStub.StartAsync();
@@ -85,10 +126,12 @@ public sealed class PushLifecycleTests
             Assert.Empty(on.Named("push off: PYRYCODE_RELAY_FCM_CREDENTIALS unset"));
 
             await using var b = await E2eWs.ConnectBinaryAsync(on.Target, "e2e-s95");
+            var closed = b.ReadUntilCloseAsync();
             await b.SendTextAsync(PushRig.Wake("DEVTOKEN-95"));
             await MetricsScrape.ExpectAsync(on.MetricsPort, new() { ["pyrycode_relay_push_wakes_total"] = new() { ["outcome=sent"] = 1 } });
             var (code, _, stderr) = await on.TerminateAsync();
             Assert.Equal(0, code);
+            Assert.Equal((1001, "shutting down"), await closed);
             Assert.DoesNotContain(stderr, l => l.Contains("DEVTOKEN", StringComparison.Ordinal));
         }
 

@@ -35,7 +35,65 @@ public sealed class TlsProcessTests : IDisposable
         Assert.True(code == 0, string.Join("\n", stderr));
     }
 
+    [Fact]
+    public async Task B34_the_process_reloads_changed_files_within_60s_while_a_wss_binary_stays_open()
+    {
+        using var relay = await StartAsync(proxyProtocol: false);
+        var target = relay.Target;
+        await using var b = await E2eWs.ConnectBinaryAsync(target, "e2e-s34");
+        await relay.Process.WaitForStderrAsync(l => l.Contains(" msg=server_claimed server_id=e2e-s34 ", StringComparison.Ordinal));
+
+        var second = _certs.Issue();
+        _certs.Replace(second);
+        var reloaded = await WaitLineAsync(relay, "tls_cert_reloaded");
+        Assert.Equal("INFO", reloaded["level"]);
+        Assert.Equal(["time", "level", "msg", "path"], reloaded.Keys);
+        Assert.Equal(_certs.CertFile, reloaded["path"]);
+        Assert.Equal(second.Thumbprint, await PresentedAsync(target.Port));
+        await ExchangeAsync(target, b, "e2e-s34");
+
+        _certs.Garbage();
+        var failed = await WaitLineAsync(relay, "tls_cert_reload_failed");
+        Assert.Equal("WARN", failed["level"]);
+        Assert.Equal(["time", "level", "msg", "path", "err"], failed.Keys);
+        Assert.Equal(_certs.CertFile, failed["path"]);
+        Assert.Equal(second.Thumbprint, await PresentedAsync(target.Port));
+        await ExchangeAsync(target, b, "e2e-s34");
+        var closed = b.ReadUntilCloseAsync();
+        var (code, _, stderr) = await relay.TerminateAsync();
+        Assert.True(code == 0, string.Join("\n", stderr));
+        Assert.Equal((1001, "shutting down"), await closed);
+    }
+
     public void Dispose() => _certs.Dispose();
+
+    /// <summary>Waits (up to the 60 s of operations.md §10.4) for a stderr line with <c>msg=</c><paramref name="msg"/>.</summary>
+    private static async Task<LogfmtLine> WaitLineAsync(ProcessRelay relay, string msg)
+    {
+        await Eventually.Async(() => relay.Named(msg).Count > 0, "log line " + msg, TimeSpan.FromSeconds(60));
+        return Assert.Single(relay.Named(msg));
+    }
+
+    private async Task<string> PresentedAsync(int port)
+    {
+        string? seen = null;
+        await using (await Tls.TlsClients.HandshakeAsync(port, Domain, _certs.Root, seen: c => seen = c.Thumbprint))
+        {
+        }
+
+        return seen!;
+    }
+
+    private static async Task ExchangeAsync(E2eTarget target, E2eWs binary, string serverId)
+    {
+        var phone = await E2eWs.ConnectPhoneAsync(target, serverId);
+        await phone.SendTextAsync("{\"x\":1}");
+        var envelope = await binary.ReceiveTextAsync();
+        Assert.EndsWith("\",\"frame\":{\"x\":1}}", envelope, StringComparison.Ordinal);
+        await phone.CloseAsync();
+        Assert.EndsWith("\",\"close_code\":1000}", await binary.ReceiveTextAsync(), StringComparison.Ordinal);
+        await phone.DisposeAsync();
+    }
 
     private Task<ProcessRelay> StartAsync(bool proxyProtocol)
     {
