@@ -1,0 +1,170 @@
+using Microsoft.Extensions.Logging;
+
+namespace PyrycodeRelay.Tests.EndToEnd;
+
+/// <summary>scenarios.md D 43–46 and operations.md §12–13 through the relay: per-IP buckets, X-Forwarded-For, the deny shape.</summary>
+public sealed class RateLimitRelayTests
+{
+    private const string Host = "127.0.0.1";
+
+    /// <summary>The protocol.md §3.1 shape of 429/503/400: exact headers and a single LF body.</summary>
+    internal static void AssertLimitShape(RawResponse response, int status)
+    {
+        Assert.Equal(status, response.Status);
+        Assert.Equal("text/plain; charset=utf-8", response.Header("Content-Type"));
+        Assert.Equal("nosniff", response.Header("X-Content-Type-Options"));
+        Assert.Equal("1", response.Header("Content-Length"));
+        Assert.Equal("\n"u8.ToArray(), response.Body);
+        Assert.Equal(["content-length", "content-type", "date", "x-content-type-options"], response.HeaderNames);
+    }
+
+    [Fact]
+    public async Task D43_the_21st_attempt_from_one_ip_is_429_another_ip_is_allowed_and_a_token_returns_after_6s()
+    {
+        await using var relay = await E2eRelay.StartAsync();
+        var phones = new List<E2eWs>();
+        try
+        {
+            await using var b = await relay.ConnectHolderAsync("e2e-s43");
+            for (var i = 0; i < 19; i++)
+            {
+                if (i % 2 == 0)
+                {
+                    phones.Add((await relay.ConnectPhoneAsync("e2e-s43")).Client); // 10 valid phones
+                }
+                else
+                {
+                    Assert.Equal(400, (await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/server", Host))).Status); // 9 header-less
+                }
+            }
+
+            var logsBefore = relay.Logs.Entries.Count;
+            var denied = await RawHttp1.SendAsync(relay.Target, RawHttp1.PhoneUpgrade(Host, "e2e-s43"));
+            AssertLimitShape(denied, 429);
+            Assert.Equal((1, 10), (relay.Host.Runtime.Registry.ConnectedBinaries, relay.Host.Runtime.Registry.ConnectedPhones));
+            var warn = Assert.Single(relay.Logs.Entries.Skip(logsBefore));
+            Assert.Equal("rate_limited", warn.Name);
+            Assert.Equal(LogLevel.Warning, warn.Level);
+            Assert.Equal(["remote"], warn.Fields.Select(f => f.Key));
+            Assert.Equal("\"127.0.0.1\"", warn["remote"]);
+            Assert.Contains("level=WARN msg=rate_limited remote=\"\\\"127.0.0.1\\\"\"\n", relay.Text, StringComparison.Ordinal);
+
+            // Another client IP has its own bucket.
+            phones.Add((await relay.ConnectPhoneAsync("e2e-s43", relay.Target.From("127.0.0.2"))).Client);
+            Assert.Equal("127.0.0.2", relay.Logs.Named("phone_registered")[^1]["remote"]);
+
+            // /healthz and /readyz are never limited.
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal(200, (await RawHttp1.SendAsync(relay.Target, RawHttp1.Get("/healthz", Host))).Status);
+                Assert.Equal(200, (await RawHttp1.SendAsync(relay.Target, RawHttp1.Get("/readyz", Host))).Status);
+            }
+
+            await relay.ExpectMetricsAsync(new()
+            {
+                ["pyrycode_relay_ws_upgrade_attempts_total"] = new()
+                {
+                    ["endpoint=server,outcome=accept"] = 1, ["endpoint=client,outcome=accept"] = 11,
+                    ["endpoint=server,outcome=reject_headers"] = 9, ["endpoint=client,outcome=reject_rate_limit"] = 1,
+                },
+                ["pyrycode_relay_register_failures_total"] = new() { ["kind=ratelimit"] = 1 },
+            });
+
+            await Task.Delay(TimeSpan.FromSeconds(6)); // the refill period of the scenario
+            phones.Add((await relay.ConnectPhoneAsync("e2e-s43")).Client);
+            Assert.Single(relay.Logs.Named("rate_limited"));
+        }
+        finally
+        {
+            foreach (var p in phones)
+            {
+                await p.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task D44_whole_tokens_refill_with_the_fraction_carried_over()
+    {
+        await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { RateLimitBurst = 2, RateLimitRefill = TimeSpan.FromSeconds(1) });
+        async Task<int[]> Attempts(int n)
+        {
+            var statuses = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                statuses[i] = (await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/client", Host))).Status;
+            }
+
+            return statuses;
+        }
+
+        var first = await Attempts(2);
+        Assert.Equal(new[] { 400, 400 }, first);
+        await Task.Delay(TimeSpan.FromSeconds(1.4));
+        var second = await Attempts(2);
+        Assert.Equal(new[] { 400, 429 }, second);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var third = await Attempts(3);
+        Assert.Equal(new[] { 400, 400, 429 }, third);
+    }
+
+    [Fact]
+    public async Task D45_x_forwarded_for_is_ignored_without_the_flag_and_keys_the_bucket_with_it()
+    {
+        string Upgrade(string? xff) => RawHttp1.Upgrade("/v1/client", Host, xff is null ? [] : ["X-Forwarded-For: " + xff]);
+
+        await using (var off = await E2eRelay.StartAsync(E2eRelay.Insecure() with { RateLimitBurst = 1 }))
+        {
+            Assert.Equal(400, (await RawHttp1.SendAsync(off.Target, Upgrade("9.9.9.9"))).Status);
+            Assert.Equal(429, (await RawHttp1.SendAsync(off.Target, Upgrade("8.8.8.8"))).Status);
+            Assert.Equal("\"127.0.0.1\"", Assert.Single(off.Logs.Named("rate_limited"))["remote"]);
+        }
+
+        var trusting = E2eRelay.Insecure() with { RateLimitBurst = 1, TrustXForwardedFor = true };
+        await using (var on = await E2eRelay.StartAsync(trusting))
+        {
+            (string Xff, int Status)[] steps =
+            [
+                ("9.9.9.9", 400), ("9.9.9.9", 429), ("8.8.8.8", 400),
+                ("   203.0.113.7   , 192.0.2.10", 400), ("   203.0.113.7   , 192.0.2.10", 429),
+            ];
+            foreach (var (xff, status) in steps)
+            {
+                Assert.Equal(status, (await RawHttp1.SendAsync(on.Target, Upgrade(xff))).Status);
+            }
+
+            // The key is not validated as an IP; the formatter escapes the quotes it is wrapped in.
+            Assert.Equal(400, (await RawHttp1.SendAsync(on.Target, Upgrade("not an \"ip\""))).Status);
+            Assert.Equal(429, (await RawHttp1.SendAsync(on.Target, Upgrade("not an \"ip\""))).Status);
+            Assert.Equal(["\"9.9.9.9\"", "\"203.0.113.7\"", "\"not an \"ip\"\""], on.Logs.Named("rate_limited").Select(e => e["remote"]));
+            Assert.Contains("level=WARN msg=rate_limited remote=\"\\\"not an \\\"ip\\\"\\\"\"\n", on.Text, StringComparison.Ordinal);
+
+            // Every other log line names the peer, never the forwarded value.
+            await using var b = await E2eWs.ConnectAsync(on.Target, "/v1/server", new(E2eWs.BinaryHeaders("e2e-s45")) { ["X-Forwarded-For"] = "192.0.2.99" });
+            Assert.Equal("127.0.0.1", (await on.Logs.WaitForAsync("server_claimed"))["remote"]);
+        }
+
+        await using var fresh = await E2eRelay.StartAsync(trusting);
+        Assert.Equal(400, (await RawHttp1.SendAsync(fresh.Target, Upgrade("   , 198.51.100.4"))).Status);
+        Assert.Equal(429, (await RawHttp1.SendAsync(fresh.Target, Upgrade(null))).Status);
+        Assert.Equal("\"127.0.0.1\"", Assert.Single(fresh.Logs.Named("rate_limited"))["remote"]);
+    }
+
+    [Fact]
+    public async Task D46_one_rate_limited_warn_with_the_quoted_key_and_nothing_else()
+    {
+        await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { RateLimitBurst = 1, TrustXForwardedFor = true });
+        var request = RawHttp1.Get("/v1/client", Host, "X-Forwarded-For: 1.2.3.4", "X-Pyrycode-Server: e2e-secret-sid",
+            "X-Pyrycode-Token: phone-token-opaque", "User-Agent: UA-MARKER/1.0", "X-Pyrycode-Device-Name: DEVICE-MARKER");
+        Assert.Equal(400, (await RawHttp1.SendAsync(relay.Target, request)).Status); // passed the gate; not an upgrade
+        Assert.Empty(relay.Logs.Entries);
+        AssertLimitShape(await RawHttp1.SendAsync(relay.Target, request), 429);
+
+        var warn = Assert.Single(relay.Logs.Entries);
+        Assert.Equal("rate_limited", warn.Name);
+        Assert.Equal(["remote"], warn.Fields.Select(f => f.Key));
+        Assert.Equal("\"1.2.3.4\"", warn["remote"]);
+        var line = Assert.Single(relay.TextLog.Lines);
+        Assert.Matches("""^time=\S+ level=WARN msg=rate_limited remote="\\"1\.2\.3\.4\\""$""", line);
+    }
+}
