@@ -38,7 +38,9 @@ internal sealed class EnvelopeTarget : IFuzzTarget
                 InvariantException.Check(envelope.ConnId.SequenceEqual(connIdBytes), "unescaped conn_id differs");
             }
 
-            if (expected == EnvelopeKind.Data && fits)
+            // Real conn_ids are visible ASCII (protocol.md §4); the writer escapes only `"` and `\`, so a conn_id
+            // with a control character has no round trip and is out of the writer's domain.
+            if (expected == EnvelopeKind.Data && fits && !connIdBytes.Any(b => b < 0x20))
             {
                 RoundTrip(connIdBytes, envelope.Frame);
             }
@@ -77,7 +79,17 @@ internal sealed class EnvelopeTarget : IFuzzTarget
         JsonElement? conn = null, fr = null, code = null, wake = null;
         foreach (var p in doc.RootElement.EnumerateObject())
         {
-            switch (p.Name)
+            string name;
+            try
+            {
+                name = p.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                continue; // a key with a lone surrogate escape equals no known key
+            }
+
+            switch (name)
             {
                 case "conn_id": conn = p.Value; break;
                 case "frame": fr = p.Value; break;
@@ -111,7 +123,15 @@ internal sealed class EnvelopeTarget : IFuzzTarget
             return hasWake ? EnvelopeKind.WakeRequest : EnvelopeKind.MissingConnId;
         }
 
-        connId = conn!.Value.GetString();
+        try
+        {
+            connId = conn!.Value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            connId = "\ud800"; // a lone surrogate escape: valid JSON, no UTF-8 form, never matchable
+        }
+
         frame = hasFrame ? JsonMarshal(fr!.Value) : [];
         if (closeCode == 0 && !hasFrame)
         {

@@ -46,7 +46,22 @@ internal sealed class HeaderGateTarget : IFuzzTarget
             var name = Names[line[0] % Names.Length];
             var value = line.Length > 1 && line[1] == ':' ? line[2..] : line[1..];
             pairs.Add((name, value));
-            headers.Append(name, value);
+            // Not HeaderDictionary.Append, which drops an empty value; Kestrel keeps every occurrence, empty ones
+            // included (checked end to end by Reliability/HeaderGateEndToEndTests).
+            headers[name] = Microsoft.Extensions.Primitives.StringValues.Concat(headers[name], value);
+        }
+
+        if (Environment.GetEnvironmentVariable("FUZZ_DEBUG") is not null)
+        {
+            foreach (var (n, v) in pairs)
+            {
+                Console.WriteLine($"{n}: {System.Text.Json.JsonSerializer.Serialize(v)}");
+            }
+
+            foreach (var h in headers)
+            {
+                Console.WriteLine($"dict {h.Key}: [{string.Join(", ", h.Value.Select(x => System.Text.Json.JsonSerializer.Serialize(x)))}]");
+            }
         }
 
         var binary = HeaderGate.TryAcceptBinary(headers, out var serverId, out var version);
