@@ -105,17 +105,18 @@ internal sealed class BinaryActor
         }
 
         var expected = Expected;
+        var matched = expected?.Match(end);
         if (expected is null)
         {
             _stats.Violation($"binary {Name} ended {end} although nothing should have ended it");
         }
-        else if (!expected.Matches(end))
+        else if (matched is null)
         {
-            _stats.Violation($"binary {Name} ended {end}, expected {expected}");
+            _stats.Violation($"binary {Name} ended {end}, expected {expected}{(expected.Or is null ? "" : $" or {expected.Or}")}");
         }
         else
         {
-            _stats.Count(expected.Why == Expect.SelfCloseWhy ? $"binary end: its own close code echoed ({expected.Why})" : $"binary end: {(end.Aborted ? "aborted" : $"{end.Code} '{end.Reason}'")} ({expected.Why})");
+            _stats.Count(matched.Why == Expect.SelfCloseWhy ? $"binary end: its own close code echoed ({matched.Why})" : $"binary end: {(end.Aborted ? "aborted" : $"{end.Code} '{end.Reason}'")} ({matched.Why})");
         }
 
         _ended.TrySetResult(end);

@@ -32,13 +32,20 @@ internal sealed partial class Cell
     /// <summary>Holder goes away (clean close or RST); a new binary claims within the grace period.</summary>
     private async Task ReclaimAsync()
     {
+        var mark = _relay.LogMark;
         foreach (var p in _phones)
         {
-            p.Expected = Expect.Reclaimed("reclaim during grace");
+            // If the machine stalls past the 2 s grace before the new claim lands, expiry (1000) is the correct
+            // end — accepted only when the relay's log shows server_grace_expired for this server-id.
+            p.Expected = Expect.Reclaimed("reclaim during grace") with
+            {
+                Or = Expect.GraceExpired with { Why = "grace expired before the reclaim landed (relay logged server_grace_expired)" },
+                OrIf = () => _relay.Logged(mark, "server_grace_expired", ServerId),
+            };
         }
 
         await EndBinaryAsync(_binary);
-        await Task.Delay(_rng.Next(100, 1000));
+        await Task.Delay(_rng.Next(100, 500));
         _binary = await ConnectBinaryAsync();
         await ExpectPhonesEndedAsync("reclaim", TimeSpan.FromSeconds(10));
         _stats.Count("binary event: reclaim during grace");
@@ -76,7 +83,12 @@ internal sealed partial class Cell
             p.Expected = Expect.Reclaimed("takeover");
         }
 
-        old.Expected = new Expect("displaced by takeover", 1011, "heartbeat timeout");
+        var t0 = _stall.Now;
+        old.Expected = new Expect("displaced by takeover", 1011, "heartbeat timeout")
+        {
+            Or = new Expect("displaced by takeover; read again only after the relay's 5 s close wait (machine stall > 2 s)", null, "", AbortOk: true, AbortOnly: true),
+            OrIf = () => _stall.MaxSince(t0) > TimeSpan.FromSeconds(2),
+        };
         old.Peer.Freeze();
         var sw = Stopwatch.StartNew();
         _binary = await ConnectBinaryAsync();
@@ -89,11 +101,19 @@ internal sealed partial class Cell
 
         if (seconds > 2.5)
         {
-            _stats.Violation($"cell {ServerId}: takeover took {seconds:F2} s (probe timeout 1 s)");
+            var stalled = _stall.MaxSince(t0);
+            if (stalled.TotalSeconds >= seconds - 1.5)
+            {
+                _stats.Count("takeover later than 2.5 s, explained by a machine stall");
+            }
+            else
+            {
+                _stats.Violation($"cell {ServerId}: takeover took {seconds:F2} s (probe timeout 1 s; worst stall meanwhile {stalled.TotalSeconds:F2} s)");
+            }
         }
 
         // The incumbent reads again within the 5 s close wait and must find 1011 `heartbeat timeout`.
-        await Task.Delay(2500);
+        await Task.Delay(1000);
         old.Peer.Thaw();
         if (!await WithinAsync(old.Ended, TimeSpan.FromSeconds(10)))
         {
@@ -112,6 +132,17 @@ internal sealed partial class Cell
             ["X-Pyrycode-Version"] = "0.1.0-soak",
             ["User-Agent"] = "pyry-soak/0.1.0",
         };
+        // If the machine stalls so long that the live holder cannot answer the 1 s probe, the relay must (and
+        // may only then) take over: accepted only when its log shows server_id_takeover for this server-id.
+        var mark = _relay.LogMark;
+        bool TookOver() => _relay.Logged(mark, "server_id_takeover", ServerId);
+        var never = new Expect("nothing should end it", -1, "");
+        foreach (var p in _phones)
+        {
+            p.Expected = never with { Or = Expect.Reclaimed("duplicate claim became a takeover (probe unanswered; relay logged server_id_takeover)"), OrIf = TookOver };
+        }
+
+        _binary.Expected = never with { Or = new Expect("displaced: probe unanswered (relay logged server_id_takeover)", 1011, "heartbeat timeout"), OrIf = TookOver };
         var peer = await Peer.ConnectAsync(_server, headers, DialTimeout);
         var dup = new BinaryActor($"{ServerId}-dup{++_binaryCounter}", peer, _stats)
         {
@@ -119,7 +150,22 @@ internal sealed partial class Cell
         };
         dup.Start();
         _stats.Count("connections: binaries");
-        if (!await WithinAsync(dup.Ended, TimeSpan.FromSeconds(5)))
+        var refused = await WithinAsync(dup.Ended, TimeSpan.FromSeconds(5));
+        if (!refused && TookOver())
+        {
+            await ExpectPhonesEndedAsync("takeover", TimeSpan.FromSeconds(10));
+            _binary = dup;
+            _stats.Count("binary event: duplicate claim became a takeover (machine stall)");
+            return;
+        }
+
+        foreach (var p in _phones)
+        {
+            p.Expected = null;
+        }
+
+        _binary.Expected = null;
+        if (!refused)
         {
             _stats.Violation($"cell {ServerId}: duplicate claim not refused within 5 s");
         }

@@ -13,6 +13,8 @@ internal sealed partial class Cell
     private readonly Uri _server;
     private readonly Uri _client;
     private readonly Stats _stats;
+    private readonly RelayProcess _relay;
+    private readonly StallMeter _stall;
     private readonly Random _rng;
     private readonly int _phonesWanted;
     private readonly List<PhoneActor> _phones = [];
@@ -21,11 +23,13 @@ internal sealed partial class Cell
     private int _phoneCounter;
     private int _binaryCounter;
 
-    public Cell(int index, Uri relay, Stats stats, int phones, int seed)
+    public Cell(int index, RelayProcess relay, StallMeter stall, Stats stats, int phones, int seed)
     {
         ServerId = $"soak-{index}";
-        _server = new Uri(relay, "/v1/server");
-        _client = new Uri(relay, "/v2/client");
+        _relay = relay;
+        _stall = stall;
+        _server = new Uri(relay.BaseUri, "/v1/server");
+        _client = new Uri(relay.BaseUri, "/v2/client");
         _stats = stats;
         _phonesWanted = phones;
         _rng = new Random(seed);

@@ -95,17 +95,18 @@ internal sealed class PhoneActor
         }
 
         var expected = Expected;
+        var matched = expected?.Match(end);
         if (expected is null)
         {
-            _stats.Violation($"phone {Name} ({ConnId}) ended {end} although nothing should have ended it");
+            _stats.Violation($"phone {Name} ended {end} although nothing should have ended it");
         }
-        else if (!expected.Matches(end))
+        else if (matched is null)
         {
-            _stats.Violation($"phone {Name} ({ConnId}) ended {end}, expected {expected}");
+            _stats.Violation($"phone {Name} ended {end}, expected {expected}{(expected.Or is null ? "" : $" or {expected.Or}")}");
         }
         else
         {
-            _stats.Count(expected.Why == Expect.SelfCloseWhy ? $"phone end: its own close code echoed ({expected.Why})" : $"phone end: {(end.Aborted ? "aborted" : $"{end.Code} '{end.Reason}'")} ({expected.Why})");
+            _stats.Count(matched.Why == Expect.SelfCloseWhy ? $"phone end: its own close code echoed ({matched.Why})" : $"phone end: {(end.Aborted ? "aborted" : $"{end.Code} '{end.Reason}'")} ({matched.Why})");
         }
 
         _ended.TrySetResult(end);

@@ -56,7 +56,9 @@ var sampler = Task.Run(async () =>
 });
 
 var deadline = DateTime.UtcNow + opt.Duration;
-var cells = Enumerable.Range(0, opt.Cells).Select(i => new Cell(i, relay.BaseUri, stats, opt.Phones, opt.Seed * 1000 + i)).ToList();
+var stall = new StallMeter();
+var stallTask = stall.RunAsync(healthUri, stopSampling.Token);
+var cells = Enumerable.Range(0, opt.Cells).Select(i => new Cell(i, relay, stall, stats, opt.Phones, opt.Seed * 1000 + i)).ToList();
 await Task.WhenAll(cells.Select(c => c.RunAsync(deadline)));
 var churnEnd = clock.Elapsed;
 
@@ -70,6 +72,8 @@ if (finalHealth != "0/0")
 
 await stopSampling.CancelAsync();
 await sampler;
+await stallTask;
+stats.Count($"worst stall seen by the soak (ms): timer overshoot or /healthz round trip", (long)stall.Worst.TotalMilliseconds);
 var final = relay.Sample(clock.Elapsed, finalHealth);
 samples.Add(final);
 var (exitCode, drainSeconds) = await relay.TerminateAsync(TimeSpan.FromSeconds(15));

@@ -10,6 +10,7 @@ internal sealed class RelayProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StreamWriter _log;
+    private readonly List<string> _lines = [];
 
     private RelayProcess(Process process, int port, StreamWriter log)
     {
@@ -48,11 +49,23 @@ internal sealed class RelayProcess : IDisposable
         psi.Environment.Remove("FLY_APP_NAME");
         var process = Process.Start(psi) ?? throw new InvalidOperationException("setpriv did not start");
         var log = new StreamWriter(logPath) { AutoFlush = true };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        RelayProcess? self = null;
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (log)
+                {
+                    log.WriteLine(e.Data);
+                    self?._lines.Add(e.Data);
+                }
+            }
+        };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         var relay = new RelayProcess(process, port, log);
+        self = relay;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed < TimeSpan.FromSeconds(20))
@@ -77,6 +90,37 @@ internal sealed class RelayProcess : IDisposable
         }
 
         throw new TimeoutException("relay did not become healthy within 20 s");
+    }
+
+    /// <summary>Position in the relay's log (lines so far).</summary>
+    public int LogMark
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _lines.Count;
+            }
+        }
+    }
+
+    /// <summary>Whether the relay logged <c>msg=<paramref name="msg"/> server_id=<paramref name="serverId"/></c> after <paramref name="mark"/>.</summary>
+    public bool Logged(int mark, string msg, string serverId)
+    {
+        var needle = $"msg={msg} server_id={serverId}";
+        lock (_log)
+        {
+            for (var i = mark; i < _lines.Count; i++)
+            {
+                var at = _lines[i].IndexOf(needle, StringComparison.Ordinal);
+                if (at >= 0 && (at + needle.Length == _lines[i].Length || _lines[i][at + needle.Length] == ' '))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>VmRSS (KiB), thread count and open descriptors of the relay process.</summary>

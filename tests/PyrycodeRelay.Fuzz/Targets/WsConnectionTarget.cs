@@ -142,5 +142,9 @@ internal sealed class WsConnectionTarget : IFuzzTarget
         yield return Join(0x90, Frame(0x01, hello), Frame(0x01, hello));
         yield return Join(0x91, [0x81, 0x05, 1, 2, 3, 4, 5]);
         yield return Join(0x60, Frame(0x01, new byte[200]), Frame(0x00, new byte[200]), Frame(0x80, new byte[200]));
+
+        // A fragment followed by a continuation using the 64-bit length form (length 300).
+        byte[] longForm = [0x80, 0xFF, 0, 0, 0, 0, 0, 0, 0x01, 0x2C, 0x11, 0x22, 0x33, 0x44, .. new byte[300]];
+        yield return Join(0x90, Frame(0x01, hello), longForm);
     }
 }
