@@ -90,8 +90,8 @@ internal sealed partial class Cell
             OrIf = () => _stall.MaxSince(t0) > TimeSpan.FromSeconds(2),
         };
         old.Peer.Freeze();
-        var sw = Stopwatch.StartNew();
         _binary = await ConnectBinaryAsync();
+        var sw = Stopwatch.StartNew(); // from the newcomer's 101: the probe starts with its claim
         await ExpectPhonesEndedAsync("takeover", TimeSpan.FromSeconds(10));
         var seconds = sw.Elapsed.TotalSeconds;
         lock (TakeoverSeconds)

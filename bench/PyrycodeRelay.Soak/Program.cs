@@ -10,6 +10,7 @@ var opt = Options.Parse(args);
 Console.WriteLine($"soak: {opt.Duration.TotalSeconds:F0}s, {opt.Cells} server-ids x {opt.Phones} phones, seed {opt.Seed}, relay {opt.RelayDll}");
 using var relay = await RelayProcess.StartAsync(opt.RelayDll, opt.LogPath, []);
 var stats = new Stats();
+var gc = GcCounters.Start(relay.Pid, opt.Duration + TimeSpan.FromSeconds(60), Path.ChangeExtension(opt.ReportPath, ".counters.csv"));
 var samples = new List<Sample>();
 var clock = Stopwatch.StartNew();
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -76,13 +77,14 @@ await stallTask;
 stats.Count($"worst stall seen by the soak (ms): timer overshoot or /healthz round trip", (long)stall.Worst.TotalMilliseconds);
 var final = relay.Sample(clock.Elapsed, finalHealth);
 samples.Add(final);
+var gcSamples = await gc.FinishAsync(opt.Duration + TimeSpan.FromSeconds(120) - clock.Elapsed);
 var (exitCode, drainSeconds) = await relay.TerminateAsync(TimeSpan.FromSeconds(15));
 if (exitCode != 0)
 {
     stats.Violation($"relay exit code after SIGTERM: {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "did not exit"}");
 }
 
-var report = Report.Build(opt, stats, samples, churnEnd, final, finalHealth, exitCode, drainSeconds);
+var report = Report.Build(opt, stats, samples, churnEnd, final, finalHealth, exitCode, drainSeconds, gcSamples);
 Console.WriteLine(report.Text);
 await File.WriteAllTextAsync(opt.ReportPath, report.Text);
 return stats.Violations.IsEmpty && !report.Leak ? 0 : 1;

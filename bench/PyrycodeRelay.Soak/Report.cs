@@ -6,7 +6,8 @@ namespace PyrycodeRelay.Soak;
 /// <summary>The markdown report and the leak verdict (least-squares slope after warm-up).</summary>
 internal static class Report
 {
-    public static (string Text, bool Leak) Build(Options opt, Stats stats, List<Sample> samples, TimeSpan churn, Sample final, string finalHealth, int? exitCode, double drainSeconds)
+    public static (string Text, bool Leak) Build(Options opt, Stats stats, List<Sample> samples, TimeSpan churn, Sample final, string finalHealth, int? exitCode, double drainSeconds,
+        List<(DateTime At, double HeapMiB, double CommittedMiB, double Timers)> gc)
     {
         var ic = CultureInfo.InvariantCulture;
         var steady = samples.Where(s => s.Seconds >= opt.Warmup.TotalSeconds && s.Seconds <= churn.TotalSeconds).ToList();
@@ -14,7 +15,11 @@ internal static class Report
         var (rssSlope, rssLeak) = Trend(steady, s => s.RssKiB / 1024.0, relative: 0.10);
         var (thrSlope, thrLeak) = Trend(steady, s => s.Threads, absolute: 8);
         var (fdSlope, fdLeak) = Trend(steady, s => s.Fds, absolute: 16);
-        var leak = rssLeak || thrLeak || fdLeak;
+        var gcSteady = gc.Count == 0 ? [] : gc.Where(g => (g.At - gc[0].At).TotalSeconds >= opt.Warmup.TotalSeconds && (g.At - gc[0].At) <= churn).ToList();
+        var gcAsSamples = gcSteady.Select(g => new Sample((g.At - gc[0].At).TotalSeconds, (long)(g.HeapMiB * 1024), (long)g.Timers, 0, "")).ToList();
+        var (heapSlope, heapLeak) = Trend(gcAsSamples, s => s.RssKiB / 1024.0, relative: 0.10);
+        var (timerSlope, timerLeak) = Trend(gcAsSamples, s => s.Threads, absolute: 32);
+        var leak = rssLeak || thrLeak || fdLeak || heapLeak || timerLeak;
         var counters = stats.Snapshot();
         long C(string k) => counters.TryGetValue(k, out var v) ? v : 0;
         var churned = C("connections: binaries") + C("connections: phones");
@@ -36,6 +41,16 @@ internal static class Report
         sb.AppendLine(ic, $"| RSS after warm-up → end (slope) | {warm.RssKiB / 1024.0:F1} MiB → {final.RssKiB / 1024.0:F1} MiB ({rssSlope:+0.00;-0.00} MiB/min{(rssLeak ? ", TRENDING UP" : "")}) |");
         sb.AppendLine(ic, $"| Threads after warm-up → end (slope) | {warm.Threads} → {final.Threads} ({thrSlope:+0.00;-0.00}/min{(thrLeak ? ", TRENDING UP" : "")}) |");
         sb.AppendLine(ic, $"| Open fds after warm-up → end (slope) | {warm.Fds} → {final.Fds} ({fdSlope:+0.00;-0.00}/min{(fdLeak ? ", TRENDING UP" : "")}) |");
+        if (gcSteady.Count > 0)
+        {
+            sb.AppendLine(ic, $"| GC heap after last GC, after warm-up → end (slope) | {gcSteady[0].HeapMiB:F1} MiB → {gc[^1].HeapMiB:F1} MiB ({heapSlope:+0.00;-0.00} MiB/min{(heapLeak ? ", TRENDING UP" : "")}); committed {gcSteady[0].CommittedMiB:F1} → {gc[^1].CommittedMiB:F1} MiB |");
+            sb.AppendLine(ic, $"| Live timers after warm-up → end (slope) | {gcSteady[0].Timers:F0} → {gc[^1].Timers:F0} ({timerSlope:+0.00;-0.00}/min{(timerLeak ? ", TRENDING UP" : "")}) |");
+        }
+        else
+        {
+            sb.AppendLine("| GC heap | not sampled (dotnet-counters not installed) |");
+        }
+
         sb.AppendLine(ic, $"| At start (idle relay) | RSS {samples[0].RssKiB / 1024.0:F1} MiB, {samples[0].Threads} threads, {samples[0].Fds} fds |");
         sb.AppendLine(ic, $"| /healthz after all clients left | binaries/phones {finalHealth} |");
         sb.AppendLine(ic, $"| SIGTERM | exit {exitCode?.ToString(ic) ?? "none"} after {drainSeconds:F1} s |");
