@@ -47,7 +47,7 @@ public sealed class FragmentStallTests
             pongs++;
         }
 
-        Assert.InRange(sw.Elapsed, Deadline - TimeSpan.FromMilliseconds(200), Deadline + TimeSpan.FromSeconds(1));
+        Assert.InRange(sw.Elapsed, Deadline - TimeSpan.FromMilliseconds(200), Deadline + TimeSpan.FromSeconds(3)); // generous: a busy 2-core CI machine; without the deadline it never ends
         Assert.True(pongs >= 3, $"the stalled phone answered only {pongs} pings");
 
         // Read deadline → notice 1001 (§8); the fragment itself was never forwarded.
@@ -74,7 +74,7 @@ public sealed class FragmentStallTests
             await stalled.SendFrameAsync(0xA, frame.Payload);
         }
 
-        Assert.InRange(sw.Elapsed, Deadline - TimeSpan.FromMilliseconds(200), Deadline + TimeSpan.FromSeconds(1));
+        Assert.InRange(sw.Elapsed, Deadline - TimeSpan.FromMilliseconds(200), Deadline + TimeSpan.FromSeconds(3)); // generous: a busy 2-core CI machine; without the deadline it never ends
         await relay.Logs.WaitForAsync("server_released", e => e["server_id"] == "s1");
         await relay.WaitForCountsAsync(0, 0);
     }

@@ -27,7 +27,7 @@ public sealed class HalfOpenBinaryTests
         var took = sw.Elapsed;
 
         Assert.Equal((4404, "binary reclaimed server-id"), evicted);
-        Assert.InRange(took, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(2.5));
+        Assert.InRange(took, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4)); // 1 s probe; slack for a loaded machine
         await relay.Logs.WaitForAsync("server_id_takeover", e => e["server_id"] == "s1");
         await relay.Logs.WaitForAsync("server_claimed", _ => relay.Logs.Named("server_claimed").Count(x => x["server_id"] == "s1") == 2);
 
