@@ -120,5 +120,20 @@ public static class CommandLine
     }
 
     private static CommandLineResult Failed(ParseState state, HashSet<string> set, string error) =>
-        new(CommandLineOutcome.Error, state.Options, set, [], error);
+        new(CommandLineOutcome.Error, state.Options, set, [], OneLine(error));
+
+    /// <summary>
+    /// A usage error prints one line (operations.md §1.1): flag names and syntax errors are echoed raw, so a control
+    /// character in them is escaped Go-style (values are already quoted). Fuzz finding F4.
+    /// </summary>
+    private static string OneLine(string error)
+    {
+        if (!error.AsSpan().ContainsAnyInRange('\u0000', '\u001f') && !error.Contains('\u007f', StringComparison.Ordinal))
+        {
+            return error;
+        }
+
+        var quoted = GoQuote.Quote(error);
+        return quoted[1..^1].Replace("\\\"", "\"", StringComparison.Ordinal);
+    }
 }

@@ -97,9 +97,17 @@ public static class GoDuration
                 default: return false;
             }
 
-            if (intPart.Length > 20 || fracPart.Length > 28)
+            // Go accepts leading zeros and any number of fraction digits; digits past the 28th are far below
+            // one 100 ns tick (fuzz finding F3).
+            intPart = intPart.TrimStart('0');
+            if (fracPart.Length > 28)
             {
-                return false;
+                fracPart = fracPart[..28];
+            }
+
+            if (intPart.Length > 20)
+            {
+                return false; // more than 2^63 of any unit: overflow, as in Go
             }
 
             decimal number = intPart.IsEmpty ? 0 : decimal.Parse(intPart, NumberStyles.None, CultureInfo.InvariantCulture);
@@ -112,6 +120,11 @@ public static class GoDuration
                 }
 
                 number += frac;
+            }
+
+            if (number > long.MaxValue / unitNs)
+            {
+                return false; // Go: overflow is an error; checked before multiplying so decimal cannot overflow (F2)
             }
 
             totalNs += number * unitNs;

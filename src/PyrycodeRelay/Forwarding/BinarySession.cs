@@ -78,7 +78,18 @@ internal sealed partial class BinarySession : IRegisteredBinary
             _heartbeatTimedOut = true;
             c.RequestClose(WsCloseCodes.InternalError, "heartbeat timeout");
         });
-        var end = await ReadLoopAsync();
+        WsReceiveResult end;
+        try
+        {
+            end = await ReadLoopAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Defence in depth (fuzz finding F1): a reader bug must never keep the server-id claimed.
+            Connection.Abort();
+            end = new WsReceiveResult(WsReceiveStatus.Aborted);
+        }
+
         Connection.StopHeartbeat();
         RelayLog.BinaryForwarderReadEnd(_rt.Logger, ServerId, BinaryConnId, SessionIo.ReadEndError(end));
         if (_rt.Registry.Release(this))

@@ -116,8 +116,20 @@ internal sealed partial class PhoneSession : IRegisteredPhone
     private async Task RunRegisteredAsync()
     {
         Connection.StartHeartbeat(_ => CloseByRelay(WsCloseCodes.InternalError, "heartbeat timeout", PhoneRemoval.HeartbeatTimeout));
-        var (end, cause) = await ReadLoopAsync();
-        await TeardownAsync(end, cause);
+        (WsReceiveResult End, CloseCause Cause) ended;
+        try
+        {
+            ended = await ReadLoopAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Defence in depth (fuzz finding F1): a reader bug must never skip the teardown and leak the phone's
+            // registry slot. The connection is aborted and the phone ends as if its peer had gone.
+            Connection.Abort();
+            ended = (new WsReceiveResult(WsReceiveStatus.Aborted), CloseCause.PeerGone);
+        }
+
+        await TeardownAsync(ended.End, ended.Cause);
     }
 
     private void OnShutdown() => CloseByRelay(WsCloseCodes.GoingAway, "shutting down", PhoneRemoval.Shutdown);

@@ -244,8 +244,8 @@ public sealed partial class WsConnection
 
         if (!_discardMessage)
         {
-            var total = _messageLength + header.PayloadLength;
-            if (total > _options.MaxMessageBytes)
+            // Compare without adding: a 63-bit continuation length would overflow the sum (fuzz finding F1).
+            if (header.PayloadLength > _options.MaxMessageBytes - _messageLength)
             {
                 // Skip the rest of this message; the caller sends 1009 and everything after is discarded.
                 _discardMessage = true;
@@ -254,7 +254,7 @@ public sealed partial class WsConnection
                 return Step.TooBig;
             }
 
-            EnsureCapacity((int)total, header.Fin);
+            EnsureCapacity((int)(_messageLength + header.PayloadLength), header.Fin);
         }
 
         BeginPayload(header);

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net.Http;
+using System.Text.Json;
+using PyrycodeRelay.Tests.Startup.Process;
+using PyrycodeRelay.Tests.Support;
+
+namespace PyrycodeRelay.Tests.Reliability;
+
+/// <summary>
+/// Fault: shutdown in the middle of a flood in both directions (protocol.md §12, operations.md §19). Every
+/// client gets 1001 <c>shutting down</c>, the binary gets no close notice, and the drain finishes (the process
+/// exits 0) within the drain deadline.
+/// </summary>
+public sealed class ShutdownUnderLoadTests
+{
+    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task In_process_shutdown_mid_flood_closes_everyone_1001_within_the_drain_deadline()
+    {
+        await using var relay = await TestRelay.StartAsync(o => o with { DrainTimeout = Drain });
+        var binary = await relay.ConnectHolderAsync();
+        var phones = new List<(WsTestClient Client, string ConnId)>();
+        for (var i = 0; i < 3; i++)
+        {
+            phones.Add(await relay.ConnectRegisteredPhoneAsync());
+        }
+
+        var (binaryPeer, phonePeers) = StartFlood(binary, phones);
+        await WaitForTrafficAsync(binaryPeer, phonePeers);
+
+        var sw = Stopwatch.StartNew();
+        Assert.True(await relay.Host.ShutdownAsync().WaitAsync(Drain + TimeSpan.FromSeconds(5)));
+        Assert.True(sw.Elapsed < Drain, $"drain took {sw.Elapsed}");
+
+        await AssertAllClosedShuttingDownAsync(binaryPeer, phonePeers);
+        await relay.Logs.WaitForAsync("shutdown complete");
+        Assert.Empty(relay.Logs.Named("drain incomplete"));
+    }
+
+    [Fact]
+    public async Task Sigterm_mid_flood_closes_everyone_1001_and_the_process_exits_0_within_the_drain_deadline()
+    {
+        var port = RelayProcess.FreePort();
+        using var process = RelayProcess.Start(
+            ["--insecure-listen", $"127.0.0.1:{port}", "--metrics-listen=", "--rate-limit-burst", "1000000", "--drain-timeout", "5s"]);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
+        await WaitForHealthAsync(http, body => true);
+
+        var uri = new Uri($"ws://127.0.0.1:{port}/v1/server");
+        var binary = await WsTestClient.ConnectAsync(uri, RawWsClient.BinaryHeaders("s1"));
+        await WaitForHealthAsync(http, body => body.Contains("\"connected_binaries\":1", StringComparison.Ordinal));
+        var phones = new List<(WsTestClient Client, string ConnId)>();
+        for (var i = 0; i < 3; i++)
+        {
+            var phone = await WsTestClient.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/v1/client"), RawWsClient.PhoneHeaders("s1"));
+            await phone.SendTextAsync($"{{\"hello\":{i}}}");
+            using var doc = JsonDocument.Parse(await binary.ReceiveTextAsync());
+            phones.Add((phone, doc.RootElement.GetProperty("conn_id").GetString()!));
+        }
+
+        var (binaryPeer, phonePeers) = StartFlood(binary, phones);
+        await WaitForTrafficAsync(binaryPeer, phonePeers);
+
+        var sw = Stopwatch.StartNew();
+        process.Terminate();
+        await AssertAllClosedShuttingDownAsync(binaryPeer, phonePeers);
+        var (exitCode, _, stderr) = await process.WaitForExitAsync();
+        Assert.Equal(0, exitCode);
+        Assert.True(sw.Elapsed < Drain, $"exit took {sw.Elapsed}");
+        Assert.Contains(stderr, l => l.Contains("msg=\"shutdown signal received; draining\"", StringComparison.Ordinal));
+        Assert.Contains(stderr, l => l.Contains("msg=\"shutdown complete\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(stderr, l => l.Contains("drain incomplete", StringComparison.Ordinal));
+    }
+
+    /// <summary>The binary floods every phone; every phone floods the binary.</summary>
+    private static (FloodPeer Binary, List<FloodPeer> Phones) StartFlood(WsTestClient binary, List<(WsTestClient Client, string ConnId)> phones)
+    {
+        var pad = new string('x', 2048);
+        var binaryPeer = new FloodPeer(binary, n => $"{{\"conn_id\":\"{phones[n % phones.Count].ConnId}\",\"frame\":{{\"n\":{n},\"pad\":\"{pad}\"}}}}");
+        var phonePeers = phones.Select(p => new FloodPeer(p.Client, n => $"{{\"n\":{n},\"pad\":\"{pad}\"}}")).ToList();
+        return (binaryPeer, phonePeers);
+    }
+
+    private static async Task WaitForTrafficAsync(FloodPeer binary, List<FloodPeer> phones)
+    {
+        var sw = Stopwatch.StartNew();
+        while (binary.Messages.Count < 100 || phones.Any(p => p.Messages.Count < 20))
+        {
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), "the flood did not get going");
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task AssertAllClosedShuttingDownAsync(FloodPeer binary, List<FloodPeer> phones)
+    {
+        foreach (var peer in phones.Prepend(binary))
+        {
+            Assert.Equal((1001, "shutting down"), await peer.Closed.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        // §12: no close notices once shutdown has begun; the binary only ever received data envelopes.
+        Assert.All(binary.Messages, m => Assert.Contains("\"frame\":", m, StringComparison.Ordinal));
+    }
+
+    private static async Task WaitForHealthAsync(HttpClient http, Func<string, bool> ok)
+    {
+        var sw = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                var body = await http.GetStringAsync(new Uri("/healthz", UriKind.Relative));
+                if (ok(body))
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(20), "relay did not become healthy");
+            await Task.Delay(50);
+        }
+    }
+}
