@@ -1,0 +1,94 @@
+using PyrycodeRelay.LoadGen.Net;
+
+namespace PyrycodeRelay.LoadGen.Load;
+
+/// <summary>
+/// One simulated binary: for every envelope <c>{"conn_id":"…","frame":&lt;payload&gt;}</c> from the relay
+/// it checks the shape and the conn_id's server-id, and sends back <c>{"conn_id":"…","frame":&lt;payload&gt;}</c>
+/// (protocol.md §6/§7), written part by part into one reused, masked send buffer.
+/// </summary>
+internal sealed class BinaryConn(WsClient client, string serverId, Stats stats)
+{
+    private static readonly byte[] Prefix = "{\"conn_id\":\""u8.ToArray();
+    private static readonly byte[] Middle = "\",\"frame\":"u8.ToArray();
+    private readonly byte[] _connIdPrefix = System.Text.Encoding.ASCII.GetBytes("client-" + serverId + "-");
+    private byte[] _send = new byte[8192];
+
+    public WsClient Client { get; } = client;
+
+    /// <summary>Envelopes echoed.</summary>
+    public long Echoed;
+
+    /// <summary>Receive loop: echo every envelope until the connection ends.</summary>
+    public async Task EchoLoopAsync()
+    {
+        while (await Client.ReceiveAsync())
+        {
+            var length = Build(Client.Message);
+            if (length < 0)
+            {
+                Interlocked.Increment(ref stats.Unexpected);
+                continue;
+            }
+
+            var send = Client.SendFramedAsync(_send.AsMemory(0, length));
+            if (!send.IsCompletedSuccessfully)
+            {
+                await send;
+            }
+
+            Echoed++;
+            Interlocked.Increment(ref stats.Received);
+        }
+
+        if (!stats.Closing)
+        {
+            Interlocked.Increment(ref stats.Disconnects);
+        }
+    }
+
+    private int Build(ReadOnlySpan<byte> message)
+    {
+        if (!message.StartsWith(Prefix) || message[^1] != (byte)'}')
+        {
+            return -1;
+        }
+
+        var rest = message[Prefix.Length..];
+        var quote = rest.IndexOf((byte)'"');
+        if (quote < 0)
+        {
+            return -1;
+        }
+
+        var connId = rest[..quote];
+        rest = rest[quote..];
+        if (!connId.StartsWith(_connIdPrefix) || connId.Length != _connIdPrefix.Length + 16 || !rest.StartsWith(Middle))
+        {
+            return -1;
+        }
+
+        var frame = rest[Middle.Length..^1];
+        var payloadLength = Prefix.Length + connId.Length + Middle.Length + frame.Length + 1;
+        var header = WsFraming.HeaderSize(payloadLength);
+        if (_send.Length < header + payloadLength)
+        {
+            _send = new byte[header + payloadLength];
+        }
+
+        var span = _send.AsSpan();
+        WsFraming.WriteHeader(span, 0x1, payloadLength, Client.MaskKey);
+        var at = header;
+        Prefix.CopyTo(span[at..]);
+        at += Prefix.Length;
+        connId.CopyTo(span[at..]);
+        at += connId.Length;
+        Middle.CopyTo(span[at..]);
+        at += Middle.Length;
+        frame.CopyTo(span[at..]);
+        at += frame.Length;
+        span[at++] = (byte)'}';
+        WsFraming.Mask(span[header..at], Client.MaskKey, 0);
+        return at;
+    }
+}
