@@ -19,12 +19,21 @@ internal sealed class BinaryConn(WsClient client, string serverId, Stats stats)
     /// <summary>Envelopes echoed.</summary>
     public long Echoed;
 
+    /// <summary>Close notices received (§8).</summary>
+    public long CloseNotices;
+
     /// <summary>Receive loop: echo every envelope until the connection ends.</summary>
     public async Task EchoLoopAsync()
     {
         while (await Client.ReceiveAsync())
         {
             var length = Build(Client.Message);
+            if (length == -2)
+            {
+                CloseNotices++;
+                continue;
+            }
+
             if (length < 0)
             {
                 Interlocked.Increment(ref stats.Unexpected);
@@ -63,7 +72,17 @@ internal sealed class BinaryConn(WsClient client, string serverId, Stats stats)
 
         var connId = rest[..quote];
         rest = rest[quote..];
-        if (!connId.StartsWith(_connIdPrefix) || connId.Length != _connIdPrefix.Length + 16 || !rest.StartsWith(Middle))
+        if (!connId.StartsWith(_connIdPrefix) || connId.Length != _connIdPrefix.Length + 16)
+        {
+            return -1;
+        }
+
+        if (rest.StartsWith("\",\"close_code\":"u8))
+        {
+            return -2;
+        }
+
+        if (!rest.StartsWith(Middle))
         {
             return -1;
         }
