@@ -78,9 +78,6 @@ public sealed partial class RelayHost : IAsyncDisposable
         var relayListens = new List<ListenOptions>();
         ListenOptions? metricsListen = null;
         ListenOptions? httpListen = null;
-        // Run transport continuations inline (no thread-pool hop per read and per flush): the relay never
-        // blocks on a connection's I/O thread, every wait is asynchronous.
-        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             ConfigureLimits(kestrel, options);
