@@ -10,7 +10,7 @@ internal sealed partial class ChildProcess : IDisposable
     private readonly BlockingCollection<string> _lines = [];
     private readonly List<Action<string>> _watchers = [];
 
-    public ChildProcess(string file, IEnumerable<string> args, string? stdoutLog, string stderrLog)
+    public ChildProcess(string file, IEnumerable<string> args, string? stdoutLog, string stderrLog, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(file)
         {
@@ -22,6 +22,11 @@ internal sealed partial class ChildProcess : IDisposable
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
         }
 
         Name = Path.GetFileName(stderrLog);

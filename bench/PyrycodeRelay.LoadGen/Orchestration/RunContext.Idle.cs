@@ -23,11 +23,10 @@ internal sealed partial class RunContext
                 Thread.Sleep(300);
                 pids = [_nginx.Pid, .. ProcStats.Children(_nginx.Pid)];
             }
-            else if (target == "relay")
+            else if (IsRelay(target))
             {
-                _relayPort = Targets.FreePort();
-                _relay = _targets.StartRelay(_relayPort);
-                pids = [_relay.Pid];
+                StartRelay(target);
+                pids = [_relays[target].Process.Pid];
             }
             else
             {
@@ -93,12 +92,12 @@ internal sealed partial class RunContext
     {
         var url = target switch
         {
-            "relay" => $"ws://127.0.0.1:{_relayPort}/",
+            _ when IsRelay(target) => $"ws://127.0.0.1:{_relays[target].Port}/",
             "nginx" => $"ws://127.0.0.1:{_nginxPort}/",
             _ => $"ws://127.0.0.1:{_echoPort}/",
         };
         var locals = $"127.0.0.{address},127.0.0.{address + 1}";
-        return target == "relay"
+        return IsRelay(target)
             ? StartWorker("idle", ["--url", url, "--kind", "relay", "--tag", NextTag(), "--pairs", $"{connections / 2}", "--local", locals], "idle.err.log")
             : StartWorker("idle", ["--url", url, "--kind", "echo", "--count", $"{connections}", "--local", locals], "idle.err.log");
     }

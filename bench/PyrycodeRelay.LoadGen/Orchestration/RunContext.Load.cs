@@ -9,13 +9,18 @@ internal sealed partial class RunContext
 {
     private const int FanoutPhones = 16;
 
-    public void RunLoad(List<LoadRow> rows, List<SetupRow> setup)
+    public void RunLoad(List<LoadRow> rows, List<SetupRow> setup, bool throughputOnly = false)
     {
         StartAll();
         try
         {
             var rotation = 0;
-            string[] Order() => [.. Enumerable.Range(0, 3).Select(i => TargetNames[(i + rotation++) % 3])];
+            string[] Order()
+            {
+                var n = TargetNames.Length;
+                var first = rotation++;
+                return [.. Enumerable.Range(0, n).Select(i => TargetNames[(i + first) % n])];
+            }
 
             foreach (var size in settings.Sizes)
             {
@@ -26,6 +31,11 @@ internal sealed partial class RunContext
                         rows.Add(RunOne("throughput", target, size, phones, phones, 1, 0, 0));
                     }
                 }
+            }
+
+            if (throughputOnly)
+            {
+                return;
             }
 
             foreach (var size in settings.Sizes)
@@ -50,16 +60,16 @@ internal sealed partial class RunContext
                 {
                     // The relay multiplexes 16 phones over one binary connection; the baselines have no such
                     // thing, so their 16 phones each get their own upstream connection (same as scenario a).
-                    var binaries = target == "relay" ? 1 : FanoutPhones;
-                    fan.Add(RunOne("fanout", target, size, FanoutPhones, binaries, target == "relay" ? FanoutPhones : 1, 0, 0));
+                    var binaries = IsRelay(target) ? 1 : FanoutPhones;
+                    fan.Add(RunOne("fanout", target, size, FanoutPhones, binaries, IsRelay(target) ? FanoutPhones : 1, 0, 0));
                 }
 
                 rows.AddRange(fan);
                 var max = fan.Min(r => r.RoundTripsPerSec);
                 foreach (var target in Order())
                 {
-                    var binaries = target == "relay" ? 1 : FanoutPhones;
-                    rows.Add(RunOne("fanout-latency", target, size, FanoutPhones, binaries, target == "relay" ? FanoutPhones : 1, 75, max * 0.75));
+                    var binaries = IsRelay(target) ? 1 : FanoutPhones;
+                    rows.Add(RunOne("fanout-latency", target, size, FanoutPhones, binaries, IsRelay(target) ? FanoutPhones : 1, 75, max * 0.75));
                 }
             }
 
@@ -74,21 +84,19 @@ internal sealed partial class RunContext
         }
     }
 
-    private static readonly string[] TargetNames = ["relay", "nginx", "direct"];
-
     private LoadRow RunOne(string scenario, string target, int size, int phones, int binaries, int phonesPer, int pct, double rate)
     {
         var tag = NextTag();
         ChildProcess? bins = null;
-        if (target == "relay")
+        if (IsRelay(target))
         {
-            bins = StartWorker("binaries", ["--url", $"ws://127.0.0.1:{_relayPort}/v1/server", "--tag", tag, "--binaries", $"{binaries}"], "binaries.err.log");
+            bins = StartWorker("binaries", ["--url", $"ws://127.0.0.1:{_relays[target].Port}/v1/server", "--tag", tag, "--binaries", $"{binaries}"], "binaries.err.log");
             bins.WaitLine("READY", TimeSpan.FromSeconds(60));
-            WaitRelay(h => h.Binaries >= binaries, $"{binaries} binaries");
+            WaitRelay(target, h => h.Binaries >= binaries, $"{binaries} binaries");
         }
 
-        int[] targetPids = target switch { "relay" => [_relay!.Pid], "nginx" => _nginxPids, _ => [] };
-        int[] peerPids = target == "relay" ? [bins!.Pid] : [_echo!.Pid];
+        int[] targetPids = IsRelay(target) ? [_relays[target].Process.Pid] : target == "nginx" ? _nginxPids : [];
+        int[] peerPids = IsRelay(target) ? [bins!.Pid] : [_echo!.Pid];
         List<string> args =
         [
             "--url", PhoneUrl(target), "--tag", tag, "--binaries", $"{binaries}", "--phones-per", $"{phonesPer}", "--size", $"{size}",
@@ -147,11 +155,11 @@ internal sealed partial class RunContext
 
     private SetupRow RunSetup(string target)
     {
-        var url = target == "relay" ? $"ws://127.0.0.1:{_relayPort}/" : PhoneUrl(target);
+        var url = IsRelay(target) ? $"ws://127.0.0.1:{_relays[target].Port}/" : PhoneUrl(target);
         var load1 = ProcStats.LoadAverage();
         using var w = StartWorker("setup",
         [
-            "--url", url, "--kind", target == "relay" ? "relay" : "echo", "--tag", NextTag(),
+            "--url", url, "--kind", IsRelay(target) ? "relay" : "echo", "--tag", NextTag(),
             "--binaries", $"{settings.SetupBinaries}", "--phones-per", $"{settings.SetupPhonesPer}", "--local", "127.0.0.4,127.0.0.5",
         ], "setup.err.log");
         var r = JsonSerializer.Deserialize<SetupResult>(w.WaitLine("RESULT ", TimeSpan.FromSeconds(180))["RESULT ".Length..])!;

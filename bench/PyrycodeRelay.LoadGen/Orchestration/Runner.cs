@@ -33,13 +33,23 @@ internal static partial class Runner
         var notes = new List<string>();
         var machine = Machine(root);
         Log($"machine: {machine.Cpu}, {machine.Cores} cores, load {machine.LoadAtStart}; out {outDir}");
-        var runner = new RunContext(root, outDir, settings, notes);
+        RelayVariant? variant = null;
+        if (a.Get("relay-b-env", "") != "" || a.Get("relay-b-dll", "") != "")
+        {
+            var env = a.Get("relay-b-env", "").Split(';', StringSplitOptions.RemoveEmptyEntries)
+                .Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1], StringComparer.Ordinal);
+            variant = new RelayVariant(a.Get("relay-b-dll", "") is { Length: > 0 } d ? Path.GetFullPath(d) : null, env);
+            notes.Add($"relay-b: dll {variant.Dll ?? "(same)"}, env {a.Get("relay-b-env", "")}");
+        }
+
+        var targets = a.Get("targets", variant is null ? "relay,nginx,direct" : "relay,relay-b,nginx,direct").Split(',');
+        var runner = new RunContext(root, outDir, settings, notes, targets, variant);
         var load = new List<LoadRow>();
         var setup = new List<SetupRow>();
         var idle = new List<IdleRow>();
         if (!a.Flag("skip-load"))
         {
-            runner.RunLoad(load, setup);
+            runner.RunLoad(load, setup, a.Flag("throughput-only"));
         }
 
         if (!a.Flag("skip-idle"))

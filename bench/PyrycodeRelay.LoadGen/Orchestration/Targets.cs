@@ -11,14 +11,14 @@ internal sealed class Targets(string repoRoot, string outDir)
     public string EchoDll => Path.Combine(repoRoot, "bench/PyrycodeRelay.EchoServer/bin/Release/net10.0/PyrycodeRelay.EchoServer.dll");
 
     /// <summary>Starts the relay with the benchmark flags (capabilities dropped: it refuses to run with any).</summary>
-    public ChildProcess StartRelay(int port)
+    public ChildProcess StartRelay(int port, string name = "relay", string? dll = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var p = new ChildProcess("setpriv",
         [
-            "--bounding-set=-all", "--inh-caps=-all", "dotnet", RelayDll,
+            "--bounding-set=-all", "--inh-caps=-all", "dotnet", dll ?? RelayDll,
             "--insecure-listen", $"127.0.0.1:{port}", "--metrics-listen=", "--max-connections", "100000",
             "--rate-limit-burst", "1000000", "--phones-per-server", "256",
-        ], Path.Combine(outDir, "relay.log"), Path.Combine(outDir, "relay.err.log"));
+        ], Path.Combine(outDir, $"{name}.log"), Path.Combine(outDir, $"{name}.err.log"), environment);
         WaitListening(port, p);
         return p;
     }
