@@ -27,27 +27,40 @@ internal sealed class BinaryConn(WsClient client, string serverId, Stats stats)
     {
         while (await Client.ReceiveAsync())
         {
-            var length = Build(Client.Message);
-            if (length == -2)
+            // Answer every envelope already in the receive buffer with one send (as a pipe-based server
+            // such as the Kestrel echo coalesces its writes).
+            var length = 0;
+            var n = 0;
+            do
             {
-                CloseNotices++;
-                continue;
+                var written = Build(Client.Message, length);
+                if (written == -2)
+                {
+                    CloseNotices++;
+                }
+                else if (written < 0)
+                {
+                    Interlocked.Increment(ref stats.Unexpected);
+                }
+                else
+                {
+                    length += written;
+                    n++;
+                }
+            }
+            while (Client.TryReceiveBuffered());
+
+            if (length > 0)
+            {
+                var send = Client.SendFramedAsync(_send.AsMemory(0, length));
+                if (!send.IsCompletedSuccessfully)
+                {
+                    await send;
+                }
             }
 
-            if (length < 0)
-            {
-                Interlocked.Increment(ref stats.Unexpected);
-                continue;
-            }
-
-            var send = Client.SendFramedAsync(_send.AsMemory(0, length));
-            if (!send.IsCompletedSuccessfully)
-            {
-                await send;
-            }
-
-            Echoed++;
-            Interlocked.Increment(ref stats.Received);
+            Echoed += n;
+            Interlocked.Add(ref stats.Received, n);
         }
 
         if (!stats.Closing)
@@ -56,7 +69,8 @@ internal sealed class BinaryConn(WsClient client, string serverId, Stats stats)
         }
     }
 
-    private int Build(ReadOnlySpan<byte> message)
+    /// <summary>Writes the answer to <paramref name="message"/> at <paramref name="offset"/>; returns its length, -2 for a close notice, -1 if malformed.</summary>
+    private int Build(ReadOnlySpan<byte> message, int offset)
     {
         if (!message.StartsWith(Prefix) || message[^1] != (byte)'}')
         {
@@ -90,12 +104,14 @@ internal sealed class BinaryConn(WsClient client, string serverId, Stats stats)
         var frame = rest[Middle.Length..^1];
         var payloadLength = Prefix.Length + connId.Length + Middle.Length + frame.Length + 1;
         var header = WsFraming.HeaderSize(payloadLength);
-        if (_send.Length < header + payloadLength)
+        if (_send.Length < offset + header + payloadLength)
         {
-            _send = new byte[header + payloadLength];
+            var bigger = new byte[Math.Max(_send.Length * 2, offset + header + payloadLength)];
+            _send.AsSpan(0, offset).CopyTo(bigger);
+            _send = bigger;
         }
 
-        var span = _send.AsSpan();
+        var span = _send.AsSpan(offset);
         WsFraming.WriteHeader(span, 0x1, payloadLength, Client.MaskKey);
         var at = header;
         Prefix.CopyTo(span[at..]);

@@ -36,6 +36,34 @@ internal sealed class PhoneConn(WsClient client, byte[] template, Stats stats)
         return frame;
     }
 
+    private byte[] _batch = [];
+
+    /// <summary>Sends the next <paramref name="count"/> frames with one socket write (closed loop).</summary>
+    public ValueTask<bool> SendNextBatchAsync(int count, long timestamp)
+    {
+        if (count == 1)
+        {
+            return SendNextAsync(timestamp);
+        }
+
+        if (_batch.Length < count * _frame.Length)
+        {
+            _batch = new byte[count * _frame.Length];
+        }
+
+        Span<byte> hex = stackalloc byte[16];
+        for (var i = 0; i < count; i++)
+        {
+            Stamp((ulong)_nextSend, Payload.SeqAt, hex);
+            Stamp((ulong)timestamp, Payload.TimeAt, hex);
+            _frame.CopyTo(_batch, i * _frame.Length);
+            Interlocked.Increment(ref _nextSend);
+        }
+
+        Interlocked.Add(ref stats.Sent, count);
+        return Client.SendFramedAsync(_batch.AsMemory(0, count * _frame.Length));
+    }
+
     /// <summary>Sends the next frame, stamped with <paramref name="timestamp"/> (the intended send time).</summary>
     public ValueTask<bool> SendNextAsync(long timestamp)
     {
@@ -65,14 +93,20 @@ internal sealed class PhoneConn(WsClient client, byte[] template, Stats stats)
         while (await Client.ReceiveAsync())
         {
             var now = Stopwatch.GetTimestamp();
-            if (!Check(Client.Message, now))
+            var ok = 0;
+            do
             {
-                continue;
+                if (Check(Client.Message, now))
+                {
+                    ok++;
+                }
             }
+            while (Client.TryReceiveBuffered());
 
-            if (closedLoop && sending())
+            if (closedLoop && ok > 0 && sending())
             {
-                var send = SendNextAsync(Stopwatch.GetTimestamp());
+                // One write for all the frames these echoes released.
+                var send = SendNextBatchAsync(ok, Stopwatch.GetTimestamp());
                 if (!send.IsCompletedSuccessfully)
                 {
                     await send;

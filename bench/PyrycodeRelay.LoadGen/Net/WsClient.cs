@@ -197,6 +197,53 @@ internal sealed class WsClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes the next data message if it is already complete in the receive buffer (no socket read);
+    /// false otherwise (including for a control frame, which the next <see cref="ReceiveAsync"/> handles).
+    /// Lets a caller answer every message of one read with a single send.
+    /// </summary>
+    public bool TryReceiveBuffered()
+    {
+        var avail = _end - _start;
+        if (avail < 2)
+        {
+            return false;
+        }
+
+        var b0 = _recv[_start];
+        var opcode = b0 & 0x0F;
+        if ((b0 & 0x80) == 0 || opcode is not (0x1 or 0x2))
+        {
+            return false;
+        }
+
+        long len = _recv[_start + 1] & 0x7F;
+        var hdr = len == 126 ? 4 : len == 127 ? 10 : 2;
+        if (avail < hdr)
+        {
+            return false;
+        }
+
+        if (len == 126)
+        {
+            len = BinaryPrimitives.ReadUInt16BigEndian(_recv.AsSpan(_start + 2));
+        }
+        else if (len == 127)
+        {
+            len = (long)BinaryPrimitives.ReadUInt64BigEndian(_recv.AsSpan(_start + 2));
+        }
+
+        if (avail < hdr + len)
+        {
+            return false;
+        }
+
+        _messageStart = _start + hdr;
+        _messageLength = (int)len;
+        _start = _messageStart + _messageLength;
+        return true;
+    }
+
     private void Compact()
     {
         if (_start == 0)
