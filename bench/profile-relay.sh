@@ -9,7 +9,7 @@ OUT=artifacts/bench/profile; mkdir -p "$OUT"
 LG="dotnet bench/PyrycodeRelay.LoadGen/bin/Release/net10.0/PyrycodeRelay.LoadGen.dll"
 PORT=$(( 20000 + RANDOM % 20000 ))
 TAG=$(printf '%08x' $RANDOM$RANDOM | cut -c1-8)
-DOTNET_PerfMapEnabled=1 setpriv --bounding-set=-all --inh-caps=-all dotnet src/PyrycodeRelay/bin/Release/net10.0/pyrycode-relay.dll \
+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 setpriv --bounding-set=-all --inh-caps=-all dotnet src/PyrycodeRelay/bin/Release/net10.0/pyrycode-relay.dll \
   --insecure-listen 127.0.0.1:$PORT --metrics-listen= --max-connections 100000 --rate-limit-burst 1000000 --phones-per-server 256 \
   >"$OUT/relay.log" 2>&1 &
 RELAY=$!
@@ -26,7 +26,7 @@ sleep 4
 perf record -F 999 -g -p $RELAY -o "$OUT/perf.data" -- sleep $(( SECONDS_ - 2 )) 2>"$OUT/perf-record.log"
 wait $PH
 echo stop >&3
-perf report -i "$OUT/perf.data" --no-children --sort dso,sym --stdio 2>/dev/null | grep -v '^$' | head -120 >"$OUT/perf-top.txt"
-perf report -i "$OUT/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -20 >"$OUT/perf-dso.txt"
+perf report -i "$OUT/perf.data" --no-children --sort dso,sym -g none --stdio 2>/dev/null | grep -v "^#" | grep -v "^$" | head -150 >"$OUT/perf-top.txt" || true
+perf report -i "$OUT/perf.data" --no-children --sort dso -g none --stdio 2>/dev/null | grep -v "^#" | grep -v "^$" >"$OUT/perf-dso.txt" || true
 grep RESULT "$OUT/phones.out" | cut -c1-200
 echo "profile: $OUT/perf-top.txt"

@@ -27,6 +27,36 @@ internal static class ProcStats
         return total;
     }
 
+    /// <summary>Context switches (voluntary + involuntary, all threads) of <paramref name="pids"/>.</summary>
+    public static long ContextSwitches(IEnumerable<int> pids)
+    {
+        long total = 0;
+        foreach (var pid in pids)
+        {
+            try
+            {
+                foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+                {
+                    foreach (var line in File.ReadLines($"{task}/status"))
+                    {
+                        if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                        {
+                            total += long.Parse(line.AsSpan(line.IndexOf(':', StringComparison.Ordinal) + 1).Trim(), CultureInfo.InvariantCulture);
+                        }
+                    }
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return total;
+    }
+
     /// <summary>Busy and total CPU seconds of the machine (all cores) from /proc/stat.</summary>
     public static (double Busy, double Total) MachineCpu()
     {

@@ -17,7 +17,7 @@ internal sealed record RunSettings(double WarmupSeconds, double DurationSeconds,
 internal sealed record LoadRow(string Scenario, string Target, int Size, int Phones, int Binaries, int LoadPct, double OfferedRate,
     double RoundTripsPerSec, double PayloadMBps, double P50Us, double P99Us, double P999Us, double MaxUs,
     double TargetCpuUs, double GeneratorCpuUs, double PeerCpuUs, double MachineCpuUs, double MachineBusyPct,
-    long Lost, long OutOfOrder, long Corrupt, long Disconnects, string Load1);
+    long Lost, long OutOfOrder, long Corrupt, long Disconnects, string Load1, double TargetSwitchesPerRt = 0);
 
 /// <summary>Connection setup: binaries claiming and phones registering per second (upgrades per second for the baselines).</summary>
 internal sealed record SetupRow(string Target, int Binaries, double BinariesPerSec, int Phones, double PhonesPerSec, string Load1);

@@ -139,10 +139,11 @@ internal sealed partial class RunContext
             P50Us: h.ValueAt(0.50) / 1e3, P99Us: h.ValueAt(0.99) / 1e3, P999Us: h.ValueAt(0.999) / 1e3, MaxUs: h.ValueAt(1.0) / 1e3,
             TargetCpuUs: PerRt(0), GeneratorCpuUs: PerRt(1), PeerCpuUs: PerRt(2), MachineCpuUs: PerRt(3),
             MachineBusyPct: start.Length == 0 || end.Length == 0 ? 0 : 100 * (end[3] - start[3]) / (end[4] - start[4]),
-            r.Lost, r.OutOfOrder, r.Corrupt, r.Disconnects, load1);
+            r.Lost, r.OutOfOrder, r.Corrupt, r.Disconnects, load1,
+            TargetSwitchesPerRt: start.Length == 0 || end.Length == 0 ? 0 : (end[5] - start[5]) / n);
         Runner.Log($"{scenario,-15} {target,-6} {size,5} B {phones,3} phones/{binaries,3} bin {(rate > 0 ? $"@{rate:F0}/s" : "max"),-10} " +
                    $"{row.RoundTripsPerSec,9:F0} rt/s p50 {row.P50Us,7:F0} p99 {row.P99Us,7:F0} p99.9 {row.P999Us,7:F0} us " +
-                   $"cpu/rt tgt {row.TargetCpuUs:F1} gen {row.GeneratorCpuUs:F1} peer {row.PeerCpuUs:F1} busy {row.MachineBusyPct:F0}% " +
+                   $"cpu/rt tgt {row.TargetCpuUs:F1} (cs {row.TargetSwitchesPerRt:F2}) gen {row.GeneratorCpuUs:F1} peer {row.PeerCpuUs:F1} busy {row.MachineBusyPct:F0}% " +
                    $"lost {r.Lost} ooo {r.OutOfOrder} bad {r.Corrupt} disc {r.Disconnects} load {load1}");
         return row;
     }
@@ -150,7 +151,7 @@ internal sealed partial class RunContext
     private static double[] Sample(int[] target, int[] gen, int[] peer)
     {
         var (busy, total) = ProcStats.MachineCpu();
-        return [ProcStats.CpuSeconds(target), ProcStats.CpuSeconds(gen), ProcStats.CpuSeconds(peer), busy, total];
+        return [ProcStats.CpuSeconds(target), ProcStats.CpuSeconds(gen), ProcStats.CpuSeconds(peer), busy, total, ProcStats.ContextSwitches(target)];
     }
 
     private SetupRow RunSetup(string target)
