@@ -23,4 +23,10 @@ internal sealed record LoadRow(string Scenario, string Target, int Size, int Pho
 internal sealed record SetupRow(string Target, int Binaries, double BinariesPerSec, int Phones, double PhonesPerSec, string Load1);
 
 /// <summary>Idle memory at <see cref="Connections"/> connections (0 = the warmed-up empty process).</summary>
-internal sealed record IdleRow(string Target, int Connections, double RssKb, double PssKb, double GcHeapBytes, double GcDumpBytes, string Load1, string? Error);
+/// <remarks>
+/// <see cref="GcDumpBytes"/>: live objects walked by dotnet-gcdump (after the full GC it forces);
+/// <see cref="GcHeapBytes"/>: the runtime's heap size after that GC, which includes free space between
+/// objects (<see cref="GcFragmentationBytes"/>).
+/// </remarks>
+internal sealed record IdleRow(string Target, int Connections, double RssKb, double PssKb, double GcHeapBytes, double GcDumpBytes, string Load1, string? Error,
+    double GcFragmentationBytes = 0);

@@ -106,14 +106,14 @@ internal sealed partial class RunContext
     {
         var rss = pids.Sum(p => ProcStats.Kb(p, "VmRSS"));
         var pss = pids.Sum(p => ProcStats.Kb(p, "Pss", "smaps_rollup"));
-        double gcHeap = 0, gcDump = 0;
+        double gcHeap = 0, gcDump = 0, frag = 0;
         if (target != "nginx")
         {
-            (gcDump, gcHeap) = GcHeap(pids[0]);
+            (gcDump, gcHeap, frag) = GcHeap(pids[0]);
         }
 
-        var row = new IdleRow(target, connections, rss, pss, gcHeap, gcDump, ProcStats.LoadAverage(), null);
-        Runner.Log($"idle {target,-6} {connections,6} conns: RSS {rss / 1024.0:F1} MiB PSS {pss / 1024.0:F1} MiB GC heap {gcHeap / 1048576:F2} MiB (gcdump {gcDump / 1048576:F2} MiB)");
+        var row = new IdleRow(target, connections, rss, pss, gcHeap, gcDump, ProcStats.LoadAverage(), null, frag);
+        Runner.Log($"idle {target,-6} {connections,6} conns: RSS {rss / 1024.0:F1} MiB PSS {pss / 1024.0:F1} MiB live objects {gcDump / 1048576:F2} MiB (heap after GC {gcHeap / 1048576:F2} MiB, of which free {frag / 1048576:F2} MiB)");
         return row;
     }
 
@@ -122,7 +122,7 @@ internal sealed partial class RunContext
     /// runtime's own <c>dotnet.gc.last_collection.heap.size</c> (summed over generations) then reads the
     /// heap left by that collection.
     /// </summary>
-    private (double GcDump, double AfterGc) GcHeap(int pid)
+    private (double GcDump, double AfterGc, double Fragmentation) GcHeap(int pid)
     {
         var dump = Path.Combine(outDir, $"heap-{pid}.gcdump");
         var bench = Path.Combine(root, "bench");
@@ -141,22 +141,29 @@ internal sealed partial class RunContext
         var json = Path.Combine(outDir, $"counters-{pid}.json");
         File.Delete(json);
         Runner.Capture("dotnet", $"tool run dotnet-counters collect -p {pid} --counters System.Runtime --format json -o {json} --duration 00:00:00:03 --refresh-interval 1", bench);
-        double after = 0;
+        double after = 0, fragmentation = 0;
         if (File.Exists(json))
         {
             try
             {
                 using var doc = JsonDocument.Parse(File.ReadAllText(json));
                 var last = new Dictionary<string, double>(StringComparer.Ordinal);
+                var frag = new Dictionary<string, double>(StringComparer.Ordinal);
                 foreach (var e in doc.RootElement.GetProperty("Events").EnumerateArray())
                 {
-                    if (e.GetProperty("name").GetString()!.StartsWith("dotnet.gc.last_collection.heap.size", StringComparison.Ordinal))
+                    var name = e.GetProperty("name").GetString()!;
+                    if (name.StartsWith("dotnet.gc.last_collection.heap.size", StringComparison.Ordinal))
                     {
                         last[e.GetProperty("tags").GetString()!] = e.GetProperty("value").GetDouble();
+                    }
+                    else if (name.StartsWith("dotnet.gc.last_collection.heap.fragmentation.size", StringComparison.Ordinal))
+                    {
+                        frag[e.GetProperty("tags").GetString()!] = e.GetProperty("value").GetDouble();
                     }
                 }
 
                 after = last.Values.Sum();
+                fragmentation = frag.Values.Sum();
             }
             catch (JsonException)
             {
@@ -166,6 +173,6 @@ internal sealed partial class RunContext
             File.Delete(json);
         }
 
-        return (gcdump, after);
+        return (gcdump, after, fragmentation);
     }
 }

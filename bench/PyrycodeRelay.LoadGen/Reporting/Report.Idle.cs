@@ -25,21 +25,23 @@ internal static partial class Report
     }
 
     /// <summary>Per-connection bytes: RSS (PSS for nginx) and managed heap, from the slope over the levels.</summary>
-    private static (double RssBytes, double HeapBytes, double RssIntercept, double HeapIntercept) PerConnection(Results r, string target)
+    private static (double RssBytes, double HeapBytes, double RssIntercept, double HeapIntercept, double HeapAfterGcBytes) PerConnection(Results r, string target)
     {
         var rows = r.Idle.Where(x => x.Target == target && x.Error is null && x.Connections >= 0).ToList();
         var rss = Fit(rows.Select(x => ((double)x.Connections, (target == "nginx" ? x.PssKb : x.RssKb) * 1024)).ToList());
-        var heap = Fit(rows.Select(x => ((double)x.Connections, x.GcHeapBytes)).ToList());
-        return (rss.Slope, heap.Slope, rss.Intercept, heap.Intercept);
+        var heap = Fit(rows.Select(x => ((double)x.Connections, x.GcDumpBytes)).ToList());
+        var after = Fit(rows.Select(x => ((double)x.Connections, x.GcHeapBytes)).ToList());
+        return (rss.Slope, heap.Slope, rss.Intercept, heap.Intercept, after.Slope);
     }
 
     private static void Idle(StringBuilder md, Results r)
     {
         md.AppendLine("## (c) Idle memory per connection").AppendLine();
-        md.AppendLine("Each target in a fresh process. *heap* = live managed heap after a forced full GC; nginx has none (RSS column shows PSS summed over master and workers). " +
-                      "Per-connection columns: (value − value at 0) ÷ connections; KB = 1,000 bytes.").AppendLine();
-        md.AppendLine("| target | connections | RSS MiB | heap MiB | RSS KB/conn | heap KB/conn | load (1/5/15) |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+        md.AppendLine("Each target in a fresh process. *heap* = live managed objects after a forced full GC (dotnet-gcdump); *after GC* = the runtime's " +
+                      "heap size after that GC, which also counts free space between objects. nginx has no managed heap; its RSS column shows PSS summed over " +
+                      "master and workers. Per-connection columns: (value − value at 0) ÷ connections; KB = 1,000 bytes.").AppendLine();
+        md.AppendLine("| target | connections | RSS MiB | heap MiB | after GC MiB | RSS KB/conn | heap KB/conn | after GC KB/conn | load (1/5/15) |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var target in new[] { "relay", "nginx", "direct" })
         {
             var rows = r.Idle.Where(x => x.Target == target).ToList();
@@ -48,26 +50,29 @@ internal static partial class Report
             {
                 if (x.Error is not null)
                 {
-                    md.AppendLine($"| {target} | failed | {x.Error} | | | | {x.Load1} |");
+                    md.AppendLine($"| {target} | failed | {x.Error} | | | | | | {x.Load1} |");
                     continue;
                 }
 
                 var rssKb = target == "nginx" ? x.PssKb : x.RssKb;
                 var zeroKb = zero is null ? 0 : target == "nginx" ? zero.PssKb : zero.RssKb;
                 var perRss = x.Connections == 0 || zero is null ? "" : F2((rssKb - zeroKb) * 1024 / x.Connections / 1000);
-                var perHeap = x.Connections == 0 || zero is null || target == "nginx" ? "" : F2((x.GcHeapBytes - zero.GcHeapBytes) / x.Connections / 1000);
-                md.AppendLine($"| {target} | {F0(x.Connections)} | {F1(rssKb / 1024)} | {(target == "nginx" ? "—" : F2(x.GcHeapBytes / 1048576))} | {perRss} | {perHeap} | {x.Load1} |");
+                var none = x.Connections == 0 || zero is null || target == "nginx";
+                var perHeap = none ? "" : F2((x.GcDumpBytes - zero!.GcDumpBytes) / x.Connections / 1000);
+                var perAfter = none ? "" : F2((x.GcHeapBytes - zero!.GcHeapBytes) / x.Connections / 1000);
+                var managed = target == "nginx" ? "— | —" : $"{F2(x.GcDumpBytes / 1048576)} | {F2(x.GcHeapBytes / 1048576)}";
+                md.AppendLine($"| {target} | {F0(x.Connections)} | {F1(rssKb / 1024)} | {managed} | {perRss} | {perHeap} | {perAfter} | {x.Load1} |");
             }
         }
 
         md.AppendLine();
         md.AppendLine($"Slope over all levels (least squares) and the projection to {F0(Projection)} connections — **projected, not measured**: one process may hold at most 20,000 descriptors here, and nginx needs two per proxied connection.").AppendLine();
-        md.AppendLine($"| target | RSS KB/conn | heap KB/conn | projected RSS at {F0(Projection)} | projected heap at {F0(Projection)} |");
-        md.AppendLine("|---|---:|---:|---:|---:|");
+        md.AppendLine($"| target | RSS KB/conn | heap KB/conn | after GC KB/conn | projected RSS at {F0(Projection)} | projected heap at {F0(Projection)} |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach (var target in new[] { "relay", "nginx", "direct" })
         {
             var p = PerConnection(r, target);
-            var heap = target == "nginx" ? "—" : F2(p.HeapBytes / 1000);
+            var heap = target == "nginx" ? "— | —" : $"{F2(p.HeapBytes / 1000)} | {F2(p.HeapAfterGcBytes / 1000)}";
             var projHeap = target == "nginx" ? "—" : $"{F0((p.HeapIntercept + (p.HeapBytes * Projection)) / 1048576)} MiB";
             md.AppendLine($"| {target} | {F2(p.RssBytes / 1000)} | {heap} | {F0((p.RssIntercept + (p.RssBytes * Projection)) / 1048576)} MiB | {projHeap} |");
         }
@@ -168,7 +173,7 @@ internal static partial class Report
         {
             var rel = PerConnection(r, "relay");
             var dir = PerConnection(r, "direct");
-            md.AppendLine($"| ≤ 12 KB managed heap per idle connection | relay {F2(rel.HeapBytes / 1000)} KB (bare Kestrel echo {F2(dir.HeapBytes / 1000)} KB, {Ratio(rel.HeapBytes, dir.HeapBytes)}) | {(rel.HeapBytes <= 12_000 ? "yes" : "no")} |");
+            md.AppendLine($"| ≤ 12 KB managed heap per idle connection | relay {F2(rel.HeapBytes / 1000)} KB live objects (bare Kestrel echo {F2(dir.HeapBytes / 1000)} KB, {Ratio(rel.HeapBytes, dir.HeapBytes)}); heap after GC incl. free space {F2(rel.HeapAfterGcBytes / 1000)} KB (echo {F2(dir.HeapAfterGcBytes / 1000)} KB) | {(rel.HeapBytes <= 12_000 ? "yes" : "no")} (live objects){(rel.HeapAfterGcBytes <= 12_000 ? "" : "; not by heap-after-GC")} |");
         }
 
         var allocs = Allocations(bdnDir);

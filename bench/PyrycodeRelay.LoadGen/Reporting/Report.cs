@@ -128,8 +128,8 @@ internal static partial class Report
     {
         md.AppendLine("## (a) Round-trip throughput").AppendLine();
         md.AppendLine("Round trips per second (phone → target → binary/echo → target → phone), closed loop. CPU = µs of CPU per round trip.").AppendLine();
-        md.AppendLine("| frame | phones | relay rt/s | nginx rt/s | direct rt/s | relay ÷ nginx | relay ÷ direct | CPU relay | CPU nginx | CPU binaries / echo (relay run) | lost/bad (relay, nginx, direct) |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        md.AppendLine("| frame | phones | relay rt/s | nginx rt/s | direct rt/s | relay ÷ nginx | relay ÷ direct | CPU relay | CPU nginx | context switches / rt relay, nginx | CPU peer: binaries / echo | lost/bad (relay, nginx, direct) |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var size in r.Settings.Sizes)
         {
             foreach (var phones in r.Settings.PhoneCounts)
@@ -144,7 +144,7 @@ internal static partial class Report
 
                 md.AppendLine($"| {SizeLabel(size)} | {phones} | {F0(rel.RoundTripsPerSec)} | {F0(ngx.RoundTripsPerSec)} | {F0(dir.RoundTripsPerSec)} | " +
                               $"{Ratio(rel.RoundTripsPerSec, ngx.RoundTripsPerSec)} | {Ratio(rel.RoundTripsPerSec, dir.RoundTripsPerSec)} | " +
-                              $"{F1(rel.TargetCpuUs)} µs | {F1(ngx.TargetCpuUs)} µs | {F1(rel.PeerCpuUs)} / {F1(ngx.PeerCpuUs)} µs | {Errors(rel)}, {Errors(ngx)}, {Errors(dir)} |");
+                              $"{F1(rel.TargetCpuUs)} µs | {F1(ngx.TargetCpuUs)} µs | {F2(rel.TargetSwitchesPerRt)}, {F2(ngx.TargetSwitchesPerRt)} | {F1(rel.PeerCpuUs)} / {F1(ngx.PeerCpuUs)} µs | {Errors(rel)}, {Errors(ngx)}, {Errors(dir)} |");
             }
         }
 
