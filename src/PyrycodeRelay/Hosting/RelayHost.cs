@@ -78,6 +78,7 @@ public sealed partial class RelayHost : IAsyncDisposable
         var relayListens = new List<ListenOptions>();
         ListenOptions? metricsListen = null;
         ListenOptions? httpListen = null;
+        builder.WebHost.UseSockets(sockets => sockets.IOQueueCount = 0);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             ConfigureLimits(kestrel, options);
