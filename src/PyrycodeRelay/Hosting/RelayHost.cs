@@ -78,7 +78,6 @@ public sealed partial class RelayHost : IAsyncDisposable
         var relayListens = new List<ListenOptions>();
         ListenOptions? metricsListen = null;
         ListenOptions? httpListen = null;
-        builder.WebHost.UseSockets(sockets => sockets.IOQueueCount = 0);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             ConfigureLimits(kestrel, options);
