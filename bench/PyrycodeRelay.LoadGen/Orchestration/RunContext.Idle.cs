@@ -13,29 +13,29 @@ internal sealed partial class RunContext
         foreach (var target in TargetNames)
         {
             Runner.Log($"idle memory: {target}");
-            _echoPort = Targets.FreePort();
-            _echo = _targets.StartEcho(_echoPort);
-            int[] pids;
-            if (target == "nginx")
-            {
-                _nginxPort = Targets.FreePort();
-                _nginx = _targets.StartNginx(_nginxPort, _echoPort);
-                Thread.Sleep(300);
-                pids = [_nginx.Pid, .. ProcStats.Children(_nginx.Pid)];
-            }
-            else if (IsRelay(target))
-            {
-                StartRelay(target);
-                pids = [_relays[target].Process.Pid];
-            }
-            else
-            {
-                pids = [_echo.Pid];
-            }
-
             var workers = new List<ChildProcess>();
             try
             {
+                _echoPort = Targets.FreePort();
+                _echo = _targets.StartEcho(_echoPort);
+                int[] pids;
+                if (target == "nginx")
+                {
+                    _nginxPort = Targets.FreePort();
+                    _nginx = _targets.StartNginx(_nginxPort, _echoPort);
+                    Thread.Sleep(300);
+                    pids = [_nginx.Pid, .. ProcStats.Children(_nginx.Pid)];
+                }
+                else if (IsRelay(target))
+                {
+                    StartRelay(target);
+                    pids = [_relays[target].Process.Pid];
+                }
+                else
+                {
+                    pids = [_echo.Pid];
+                }
+
                 // Warm-up: JIT, pools and thread pool see a few hundred connections come and go first.
                 using (var warm = StartIdle(target, 400, 200))
                 {

@@ -11,9 +11,9 @@ internal sealed partial class RunContext
 
     public void RunLoad(List<LoadRow> rows, List<SetupRow> setup, bool throughputOnly = false)
     {
-        StartAll();
         try
         {
+            StartAll();
             var rotation = 0;
             string[] Order()
             {
