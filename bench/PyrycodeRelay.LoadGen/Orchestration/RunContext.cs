@@ -42,7 +42,7 @@ internal sealed partial class RunContext(string root, string outDir, RunSettings
         _nginx = _targets.StartNginx(_nginxPort, _echoPort);
         Thread.Sleep(300);
         _nginxPids = [_nginx.Pid, .. ProcStats.Children(_nginx.Pid)];
-        foreach (var name in TargetNames.Where(IsRelay))
+        foreach (var name in TargetNames.Where(IsRelay).Distinct())
         {
             StartRelay(name);
         }
