@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
+using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
@@ -73,62 +74,16 @@ internal sealed class E2eWs : IAsyncDisposable
     }
 
     /// <summary>Receives one whole text message (asserting the text opcode); fails on a close or a timeout.</summary>
-    public async Task<string> ReceiveTextAsync(TimeSpan? timeout = null)
-    {
-        var (type, bytes, status, reason) = await ReceiveAnyAsync(timeout);
-        if (type == WebSocketMessageType.Close)
-        {
-            throw new InvalidOperationException($"expected a message, got close {(int?)status} '{reason}'");
-        }
-
-        Assert.Equal(WebSocketMessageType.Text, type);
-        return Encoding.UTF8.GetString(bytes);
-    }
+    public Task<string> ReceiveTextAsync(TimeSpan? timeout = null) => TimedWebSocket.ReceiveTextAsync(Socket, timeout ?? DefaultTimeout);
 
     /// <summary>Receives until a close frame; returns its code and reason; fails on a data message or timeout.</summary>
-    public async Task<(int Code, string Reason)> ReceiveCloseAsync(TimeSpan? timeout = null)
-    {
-        var (type, bytes, status, reason) = await ReceiveAnyAsync(timeout);
-        if (type != WebSocketMessageType.Close)
-        {
-            throw new InvalidOperationException($"expected close, got {type} '{Encoding.UTF8.GetString(bytes)}'");
-        }
-
-        return ((int)(status ?? 0), reason ?? "");
-    }
+    public Task<(int Code, string Reason)> ReceiveCloseAsync(TimeSpan? timeout = null) => TimedWebSocket.ReceiveCloseAsync(Socket, timeout ?? DefaultTimeout);
 
     /// <summary>Receives one data message or a close frame.</summary>
-    public async Task<(WebSocketMessageType Type, byte[] Bytes, WebSocketCloseStatus? Status, string? Reason)> ReceiveAnyAsync(TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
-        var buffer = new byte[64 * 1024];
-        using var message = new MemoryStream();
-        while (true)
-        {
-            ValueWebSocketReceiveResult result;
-            try
-            {
-                result = await Socket.ReceiveAsync(buffer.AsMemory(), cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException("no message within the timeout");
-            }
+    public Task<(WebSocketMessageType Type, byte[] Bytes, WebSocketCloseStatus? Status, string? Reason)> ReceiveAnyAsync(TimeSpan? timeout = null) =>
+        TimedWebSocket.ReceiveAnyAsync(Socket, timeout ?? DefaultTimeout);
 
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return (WebSocketMessageType.Close, [], Socket.CloseStatus, Socket.CloseStatusDescription);
-            }
-
-            message.Write(buffer, 0, result.Count);
-            if (result.EndOfMessage)
-            {
-                return (result.MessageType, message.ToArray(), null, null);
-            }
-        }
-    }
-
-    /// <summary>Completes the closing handshake the relay started (answers its close frame).</summary>
+    /// <summary>Answers a received close frame (completes the closing handshake from the client side).</summary>
     public async Task AnswerCloseAsync()
     {
         if (Socket.State == WebSocketState.CloseReceived)

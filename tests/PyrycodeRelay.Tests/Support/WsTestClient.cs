@@ -65,67 +65,18 @@ public sealed class WsTestClient : IAsyncDisposable
     }
 
     /// <summary>Receives one whole message; fails if it is a close or does not come in time.</summary>
-    public async Task<(WebSocketMessageType Type, byte[] Bytes)> ReceiveAsync(TimeSpan? timeout = null)
-    {
-        var (type, bytes, status, reason) = await ReceiveAnyAsync(timeout);
-        if (type == WebSocketMessageType.Close)
-        {
-            throw new InvalidOperationException($"expected a message, got close {(int?)status} '{reason}'");
-        }
+    public Task<(WebSocketMessageType Type, byte[] Bytes)> ReceiveAsync(TimeSpan? timeout = null) =>
+        TimedWebSocket.ReceiveMessageAsync(Socket, timeout ?? DefaultTimeout);
 
-        return (type, bytes);
-    }
+    /// <summary>Receives one whole text message (asserting the text opcode); fails on a close or a timeout.</summary>
+    public Task<string> ReceiveTextAsync(TimeSpan? timeout = null) => TimedWebSocket.ReceiveTextAsync(Socket, timeout ?? DefaultTimeout);
 
-    /// <summary>Receives one whole text message as a string (asserting the text opcode).</summary>
-    public async Task<string> ReceiveTextAsync(TimeSpan? timeout = null)
-    {
-        var (type, bytes) = await ReceiveAsync(timeout);
-        Assert.Equal(WebSocketMessageType.Text, type);
-        return Encoding.UTF8.GetString(bytes);
-    }
+    /// <summary>Receives until a close frame; returns its code and reason; fails on a data message or timeout.</summary>
+    public Task<(int Code, string Reason)> ReceiveCloseAsync(TimeSpan? timeout = null) => TimedWebSocket.ReceiveCloseAsync(Socket, timeout ?? DefaultTimeout);
 
-    /// <summary>Receives until a close frame and returns its code and reason; fails on a data message or timeout.</summary>
-    public async Task<(int Code, string Reason)> ReceiveCloseAsync(TimeSpan? timeout = null)
-    {
-        var (type, bytes, status, reason) = await ReceiveAnyAsync(timeout);
-        if (type != WebSocketMessageType.Close)
-        {
-            throw new InvalidOperationException($"expected close, got {type} '{Encoding.UTF8.GetString(bytes)}'");
-        }
-
-        return ((int)(status ?? 0), reason ?? "");
-    }
-
-    /// <summary>Receives one frame sequence: data message or close.</summary>
-    public async Task<(WebSocketMessageType Type, byte[] Bytes, WebSocketCloseStatus? Status, string? Reason)> ReceiveAnyAsync(TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
-        var buffer = new byte[64 * 1024];
-        using var message = new MemoryStream();
-        while (true)
-        {
-            ValueWebSocketReceiveResult result;
-            try
-            {
-                result = await Socket.ReceiveAsync(buffer.AsMemory(), cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException("no message within the timeout");
-            }
-
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return (WebSocketMessageType.Close, [], Socket.CloseStatus, Socket.CloseStatusDescription);
-            }
-
-            message.Write(buffer, 0, result.Count);
-            if (result.EndOfMessage)
-            {
-                return (result.MessageType, message.ToArray(), null, null);
-            }
-        }
-    }
+    /// <summary>Receives one data message or a close frame.</summary>
+    public Task<(WebSocketMessageType Type, byte[] Bytes, WebSocketCloseStatus? Status, string? Reason)> ReceiveAnyAsync(TimeSpan? timeout = null) =>
+        TimedWebSocket.ReceiveAnyAsync(Socket, timeout ?? DefaultTimeout);
 
     /// <summary>Starts the closing handshake with <paramref name="code"/>.</summary>
     public async Task CloseAsync(WebSocketCloseStatus code = WebSocketCloseStatus.NormalClosure, string reason = "")
