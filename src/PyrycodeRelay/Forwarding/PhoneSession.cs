@@ -92,7 +92,22 @@ internal sealed partial class PhoneSession : IRegisteredPhone
             session!._slot = registration.Slot!;
             RelayLog.PhoneRegistered(rt.Logger, serverId, session.ConnId, deviceName, remote);
             rt.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Accept);
-            await session.RunRegisteredAsync();
+            // Inlined (not a separate async method): one frame fewer suspended while the phone idles.
+            connection.StartHeartbeat(_ => session!.CloseByRelay(WsCloseCodes.InternalError, "heartbeat timeout", PhoneRemoval.HeartbeatTimeout));
+            (WsReceiveResult End, CloseCause Cause) ended;
+            try
+            {
+                ended = await session.ReadLoopAsync();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Defence in depth (fuzz finding F1): a reader bug must never skip the teardown and leak the phone's
+                // registry slot. The connection is aborted and the phone ends as if its peer had gone.
+                connection.Abort();
+                ended = (new WsReceiveResult(WsReceiveStatus.Aborted), CloseCause.PeerGone);
+            }
+
+            await session.TeardownAsync(ended.End, ended.Cause);
         }
         finally
         {
@@ -111,25 +126,6 @@ internal sealed partial class PhoneSession : IRegisteredPhone
     {
         await SessionIo.CloseAndDrainAsync(connection, code, reason);
         rt.Metrics.Closed(RelayEndpoint.Client, CloseCause.Rejected);
-    }
-
-    private async Task RunRegisteredAsync()
-    {
-        Connection.StartHeartbeat(_ => CloseByRelay(WsCloseCodes.InternalError, "heartbeat timeout", PhoneRemoval.HeartbeatTimeout));
-        (WsReceiveResult End, CloseCause Cause) ended;
-        try
-        {
-            ended = await ReadLoopAsync();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Defence in depth (fuzz finding F1): a reader bug must never skip the teardown and leak the phone's
-            // registry slot. The connection is aborted and the phone ends as if its peer had gone.
-            Connection.Abort();
-            ended = (new WsReceiveResult(WsReceiveStatus.Aborted), CloseCause.PeerGone);
-        }
-
-        await TeardownAsync(ended.End, ended.Cause);
     }
 
     private void OnShutdown() => CloseByRelay(WsCloseCodes.GoingAway, "shutting down", PhoneRemoval.Shutdown);
