@@ -9,7 +9,7 @@ namespace PyrycodeRelay.Forwarding;
 /// One binary connection: its claim (protocol.md §5.1–5.2), its reader that routes envelopes to phones
 /// without ever waiting for one (§7), and its release into grace (§5.3).
 /// </summary>
-internal sealed partial class BinarySession : IRegisteredBinary
+internal sealed partial class BinarySession : IRegisteredBinary, IHeartbeatOwner
 {
     private readonly RelayRuntime _rt;
     private readonly string _version;
@@ -60,11 +60,7 @@ internal sealed partial class BinarySession : IRegisteredBinary
         {
             if (await ClaimAsync())
             {
-                Connection.StartHeartbeat(c =>
-                {
-                    _heartbeatTimedOut = true;
-                    c.RequestClose(WsCloseCodes.InternalError, "heartbeat timeout");
-                });
+                Connection.StartHeartbeat(this);
                 WsReceiveResult end;
                 try
                 {
@@ -86,6 +82,14 @@ internal sealed partial class BinarySession : IRegisteredBinary
             _rt.Sessions.Remove(Connection);
             Connection.MarkEnded();
         }
+    }
+
+    /// <inheritdoc />
+    public void OnHeartbeatTimeout(WsConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _heartbeatTimedOut = true;
+        connection.RequestClose(WsCloseCodes.InternalError, "heartbeat timeout");
     }
 
     /// <summary>Displaced by a takeover: closed 1011 <c>heartbeat timeout</c>; its teardown leaves the registry alone.</summary>

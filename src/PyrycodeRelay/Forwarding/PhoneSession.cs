@@ -11,7 +11,7 @@ namespace PyrycodeRelay.Forwarding;
 /// delivers the binary's frames and directives (§7.3, §7.4, §10), and its teardown sends the close
 /// notice (§8) and unregisters it (§5.5).
 /// </summary>
-internal sealed partial class PhoneSession : IRegisteredPhone
+internal sealed partial class PhoneSession : IRegisteredPhone, IHeartbeatOwner
 {
     private readonly RelayRuntime _rt;
     private readonly byte[] _envelopePrefix;
@@ -93,7 +93,7 @@ internal sealed partial class PhoneSession : IRegisteredPhone
             RelayLog.PhoneRegistered(rt.Logger, serverId, session.ConnId, deviceName, remote);
             rt.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Accept);
             // Inlined (not a separate async method): one frame fewer suspended while the phone idles.
-            connection.StartHeartbeat(_ => session!.CloseByRelay(WsCloseCodes.InternalError, "heartbeat timeout", PhoneRemoval.HeartbeatTimeout));
+            connection.StartHeartbeat(session);
             (WsReceiveResult End, CloseCause Cause) ended;
             try
             {
@@ -127,6 +127,10 @@ internal sealed partial class PhoneSession : IRegisteredPhone
         await SessionIo.CloseAndDrainAsync(connection, code, reason);
         rt.Metrics.Closed(RelayEndpoint.Client, CloseCause.Rejected);
     }
+
+    /// <inheritdoc />
+    public void OnHeartbeatTimeout(WsConnection connection) =>
+        CloseByRelay(WsCloseCodes.InternalError, "heartbeat timeout", PhoneRemoval.HeartbeatTimeout);
 
     private void OnShutdown() => CloseByRelay(WsCloseCodes.GoingAway, "shutting down", PhoneRemoval.Shutdown);
 
