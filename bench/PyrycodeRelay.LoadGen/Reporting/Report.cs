@@ -156,9 +156,10 @@ internal static partial class Report
     private static void Latency(StringBuilder md, Results r)
     {
         md.AppendLine("## (b) Latency under load").AppendLine();
-        md.AppendLine("Round-trip latency in µs at the same offered rate for all three (25 % and 75 % of the lowest maximum of that row in (a)).").AppendLine();
-        md.AppendLine("| frame | phones | load | offered rt/s | relay p50 / p99 / p99.9 | nginx p50 / p99 / p99.9 | direct p50 / p99 / p99.9 | p99 relay ÷ nginx | p99 relay ÷ direct | achieved relay / nginx / direct |");
-        md.AppendLine("|---|---:|---:|---:|---|---|---|---:|---:|---|");
+        md.AppendLine("Round-trip latency in µs at the same offered rate for all three (25 % and 75 % of the lowest maximum of that row in (a)). " +
+                      "*lost/bad* counts disconnects as bad: a relay phone closed 1011 `phone backlog full` (per-phone outbox budget, protocol.md §10) stops its round trips, which is what a collapsed *achieved* rate means.").AppendLine();
+        md.AppendLine("| frame | phones | load | offered rt/s | relay p50 / p99 / p99.9 | nginx p50 / p99 / p99.9 | direct p50 / p99 / p99.9 | p99 relay ÷ nginx | p99 relay ÷ direct | achieved relay / nginx / direct | lost/bad (relay, nginx, direct) |");
+        md.AppendLine("|---|---:|---:|---:|---|---|---|---:|---:|---|---|");
         foreach (var size in r.Settings.Sizes)
         {
             foreach (var phones in r.Settings.PhoneCounts)
@@ -174,7 +175,8 @@ internal static partial class Report
                     }
 
                     md.AppendLine($"| {SizeLabel(size)} | {phones} | {pct} % | {F0(rel.OfferedRate)} | {Lat(rel)} | {Lat(ngx)} | {Lat(dir)} | " +
-                                  $"{Ratio(rel.P99Us, ngx.P99Us)} | {Ratio(rel.P99Us, dir.P99Us)} | {F0(rel.RoundTripsPerSec)} / {F0(ngx.RoundTripsPerSec)} / {F0(dir.RoundTripsPerSec)} |");
+                                  $"{Ratio(rel.P99Us, ngx.P99Us)} | {Ratio(rel.P99Us, dir.P99Us)} | {F0(rel.RoundTripsPerSec)} / {F0(ngx.RoundTripsPerSec)} / {F0(dir.RoundTripsPerSec)} | " +
+                                  $"{Errors(rel)}, {Errors(ngx)}, {Errors(dir)} |");
                 }
             }
         }

@@ -27,23 +27,38 @@ internal sealed class RelayRequestHandler(HealthEndpoint health, UpgradeEndpoint
         };
     }
 
-    private async Task UpgradeAsync(HttpContext context, RelayEndpoint endpoint)
+    // Not async on purpose: admission completes synchronously unless it writes a rejection, and the upgrade
+    // task is returned as is, so no state machine of this method stays alive for the connection's lifetime
+    // (idle memory, bench/performance-notes.md). The slot is released by RegisterForDispose when the request
+    // ends, i.e. right after the connection ended.
+    private Task UpgradeAsync(HttpContext context, RelayEndpoint endpoint)
     {
-        var (outcome, slot) = await admission.AdmitAsync(context);
+        var admit = admission.AdmitAsync(context);
+        if (!admit.IsCompletedSuccessfully)
+        {
+            return UpgradeAfterAdmissionAsync(context, endpoint, admit);
+        }
+
+        var (outcome, slot) = admit.Result;
+        return Continue(context, endpoint, outcome, slot);
+    }
+
+    private async Task UpgradeAfterAdmissionAsync(HttpContext context, RelayEndpoint endpoint, ValueTask<(AdmissionOutcome Outcome, ConnectionSlot? Slot)> admit)
+    {
+        var (outcome, slot) = await admit;
+        await Continue(context, endpoint, outcome, slot);
+    }
+
+    private Task Continue(HttpContext context, RelayEndpoint endpoint, AdmissionOutcome outcome, ConnectionSlot? slot)
+    {
         if (outcome == AdmissionOutcome.RateLimited)
         {
             metrics.Upgrade(endpoint, UpgradeOutcome.RejectRateLimit);
-            return;
+            return Task.CompletedTask;
         }
 
-        if (slot is null)
-        {
-            return; // 503 written and logged; not counted
-        }
-
-        using (slot)
-        {
-            await upgrade.HandleAsync(context, endpoint, ClientIp.PeerIp(context));
-        }
+        return slot is null
+            ? Task.CompletedTask // 503 written and logged; not counted
+            : upgrade.HandleAsync(context, endpoint, ClientIp.PeerIp(context));
     }
 }

@@ -11,8 +11,12 @@ namespace PyrycodeRelay.Endpoints;
 /// </summary>
 internal sealed class UpgradeEndpoint(RelayRuntime runtime)
 {
-    /// <summary>Handles an upgrade request for <paramref name="endpoint"/>; returns when the connection ended.</summary>
-    public async Task HandleAsync(HttpContext context, RelayEndpoint endpoint, string remote)
+    /// <summary>Handles an upgrade request for <paramref name="endpoint"/>; the task completes when the connection ended.</summary>
+    /// <remarks>
+    /// Not async on purpose: the checks are synchronous and the 101 is normally flushed synchronously, so the
+    /// returned task is the session's own and no frame of this method stays alive while the connection lives.
+    /// </remarks>
+    public Task HandleAsync(HttpContext context, RelayEndpoint endpoint, string remote)
     {
         string serverId, detail;
         var accepted = endpoint == RelayEndpoint.Server
@@ -21,8 +25,7 @@ internal sealed class UpgradeEndpoint(RelayRuntime runtime)
         if (!accepted)
         {
             runtime.Metrics.Upgrade(endpoint, UpgradeOutcome.RejectHeaders);
-            await PlainResponses.RejectAsync(context, StatusCodes.Status400BadRequest);
-            return;
+            return PlainResponses.RejectAsync(context, StatusCodes.Status400BadRequest);
         }
 
         var status = WsHandshake.Validate(context, out var accept);
@@ -34,17 +37,20 @@ internal sealed class UpgradeEndpoint(RelayRuntime runtime)
                 context.Response.Headers.SecWebSocketVersion = "13";
             }
 
-            return;
+            return Task.CompletedTask;
         }
 
-        var connection = await WsHandshake.AcceptAsync(context, accept, runtime.WsOptions);
-        if (endpoint == RelayEndpoint.Server)
-        {
-            await BinarySession.RunAsync(runtime, connection, serverId, detail, remote);
-        }
-        else
-        {
-            await PhoneSession.RunAsync(runtime, connection, serverId, DeviceName.Sanitize(detail), remote);
-        }
+        var accepting = WsHandshake.AcceptAsync(context, accept, runtime.WsOptions);
+        return accepting.IsCompletedSuccessfully
+            ? RunSession(accepting.Result, endpoint, serverId, detail, remote)
+            : RunAfterAcceptAsync(accepting, endpoint, serverId, detail, remote);
     }
+
+    private async Task RunAfterAcceptAsync(Task<WsConnection> accepting, RelayEndpoint endpoint, string serverId, string detail, string remote) =>
+        await RunSession(await accepting, endpoint, serverId, detail, remote);
+
+    private Task RunSession(WsConnection connection, RelayEndpoint endpoint, string serverId, string detail, string remote) =>
+        endpoint == RelayEndpoint.Server
+            ? BinarySession.RunAsync(runtime, connection, serverId, detail, remote)
+            : PhoneSession.RunAsync(runtime, connection, serverId, DeviceName.Sanitize(detail), remote);
 }

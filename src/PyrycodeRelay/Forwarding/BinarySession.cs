@@ -9,7 +9,7 @@ namespace PyrycodeRelay.Forwarding;
 /// One binary connection: its claim (protocol.md §5.1–5.2), its reader that routes envelopes to phones
 /// without ever waiting for one (§7), and its release into grace (§5.3).
 /// </summary>
-internal sealed partial class BinarySession : IRegisteredBinary
+internal sealed partial class BinarySession : IRegisteredBinary, IHeartbeatOwner
 {
     private readonly RelayRuntime _rt;
     private readonly string _version;
@@ -41,7 +41,7 @@ internal sealed partial class BinarySession : IRegisteredBinary
     public WsConnection Connection { get; }
 
     /// <summary>Runs an upgraded binary connection from the claim to its end.</summary>
-    public static async Task RunAsync(RelayRuntime rt, WsConnection connection, string serverId, string version, string remote)
+    public static Task RunAsync(RelayRuntime rt, WsConnection connection, string serverId, string version, string remote)
     {
         var session = new BinarySession(rt, connection, serverId, version, remote);
         rt.Sessions.TryAdd(connection, () =>
@@ -49,19 +49,47 @@ internal sealed partial class BinarySession : IRegisteredBinary
             session._shutdownClosed = true;
             connection.RequestClose(WsCloseCodes.GoingAway, "shutting down");
         });
+        return session.RunCoreAsync();
+    }
+
+    // One async frame for the whole connection (claim, serve, teardown): every frame suspended while the
+    // connection idles costs heap per connection (bench/performance-notes.md, idle memory).
+    private async Task RunCoreAsync()
+    {
         try
         {
-            if (await session.ClaimAsync())
+            if (await ClaimAsync())
             {
-                await session.ServeAsync();
+                Connection.StartHeartbeat(this);
+                WsReceiveResult end;
+                try
+                {
+                    end = await ReadLoopAsync();
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Defence in depth (fuzz finding F1): a reader bug must never keep the server-id claimed.
+                    Connection.Abort();
+                    end = new WsReceiveResult(WsReceiveStatus.Aborted);
+                }
+
+                await EndServingAsync(end);
             }
         }
         finally
         {
-            rt.Registry.Release(session); // no-op after a normal end (or when not holder); a safety net otherwise
-            rt.Sessions.Remove(connection);
-            connection.MarkEnded();
+            _rt.Registry.Release(this); // no-op after a normal end (or when not holder); a safety net otherwise
+            _rt.Sessions.Remove(Connection);
+            Connection.MarkEnded();
         }
+    }
+
+    /// <inheritdoc />
+    public void OnHeartbeatTimeout(WsConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _heartbeatTimedOut = true;
+        connection.RequestClose(WsCloseCodes.InternalError, "heartbeat timeout");
     }
 
     /// <summary>Displaced by a takeover: closed 1011 <c>heartbeat timeout</c>; its teardown leaves the registry alone.</summary>
@@ -71,25 +99,8 @@ internal sealed partial class BinarySession : IRegisteredBinary
         Connection.RequestClose(WsCloseCodes.InternalError, "heartbeat timeout");
     }
 
-    private async Task ServeAsync()
+    private async Task EndServingAsync(WsReceiveResult end)
     {
-        Connection.StartHeartbeat(c =>
-        {
-            _heartbeatTimedOut = true;
-            c.RequestClose(WsCloseCodes.InternalError, "heartbeat timeout");
-        });
-        WsReceiveResult end;
-        try
-        {
-            end = await ReadLoopAsync();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Defence in depth (fuzz finding F1): a reader bug must never keep the server-id claimed.
-            Connection.Abort();
-            end = new WsReceiveResult(WsReceiveStatus.Aborted);
-        }
-
         Connection.StopHeartbeat();
         RelayLog.BinaryForwarderReadEnd(_rt.Logger, ServerId, BinaryConnId, SessionIo.ReadEndError(end));
         if (_rt.Registry.Release(this))

@@ -11,7 +11,7 @@ namespace PyrycodeRelay.Forwarding;
 /// delivers the binary's frames and directives (§7.3, §7.4, §10), and its teardown sends the close
 /// notice (§8) and unregisters it (§5.5).
 /// </summary>
-internal sealed partial class PhoneSession : IRegisteredPhone
+internal sealed partial class PhoneSession : IRegisteredPhone, IHeartbeatOwner
 {
     private readonly RelayRuntime _rt;
     private readonly byte[] _envelopePrefix;
@@ -92,7 +92,22 @@ internal sealed partial class PhoneSession : IRegisteredPhone
             session!._slot = registration.Slot!;
             RelayLog.PhoneRegistered(rt.Logger, serverId, session.ConnId, deviceName, remote);
             rt.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Accept);
-            await session.RunRegisteredAsync();
+            // Inlined (not a separate async method): one frame fewer suspended while the phone idles.
+            connection.StartHeartbeat(session);
+            (WsReceiveResult End, CloseCause Cause) ended;
+            try
+            {
+                ended = await session.ReadLoopAsync();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Defence in depth (fuzz finding F1): a reader bug must never skip the teardown and leak the phone's
+                // registry slot. The connection is aborted and the phone ends as if its peer had gone.
+                connection.Abort();
+                ended = (new WsReceiveResult(WsReceiveStatus.Aborted), CloseCause.PeerGone);
+            }
+
+            await session.TeardownAsync(ended.End, ended.Cause);
         }
         finally
         {
@@ -113,24 +128,9 @@ internal sealed partial class PhoneSession : IRegisteredPhone
         rt.Metrics.Closed(RelayEndpoint.Client, CloseCause.Rejected);
     }
 
-    private async Task RunRegisteredAsync()
-    {
-        Connection.StartHeartbeat(_ => CloseByRelay(WsCloseCodes.InternalError, "heartbeat timeout", PhoneRemoval.HeartbeatTimeout));
-        (WsReceiveResult End, CloseCause Cause) ended;
-        try
-        {
-            ended = await ReadLoopAsync();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Defence in depth (fuzz finding F1): a reader bug must never skip the teardown and leak the phone's
-            // registry slot. The connection is aborted and the phone ends as if its peer had gone.
-            Connection.Abort();
-            ended = (new WsReceiveResult(WsReceiveStatus.Aborted), CloseCause.PeerGone);
-        }
-
-        await TeardownAsync(ended.End, ended.Cause);
-    }
+    /// <inheritdoc />
+    public void OnHeartbeatTimeout(WsConnection connection) =>
+        CloseByRelay(WsCloseCodes.InternalError, "heartbeat timeout", PhoneRemoval.HeartbeatTimeout);
 
     private void OnShutdown() => CloseByRelay(WsCloseCodes.GoingAway, "shutting down", PhoneRemoval.Shutdown);
 

@@ -28,15 +28,55 @@ public sealed class FirstByteTimeoutMiddleware
     }
 
     /// <summary>Handles one connection.</summary>
-    public async Task OnConnectionAsync(ConnectionContext connection)
+    /// <remarks>
+    /// Not async when the first byte is already buffered: the rest of the pipeline's task is then returned as
+    /// is, so no frame of this middleware stays alive for the connection's lifetime (idle memory).
+    /// </remarks>
+    public Task OnConnectionAsync(ConnectionContext connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        var input = connection.Transport.Input;
+        if (TryPeek(input, out var read))
+        {
+            var arrived = !read.Buffer.IsEmpty;
+            input.AdvanceTo(read.Buffer.Start); // peek only: the next reader sees the same bytes at once
+            if (arrived)
+            {
+                return _next(connection);
+            }
+
+            if (read.IsCompleted || read.IsCanceled)
+            {
+                return Task.CompletedTask; // closed before any byte: zero bytes written, nothing logged
+            }
+        }
+
+        return WaitThenContinueAsync(connection);
+    }
+
+    private async Task WaitThenContinueAsync(ConnectionContext connection)
+    {
         if (!await FirstByteArrivedAsync(connection).ConfigureAwait(false))
         {
             return; // closed: zero bytes written, nothing logged
         }
 
         await _next(connection).ConfigureAwait(false);
+    }
+
+    private static bool TryPeek(System.IO.Pipelines.PipeReader input, out System.IO.Pipelines.ReadResult read)
+    {
+        try
+        {
+            return input.TryRead(out read);
+        }
+#pragma warning disable CA1031 // A transport failure before the first byte simply closes the connection (the slow path).
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            read = default;
+            return false;
+        }
     }
 
     private async Task<bool> FirstByteArrivedAsync(ConnectionContext connection)

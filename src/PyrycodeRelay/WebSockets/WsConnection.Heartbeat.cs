@@ -7,7 +7,7 @@ namespace PyrycodeRelay.WebSockets;
 public sealed partial class WsConnection
 {
     private ITimer? _heartbeatTimer;
-    private Action<WsConnection>? _onHeartbeatTimeout;
+    private object? _onHeartbeatTimeout; // Action<WsConnection> or IHeartbeatOwner
     private bool _pingOutstanding;
     private ulong _heartbeatPayload;
     private long _pingSentAt;
@@ -17,8 +17,14 @@ public sealed partial class WsConnection
     /// Starts the heartbeat: a Ping every interval (the first one interval from now), and
     /// <paramref name="onTimeout"/> if its Pong does not come back within the heartbeat timeout.
     /// </summary>
-    public void StartHeartbeat(Action<WsConnection> onTimeout)
+    public void StartHeartbeat(Action<WsConnection> onTimeout) => StartHeartbeatCore(onTimeout);
+
+    /// <summary>Same as <see cref="StartHeartbeat(Action{WsConnection})"/>, reporting the timeout to <paramref name="owner"/>.</summary>
+    public void StartHeartbeat(IHeartbeatOwner owner) => StartHeartbeatCore(owner);
+
+    private void StartHeartbeatCore(object onTimeout)
     {
+        ArgumentNullException.ThrowIfNull(onTimeout);
         lock (_gate)
         {
             _onHeartbeatTimeout = onTimeout;
@@ -40,7 +46,7 @@ public sealed partial class WsConnection
 
     private void OnHeartbeatTick()
     {
-        Action<WsConnection>? timedOut = null;
+        object? timedOut = null;
         ulong payload;
         lock (_gate)
         {
@@ -66,9 +72,15 @@ public sealed partial class WsConnection
             }
         }
 
-        if (timedOut is not null)
+        if (timedOut is IHeartbeatOwner owner)
         {
-            timedOut(this);
+            owner.OnHeartbeatTimeout(this);
+            return;
+        }
+
+        if (timedOut is Action<WsConnection> action)
+        {
+            action(this);
             return;
         }
 

@@ -46,6 +46,35 @@ public sealed class WsConnectionHeartbeatTests
     }
 
     [Fact]
+    public async Task NoPong_OwnerToldOnceWithItsConnection()
+    {
+        var h = new PipeHarness(Beat);
+        var owner = new RecordingOwner();
+        h.Connection.StartHeartbeat(owner);
+        h.Time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(WsOpcode.Ping, (await h.ReadFrameAsync()).Item1);
+        h.Time.Advance(TimeSpan.FromSeconds(29.9));
+        Assert.False(owner.TimedOut.Task.IsCompleted);
+        h.Time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Same(h.Connection, await owner.TimedOut.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+        h.Time.Advance(TimeSpan.FromSeconds(120)); // the heartbeat stopped: no second call
+        Assert.Equal(1, owner.Calls);
+    }
+
+    private sealed class RecordingOwner : IHeartbeatOwner
+    {
+        public TaskCompletionSource<WsConnection> TimedOut { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Calls { get; private set; }
+
+        public void OnHeartbeatTimeout(WsConnection connection)
+        {
+            Calls++;
+            TimedOut.TrySetResult(connection);
+        }
+    }
+
+    [Fact]
     public async Task UnsolicitedOrWrongPong_DoesNotCount()
     {
         var h = new PipeHarness(Beat);
