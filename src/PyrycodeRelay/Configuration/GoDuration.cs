@@ -122,12 +122,14 @@ public static class GoDuration
                 number += frac;
             }
 
-            if (number > long.MaxValue / unitNs)
+            if (number > (long.MaxValue / unitNs) + 1)
             {
                 return false; // Go: overflow is an error; checked before multiplying so decimal cannot overflow (F2)
             }
 
-            totalNs += number * unitNs;
+            // Go adds whole nanoseconds per component: the sub-nanosecond part is dropped before the overflow
+            // check, so 9223372036854775807.1ns is valid (fuzz finding F5).
+            totalNs += decimal.Truncate(number * unitNs);
             if (totalNs > long.MaxValue)
             {
                 return false; // Go: overflow is an error ("invalid duration")

@@ -22,6 +22,8 @@ internal sealed class WsConnectionTarget : IFuzzTarget
         pauseWriterThreshold: 0, resumeWriterThreshold: 0, readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
         useSynchronizationContext: false, minimumSegmentSize: 512);
 
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
     public string Name => "ws-connection";
 
     public long AllocationBudget(int inputLength) => (1L << 20) + (64L * inputLength);
@@ -41,7 +43,9 @@ internal sealed class WsConnectionTarget : IFuzzTarget
         var input = new Pipe(Inline);
         var output = new Pipe(Inline);
         var aborted = 0;
-        var connection = new WsConnection(input.Reader, output.Writer, () => aborted++, new WsConnectionOptions { MaxMessageBytes = max, Time = new FakeTimeProvider() });
+        var time = new FakeTimeProvider();
+        var connection = new WsConnection(input.Reader, output.Writer, () => aborted++,
+            new WsConnectionOptions { MaxMessageBytes = max, Time = time, CloseHandshakeTimeout = CloseHandshakeTimeout });
 
         var fed = 0;
         var inputDone = false;
@@ -98,13 +102,24 @@ internal sealed class WsConnectionTarget : IFuzzTarget
             InvariantException.Check(result.PeerCloseCode == expected.PeerCloseCode, $"peer close code {result.PeerCloseCode}, reference {expected.PeerCloseCode}");
         }
 
-        InvariantException.Check((aborted > 0) == (status == WsReceiveStatus.ProtocolError), $"abort calls {aborted} for {status}");
+        // The reader never aborts the transport itself, not even on a violation: the 1002 close frame must reach
+        // the peer first, so the close-handshake wait drops the connection later (checked below).
+        InvariantException.Check(aborted == 0, $"abort calls {aborted} for {status} before the close-handshake wait");
 
         // Everything the relay wrote: exactly the Pongs and the close frame of the reference.
         _ = output.Writer.FlushAsync().AsTask().GetAwaiter().GetResult();
         var written = output.Reader.TryRead(out var read) ? read.Buffer.ToArray() : [];
         InvariantException.Check(written.AsSpan().SequenceEqual(expected.ExpectedOutput), $"relay wrote {Convert.ToHexString(written)}, reference {Convert.ToHexString(expected.ExpectedOutput)}");
         InvariantException.Check(connection.CloseSent == (status is WsReceiveStatus.PeerClosed or WsReceiveStatus.TooBig or WsReceiveStatus.ProtocolError), "CloseSent");
+
+        // A close the relay sent first (1002, 1009) arms the close-handshake wait: once it passes, the transport
+        // is aborted exactly once.
+        if (status is WsReceiveStatus.ProtocolError or WsReceiveStatus.TooBig)
+        {
+            time.Advance(CloseHandshakeTimeout + TimeSpan.FromSeconds(1));
+            InvariantException.Check(aborted == 1, $"abort calls {aborted} after the close-handshake wait for {status}");
+        }
+
         connection.MarkEnded();
     }
 
