@@ -62,7 +62,8 @@ public sealed class OutboxOverflowTests
     {
         await using var relay = await TestRelay.StartAsync(o => o with { WriteTimeout = TimeSpan.FromSeconds(60) });
         await using var b1 = await WsPeer.HolderAsync(relay);
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay, read: false);
+        // A fixed small receive window: otherwise TCP autotuning can absorb the whole queue while the test reclaims.
+        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay, read: false, receiveBufferBytes: 64 * 1024);
         await using var _p = p;
         using var metrics = new RelayMetricsProbe(relay);
         var marker = new Marker(relay, b1);

@@ -23,7 +23,14 @@ public sealed class WsPeer : IAsyncDisposable
     public ClientWebSocket Socket { get; }
 
     /// <summary>Connects with exactly <paramref name="headers"/>; starts reading unless <paramref name="read"/> is false.</summary>
-    public static async Task<WsPeer> ConnectAsync(Uri uri, IEnumerable<KeyValuePair<string, string>> headers, bool read = true)
+    /// <param name="uri">The relay URI.</param>
+    /// <param name="headers">Exactly the request headers to send.</param>
+    /// <param name="read">Whether to start the receive loop at once.</param>
+    /// <param name="receiveBufferBytes">
+    /// A fixed TCP receive buffer (SO_RCVBUF before connecting, which also turns off the kernel's autotuning), so a
+    /// peer that does not read stalls the relay's writes after a bounded number of bytes; null keeps the default.
+    /// </param>
+    public static async Task<WsPeer> ConnectAsync(Uri uri, IEnumerable<KeyValuePair<string, string>> headers, bool read = true, int? receiveBufferBytes = null)
     {
         ArgumentNullException.ThrowIfNull(headers);
         var socket = new ClientWebSocket();
@@ -34,7 +41,35 @@ public sealed class WsPeer : IAsyncDisposable
         }
 
         using var cts = new CancellationTokenSource(DefaultTimeout);
-        await socket.ConnectAsync(uri, cts.Token);
+        if (receiveBufferBytes is { } size)
+        {
+            using var invoker = new HttpMessageInvoker(new SocketsHttpHandler
+            {
+                ConnectCallback = async (context, token) =>
+                {
+                    var tcp = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp)
+                    {
+                        ReceiveBufferSize = size,
+                        NoDelay = true,
+                    };
+                    try
+                    {
+                        await tcp.ConnectAsync(context.DnsEndPoint, token);
+                        return new System.Net.Sockets.NetworkStream(tcp, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        tcp.Dispose();
+                        throw;
+                    }
+                },
+            });
+            await socket.ConnectAsync(uri, invoker, cts.Token);
+        }
+        else
+        {
+            await socket.ConnectAsync(uri, cts.Token);
+        }
         var peer = new WsPeer(socket);
         if (read)
         {
@@ -57,7 +92,7 @@ public sealed class WsPeer : IAsyncDisposable
     }
 
     /// <summary>Connects a phone (P) with the scenario headers.</summary>
-    public static Task<WsPeer> PhoneAsync(TestRelay relay, string serverId = "s1", string path = "/v1/client", string? deviceName = null, bool read = true)
+    public static Task<WsPeer> PhoneAsync(TestRelay relay, string serverId = "s1", string path = "/v1/client", string? deviceName = null, bool read = true, int? receiveBufferBytes = null)
     {
         ArgumentNullException.ThrowIfNull(relay);
         var headers = new Dictionary<string, string>
@@ -71,7 +106,7 @@ public sealed class WsPeer : IAsyncDisposable
             headers["X-Pyrycode-Device-Name"] = deviceName;
         }
 
-        return ConnectAsync(relay.WsUri(path), headers, read);
+        return ConnectAsync(relay.WsUri(path), headers, read, receiveBufferBytes);
     }
 
     /// <summary>Connects a binary and waits (log <c>server_claimed</c>) until it holds <paramref name="serverId"/>.</summary>
@@ -85,11 +120,11 @@ public sealed class WsPeer : IAsyncDisposable
     }
 
     /// <summary>Connects a phone and waits until it is registered; returns its conn_id from <c>phone_registered</c>.</summary>
-    public static async Task<(WsPeer Peer, string ConnId)> RegisteredPhoneAsync(TestRelay relay, string serverId = "s1", string? deviceName = null, bool read = true)
+    public static async Task<(WsPeer Peer, string ConnId)> RegisteredPhoneAsync(TestRelay relay, string serverId = "s1", string? deviceName = null, bool read = true, int? receiveBufferBytes = null)
     {
         ArgumentNullException.ThrowIfNull(relay);
         var before = relay.Logs.Named("phone_registered").Select(e => e["conn_id"]).ToHashSet();
-        var peer = await PhoneAsync(relay, serverId, deviceName: deviceName, read: read);
+        var peer = await PhoneAsync(relay, serverId, deviceName: deviceName, read: read, receiveBufferBytes: receiveBufferBytes);
         var entry = await relay.Logs.WaitForAsync("phone_registered", e => e["server_id"] == serverId && !before.Contains(e["conn_id"]));
         return (peer, entry["conn_id"]!);
     }
