@@ -104,21 +104,7 @@ internal sealed class BinaryActor
             await Peer.CloseAsync(end.Code ?? 1000, TimeSpan.FromSeconds(5));
         }
 
-        var expected = Expected;
-        var matched = expected?.Match(end);
-        if (expected is null)
-        {
-            _stats.Violation($"binary {Name} ended {end} although nothing should have ended it");
-        }
-        else if (matched is null)
-        {
-            _stats.Violation($"binary {Name} ended {end}, expected {expected}{(expected.Or is null ? "" : $" or {expected.Or}")}");
-        }
-        else
-        {
-            _stats.Count(matched.Why == Expect.SelfCloseWhy ? $"binary end: its own close code echoed ({matched.Why})" : $"binary end: {(end.Aborted ? "aborted" : $"{end.Code} '{end.Reason}'")} ({matched.Why})");
-        }
-
+        Expect.Check(_stats, "binary", Name, Expected, end);
         _ended.TrySetResult(end);
         await Peer.DisposeAsync();
     }

@@ -35,5 +35,23 @@ internal sealed record Expect(string Why, int? Code, string Reason, bool AbortOk
     public bool Matches(PeerEnd end) =>
         end.Aborted ? AbortOk : !AbortOnly && end.Code == Code && end.Reason == Reason;
 
+    /// <summary>Checks a peer's end against what its events required and counts or reports it.</summary>
+    public static void Check(Stats stats, string role, string name, Expect? expected, PeerEnd end)
+    {
+        var matched = expected?.Match(end);
+        if (expected is null)
+        {
+            stats.Violation($"{role} {name} ended {end} although nothing should have ended it");
+        }
+        else if (matched is null)
+        {
+            stats.Violation($"{role} {name} ended {end}, expected {expected}{(expected.Or is null ? "" : $" or {expected.Or}")}");
+        }
+        else
+        {
+            stats.Count(matched.Why == SelfCloseWhy ? $"{role} end: its own close code echoed ({matched.Why})" : $"{role} end: {(end.Aborted ? "aborted" : $"{end.Code} '{end.Reason}'")} ({matched.Why})");
+        }
+    }
+
     public override string ToString() => AbortOnly ? Why : $"{Code} '{Reason}' ({Why})";
 }

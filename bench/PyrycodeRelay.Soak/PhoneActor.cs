@@ -94,21 +94,7 @@ internal sealed class PhoneActor
             await Peer.CloseAsync(end.Code ?? 1000, TimeSpan.FromSeconds(5));
         }
 
-        var expected = Expected;
-        var matched = expected?.Match(end);
-        if (expected is null)
-        {
-            _stats.Violation($"phone {Name} ended {end} although nothing should have ended it");
-        }
-        else if (matched is null)
-        {
-            _stats.Violation($"phone {Name} ended {end}, expected {expected}{(expected.Or is null ? "" : $" or {expected.Or}")}");
-        }
-        else
-        {
-            _stats.Count(matched.Why == Expect.SelfCloseWhy ? $"phone end: its own close code echoed ({matched.Why})" : $"phone end: {(end.Aborted ? "aborted" : $"{end.Code} '{end.Reason}'")} ({matched.Why})");
-        }
-
+        Expect.Check(_stats, "phone", Name, Expected, end);
         _ended.TrySetResult(end);
         await Peer.DisposeAsync();
     }
