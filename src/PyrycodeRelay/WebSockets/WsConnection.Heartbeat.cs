@@ -7,7 +7,7 @@ namespace PyrycodeRelay.WebSockets;
 public sealed partial class WsConnection
 {
     private ITimer? _heartbeatTimer;
-    private object? _onHeartbeatTimeout; // Action<WsConnection> or IHeartbeatOwner
+    private IHeartbeatOwner? _onHeartbeatTimeout;
     private bool _pingOutstanding;
     private ulong _heartbeatPayload;
     private long _pingSentAt;
@@ -15,14 +15,9 @@ public sealed partial class WsConnection
 
     /// <summary>
     /// Starts the heartbeat: a Ping every interval (the first one interval from now), and
-    /// <paramref name="onTimeout"/> if its Pong does not come back within the heartbeat timeout.
+    /// <paramref name="onTimeout"/> is told if its Pong does not come back within the heartbeat timeout.
     /// </summary>
-    public void StartHeartbeat(Action<WsConnection> onTimeout) => StartHeartbeatCore(onTimeout);
-
-    /// <summary>Same as <see cref="StartHeartbeat(Action{WsConnection})"/>, reporting the timeout to <paramref name="owner"/>.</summary>
-    public void StartHeartbeat(IHeartbeatOwner owner) => StartHeartbeatCore(owner);
-
-    private void StartHeartbeatCore(object onTimeout)
+    public void StartHeartbeat(IHeartbeatOwner onTimeout)
     {
         ArgumentNullException.ThrowIfNull(onTimeout);
         lock (_gate)
@@ -46,7 +41,7 @@ public sealed partial class WsConnection
 
     private void OnHeartbeatTick()
     {
-        object? timedOut = null;
+        IHeartbeatOwner? timedOut = null;
         ulong payload;
         lock (_gate)
         {
@@ -72,15 +67,9 @@ public sealed partial class WsConnection
             }
         }
 
-        if (timedOut is IHeartbeatOwner owner)
+        if (timedOut is not null)
         {
-            owner.OnHeartbeatTimeout(this);
-            return;
-        }
-
-        if (timedOut is Action<WsConnection> action)
-        {
-            action(this);
+            timedOut.OnHeartbeatTimeout(this);
             return;
         }
 

@@ -25,20 +25,10 @@ public sealed class RawWsClient : IDisposable
     public Socket Socket { get; }
 
     /// <summary>Standard binary headers (protocol.md §3.2).</summary>
-    public static Dictionary<string, string> BinaryHeaders(string serverId) => new()
-    {
-        ["X-Pyrycode-Server"] = serverId,
-        ["X-Pyrycode-Version"] = "0.1.0-test",
-        ["User-Agent"] = "pyry-test/0.1.0",
-    };
+    public static Dictionary<string, string> BinaryHeaders(string serverId) => EndToEnd.E2eWs.BinaryHeaders(serverId);
 
     /// <summary>Standard phone headers.</summary>
-    public static Dictionary<string, string> PhoneHeaders(string serverId) => new()
-    {
-        ["X-Pyrycode-Server"] = serverId,
-        ["X-Pyrycode-Token"] = "phone-token-opaque",
-        ["User-Agent"] = "pyry-phone-test/0.1.0",
-    };
+    public static Dictionary<string, string> PhoneHeaders(string serverId) => EndToEnd.E2eWs.PhoneHeaders(serverId);
 
     /// <summary>Connects and completes the HTTP/1.1 upgrade (asserts 101). A receive buffer &gt; 0 disables autotuning.</summary>
     public static async Task<RawWsClient> ConnectAsync(int port, string path, Dictionary<string, string> headers, int receiveBuffer = 0)

@@ -11,7 +11,7 @@ public sealed class WsConnectionHeartbeatTests
     {
         var h = new PipeHarness(Beat);
         var timeouts = 0;
-        h.Connection.StartHeartbeat(_ => timeouts++);
+        h.Connection.StartHeartbeat(new CallbackOwner(_ => timeouts++));
         h.Time.Advance(TimeSpan.FromSeconds(29.9));
         Assert.False(h.Output.Reader.TryRead(out var early) && !early.Buffer.IsEmpty);
         h.Time.Advance(TimeSpan.FromSeconds(0.1));
@@ -35,7 +35,7 @@ public sealed class WsConnectionHeartbeatTests
     {
         var h = new PipeHarness(Beat);
         var timedOut = new TaskCompletionSource();
-        h.Connection.StartHeartbeat(_ => timedOut.TrySetResult());
+        h.Connection.StartHeartbeat(new CallbackOwner(_ => timedOut.TrySetResult()));
         h.Time.Advance(TimeSpan.FromSeconds(30));
         var (opcode, _) = await h.ReadFrameAsync();
         Assert.Equal(WsOpcode.Ping, opcode);
@@ -79,7 +79,7 @@ public sealed class WsConnectionHeartbeatTests
     {
         var h = new PipeHarness(Beat);
         var timedOut = new TaskCompletionSource();
-        h.Connection.StartHeartbeat(_ => timedOut.TrySetResult());
+        h.Connection.StartHeartbeat(new CallbackOwner(_ => timedOut.TrySetResult()));
         var reader = h.Connection.ReceiveAsync().AsTask();
         h.Time.Advance(TimeSpan.FromSeconds(30));
         var (_, payload) = await h.ReadFrameAsync();
@@ -125,5 +125,10 @@ public sealed class WsConnectionHeartbeatTests
         var probe = h.Connection.ProbeAsync(TimeSpan.FromSeconds(10));
         h.Connection.MarkEnded();
         Assert.False(await probe.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    private sealed class CallbackOwner(Action<WsConnection> onTimeout) : IHeartbeatOwner
+    {
+        public void OnHeartbeatTimeout(WsConnection connection) => onTimeout(connection);
     }
 }
