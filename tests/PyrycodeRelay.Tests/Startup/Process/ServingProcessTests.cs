@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using System.Net.WebSockets;
@@ -67,18 +68,25 @@ public class ServingProcessTests
         var (phone, _) = await relay.ConnectRegisteredPhoneAsync();
         await using (phone)
         {
-            await binary.CloseAsync(WebSocketCloseStatus.NormalClosure, "restart");
+            // The watch starts before the close is sent: the grace cannot begin earlier, so 1.5 s is a hard lower
+            // bound. (Started after CloseAsync it was not: ClientWebSocket's close waits up to 1 s for the server's
+            // TCP FIN, and on a loaded CI machine that wait ate 0.9 s of the grace.)
             var watch = Stopwatch.StartNew();
-            var (code, reason) = await phone.ReceiveCloseAsync(TimeSpan.FromSeconds(5));
+            await binary.CloseAsync(WebSocketCloseStatus.NormalClosure, "restart");
+            var (code, reason) = await phone.ReceiveCloseAsync(TimeSpan.FromSeconds(6));
             var elapsed = watch.Elapsed;
             Assert.Equal((1000, ""), (code, reason));
-            Assert.InRange(elapsed, TimeSpan.FromMilliseconds(1300), TimeSpan.FromMilliseconds(2500));
+            Assert.InRange(elapsed, TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(4000));
             await phone.CloseAsync();
         }
 
+        // The grace itself, on the relay's own clock: released → expired is 1.5 s (log stamps have 1 ms resolution).
+        var released = await relay.WaitForLogAsync("server_released");
         var expired = await relay.WaitForLogAsync("server_grace_expired");
         Assert.Equal(["time", "level", "msg", "server_id"], expired.Keys);
         Assert.Equal("s1", expired["server_id"]);
+        var grace = DateTimeOffset.Parse(expired["time"], CultureInfo.InvariantCulture) - DateTimeOffset.Parse(released["time"], CultureInfo.InvariantCulture);
+        Assert.InRange(grace, TimeSpan.FromMilliseconds(1499), TimeSpan.FromMilliseconds(2500));
         await relay.WaitForCountsAsync(0, 0);
         var stopped = await relay.StopAsync();
         Assert.True(stopped.ExitCode == 0, stopped.StderrText);
