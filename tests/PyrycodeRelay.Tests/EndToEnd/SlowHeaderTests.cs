@@ -21,10 +21,10 @@ public sealed class SlowHeaderTests
         // Meanwhile another client is served at once.
         var sw = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal(200, (await RawHttp1.SendAsync(relay.Target, RawHttp1.Get("/healthz", "127.0.0.1"))).Status);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(1), $"healthz took {sw.Elapsed}");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(seconds * 0.75), $"healthz took {sw.Elapsed}"); // blocked, it would take `seconds`
 
         var (bytes, elapsed, _) = await closed;
-        Assert.InRange(elapsed, TimeSpan.FromSeconds(seconds - 1), TimeSpan.FromSeconds(seconds + 1.5));
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(seconds - 1), TimeSpan.FromSeconds(seconds + 3)); // upper: Kestrel checks once a second, plus a loaded machine
         var text = Encoding.ASCII.GetString(bytes);
         // Kestrel answers its header timeout with a body-less 408 before closing; the spec only requires the close.
         Assert.True(text.Length == 0 || (text.StartsWith("HTTP/1.1 408 Request Timeout\r\n", StringComparison.Ordinal)
@@ -55,7 +55,7 @@ public sealed class SlowHeaderTests
         {
             var (bytes, elapsed, _) = await closes[i];
             Assert.True(bytes.Length == 0, $"port #{i} sent {bytes.Length} bytes");
-            Assert.InRange(elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6.5));
+            Assert.InRange(elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8));
             sockets[i].Dispose();
         }
     }
@@ -70,6 +70,6 @@ public sealed class SlowHeaderTests
         Assert.Equal(200, (await RawHttp1.ExchangeAsync(stream, RawHttp1.Get("/healthz", "127.0.0.1"), cts.Token)).Status);
         var (bytes, elapsed, _) = await RawHttp1.ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(10));
         Assert.Empty(bytes);
-        Assert.InRange(elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4.5));
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(6));
     }
 }

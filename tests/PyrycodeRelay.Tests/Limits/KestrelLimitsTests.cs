@@ -30,7 +30,7 @@ public class KestrelLimitsTests
 
             var closed = await RawSocket.ReadUntilClosedAsync(socket);
 
-            Assert.InRange(closed.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(3.5));
+            Assert.InRange(closed.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(5)); // upper: Kestrel checks once a second, plus a loaded machine
             Assert.StartsWith("HTTP/1.1 408 Request Timeout\r\n", closed.Text, StringComparison.Ordinal);
             Assert.Contains("\r\nConnection: close\r\n", closed.Text, StringComparison.Ordinal);
             Assert.False(closed.Reset);
@@ -75,7 +75,7 @@ public class KestrelLimitsTests
             Assert.StartsWith("HTTP/1.1 200 OK\r\n", second, StringComparison.Ordinal);
 
             var closed = await silentClosed;
-            Assert.InRange(closed.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(2.5));
+            Assert.InRange(closed.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4)); // upper: Kestrel checks once a second, plus a loaded machine
             Assert.Empty(closed.Received);
             Assert.False(closed.Reset);
         }
@@ -112,7 +112,7 @@ public class KestrelLimitsTests
         {
             using var silent = await RawSocket.ConnectAsync(host.Port);
             var closed = await RawSocket.ReadUntilClosedAsync(silent);
-            Assert.InRange(closed.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(2.5));
+            Assert.InRange(closed.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4)); // upper: Kestrel checks once a second, plus a loaded machine
             Assert.Empty(closed.Received);
 
             using var good = await RawSocket.ConnectAsync(host.Port);

@@ -113,10 +113,10 @@ public sealed class LimitsTests
         var c1 = (await relay.Logs.WaitForAsync("phone_registered", e => e["conn_id"] != c2))["conn_id"];
         p1.StartReading(answerPings: true);
 
+        var clock = Stopwatch.StartNew(); // before the first fragment: the deadline cannot start earlier
         await p1.SendFrameAsync(WsFrames.Text, Encoding.UTF8.GetBytes("{\"a\":"), fin: false);
-        var clock = Stopwatch.StartNew();
-        var frames = await p1.ReadUntilEndAsync(TimeSpan.FromSeconds(4));
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(3));
+        var frames = await p1.ReadUntilEndAsync(TimeSpan.FromSeconds(6));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(5));
         Assert.Contains(frames, f => f.Opcode == WsFrames.Ping);
         Assert.DoesNotContain(frames, f => f.Opcode is WsFrames.Text or WsFrames.Binary);
         Assert.Equal($"{{\"conn_id\":\"{c1}\",\"close_code\":1001}}", await b.ReceiveTextAsync());
@@ -136,21 +136,22 @@ public sealed class LimitsTests
     [Fact]
     public async Task SlowButTimelyFragments_Delivered()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { MessageReadTimeout = TimeSpan.FromSeconds(2) });
+        // 3 s deadline; each message takes 1.6 s (1.4 s of margin on a loaded machine), the two together 3.2 s.
+        await using var relay = await TestRelay.StartAsync(o => o with { MessageReadTimeout = TimeSpan.FromSeconds(3) });
         await using var b = await WsPeer.HolderAsync(relay);
         var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = p;
         var c = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"]!;
         await p.SendFrameAsync(WsFrames.Text, "[1,"u8.ToArray(), fin: false);
-        await Task.Delay(600);
+        await Task.Delay(800);
         await p.SendFrameAsync(WsFrames.Continuation, "2,"u8.ToArray(), fin: false);
-        await Task.Delay(600);
+        await Task.Delay(800);
         await p.SendFrameAsync(WsFrames.Continuation, "3]"u8.ToArray(), fin: true);
         Assert.Equal(Envelopes.Data(c, "[1,2,3]"), await b.ReceiveTextAsync());
 
         // The deadline is per message: a second slow message gets its own window.
         await p.SendFrameAsync(WsFrames.Text, "[4,"u8.ToArray(), fin: false);
-        await Task.Delay(1200);
+        await Task.Delay(1600);
         await p.SendFrameAsync(WsFrames.Continuation, "5]"u8.ToArray(), fin: true);
         Assert.Equal(Envelopes.Data(c, "[4,5]"), await b.ReceiveTextAsync());
     }
@@ -162,10 +163,10 @@ public sealed class LimitsTests
         var (b, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _b = b;
         await relay.Logs.WaitForAsync("server_claimed");
+        var clock = Stopwatch.StartNew(); // before the first fragment: the deadline cannot start earlier
         await b.SendFrameAsync(WsFrames.Text, "{\"conn_id\":"u8.ToArray(), fin: false);
-        var clock = Stopwatch.StartNew();
-        await b.ReadUntilEndAsync(TimeSpan.FromSeconds(4));
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(3));
+        await b.ReadUntilEndAsync(TimeSpan.FromSeconds(6));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(5));
         await relay.Logs.WaitForAsync("server_released");
         await Health.WaitForAsync(relay, 0, 0);
     }

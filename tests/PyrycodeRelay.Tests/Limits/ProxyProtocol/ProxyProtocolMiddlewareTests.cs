@@ -128,14 +128,14 @@ public class ProxyProtocolMiddlewareTests
             var servedAfter = Stopwatch.GetElapsedTime(started);
 
             Assert.EndsWith("203.0.113.8|1", response, StringComparison.Ordinal);
-            Assert.True(servedAfter < TimeSpan.FromSeconds(1.5), $"good request took {servedAfter}");
+            Assert.True(servedAfter < TimeSpan.FromSeconds(2.5), $"good request took {servedAfter}"); // blocked, it would take 3 s
             Assert.False(silentClosed.IsCompleted, "silent connection closed before its timeout");
 
             foreach (var closed in new[] { await silentClosed, await partialClosed })
             {
                 Assert.Empty(closed.Received);
                 Assert.False(closed.Reset, "expected EOF (FIN), got a reset");
-                Assert.InRange(closed.Elapsed, timeout - TimeSpan.FromSeconds(0.5), timeout + TimeSpan.FromSeconds(2));
+                Assert.InRange(closed.Elapsed, timeout - TimeSpan.FromSeconds(0.5), timeout + TimeSpan.FromSeconds(4));
             }
         }
 
