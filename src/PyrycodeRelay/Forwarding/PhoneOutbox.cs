@@ -1,4 +1,5 @@
 using System.Buffers;
+using PyrycodeRelay.Buffers;
 
 namespace PyrycodeRelay.Forwarding;
 
@@ -58,7 +59,7 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
                 byte[]? buffer = null;
                 if (hasFrame)
                 {
-                    buffer = ArrayPool<byte>.Shared.Rent(Math.Max(frame.Length, 1));
+                    buffer = FrameBufferPool.Instance.Rent(Math.Max(frame.Length, 1));
                     frame.CopyTo(buffer);
                 }
 
@@ -106,7 +107,7 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
         relayBudget.Release(item.Cost);
         if (item.Buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(item.Buffer);
+            FrameBufferPool.Instance.Return(item.Buffer);
         }
     }
 
@@ -129,7 +130,7 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
             relayBudget.Release(item.Cost);
             if (item.Buffer is not null)
             {
-                ArrayPool<byte>.Shared.Return(item.Buffer);
+                FrameBufferPool.Instance.Return(item.Buffer);
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using PyrycodeRelay.Buffers;
 
 namespace PyrycodeRelay.WebSockets;
 
@@ -124,7 +125,7 @@ public sealed partial class WsConnection
         {
             _messageBuffer = null;
             _messageLength = 0;
-            ArrayPool<byte>.Shared.Return(buffer);
+            FrameBufferPool.Instance.Return(buffer);
         }
     }
 }
