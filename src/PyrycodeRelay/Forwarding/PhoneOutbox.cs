@@ -1,4 +1,3 @@
-using System.Buffers;
 using PyrycodeRelay.Buffers;
 
 namespace PyrycodeRelay.Forwarding;
