@@ -165,7 +165,10 @@ internal sealed class Peer : IAsyncDisposable
         _ws.Dispose();
         _invoker.Dispose();
         _socket?.Dispose();
-        _sendLock.Dispose();
+
+        // _sendLock is not disposed: a send still in flight when the actor disposes the peer (abort paths) ends
+        // with Release(), which threw ObjectDisposedException on a disposed semaphore and crashed a soak cell
+        // (1-hour run, 2026-12-07, 781 s). A SemaphoreSlim without a wait handle holds nothing to free.
         await Task.CompletedTask;
     }
 }
