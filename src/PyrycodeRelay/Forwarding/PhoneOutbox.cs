@@ -1,3 +1,4 @@
+using System.Buffers;
 using PyrycodeRelay.Buffers;
 
 namespace PyrycodeRelay.Forwarding;
