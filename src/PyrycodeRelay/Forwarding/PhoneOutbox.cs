@@ -1,5 +1,4 @@
 using System.Buffers;
-using PyrycodeRelay.Buffers;
 
 namespace PyrycodeRelay.Forwarding;
 
@@ -59,7 +58,7 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
                 byte[]? buffer = null;
                 if (hasFrame)
                 {
-                    buffer = FrameBufferPool.Instance.Rent(Math.Max(frame.Length, 1));
+                    buffer = ArrayPool<byte>.Shared.Rent(Math.Max(frame.Length, 1));
                     frame.CopyTo(buffer);
                 }
 
@@ -107,7 +106,7 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
         relayBudget.Release(item.Cost);
         if (item.Buffer is not null)
         {
-            FrameBufferPool.Instance.Return(item.Buffer);
+            ArrayPool<byte>.Shared.Return(item.Buffer);
         }
     }
 
@@ -130,7 +129,7 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
             relayBudget.Release(item.Cost);
             if (item.Buffer is not null)
             {
-                FrameBufferPool.Instance.Return(item.Buffer);
+                ArrayPool<byte>.Shared.Return(item.Buffer);
             }
         }
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
-using PyrycodeRelay.Buffers;
 
 namespace PyrycodeRelay.WebSockets;
 
@@ -280,11 +279,11 @@ public sealed partial class WsConnection
 
         // A final frame's size is exact; a fragmented message grows geometrically up to the limit.
         var size = final ? Math.Max(total, 16) : Math.Min(Math.Max(total, (_messageBuffer?.Length ?? 2048) * 2), _options.MaxMessageBytes);
-        var next = FrameBufferPool.Instance.Rent(Math.Max(size, total));
+        var next = ArrayPool<byte>.Shared.Rent(Math.Max(size, total));
         if (_messageBuffer is not null)
         {
             _messageBuffer.AsSpan(0, _messageLength).CopyTo(next);
-            FrameBufferPool.Instance.Return(_messageBuffer);
+            ArrayPool<byte>.Shared.Return(_messageBuffer);
         }
 
         _messageBuffer = next;

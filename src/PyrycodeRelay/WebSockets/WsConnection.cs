@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using PyrycodeRelay.Buffers;
 
 namespace PyrycodeRelay.WebSockets;
 
@@ -125,7 +124,7 @@ public sealed partial class WsConnection
         {
             _messageBuffer = null;
             _messageLength = 0;
-            FrameBufferPool.Instance.Return(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }
