@@ -13,15 +13,18 @@ public class OutboxBenchmarks
     private PhoneOutbox _outbox = null!;
     private byte[] _frame = [];
 
-    /// <summary>Frame size in bytes.</summary>
-    [Params(64, 4096)]
+    /// <summary>Frame size in bytes (128 KiB: the relay-owned large-buffer pool instead of ArrayPool.Shared).</summary>
+    [Params(64, 4096, 131072)]
     public int Size { get; set; }
 
-    /// <summary>Builds an outbox with the default budgets (4 MiB per phone, 256 MiB relay-wide).</summary>
+    /// <summary>
+    /// Builds an outbox with the default budgets (4 MiB per phone, 256 MiB relay-wide); for 128 KiB frames the
+    /// phone's budget is raised to 8 MiB so that a burst of 32 fits (at 4 MiB it would overflow and close the outbox).
+    /// </summary>
     [GlobalSetup]
     public void Setup()
     {
-        _outbox = new PhoneOutbox(4_194_304, new OutboxBudget(268_435_456));
+        _outbox = new PhoneOutbox(Math.Max(4_194_304, 64L * Size), new OutboxBudget(268_435_456));
         _frame = SampleFrames.Encrypted(Size);
     }
 
