@@ -25,6 +25,7 @@ internal sealed record RowSpec(int Phones, int Window, int Size, bool Tls)
         ["ab"] = "64x1x64,256x4x64,64x16x4k,tls:64x1x64,tls:256x4x64,tls:8x1x100k",
         // every extra row of a full run.
         ["all"] = "issue,deep,tls,large",
+        ["none"] = "",
     };
 
     /// <summary>Short label, e.g. <c>256×4×64 B</c> or <c>tls 64×1×4 KiB</c>.</summary>

@@ -27,6 +27,13 @@ internal static class AbTable
         var targets = closed.Select(x => x.Target).Distinct().OrderBy(Rank).ToArray();
         var reps = closed.Count == 0 ? 0 : closed.Max(x => x.Rep);
         sb.AppendLine(CultureInfo.InvariantCulture, $"closed loop, median of {reps} repetition(s); ratios = median of per-repetition ratios [min–max]; load {r.Machine.LoadAtStart} → {r.Machine.LoadAtEnd}");
+        var loads = r.Load.Select(x => double.Parse(x.Load1.Split(' ')[0], CultureInfo.InvariantCulture)).ToList();
+        if (loads.Count > 0 && loads.Max() > r.Machine.Cores)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"  WARNING: 1-min load average {loads.Min():0.0}–{loads.Max():0.0} on {r.Machine.Cores} cores: other processes took CPU during the run; ratios carry that noise (compare the [min–max] spread, add --reps).");
+        }
+
         foreach (var note in r.Notes)
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"  {note}");
@@ -76,7 +83,7 @@ internal static class AbTable
 
         sb.AppendLine();
         sb.AppendLine("open loop at 75 % of the row's lowest maximum (same offered load for all), then each relay at 75 % of its own maximum:");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"{"row",-18} {"target",-16} {"offered",9} {"achieved",9} {"p50 µs",9} {"p99 µs",9} {"p99 ÷ nginx",11} {"lost/bad",-9} phones dropped");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{"row",-18} {"target",-18} {"offered",9} {"achieved",9} {"p50 µs",9} {"p99 µs",9} {"p99 ÷ nginx",11} {"lost/bad",-9} phones dropped");
         foreach (var row in Specs(open.Concat(self)))
         {
             var label = row.Label;
@@ -85,7 +92,7 @@ internal static class AbTable
             {
                 var ratio = nginx is null || x.Target == "nginx" || kind.Length > 0 ? "" : $"{x.P99Us / nginx.P99Us:0.00}×";
                 sb.AppendLine(CultureInfo.InvariantCulture,
-                    $"{label,-18} {x.Target + kind,-16} {x.OfferedRate,9:N0} {x.RoundTripsPerSec,9:N0} {x.P50Us,9:N0} {x.P99Us,9:N0} {ratio,11} " +
+                    $"{label,-18} {x.Target + kind,-18} {x.OfferedRate,9:N0} {x.RoundTripsPerSec,9:N0} {x.P50Us,9:N0} {x.P99Us,9:N0} {ratio,11} " +
                     $"{$"{x.Lost}/{x.OutOfOrder + x.Corrupt + x.Disconnects}",-9} {(IsRelay(x.Target) ? x.Disconnects.ToString(CultureInfo.InvariantCulture) : "")}");
                 label = "";
             }
