@@ -149,6 +149,15 @@ internal sealed partial class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Sends <paramref name="signal"/> (e.g. 2 = SIGINT) to the process.</summary>
+    public void Signal(int signal)
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, signal);
+        }
+    }
+
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill")]
     private static partial int Kill(int pid, int signal);
 

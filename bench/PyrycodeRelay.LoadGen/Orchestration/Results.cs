@@ -19,12 +19,13 @@ internal sealed record RunSettings(double WarmupSeconds, double DurationSeconds,
 /// CPU figures are microseconds of CPU per round trip: the target (relay or nginx), the generator's
 /// phones, the peer (the binaries worker for the relay, the echo for nginx and direct) and the whole machine.
 /// <see cref="Tls"/>: every connection of the row was <c>wss</c> (<see cref="TlsInfo"/>: what the phones negotiated).
+/// <see cref="PerfPerRt"/> (<c>--perf-stat</c>): the target's system calls and scheduler switches per round trip (<see cref="PerfStat"/>).
 /// </summary>
 internal sealed record LoadRow(string Scenario, string Target, int Size, int Phones, int Binaries, int LoadPct, double OfferedRate,
     double RoundTripsPerSec, double PayloadMBps, double P50Us, double P99Us, double P999Us, double MaxUs,
     double TargetCpuUs, double GeneratorCpuUs, double PeerCpuUs, double MachineCpuUs, double MachineBusyPct,
     long Lost, long OutOfOrder, long Corrupt, long Disconnects, string Load1, double TargetSwitchesPerRt = 0,
-    int Window = 0, bool Tls = false, int Rep = 0, string TlsInfo = "");
+    int Window = 0, bool Tls = false, int Rep = 0, string TlsInfo = "", Dictionary<string, double>? PerfPerRt = null);
 
 /// <summary>Connection setup: binaries claiming and phones registering per second (upgrades per second for the baselines).</summary>
 internal sealed record SetupRow(string Target, int Binaries, double BinariesPerSec, int Phones, double PhonesPerSec, string Load1);

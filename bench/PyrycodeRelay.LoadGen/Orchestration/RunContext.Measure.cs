@@ -39,15 +39,27 @@ internal sealed partial class RunContext
             using var phonesWorker = StartWorker("phones", args, "phones.err.log");
             double[] start = [], end = [];
             int[] genPids = [phonesWorker.Pid];
+            PerfStat? perf = null;
+            Dictionary<string, double>? perfCounts = null;
             phonesWorker.Watch(line =>
             {
                 if (line == "MEASURE_START")
                 {
                     start = Sample(targetPids, genPids, peerPids);
+                    if (PerfStatOn && targetPids.Length > 0)
+                    {
+                        perf = PerfStat.Start(targetPids, Path.Combine(outDir, "perf-stat.csv"), Path.Combine(outDir, "perf-stat.log"));
+                    }
                 }
                 else if (line == "MEASURE_END")
                 {
                     end = Sample(targetPids, genPids, peerPids);
+                    if (perf is not null)
+                    {
+                        perfCounts = perf.Stop();
+                        perf.Dispose();
+                        perf = null;
+                    }
                 }
             });
             var resultLine = phonesWorker.WaitLine("RESULT ", TimeSpan.FromSeconds(settings.WarmupSeconds + settings.DurationSeconds + 120));
@@ -71,11 +83,13 @@ internal sealed partial class RunContext
                 MachineBusyPct: start.Length == 0 || end.Length == 0 ? 0 : 100 * (end[3] - start[3]) / (end[4] - start[4]),
                 r.Lost, r.OutOfOrder, r.Corrupt, r.Disconnects, load1,
                 TargetSwitchesPerRt: start.Length == 0 || end.Length == 0 ? 0 : (end[5] - start[5]) / n,
-                Window: window, Tls: tls, Rep: rep, TlsInfo: r.Tls);
+                Window: window, Tls: tls, Rep: rep, TlsInfo: r.Tls,
+                PerfPerRt: perfCounts?.ToDictionary(kv => kv.Key, kv => kv.Value / n, StringComparer.Ordinal));
             Runner.Log($"{scenario,-15} {target,-7} {(tls ? "wss" : "ws"),-3} {size,6} B {phones,3} phones/{binaries,3} bin w{window,-2} {(rate > 0 ? $"@{rate:F0}/s" : "max"),-10} " +
                        $"{row.RoundTripsPerSec,9:F0} rt/s p50 {row.P50Us,7:F0} p99 {row.P99Us,7:F0} p99.9 {row.P999Us,7:F0} us " +
                        $"cpu/rt tgt {row.TargetCpuUs:F1} (cs {row.TargetSwitchesPerRt:F2}) gen {row.GeneratorCpuUs:F1} peer {row.PeerCpuUs:F1} busy {row.MachineBusyPct:F0}% " +
-                       $"lost {r.Lost} ooo {r.OutOfOrder} bad {r.Corrupt} disc {r.Disconnects} load {load1}");
+                       $"lost {r.Lost} ooo {r.OutOfOrder} bad {r.Corrupt} disc {r.Disconnects} load {load1}" +
+                       (row.PerfPerRt is { Count: > 0 } p ? " per rt: " + string.Join(' ', p.Select(kv => $"{kv.Key} {kv.Value:F2}")) : ""));
             return row;
         }
         finally

@@ -24,6 +24,9 @@ internal sealed partial class RunContext(string root, string outDir, RunSettings
     private int _echoTlsPort;
     private int[] _nginxPids = [];
 
+    /// <summary>Count the target's system calls during every measured window (<c>--perf-stat</c>).</summary>
+    public bool PerfStatOn { get; init; }
+
     /// <summary>Remarks for the report (failures, deviations).</summary>
     public List<string> Notes => notes;
 

@@ -13,7 +13,7 @@ namespace PyrycodeRelay.LoadGen.Orchestration;
 /// extra rows: <c>--rows</c> (<see cref="RowSpec"/> list or presets; default <c>all</c>, none with <c>--quick</c>),
 /// <c>--reps</c>, <c>--rows-closed-only</c>, <c>--skip-matrix</c>; targets: <c>--targets</c>, <c>--relay-dll</c>
 /// (the relay build measured as <c>relay</c>), <c>--relay-b-dll</c> / <c>--relay-b-env</c> (a second build or
-/// environment measured as <c>relay-b</c>).
+/// environment measured as <c>relay-b</c>); <c>--perf-stat</c> (system calls per round trip, <see cref="PerfStat"/>).
 /// </summary>
 internal static partial class Runner
 {
@@ -55,7 +55,7 @@ internal static partial class Runner
         }
 
         var targets = a.Get("targets", variant is null ? "relay,nginx,direct" : "relay,relay-b,nginx,direct").Split(',');
-        var runner = new RunContext(root, outDir, settings, notes, targets, variant, relayDll);
+        var runner = new RunContext(root, outDir, settings, notes, targets, variant, relayDll) { PerfStatOn = a.Flag("perf-stat") };
         var load = new List<LoadRow>();
         var setup = new List<SetupRow>();
         var idle = new List<IdleRow>();

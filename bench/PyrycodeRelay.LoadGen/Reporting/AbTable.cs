@@ -63,6 +63,7 @@ internal static class AbTable
             }
         }
 
+        Syscalls(sb, closed, targets);
         Latency(sb, r, targets);
         foreach (var g in closed.Where(x => x.Tls && x.TlsInfo.Length > 0).GroupBy(x => x.Target, StringComparer.Ordinal))
         {
@@ -94,6 +95,35 @@ internal static class AbTable
                 sb.AppendLine(CultureInfo.InvariantCulture,
                     $"{label,-18} {x.Target + kind,-18} {x.OfferedRate,9:N0} {x.RoundTripsPerSec,9:N0} {x.P50Us,9:N0} {x.P99Us,9:N0} {ratio,11} " +
                     $"{$"{x.Lost}/{x.OutOfOrder + x.Corrupt + x.Disconnects}",-9} {(IsRelay(x.Target) ? x.Disconnects.ToString(CultureInfo.InvariantCulture) : "")}");
+                label = "";
+            }
+        }
+    }
+
+    private static void Syscalls(StringBuilder sb, List<LoadRow> closed, string[] targets)
+    {
+        if (!closed.Any(x => x.PerfPerRt is { Count: > 0 }))
+        {
+            return;
+        }
+
+        var names = PerfStat.Groups.Select(g => g.Name).ToArray();
+        sb.AppendLine();
+        sb.AppendLine("target's system calls and scheduler switches per round trip (perf stat on tracepoints; one round trip = 4 socket crossings for both):");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{"row",-18} {"target",-8} {string.Join(" ", names.Select(n => $"{n,12}"))}");
+        foreach (var row in Specs(closed))
+        {
+            var label = row.Label;
+            foreach (var t in targets)
+            {
+                var mine = Of(closed, row, t).Where(x => x.PerfPerRt is { Count: > 0 }).ToList();
+                if (mine.Count == 0)
+                {
+                    continue;
+                }
+
+                sb.AppendLine(CultureInfo.InvariantCulture,
+                    $"{label,-18} {t,-8} {string.Join(" ", names.Select(n => $"{RunContext.Median(mine.Select(x => x.PerfPerRt!.GetValueOrDefault(n))),12:F2}"))}");
                 label = "";
             }
         }
