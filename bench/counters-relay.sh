@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs round-trip load against a fresh relay and records its runtime counters (allocation rate, GC, thread
-# pool, lock contention) with dotnet-counters. Usage: bench/counters-relay.sh [phones] [size] [seconds]
+# pool, lock contention) with dotnet-counters. Usage: bench/counters-relay.sh [phones] [size] [seconds] [window]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PHONES=${1:-64}; SIZE=${2:-64}; SECS=${3:-10}
+PHONES=${1:-64}; SIZE=${2:-64}; SECS=${3:-10}; WINDOW=${4:-8}
 OUT=artifacts/bench/counters; mkdir -p "$OUT"
 LG="dotnet bench/PyrycodeRelay.LoadGen/bin/Release/net10.0/PyrycodeRelay.LoadGen.dll"
 PORT=$(( 20000 + RANDOM % 20000 ))
@@ -18,7 +18,7 @@ rm -f "$OUT/bin.in"; mkfifo "$OUT/bin.in"
 $LG binaries --url "ws://127.0.0.1:$PORT/v1/server" --tag "$TAG" --binaries "$PHONES" <"$OUT/bin.in" >"$OUT/binaries.out" 2>&1 &
 exec 3>"$OUT/bin.in"
 sleep 2
-$LG phones --url "ws://127.0.0.1:$PORT/v1/client" --tag "$TAG" --binaries "$PHONES" --phones-per 1 --size "$SIZE" --window 8 \
+$LG phones --url "ws://127.0.0.1:$PORT/v1/client" --tag "$TAG" --binaries "$PHONES" --phones-per 1 --size "$SIZE" --window "$WINDOW" \
   --warmup 3 --duration "$SECS" >"$OUT/phones.out" 2>&1 &
 PH=$!
 sleep 4

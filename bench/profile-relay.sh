@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Profiles the relay under round-trip load with perf (JIT frames resolved through the runtime's perf map).
-# Usage: bench/profile-relay.sh [phones] [size] [seconds]   (writes artifacts/bench/profile/*)
+# Usage: bench/profile-relay.sh [phones] [size] [seconds] [window]   (writes artifacts/bench/profile/*; window = frames in flight per phone, default 8)
 # Needs: perf (Debian linux-perf); the Release builds of the relay and bench/PyrycodeRelay.LoadGen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PHONES=${1:-1}; SIZE=${2:-64}; SECONDS_=${3:-8}
+PHONES=${1:-1}; SIZE=${2:-64}; SECONDS_=${3:-8}; WINDOW=${4:-8}
 OUT=artifacts/bench/profile; mkdir -p "$OUT"
 LG="dotnet bench/PyrycodeRelay.LoadGen/bin/Release/net10.0/PyrycodeRelay.LoadGen.dll"
 PORT=$(( 20000 + RANDOM % 20000 ))
@@ -19,7 +19,7 @@ mkfifo "$OUT/bin.in" 2>/dev/null || true
 $LG binaries --url "ws://127.0.0.1:$PORT/v1/server" --tag "$TAG" --binaries "$PHONES" <"$OUT/bin.in" >"$OUT/binaries.out" 2>&1 &
 exec 3>"$OUT/bin.in"
 sleep 2
-$LG phones --url "ws://127.0.0.1:$PORT/v1/client" --tag "$TAG" --binaries "$PHONES" --phones-per 1 --size "$SIZE" --window 8 \
+$LG phones --url "ws://127.0.0.1:$PORT/v1/client" --tag "$TAG" --binaries "$PHONES" --phones-per 1 --size "$SIZE" --window "$WINDOW" \
   --warmup 3 --duration "$SECONDS_" >"$OUT/phones.out" 2>&1 &
 PH=$!
 sleep 4
