@@ -165,6 +165,7 @@ internal sealed partial class ChildProcess : IDisposable
     {
         Stop(TimeSpan.FromSeconds(10));
         _process.Dispose();
-        _lines.Dispose();
+        // _lines is not disposed: the stdout reader's end-of-stream callback (CompleteAdding) can run after this,
+        // on a thread-pool thread, and an ObjectDisposedException there ends the whole run.
     }
 }

@@ -62,7 +62,16 @@ internal sealed partial class RunContext
                     }
                 }
             });
-            var resultLine = phonesWorker.WaitLine("RESULT ", TimeSpan.FromSeconds(settings.WarmupSeconds + settings.DurationSeconds + 120));
+            string resultLine;
+            try
+            {
+                resultLine = phonesWorker.WaitLine("RESULT ", TimeSpan.FromSeconds(settings.WarmupSeconds + settings.DurationSeconds + 120));
+            }
+            finally
+            {
+                perf?.Dispose(); // only still set when the worker failed before MEASURE_END
+            }
+
             var r = JsonSerializer.Deserialize<PhonesResult>(resultLine["RESULT ".Length..])!;
             phonesWorker.WaitExit(TimeSpan.FromSeconds(10));
             if (bins is not null)
