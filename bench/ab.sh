@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
     --direct) DIRECT=1; shift ;;
     --syscalls) SYSCALLS=1; shift ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^# Output/p' "$0"; exit 0 ;;
     *) echo "ab.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done

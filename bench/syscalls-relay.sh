@@ -10,22 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PHONES=${1:-256}; SIZE=${2:-64}; SECS=${3:-3}; WINDOW=${4:-4}
 OUT=artifacts/bench/syscalls; mkdir -p "$OUT"
-LG="dotnet bench/PyrycodeRelay.LoadGen/bin/Release/net10.0/PyrycodeRelay.LoadGen.dll"
-PORT=$(( 20000 + RANDOM % 20000 )); MPORT=$(( PORT + 1 ))
-TAG=$(printf '%08x' $RANDOM$RANDOM | cut -c1-8)
-setpriv --bounding-set=-all --inh-caps=-all dotnet src/PyrycodeRelay/bin/Release/net10.0/pyrycode-relay.dll \
-  --insecure-listen 127.0.0.1:$PORT --metrics-listen 127.0.0.1:$MPORT --max-connections 100000 --rate-limit-burst 1000000 \
-  --phones-per-server 256 >"$OUT/relay.log" 2>&1 &
-RELAY=$!
-trap 'kill $RELAY 2>/dev/null || true; exec 3>&- || true' EXIT
-for _ in $(seq 50); do curl -fs "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
-rm -f "$OUT/bin.in"; mkfifo "$OUT/bin.in"
-$LG binaries --url "ws://127.0.0.1:$PORT/v1/server" --tag "$TAG" --binaries "$PHONES" <"$OUT/bin.in" >"$OUT/binaries.out" 2>&1 &
-exec 3>"$OUT/bin.in"
-sleep 2
-$LG phones --url "ws://127.0.0.1:$PORT/v1/client" --tag "$TAG" --binaries "$PHONES" --phones-per 1 --size "$SIZE" --window "$WINDOW" \
-  --warmup 3 --duration $(( SECS * 2 + 4 )) >"$OUT/phones.out" 2>&1 &
-PH=$!
+. bench/relay-load.sh
+MPORT=$(( PORT + 1 ))
+relay_start "$OUT" -- --metrics-listen "127.0.0.1:$MPORT"
+load_start "$OUT" "$PHONES" "$SIZE" "$WINDOW" $(( SECS * 2 + 4 ))
 sleep 5
 frames() { curl -fs "127.0.0.1:$MPORT/metrics" | awk '/^pyrycode_relay_frames_forwarded_total/ { s += $NF } END { printf "%.0f", s }'; }
 switches() { cat /proc/$RELAY/task/*/status | awk '/ctxt_switches/ { s += $2 } END { print s }'; }
@@ -37,8 +25,7 @@ timeout -s INT 0.5 strace -f -qq -e trace=recvfrom,recvmsg,sendto,sendmsg,writev
 sleep 1
 F2=$(frames); C2=$(switches)
 T0=$(date +%s.%N); sleep "$SECS"; F3=$(frames); C3=$(switches); T1=$(date +%s.%N)
-wait $PH
-echo stop >&3
+load_stop
 python3 - "$OUT/perf-trace.txt" "$F0" "$F1" "$C0" "$C1" "$F2" "$F3" "$C2" "$C3" "$T0" "$T1" <<'PY'
 import re, sys
 path = sys.argv[1]
