@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Regenerates docs/performance.md and docs/performance.svg: builds everything in Release, runs the load
-# scenarios against the relay, nginx and the direct echo (about 25 minutes on the 2-core machine), then the
-# BenchmarkDotNet micro-benchmarks, then writes the report. Not part of CI.
+# scenarios against the relay, nginx and the direct echo (about 45 minutes on the 2-core machine: the matrix
+# about 25, the extra rows about 20), then the BenchmarkDotNet micro-benchmarks, then writes the report. Not part of CI.
 #   bench/run-benchmarks.sh                 # everything
-#   bench/run-benchmarks.sh --quick         # a short smoke run (fewer rows, shorter windows)
+#   bench/run-benchmarks.sh --quick         # a short smoke run (fewer rows, shorter windows, no extra rows)
+#   bench/run-benchmarks.sh --rows none     # the matrix only (as before issue 16)
+#   bench/run-benchmarks.sh --rows deep,tls # other extra rows (presets: issue, deep, tls, large, ab, all, none)
 #   SKIP_MICRO=1 bench/run-benchmarks.sh    # keep the previous micro-benchmark results
-# Extra arguments go to `PyrycodeRelay.LoadGen run` (e.g. --duration 8 --warmup 3).
+# Extra arguments go to `PyrycodeRelay.LoadGen run` (e.g. --duration 8 --warmup 3, --reps 2, --rows LIST).
+# For quick A/B work on a few rows (relay vs nginx vs a baseline build) use bench/ab.sh instead.
 # Needs: the .NET 10 SDK, nginx (Debian package `nginx`), util-linux (setpriv); NuGet for the dotnet tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,25 +1,43 @@
 using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace PyrycodeRelay.EchoServer;
 
 /// <summary>
 /// The benchmark baseline: a minimal Kestrel WebSocket echo (ASP.NET Core's own WebSocket middleware, no
 /// relay logic). Every path upgrades; every message comes back unchanged as one text message, which is
-/// exactly what a phone sees from the relay when its binary echoes. Usage: <c>PyrycodeRelay.EchoServer 127.0.0.1:9000</c>.
+/// exactly what a phone sees from the relay when its binary echoes. Usage: <c>PyrycodeRelay.EchoServer 127.0.0.1:9000</c>,
+/// or with a second, TLS endpoint (the upstream of nginx's <c>wss</c> rows):
+/// <c>PyrycodeRelay.EchoServer 127.0.0.1:9000 127.0.0.1:9443 cert.pem key.pem</c>.
 /// </summary>
 public static class Program
 {
+    private static int _tlsLogged;
+
     /// <summary>Runs the echo until SIGTERM/SIGINT.</summary>
     public static async Task Main(string[] args)
     {
         var endpoint = IPEndPoint.Parse(args.Length > 0 ? args[0] : "127.0.0.1:9000");
+        using var certificate = args.Length >= 4 ? X509Certificate2.CreateFromPemFile(args[2], args[3]) : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(endpoint);
+            if (certificate is not null)
+            {
+                k.Listen(IPEndPoint.Parse(args[1]), listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    listen.UseHttps(certificate);
+                });
+            }
+
             k.Limits.MaxConcurrentConnections = null;
             k.Limits.MaxConcurrentUpgradedConnections = null;
         });
@@ -31,6 +49,11 @@ public static class Program
             {
                 context.Response.StatusCode = 400;
                 return;
+            }
+
+            if (context.Features.Get<ITlsHandshakeFeature>() is { } tls && Interlocked.Exchange(ref _tlsLogged, 1) == 0)
+            {
+                Console.WriteLine($"first TLS connection: {tls.Protocol} {tls.NegotiatedCipherSuite}");
             }
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync();

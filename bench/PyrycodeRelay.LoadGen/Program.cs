@@ -14,7 +14,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: PyrycodeRelay.LoadGen run|report|phones|binaries|idle|setup [--options]");
+            Console.Error.WriteLine("usage: PyrycodeRelay.LoadGen run|report|ab-table|phones|binaries|idle|setup [--options]");
             return 2;
         }
 
@@ -27,6 +27,7 @@ public static class Program
             "setup" => await SetupWorker.RunAsync(rest),
             "run" => await Orchestration.Runner.RunAsync(rest),
             "report" => Reporting.Report.Write(rest),
+            "ab-table" => Reporting.AbTable.Print(rest),
             _ => Usage(args[0]),
         };
     }

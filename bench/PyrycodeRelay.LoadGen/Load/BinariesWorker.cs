@@ -15,9 +15,10 @@ internal static class BinariesWorker
         var count = a.Int("binaries", 1);
         var stats = new Stats();
         var (clients, elapsed) = await Connector.ConnectAllAsync(count, remote, a.Locals(),
-            i => (path, Connector.BinaryHeaders(Connector.ServerId(tag, i))), a.Int("buffer", 64 * 1024), a.Int("concurrency", 64), seed: 3);
+            i => (path, Connector.BinaryHeaders(Connector.ServerId(tag, i))), a.Int("buffer", 64 * 1024), a.Int("concurrency", 64), seed: 3, a.TlsHost());
         var binaries = clients.Select((c, i) => new BinaryConn(c, Connector.ServerId(tag, i), stats)).ToArray();
         var loops = binaries.Select(b => b.EchoLoopAsync()).ToArray();
+        var tls = count == 0 ? "" : clients[0].TlsInfo;
         Console.WriteLine($"READY {count} {elapsed.TotalMilliseconds:F0}");
         await Task.Run(Console.In.ReadLine);
         stats.Closing = true;
@@ -32,10 +33,10 @@ internal static class BinariesWorker
             b.Client.Dispose();
         }
 
-        Console.WriteLine("RESULT " + JsonSerializer.Serialize(new BinariesResult(count, stats.Received, stats.Unexpected, stats.Disconnects)));
+        Console.WriteLine("RESULT " + JsonSerializer.Serialize(new BinariesResult(count, stats.Received, stats.Unexpected, stats.Disconnects, tls)));
         return 0;
     }
 }
 
 /// <summary>What a binaries worker reports.</summary>
-internal sealed record BinariesResult(int Binaries, long Echoed, long Unexpected, long Disconnects);
+internal sealed record BinariesResult(int Binaries, long Echoed, long Unexpected, long Disconnects, string Tls = "");

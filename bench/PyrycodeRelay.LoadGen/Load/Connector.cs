@@ -19,10 +19,11 @@ internal static class Connector
 
     /// <summary>
     /// Opens <paramref name="count"/> connections; <paramref name="describe"/> gives path and headers of
-    /// connection i. Returns the clients in index order and the elapsed time.
+    /// connection i. Returns the clients in index order and the elapsed time. <paramref name="tlsHost"/>: connect
+    /// with <c>wss</c> to that name (SNI and Host), null for plain <c>ws</c>.
     /// </summary>
     public static async Task<(WsClient[] Clients, TimeSpan Elapsed)> ConnectAllAsync(int count, IPEndPoint remote, IPAddress[] locals,
-        Func<int, (string Path, string Headers)> describe, int receiveBuffer, int concurrency, int seed)
+        Func<int, (string Path, string Headers)> describe, int receiveBuffer, int concurrency, int seed, string? tlsHost = null)
     {
         var clients = new WsClient[count];
         var next = -1;
@@ -38,7 +39,7 @@ internal static class Connector
                     var (path, headers) = describe(i);
                     var local = locals.Length == 0 ? null : locals[i % locals.Length];
                     var mask = (uint)HashCode.Combine(seed, i) | 0x01010101u;
-                    clients[i] = await ConnectWithRetryAsync(remote, local, path, headers, receiveBuffer, mask);
+                    clients[i] = await ConnectWithRetryAsync(remote, local, path, headers, receiveBuffer, mask, tlsHost);
                 }
             });
         }
@@ -47,16 +48,18 @@ internal static class Connector
         return (clients, Stopwatch.GetElapsedTime(started));
     }
 
-    private static async Task<WsClient> ConnectWithRetryAsync(IPEndPoint remote, IPAddress? local, string path, string headers, int receiveBuffer, uint mask)
+    private static async Task<WsClient> ConnectWithRetryAsync(IPEndPoint remote, IPAddress? local, string path, string headers, int receiveBuffer, uint mask,
+        string? tlsHost)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-                return await WsClient.ConnectAsync(remote, local, path, headers, receiveBuffer, mask, cts.Token);
+                return await WsClient.ConnectAsync(remote, local, path, headers, receiveBuffer, mask, cts.Token, tlsHost);
             }
-            catch (Exception ex) when (attempt < 3 && ex is System.Net.Sockets.SocketException or IOException or OperationCanceledException)
+            catch (Exception ex) when (attempt < 3 && ex is System.Net.Sockets.SocketException or IOException or OperationCanceledException
+                                                or System.Security.Authentication.AuthenticationException)
             {
                 Console.Error.WriteLine($"connect retry {attempt + 1}: {ex.Message}");
                 await Task.Delay(100 * (attempt + 1));

@@ -32,13 +32,14 @@ internal static partial class PhonesWorker
 
         var (clients, connectTime) = await Connector.ConnectAllAsync(count, remote, a.Locals(),
             i => (path, Connector.PhoneHeaders(Connector.ServerId(tag, i / phonesPer))),
-            (size + 256) * Math.Max(4, window + 2), a.Int("concurrency", 64), seed: 7);
+            (size + 256) * Math.Max(4, window + 2), a.Int("concurrency", 64), seed: 7, a.TlsHost());
         var phones = new PhoneConn[count];
         for (var i = 0; i < count; i++)
         {
             phones[i] = new PhoneConn(clients[i], Payload.Template(size, i), stats);
         }
 
+        var tls = count == 0 ? "" : clients[0].TlsInfo;
         Console.WriteLine($"CONNECTED {count} {connectTime.TotalMilliseconds:F0}");
         var sending = true;
         Func<bool> keepSending = () => Volatile.Read(ref sending);
@@ -123,7 +124,8 @@ internal static partial class PhonesWorker
             Corrupt: stats.Corrupt,
             Disconnects: stats.Disconnects,
             ConnectMs: connectTime.TotalMilliseconds,
-            Histogram: stats.Latency.Serialize());
+            Histogram: stats.Latency.Serialize(),
+            Tls: tls);
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
         return 0;
     }
@@ -155,4 +157,4 @@ internal static partial class PhonesWorker
 
 /// <summary>What a phones worker reports.</summary>
 internal sealed record PhonesResult(int Phones, int Size, double Seconds, long RoundTrips, long Sent, long Received, long Lost,
-    long OutOfOrder, long Corrupt, long Disconnects, double ConnectMs, string Histogram);
+    long OutOfOrder, long Corrupt, long Disconnects, double ConnectMs, string Histogram, string Tls = "");

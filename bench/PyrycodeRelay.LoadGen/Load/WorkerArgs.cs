@@ -52,6 +52,13 @@ internal sealed class WorkerArgs
         return (new IPEndPoint(IPAddress.Parse(uri.Host), uri.Port), uri.PathAndQuery);
     }
 
+    /// <summary>
+    /// The TLS name for a <c>wss://</c> <c>--url</c> (SNI and Host header): <c>--host</c>, by default
+    /// <see cref="Net.BenchTls.Domain"/>; null for <c>ws://</c>.
+    /// </summary>
+    public string? TlsHost(string name = "url") =>
+        new Uri(Require(name)).Scheme == "wss" ? Get("host", Net.BenchTls.Domain) : null;
+
     /// <summary>Local source addresses (<c>--local 127.0.0.2,127.0.0.3</c>); empty = let the kernel choose.</summary>
     public IPAddress[] Locals() => Get("local", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(IPAddress.Parse).ToArray();
 }

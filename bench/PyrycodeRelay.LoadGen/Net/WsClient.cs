@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 
 namespace PyrycodeRelay.LoadGen.Net;
@@ -11,11 +13,13 @@ namespace PyrycodeRelay.LoadGen.Net;
 /// operations complete through pooled <see cref="System.Threading.Tasks.ValueTask"/> sources).
 /// Frames the server sends are never fragmented by the targets used here, but continuation frames are
 /// reassembled anyway. Masking uses a fixed per-connection key (servers cannot tell; it lets payload
-/// templates be masked once).
+/// templates be masked once). With a TLS host the connection is <c>wss</c>: the same framing through an
+/// <see cref="SslStream"/> (SNI and Host header = that name; the benchmark's self-signed certificate is accepted).
 /// </summary>
 internal sealed class WsClient : IDisposable
 {
     private readonly Socket _socket;
+    private SslStream? _tls;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private byte[] _recv;
     private int _start;
@@ -37,15 +41,21 @@ internal sealed class WsClient : IDisposable
     /// <summary>Pings answered.</summary>
     public int PingsAnswered { get; private set; }
 
+    /// <summary>Negotiated TLS protocol and cipher suite (e.g. <c>Tls13 TLS_AES_256_GCM_SHA384</c>); empty for plain <c>ws</c>.</summary>
+    public string TlsInfo => _tls is null ? "" : $"{_tls.SslProtocol} {_tls.NegotiatedCipherSuite}";
+
     /// <summary>Close code of the peer's close frame, if one arrived.</summary>
     public int PeerCloseCode { get; private set; }
 
     /// <summary>The last received message (valid until the next receive).</summary>
     public ReadOnlySpan<byte> Message => _recv.AsSpan(_messageStart, _messageLength);
 
-    /// <summary>Connects, binds the local address, and performs the upgrade. Throws on any failure.</summary>
+    /// <summary>
+    /// Connects, binds the local address, performs the TLS handshake when <paramref name="tlsHost"/> is set,
+    /// and performs the upgrade. Throws on any failure.
+    /// </summary>
     public static async Task<WsClient> ConnectAsync(IPEndPoint remote, IPAddress? local, string path, string extraHeaders,
-        int receiveBufferSize, uint maskKey, CancellationToken ct)
+        int receiveBufferSize, uint maskKey, CancellationToken ct, string? tlsHost = null)
     {
         var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -66,7 +76,19 @@ internal sealed class WsClient : IDisposable
 
             await socket.ConnectAsync(remote, ct);
             var client = new WsClient(socket, Math.Max(receiveBufferSize, 1024), maskKey);
-            await client.HandshakeAsync(remote, path, extraHeaders, ct);
+            if (tlsHost is not null)
+            {
+                client._tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
+                await client._tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+                {
+                    TargetHost = tlsHost,
+                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    // The run's own self-signed certificate: its name must match; only the (untrusted) chain is excused.
+                    RemoteCertificateValidationCallback = static (_, _, _, errors) => (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None,
+                }, ct);
+            }
+
+            await client.HandshakeAsync(tlsHost is null ? remote.ToString() : $"{tlsHost}:{remote.Port}", path, extraHeaders, ct);
             return client;
         }
         catch
@@ -76,15 +98,25 @@ internal sealed class WsClient : IDisposable
         }
     }
 
-    private async Task HandshakeAsync(IPEndPoint remote, string path, string extraHeaders, CancellationToken ct)
+    private async Task HandshakeAsync(string host, string path, string extraHeaders, CancellationToken ct)
     {
-        var request = $"GET {path} HTTP/1.1\r\nHost: {remote}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        var request = $"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
                       $"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n{extraHeaders}\r\n";
         var bytes = Encoding.ASCII.GetBytes(request);
-        await _socket.SendAsync(bytes, SocketFlags.None, ct);
+        if (_tls is null)
+        {
+            await _socket.SendAsync(bytes, SocketFlags.None, ct);
+        }
+        else
+        {
+            await _tls.WriteAsync(bytes, ct);
+        }
+
         while (true)
         {
-            var n = await _socket.ReceiveAsync(_recv.AsMemory(_end), SocketFlags.None, ct);
+            var n = _tls is null
+                ? await _socket.ReceiveAsync(_recv.AsMemory(_end), SocketFlags.None, ct)
+                : await _tls.ReadAsync(_recv.AsMemory(_end), ct);
             if (n == 0)
             {
                 throw new IOException("connection closed during the handshake");
@@ -186,11 +218,17 @@ internal sealed class WsClient : IDisposable
             int n;
             try
             {
-                n = await _socket.ReceiveAsync(_recv.AsMemory(_end), SocketFlags.None);
+                n = _tls is null
+                    ? await _socket.ReceiveAsync(_recv.AsMemory(_end), SocketFlags.None)
+                    : await _tls.ReadAsync(_recv.AsMemory(_end));
             }
             catch (SocketException)
             {
                 return false;
+            }
+            catch (IOException)
+            {
+                return false; // SslStream wraps the socket's errors
             }
             catch (ObjectDisposedException)
             {
@@ -283,6 +321,12 @@ internal sealed class WsClient : IDisposable
         await _sendLock.WaitAsync();
         try
         {
+            if (_tls is not null)
+            {
+                await _tls.WriteAsync(frame);
+                return true;
+            }
+
             while (!frame.IsEmpty)
             {
                 var n = await _socket.SendAsync(frame, SocketFlags.None);
@@ -292,6 +336,10 @@ internal sealed class WsClient : IDisposable
             return true;
         }
         catch (SocketException)
+        {
+            return false;
+        }
+        catch (IOException)
         {
             return false;
         }
@@ -338,6 +386,7 @@ internal sealed class WsClient : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _tls?.Dispose();
         _socket.Dispose();
         _sendLock.Dispose();
     }

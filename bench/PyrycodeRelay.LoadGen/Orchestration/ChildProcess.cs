@@ -149,6 +149,15 @@ internal sealed partial class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Sends <paramref name="signal"/> (e.g. 2 = SIGINT) to the process.</summary>
+    public void Signal(int signal)
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, signal);
+        }
+    }
+
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill")]
     private static partial int Kill(int pid, int signal);
 
@@ -156,6 +165,7 @@ internal sealed partial class ChildProcess : IDisposable
     {
         Stop(TimeSpan.FromSeconds(10));
         _process.Dispose();
-        _lines.Dispose();
+        // _lines is not disposed: the stdout reader's end-of-stream callback (CompleteAdding) can run after this,
+        // on a thread-pool thread, and an ObjectDisposedException there ends the whole run.
     }
 }

@@ -16,24 +16,20 @@ internal sealed partial class RunContext
             var workers = new List<ChildProcess>();
             try
             {
-                _echoPort = Targets.FreePort();
-                _echo = _targets.StartEcho(_echoPort);
+                StartEcho();
                 int[] pids;
                 if (target == "nginx")
                 {
-                    _nginxPort = Targets.FreePort();
-                    _nginx = _targets.StartNginx(_nginxPort, _echoPort);
-                    Thread.Sleep(300);
-                    pids = [_nginx.Pid, .. ProcStats.Children(_nginx.Pid)];
+                    StartNginx();
+                    pids = _nginxPids;
                 }
                 else if (IsRelay(target))
                 {
-                    StartRelay(target);
-                    pids = [_relays[target].Process.Pid];
+                    pids = [Relay(target).Process.Pid];
                 }
                 else
                 {
-                    pids = [_echo.Pid];
+                    pids = [_echo!.Pid];
                 }
 
                 // Warm-up: JIT, pools and thread pool see a few hundred connections come and go first.
@@ -92,7 +88,7 @@ internal sealed partial class RunContext
     {
         var url = target switch
         {
-            _ when IsRelay(target) => $"ws://127.0.0.1:{_relays[target].Port}/",
+            _ when IsRelay(target) => $"ws://127.0.0.1:{Relay(target).Port}/",
             "nginx" => $"ws://127.0.0.1:{_nginxPort}/",
             _ => $"ws://127.0.0.1:{_echoPort}/",
         };

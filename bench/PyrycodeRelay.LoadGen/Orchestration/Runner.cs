@@ -9,7 +9,11 @@ namespace PyrycodeRelay.LoadGen.Orchestration;
 /// <c>run</c>: starts the relay, nginx and the echo, runs every scenario against each target in turn (the
 /// order rotates per row), and writes <c>results.json</c> into <c>--out</c>. Options: <c>--warmup</c>,
 /// <c>--duration</c> (seconds per load run), <c>--window</c>, <c>--sizes</c>, <c>--phones</c>,
-/// <c>--idle-levels</c>, <c>--skip-idle</c>, <c>--skip-load</c>, <c>--quick</c>.
+/// <c>--idle-levels</c>, <c>--skip-idle</c>, <c>--skip-load</c>, <c>--quick</c>, <c>--throughput-only</c>;
+/// extra rows: <c>--rows</c> (<see cref="RowSpec"/> list or presets; default <c>all</c>, none with <c>--quick</c>),
+/// <c>--reps</c>, <c>--rows-closed-only</c>, <c>--skip-matrix</c>; targets: <c>--targets</c>, <c>--relay-dll</c>
+/// (the relay build measured as <c>relay</c>), <c>--relay-b-dll</c> / <c>--relay-b-env</c> (a second build or
+/// environment measured as <c>relay-b</c>); <c>--perf-stat</c> (system calls per round trip, <see cref="PerfStat"/>).
 /// </summary>
 internal static partial class Runner
 {
@@ -29,7 +33,9 @@ internal static partial class Runner
             PhoneCounts: Ints(a.Get("phones", quick ? "1,16" : "1,16,64,256")),
             IdleLevels: Ints(a.Get("idle-levels", quick ? "1000,2000" : "5000,10000,19000")),
             SetupBinaries: a.Int("setup-binaries", quick ? 200 : 1000),
-            SetupPhonesPer: a.Int("setup-phones-per", 4));
+            SetupPhonesPer: a.Int("setup-phones-per", 4),
+            Rows: [.. RowSpec.ParseList(a.Get("rows", quick ? "" : "all")).Select(r => r.ToString())],
+            Reps: Math.Max(1, a.Int("reps", 1)));
         var notes = new List<string>();
         var machine = Machine(root);
         Log($"machine: {machine.Cpu}, {machine.Cores} cores, load {machine.LoadAtStart}; out {outDir}");
@@ -42,14 +48,22 @@ internal static partial class Runner
             notes.Add($"relay-b: dll {variant.Dll ?? "(same)"}, env {a.Get("relay-b-env", "")}");
         }
 
+        var relayDll = a.Get("relay-dll", "") is { Length: > 0 } rd ? Path.GetFullPath(rd) : null;
+        if (relayDll is not null)
+        {
+            notes.Add($"relay: dll {relayDll}");
+        }
+
         var targets = a.Get("targets", variant is null ? "relay,nginx,direct" : "relay,relay-b,nginx,direct").Split(',');
-        var runner = new RunContext(root, outDir, settings, notes, targets, variant);
+        var runner = new RunContext(root, outDir, settings, notes, targets, variant, relayDll) { PerfStatOn = a.Flag("perf-stat") };
         var load = new List<LoadRow>();
         var setup = new List<SetupRow>();
         var idle = new List<IdleRow>();
         if (!a.Flag("skip-load"))
         {
-            runner.RunLoad(load, setup, a.Flag("throughput-only"));
+            var plan = new LoadPlan(Matrix: !a.Flag("skip-matrix"), MatrixLatency: !a.Flag("throughput-only"),
+                Rows: [.. settings.Rows!.Select(RowSpec.Parse)], Reps: settings.Reps, RowLatency: !a.Flag("rows-closed-only") && !a.Flag("throughput-only"));
+            runner.RunLoad(load, setup, plan);
         }
 
         if (!a.Flag("skip-idle"))
@@ -62,6 +76,12 @@ internal static partial class Runner
         var path = Path.Combine(outDir, "results.json");
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(results, Indented));
         Log($"wrote {path}");
+        if (load.Any(r => r.Scenario == "row"))
+        {
+            Console.WriteLine();
+            Console.Write(Reporting.AbTable.Format(results));
+        }
+
         return 0;
     }
 

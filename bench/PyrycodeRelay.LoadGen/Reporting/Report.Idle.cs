@@ -148,27 +148,7 @@ internal static partial class Report
     {
         md.AppendLine("## Targets").AppendLine();
         md.AppendLine("| target | measured | met |").AppendLine("|---|---|---|");
-        var tp = r.Settings.Sizes.SelectMany(s => r.Settings.PhoneCounts.Select(p => (s, p)))
-            .Select(k => (k.s, k.p, Rel: Row(r, "throughput", "relay", k.s, k.p), Ngx: Row(r, "throughput", "nginx", k.s, k.p)))
-            .Where(x => x.Rel is not null && x.Ngx is not null)
-            .Select(x => (x.s, x.p, Ratio: x.Rel!.RoundTripsPerSec / x.Ngx!.RoundTripsPerSec)).ToList();
-        if (tp.Count > 0)
-        {
-            var worst = tp.MinBy(x => x.Ratio);
-            var geo = Math.Exp(tp.Average(x => Math.Log(x.Ratio)));
-            md.AppendLine($"| Round-trip throughput ≥ 1.0× nginx | relay ÷ nginx: geometric mean {F2(geo)}×, worst {F2(worst.Ratio)}× ({SizeLabel(worst.s)}, {worst.p} phones), ≥ 1.0× in {tp.Count(x => x.Ratio >= 1.0)} of {tp.Count} rows | {(tp.All(x => x.Ratio >= 1.0) ? "yes" : "no")} |");
-        }
-
-        var lat = r.Settings.Sizes.SelectMany(s => r.Settings.PhoneCounts.Select(p => (s, p)))
-            .Select(k => (k.s, k.p, Rel: Row(r, "latency", "relay", k.s, k.p, 75), Ngx: Row(r, "latency", "nginx", k.s, k.p, 75)))
-            .Where(x => x.Rel is not null && x.Ngx is not null)
-            .Select(x => (x.s, x.p, Ratio: x.Rel!.P99Us / x.Ngx!.P99Us)).ToList();
-        if (lat.Count > 0)
-        {
-            var worst = lat.MaxBy(x => x.Ratio);
-            md.AppendLine($"| p99 latency at 75 % load ≤ 1.2× nginx | relay ÷ nginx p99: worst {F2(worst.Ratio)}× ({SizeLabel(worst.s)}, {worst.p} phones), ≤ 1.2× in {lat.Count(x => x.Ratio <= 1.2)} of {lat.Count} rows | {(lat.All(x => x.Ratio <= 1.2) ? "yes" : "no")} |");
-        }
-
+        RowTargets(md, r);
         if (r.Idle.Any(x => x.Target == "relay" && x.Connections > 0))
         {
             var rel = PerConnection(r, "relay");

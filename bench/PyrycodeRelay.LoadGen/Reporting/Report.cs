@@ -28,7 +28,9 @@ internal static partial class Report
         md.AppendLine($"![throughput and latency versus connections]({Path.GetFileName(svgPath)})").AppendLine();
         Throughput(md, r);
         Latency(md, r);
+        SelfCheckMatrix(md, r);
         Fanout(md, r);
+        ExtraRows(md, r);
         Setup(md, r);
         Idle(md, r);
         Micro(md, bdnDir);
@@ -110,8 +112,15 @@ internal static partial class Report
             * **(d) Setup rate**: {s.SetupBinaries} binaries claim (relay: until `/healthz` counts them all), then
               {s.SetupPhonesPer} phones per binary register; 64 upgrades in flight. For nginx and direct the same numbers of
               upgrades (there is no claim).
+            * **Collapse check**: each relay alone, open loop at 75 % of its *own* maximum of that row; the phones it drops
+              (closed by the relay, e.g. 1011 `phone backlog full`) are counted (target 0).
             * **(e) Fan-out**: one binary connection carrying 16 phones (the relay multiplexes them over one socket); the
               baselines have no multiplexing, so their 16 phones each get their own upstream connection.
+            * **(f) Extra rows** (`--rows`): closed loop *phones × window × size* with other windows than {s.Window} (4 and 16 at 64
+              and 256 phones), 100 KiB frames, and **wss** rows: the relay terminates TLS itself (static certificate,
+              `--domain`/`--tls-cert-file`; phones *and* binaries connect with TLS), nginx terminates the phones' TLS and
+              re-encrypts to the echo's TLS port (`proxy_pass https://`), so both do the same crypto per round trip
+              (one self-signed ECDSA P-256 certificate, OpenSSL's default TLS 1.3 suite). Repetitions interleaved.
             * **Pinning**: none. The machine has 2 cores shared with the other sessions' builds and tests; the load
               average before each row is recorded in the results file, and the *machine* CPU column shows what else ran.
 
