@@ -4,7 +4,7 @@ using PyrycodeRelay.Forwarding.Codec;
 
 namespace PyrycodeRelay.Benchmarks;
 
-/// <summary>Binary → phone hot path: parse and classify an envelope, then find the phone key (protocol.md §7).</summary>
+/// <summary>Binary → phone hot path: parse and classify an envelope, then find the phone key (docs/protocol.md#binary-to-phone).</summary>
 [MemoryDiagnoser]
 public class BinaryToPhoneBenchmarks
 {

@@ -3,7 +3,7 @@ using PyrycodeRelay.Forwarding.Codec;
 
 namespace PyrycodeRelay.Benchmarks;
 
-/// <summary>conn_id helpers (protocol.md §4).</summary>
+/// <summary>conn_id helpers (docs/protocol.md#identifiers).</summary>
 [MemoryDiagnoser]
 public class ConnIdBenchmarks
 {

@@ -5,7 +5,7 @@ namespace PyrycodeRelay.Benchmarks;
 
 /// <summary>
 /// Binary → phone hand-off: <see cref="PhoneOutbox"/> enqueue (copy into a pooled buffer, budgets charged),
-/// dequeue by the drainer, and completion (budgets released, buffer returned) — protocol.md §10.
+/// dequeue by the drainer, and completion (budgets released, buffer returned) — docs/protocol.md#phone-outbox.
 /// </summary>
 [MemoryDiagnoser]
 public class OutboxBenchmarks

@@ -4,7 +4,7 @@ using PyrycodeRelay.Forwarding.Codec;
 
 namespace PyrycodeRelay.Benchmarks;
 
-/// <summary>Phone → binary hot path: validate a phone frame, then wrap it in the data envelope (protocol.md §6).</summary>
+/// <summary>Phone → binary hot path: validate a phone frame, then wrap it in the data envelope (docs/protocol.md#phone-to-binary).</summary>
 [MemoryDiagnoser]
 public class PhoneToBinaryBenchmarks
 {

@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 
 namespace PyrycodeRelay.Soak;
 
-/// <summary>What happens to the binary between rounds (protocol.md §5.2, §5.3).</summary>
+/// <summary>What happens to the binary between rounds (docs/protocol.md#conflict-probe-and-takeover, #grace-reclaim-and-expiry).</summary>
 internal sealed partial class Cell
 {
     public static readonly List<double> TakeoverSeconds = [];

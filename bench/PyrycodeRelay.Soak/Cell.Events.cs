@@ -128,8 +128,8 @@ internal sealed partial class Cell
     }
 
     /// <summary>
-    /// Everything sent while both ends stayed connected must have arrived (protocol.md §6 order, §10 "no frame
-    /// is ever skipped"); the event phone must end as expected and the binary must get its notice (§8).
+    /// Everything sent while both ends stayed connected must have arrived (docs/protocol.md#phone-to-binary order, #phone-outbox "no
+    /// gaps"); the event phone must end as expected and the binary must get its notice (#close-notice).
     /// </summary>
     private async Task QuiesceAsync(PhoneEvent? phoneEvent)
     {

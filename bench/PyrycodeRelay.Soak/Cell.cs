@@ -101,7 +101,7 @@ internal sealed partial class Cell
 
             var phone = await DialPhoneAsync();
 
-            // Until the binary's claim is processed a phone may get 4404 (protocol.md §5.4 row 1); nothing else.
+            // Until the binary's claim is processed a phone may get 4404 (docs/protocol.md#phone-registration row 1); nothing else.
             phone.Expected = _claimPending ? new Expect("dialed before the claim was processed", 4404, "no server with that id") : null;
             phone.Start();
             await phone.SendNextAsync();
@@ -190,7 +190,7 @@ internal sealed partial class Cell
         }
     }
 
-    /// <summary>protocol.md §8: exactly one notice with <paramref name="code"/>, after every frame of the phone.</summary>
+    /// <summary>docs/protocol.md#close-notice: exactly one notice with <paramref name="code"/>, after every frame of the phone.</summary>
     private async Task CheckNoticeAsync(PhoneActor phone, int code, bool allSent)
     {
         var connId = phone.ConnId!;

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Soak;
 
-/// <summary>What a peer's end must look like (protocol.md §5, §10, §11, §13).</summary>
+/// <summary>What a peer's end must look like (docs/protocol.md#registry, #phone-outbox, #heartbeat, #close-codes).</summary>
 internal sealed record Expect(string Why, int? Code, string Reason, bool AbortOk = false, bool AbortOnly = false)
 {
     /// <summary>

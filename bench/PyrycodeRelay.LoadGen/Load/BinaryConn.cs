@@ -5,7 +5,7 @@ namespace PyrycodeRelay.LoadGen.Load;
 /// <summary>
 /// One simulated binary: for every envelope <c>{"conn_id":"…","frame":&lt;payload&gt;}</c> from the relay
 /// it checks the shape and the conn_id's server-id, and sends back <c>{"conn_id":"…","frame":&lt;payload&gt;}</c>
-/// (protocol.md §6/§7), written part by part into one reused, masked send buffer.
+/// (docs/protocol.md#phone-to-binary, #binary-to-phone), written part by part into one reused, masked send buffer.
 /// </summary>
 internal sealed class BinaryConn(WsClient client, string serverId, Stats stats)
 {
@@ -19,7 +19,7 @@ internal sealed class BinaryConn(WsClient client, string serverId, Stats stats)
     /// <summary>Envelopes echoed.</summary>
     public long Echoed;
 
-    /// <summary>Close notices received (§8).</summary>
+    /// <summary>Close notices received (docs/protocol.md#close-notice).</summary>
     public long CloseNotices;
 
     /// <summary>Receive loop: echo every envelope until the connection ends.</summary>

@@ -88,7 +88,7 @@ internal static partial class Report
               buffer per connection, allocated once; payload templates masked once; no allocation per message).
               The *phones* run in one process; for the relay, the *binaries* run in a second process and echo every
               envelope `{"{"}"conn_id":"…","frame":<payload>{"}"}` back as `{"{"}"conn_id":"…","frame":<payload>{"}"}`
-              (protocol.md §6/§7) — the echo plays that role for nginx and direct. So each round trip crosses the
+              (docs/protocol.md#phone-to-binary, #binary-to-phone) — the echo plays that role for nginx and direct. So each round trip crosses the
               middle box four times (phone→box→binary/echo→box→phone) for both relay and nginx.
             * **Frames** are JSON objects of exactly 64 B or 4 KiB carrying a per-phone sequence number and the send
               timestamp; every echo is checked byte for byte (apart from those two fields) against the phone's
@@ -166,7 +166,7 @@ internal static partial class Report
     {
         md.AppendLine("## (b) Latency under load").AppendLine();
         md.AppendLine("Round-trip latency in µs at the same offered rate for all three (25 % and 75 % of the lowest maximum of that row in (a)). " +
-                      "*lost/bad* counts disconnects as bad: a relay phone closed 1011 `phone backlog full` (per-phone outbox budget, protocol.md §10) stops its round trips, which is what a collapsed *achieved* rate means.").AppendLine();
+                      "*lost/bad* counts disconnects as bad: a relay phone closed 1011 `phone backlog full` (per-phone outbox budget, docs/protocol.md#phone-outbox) stops its round trips, which is what a collapsed *achieved* rate means.").AppendLine();
         md.AppendLine("| frame | phones | load | offered rt/s | relay p50 / p99 / p99.9 | nginx p50 / p99 / p99.9 | direct p50 / p99 / p99.9 | p99 relay ÷ nginx | p99 relay ÷ direct | achieved relay / nginx / direct | lost/bad (relay, nginx, direct) |");
         md.AppendLine("|---|---:|---:|---:|---|---|---|---:|---:|---|---|");
         foreach (var size in r.Settings.Sizes)

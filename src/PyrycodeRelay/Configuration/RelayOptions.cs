@@ -107,7 +107,7 @@ public sealed record RelayOptions
     /// <summary><c>--fcm-token-url</c>: OAuth token endpoint override.</summary>
     public string FcmTokenUrl { get; init; } = "";
 
-    // ---- Fixed limits (protocol.md §14 "fixed"); not flags, settable only by tests ----
+    // ---- Fixed limits (docs/protocol.md#defaults "fixed"); not flags, settable only by tests ----
 
     /// <summary>After sending a close frame, how long to wait for the peer's close frame.</summary>
     public TimeSpan CloseHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Primitives;
 namespace PyrycodeRelay.Endpoints;
 
 /// <summary>
-/// The pre-upgrade header gate (protocol.md §3.2). Values are trimmed of spaces and tabs; an empty value
+/// The pre-upgrade header gate (docs/protocol.md#header-gate). Values are trimmed of spaces and tabs; an empty value
 /// counts as missing; a repeated header uses its first occurrence. The token is only checked for
 /// presence and never kept.
 /// </summary>

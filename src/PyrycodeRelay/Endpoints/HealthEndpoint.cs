@@ -40,5 +40,6 @@ public sealed class HealthEndpoint(string version, ServerRegistry registry, Read
         return response.Body.WriteAsync(bytes, 0, bytes.Length);
     }
 
-    private static string JsonString(string value) => System.Text.Json.JsonSerializer.Serialize(value);
+    // JsonEncodedText escapes exactly as the serializer would, without reflection (trimming and Native AOT safe).
+    private static string JsonString(string value) => "\"" + System.Text.Json.JsonEncodedText.Encode(value).Value + "\"";
 }

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace PyrycodeRelay.Endpoints;
 
-/// <summary>The fixed plain-text responses of protocol.md §2 and §3.1.</summary>
+/// <summary>The fixed plain-text responses of docs/protocol.md#routes, #before-the-upgrade.</summary>
 public static class PlainResponses
 {
     private static readonly byte[] NotFoundBody = "404 page not found\n"u8.ToArray();

@@ -6,7 +6,7 @@ using PyrycodeRelay.WebSockets;
 namespace PyrycodeRelay.Endpoints;
 
 /// <summary>
-/// The four upgrade routes (protocol.md §3): header gate → handshake → 101 → registry decision. The
+/// The four upgrade routes (docs/protocol.md#before-the-upgrade): header gate → handshake → 101 → registry decision. The
 /// admission steps before them (rate limit, connection cap) run in <see cref="RelayRequestHandler"/>.
 /// </summary>
 internal sealed class UpgradeEndpoint(RelayRuntime runtime)

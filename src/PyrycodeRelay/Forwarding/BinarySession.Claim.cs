@@ -5,7 +5,7 @@ using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Forwarding;
 
-/// <summary>The claim: free → claim, gracing → reclaim, live → probe the incumbent (protocol.md §5.2).</summary>
+/// <summary>The claim: free → claim, gracing → reclaim, live → probe the incumbent (docs/protocol.md#conflict-probe-and-takeover).</summary>
 internal sealed partial class BinarySession
 {
     private const string EvictedReason = "binary reclaimed server-id";

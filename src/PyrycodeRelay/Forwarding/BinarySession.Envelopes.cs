@@ -7,7 +7,7 @@ using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Forwarding;
 
-/// <summary>Binary → phones (protocol.md §7): classify each envelope and hand it to a phone's outbox.</summary>
+/// <summary>Binary → phones (docs/protocol.md#binary-to-phone): classify each envelope and hand it to a phone's outbox.</summary>
 internal sealed partial class BinarySession
 {
     private async Task<WsReceiveResult> ReadLoopAsync()

@@ -6,8 +6,8 @@ using PyrycodeRelay.WebSockets;
 namespace PyrycodeRelay.Forwarding;
 
 /// <summary>
-/// One binary connection: its claim (protocol.md §5.1–5.2), its reader that routes envelopes to phones
-/// without ever waiting for one (§7), and its release into grace (§5.3).
+/// One binary connection: its claim (docs/protocol.md#binary-claim, #conflict-probe-and-takeover), its reader that routes envelopes to phones
+/// without ever waiting for one (#binary-to-phone), and its release into grace (#grace-reclaim-and-expiry).
 /// </summary>
 internal sealed partial class BinarySession : IRegisteredBinary, IHeartbeatOwner
 {

@@ -6,7 +6,7 @@ namespace PyrycodeRelay.Forwarding;
 /// </summary>
 internal readonly record struct OutboxItem(byte[]? Buffer, int Length, int CloseCode, long Cost, long ReadAt)
 {
-    /// <summary>Per-item overhead charged on top of the frame length (protocol.md §10).</summary>
+    /// <summary>Per-item overhead charged on top of the frame length (docs/protocol.md#phone-outbox).</summary>
     public const int Overhead = 64;
 
     public bool HasFrame => Buffer is not null;

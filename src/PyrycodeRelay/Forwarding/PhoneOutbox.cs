@@ -3,7 +3,7 @@ using System.Buffers;
 namespace PyrycodeRelay.Forwarding;
 
 /// <summary>
-/// A phone's FIFO outbox with byte budgets (protocol.md §10). Thread-safe; appending never blocks. One
+/// A phone's FIFO outbox with byte budgets (docs/protocol.md#phone-outbox). Thread-safe; appending never blocks. One
 /// drainer at a time: <see cref="TryEnqueue"/> reports when the caller must start it, and
 /// <see cref="TryDequeue"/> stops it when the queue is empty. An item being written stays charged until
 /// <see cref="Complete"/>.

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Forwarding;
 
-/// <summary>Why the relay itself ended a phone (protocol.md §5.5 last paragraph, §11).</summary>
+/// <summary>Why the relay itself ended a phone (docs/protocol.md#end-of-a-phone-connection last paragraph, #heartbeat).</summary>
 internal enum PhoneRemoval
 {
     /// <summary>Not removed by a relay event.</summary>

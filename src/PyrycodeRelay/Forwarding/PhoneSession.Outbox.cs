@@ -5,7 +5,7 @@ using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Forwarding;
 
-/// <summary>Binary → phone delivery (protocol.md §7.3, §7.4, §10): strict FIFO, one writer.</summary>
+/// <summary>Binary → phone delivery (docs/protocol.md#routing-and-delivery, #close-directives, #phone-outbox): strict FIFO, one writer.</summary>
 internal sealed partial class PhoneSession
 {
     private const string BacklogFullReason = "phone backlog full";

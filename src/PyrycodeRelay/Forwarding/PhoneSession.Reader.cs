@@ -6,7 +6,7 @@ using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Forwarding;
 
-/// <summary>Phone → binary (protocol.md §6): validate, splice into an envelope, write, then read the next.</summary>
+/// <summary>Phone → binary (docs/protocol.md#phone-to-binary): validate, splice into an envelope, write, then read the next.</summary>
 internal sealed partial class PhoneSession
 {
     private const string NotJsonError = "relay: phone frame is not valid JSON";

@@ -6,7 +6,7 @@ using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Forwarding;
 
-/// <summary>The end of a phone connection (protocol.md §5.5) and the close notice (§8).</summary>
+/// <summary>The end of a phone connection (docs/protocol.md#end-of-a-phone-connection) and the close notice (#close-notice).</summary>
 internal sealed partial class PhoneSession
 {
     private async Task TeardownAsync(WsReceiveResult end, CloseCause cause)

@@ -7,9 +7,9 @@ using PyrycodeRelay.WebSockets;
 namespace PyrycodeRelay.Forwarding;
 
 /// <summary>
-/// One registered phone: its reader forwards frames to the bound binary (protocol.md §6), its outbox
-/// delivers the binary's frames and directives (§7.3, §7.4, §10), and its teardown sends the close
-/// notice (§8) and unregisters it (§5.5).
+/// One registered phone: its reader forwards frames to the bound binary (docs/protocol.md#phone-to-binary), its outbox
+/// delivers the binary's frames and directives (#routing-and-delivery, #close-directives, #phone-outbox), and its teardown sends the close
+/// notice (#close-notice) and unregisters it (#end-of-a-phone-connection).
 /// </summary>
 internal sealed partial class PhoneSession : IRegisteredPhone, IHeartbeatOwner
 {

@@ -5,7 +5,7 @@ namespace PyrycodeRelay.Forwarding;
 
 /// <summary>
 /// Every upgraded connection (holders, phones, claimants waiting on a probe, rejected connections in their
-/// close handshake) so that shutdown can close them all with 1001 and wait for them (protocol.md §12).
+/// close handshake) so that shutdown can close them all with 1001 and wait for them (docs/protocol.md#graceful-shutdown).
 /// </summary>
 internal sealed class SessionTracker
 {

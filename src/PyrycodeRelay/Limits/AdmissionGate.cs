@@ -5,7 +5,7 @@ using PyrycodeRelay.Observability.Logging;
 namespace PyrycodeRelay.Limits;
 
 /// <summary>
-/// Steps 1 and 2 of protocol.md §3.1 for one endpoint request: the per-IP rate limit (429 and WARN
+/// Steps 1 and 2 of docs/protocol.md#before-the-upgrade for one endpoint request: the per-IP rate limit (429 and WARN
 /// <c>rate_limited</c>) then the global connection cap (503 and WARN <c>conn_cap_reached</c>). Metrics are
 /// left to the caller, which gets the <see cref="AdmissionOutcome"/>.
 /// </summary>

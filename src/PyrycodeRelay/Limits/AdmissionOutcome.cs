@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Limits;
 
-/// <summary>The result of steps 1–2 of protocol.md §3.1 (see <see cref="AdmissionGate"/>).</summary>
+/// <summary>The result of steps 1–2 of docs/protocol.md#before-the-upgrade (see <see cref="AdmissionGate"/>).</summary>
 public enum AdmissionOutcome
 {
     /// <summary>A token and a slot were taken; continue with the header gate.</summary>

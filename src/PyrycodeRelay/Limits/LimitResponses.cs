@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace PyrycodeRelay.Limits;
 
 /// <summary>
-/// The one response shape of protocol.md §3.1 steps 1–3 (429, 503, 400): <c>Content-Type: text/plain;
+/// The one response shape of docs/protocol.md#before-the-upgrade steps 1–3 (429, 503, 400): <c>Content-Type: text/plain;
 /// charset=utf-8</c>, <c>X-Content-Type-Options: nosniff</c>, body a single LF; no reason, nothing echoed.
 /// </summary>
 public static class LimitResponses
@@ -29,7 +29,7 @@ public static class LimitResponses
     public static Task WriteBadRequestAsync(HttpContext context) =>
         WriteAsync(context, StatusCodes.Status400BadRequest);
 
-    /// <summary>Writes <paramref name="statusCode"/> with the §3.1 headers and the one-LF body.</summary>
+    /// <summary>Writes <paramref name="statusCode"/> with the docs/protocol.md#before-the-upgrade headers and the one-LF body.</summary>
     public static Task WriteAsync(HttpContext context, int statusCode)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Push;
 
 /// <summary>
-/// Receives the <c>push_wake</c> value of a binary's wake envelope (protocol.md §7.5). Called on the
+/// Receives the <c>push_wake</c> value of a binary's wake envelope (docs/protocol.md#push-wake-requests). Called on the
 /// binary's reader: it must return at once and never block. Admission and the FCM exchange are
 /// described in operations.md §17.
 /// </summary>

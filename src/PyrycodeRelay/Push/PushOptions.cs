@@ -4,7 +4,7 @@ namespace PyrycodeRelay.Push;
 
 /// <summary>
 /// Settings of the push-wake sender (operations.md §17). The FCM endpoints come from the flags; the limits
-/// are fixed by the spec (protocol.md §14) and settable only by tests.
+/// are fixed by the spec (docs/protocol.md#defaults) and settable only by tests.
 /// </summary>
 public sealed record PushOptions
 {

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Registry;
 
-/// <summary>Where a phone's bound binary connection stands (protocol.md §6 outcomes).</summary>
+/// <summary>Where a phone's bound binary connection stands (docs/protocol.md#phone-to-binary outcomes).</summary>
 public enum BindingState
 {
     /// <summary>The bound connection is the live holder: frames can be delivered.</summary>

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Registry;
 
-/// <summary>Result kinds of a binary claim (protocol.md §5.1–5.2).</summary>
+/// <summary>Result kinds of a binary claim (docs/protocol.md#binary-claim, #conflict-probe-and-takeover).</summary>
 public enum ClaimOutcome
 {
     /// <summary>The server-id was free; the claimant is holder.</summary>

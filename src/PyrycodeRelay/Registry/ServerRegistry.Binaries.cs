@@ -3,7 +3,7 @@ namespace PyrycodeRelay.Registry;
 /// <summary>Binary claims, the conflict-probe resolution, release into grace and expiry.</summary>
 public sealed partial class ServerRegistry
 {
-    /// <summary>First step of a claim (protocol.md §5.1).</summary>
+    /// <summary>First step of a claim (docs/protocol.md#binary-claim).</summary>
     public ClaimDecision BeginClaim(IRegisteredBinary claimant)
     {
         lock (_gate)
@@ -25,7 +25,7 @@ public sealed partial class ServerRegistry
     }
 
     /// <summary>
-    /// Second step after probing <paramref name="incumbent"/> (protocol.md §5.2): a Pong in time refuses the
+    /// Second step after probing <paramref name="incumbent"/> (docs/protocol.md#conflict-probe-and-takeover): a Pong in time refuses the
     /// claimant; otherwise the server-id is re-examined (takeover, reclaim, claim or conflict).
     /// </summary>
     public ClaimDecision ResolveProbe(IRegisteredBinary claimant, IRegisteredBinary incumbent, bool pongReceived)

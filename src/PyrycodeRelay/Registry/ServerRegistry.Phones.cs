@@ -4,7 +4,7 @@ namespace PyrycodeRelay.Registry;
 public sealed partial class ServerRegistry
 {
     /// <summary>
-    /// Registers a phone for <paramref name="serverId"/> (protocol.md §5.4): 4404 if the server-id is free,
+    /// Registers a phone for <paramref name="serverId"/> (docs/protocol.md#phone-registration): 4404 if the server-id is free,
     /// 4429 at the cap, else a fresh conn_id (redrawn if it collides with a registered one) and
     /// <paramref name="create"/> builds the phone bound to the current holder.
     /// </summary>

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Registry;
 
 /// <summary>
-/// The in-memory routing state (protocol.md §5): server-id → holder (1:1, live or gracing) and phones
+/// The in-memory routing state (docs/protocol.md#registry): server-id → holder (1:1, live or gracing) and phones
 /// (1:N, capped). It decides; callers act on the wire. All registry state lives in this process, which is
 /// why the relay refuses multi-instance deploys (docs/architecture.md).
 /// </summary>

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.WebSockets;
 
-/// <summary>Close status codes the relay uses (protocol.md §13) and the RFC 6455 validity rule.</summary>
+/// <summary>Close status codes the relay uses (docs/protocol.md#close-codes) and the RFC 6455 validity rule.</summary>
 public static class WsCloseCodes
 {
     /// <summary>Normal closure.</summary>
@@ -36,7 +36,7 @@ public static class WsCloseCodes
     /// <summary>
     /// Whether a peer may send <paramref name="code"/> in a close frame (RFC 6455 §7.4): 1000–1003,
     /// 1007–1014 and 3000–4999. The same set is what a binary's close directive may ask for
-    /// (protocol.md §7.4).
+    /// (docs/protocol.md#close-directives).
     /// </summary>
     public static bool IsValid(int code) =>
         code is (>= 1000 and <= 1003) or (>= 1007 and <= 1014) or (>= 3000 and <= 4999);

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 
 namespace PyrycodeRelay.WebSockets;
 
-/// <summary>Relay-initiated Pings: the heartbeat (protocol.md §11) and the conflict probe (§5.2).</summary>
+/// <summary>Relay-initiated Pings: the heartbeat (docs/protocol.md#heartbeat) and the conflict probe (#conflict-probe-and-takeover).</summary>
 public sealed partial class WsConnection
 {
     private ITimer? _heartbeatTimer;

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.WebSockets;
 
-/// <summary>Per-connection limits of the framing layer (protocol.md §9, §11).</summary>
+/// <summary>Per-connection limits of the framing layer (docs/protocol.md#framing-and-limits, #heartbeat).</summary>
 public sealed record WsConnectionOptions
 {
     /// <summary>Largest reassembled inbound message (<c>--max-message-bytes</c>).</summary>

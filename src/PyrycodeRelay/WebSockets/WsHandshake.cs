@@ -8,7 +8,7 @@ namespace PyrycodeRelay.WebSockets;
 
 /// <summary>
 /// The server side of the RFC 6455 §4.2 opening handshake (HTTP/1.1, version 13). No subprotocol is
-/// selected and no extension negotiated (protocol.md §3.3).
+/// selected and no extension negotiated (docs/protocol.md#websocket-handshake).
 /// </summary>
 public static class WsHandshake
 {

@@ -3,7 +3,7 @@ using System.Text;
 namespace PyrycodeRelay.Fuzz.Oracles;
 
 /// <summary>
-/// An independent, deliberately plain model of the relay's RFC 6455 reader (protocol.md §9): what a server
+/// An independent, deliberately plain model of the relay's RFC 6455 reader (docs/protocol.md#framing-and-limits): what a server
 /// must do with a client byte stream, written from the RFC and the spec, not from the relay's code.
 /// </summary>
 internal static class ReferenceWs

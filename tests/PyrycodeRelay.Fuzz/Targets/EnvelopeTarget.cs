@@ -6,7 +6,7 @@ using PyrycodeRelay.Tests.Forwarding.Codec;
 namespace PyrycodeRelay.Fuzz.Targets;
 
 /// <summary>
-/// <see cref="EnvelopeParser.Parse"/> (protocol.md §7.1–7.2): never throws, classifies exactly as a DOM-based
+/// <see cref="EnvelopeParser.Parse"/> (docs/protocol.md#envelope-fields, #envelope-classification): never throws, classifies exactly as a DOM-based
 /// reading of the spec table (validity judged by the independent <see cref="ReferenceJson"/>), returns the exact
 /// byte span of <c>frame</c>, and a Data envelope re-written by <see cref="EnvelopeWriter"/> parses back to the
 /// identical conn_id and frame bytes.
@@ -38,7 +38,7 @@ internal sealed class EnvelopeTarget : IFuzzTarget
                 InvariantException.Check(envelope.ConnId.SequenceEqual(connIdBytes), "unescaped conn_id differs");
             }
 
-            // Real conn_ids are visible ASCII (protocol.md §4); the writer escapes only `"` and `\`, so a conn_id
+            // Real conn_ids are visible ASCII (docs/protocol.md#identifiers); the writer escapes only `"` and `\`, so a conn_id
             // with a control character has no round trip and is out of the writer's domain.
             if (expected == EnvelopeKind.Data && fits && !connIdBytes.Any(b => b < 0x20))
             {

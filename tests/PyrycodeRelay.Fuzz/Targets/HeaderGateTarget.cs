@@ -5,7 +5,7 @@ using PyrycodeRelay.Endpoints;
 namespace PyrycodeRelay.Fuzz.Targets;
 
 /// <summary>
-/// <see cref="HeaderGate"/> (protocol.md §3.2) against an independent reading of the table: first occurrence
+/// <see cref="HeaderGate"/> (docs/protocol.md#header-gate) against an independent reading of the table: first occurrence
 /// of a header wins (names case-insensitive), spaces/tabs trimmed, empty = missing, server-id 1–128 visible
 /// ASCII. Never throws; on success returns the trimmed server-id, version and device name.
 /// </summary>

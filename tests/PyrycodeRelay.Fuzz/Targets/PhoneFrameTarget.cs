@@ -5,7 +5,7 @@ using PyrycodeRelay.Tests.Forwarding.Codec;
 namespace PyrycodeRelay.Fuzz.Targets;
 
 /// <summary>
-/// <see cref="PhoneFrameValidator.TryValidate(ReadOnlySpan{byte}, out int, out int)"/> (protocol.md §6): accepts
+/// <see cref="PhoneFrameValidator.TryValidate(ReadOnlySpan{byte}, out int, out int)"/> (docs/protocol.md#phone-to-binary): accepts
 /// exactly what the independent <see cref="ReferenceJson"/> accepts, returns the value with only the surrounding
 /// JSON whitespace trimmed, and wrap (<see cref="EnvelopeWriter"/>) → parse (<see cref="EnvelopeParser"/>)
 /// returns the identical frame bytes for conn_ids with and without characters that need escaping.
@@ -51,7 +51,7 @@ internal sealed class PhoneFrameTarget : IFuzzTarget
             var parsed = EnvelopeParser.Parse(envelope, scratch);
             if (value.SequenceEqual("null"u8))
             {
-                // A phone may send `null`; wrapped, it reads as "no frame" in the binary → relay direction (§7.1).
+                // A phone may send `null`; wrapped, it reads as "no frame" in the binary → relay direction (docs/protocol.md#envelope-fields).
                 InvariantException.Check(parsed.Kind == EnvelopeKind.MissingFrame, $"wrapped null classified {parsed.Kind}");
                 continue;
             }

@@ -9,7 +9,7 @@ namespace PyrycodeRelay.Fuzz.Targets;
 /// <summary>
 /// <see cref="WsConnection.ReceiveAsync"/> over in-memory pipes: the client byte stream is delivered in
 /// chunks (size from the input's first byte) and the reader must deliver exactly the messages, write exactly
-/// the Pongs and close frame, and end exactly as <see cref="ReferenceWs.Model"/> says (protocol.md §9:
+/// the Pongs and close frame, and end exactly as <see cref="ReferenceWs.Model"/> says (docs/protocol.md#framing-and-limits:
 /// reassembly, size limit → 1009 <c>message too big</c>, violations → 1002, close echo). It must never throw
 /// and never wait once the input is complete.
 /// </summary>

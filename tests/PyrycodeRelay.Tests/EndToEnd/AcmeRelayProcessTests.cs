@@ -6,7 +6,7 @@ using PyrycodeRelay.Tests.Tls;
 namespace PyrycodeRelay.Tests.EndToEnd;
 
 /// <summary>
-/// scenarios.md B 21 and 28 with the real relay process against Debian's Pebble: issuance over http-01 on the
+/// Scenarios B 21 and 28 (docs/tls.md) with the real relay process against Debian's Pebble: issuance over http-01 on the
 /// port Pebble's VA dials, wss between a binary and a phone, /healthz over https, the cache directory, and a
 /// restart that serves the cached certificate without a new order.
 /// </summary>

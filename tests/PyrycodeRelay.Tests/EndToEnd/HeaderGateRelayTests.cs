@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
-/// <summary>scenarios.md D 39–42 through the relay: the header gate and the server-id rule.</summary>
+/// <summary>Scenarios D 39–42 through the relay (docs/protocol.md#header-gate): the header gate and the server-id rule.</summary>
 public sealed class HeaderGateRelayTests
 {
     private const string Host = "127.0.0.1";

@@ -5,7 +5,7 @@ using PyrycodeRelay.Tests.Limits.ProxyProtocol;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
-/// <summary>scenarios.md B 30–33: PROXY protocol in front of TLS on the relay's TLS listener.</summary>
+/// <summary>Scenarios B 30–33: PROXY protocol in front of TLS on the relay's TLS listener.</summary>
 public sealed class ProxyProtocolRelayTests : IDisposable
 {
     private const string Domain = "relay.test";

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
-/// <summary>scenarios.md L 83–86: push_wake envelopes from a real binary connection, admission and limits.</summary>
+/// <summary>Scenarios L 83–86 (docs/protocol.md#push-wake-requests): push_wake envelopes from a real binary connection, admission and limits.</summary>
 public sealed partial class PushAdmissionTests
 {
     [Fact]

@@ -9,7 +9,7 @@ using PyrycodeRelay.Tests.Push;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
-/// <summary>scenarios.md L 87–92: the FCM exchange driven by wakes from a real binary connection.</summary>
+/// <summary>Scenarios L 87–92: the FCM exchange driven by wakes (docs/protocol.md#push-wake-requests) from a real binary connection.</summary>
 public sealed class PushExchangeTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using PyrycodeRelay.Tests.Startup.Process;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
-/// <summary>scenarios.md L 94 (shutdown cancels an in-flight send) and 95 (push metrics on and off).</summary>
+/// <summary>Scenarios L 94 (shutdown cancels an in-flight send) and 95 (push metrics on and off).</summary>
 [Collection(RelayProcessCollection.Name)]
 public sealed class PushLifecycleTests
 {

@@ -2,12 +2,12 @@ using Microsoft.Extensions.Logging;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
-/// <summary>scenarios.md D 43–46 and operations.md §12–13 through the relay: per-IP buckets, X-Forwarded-For, the deny shape.</summary>
+/// <summary>Scenarios D 43–46 (docs/protocol.md#before-the-upgrade) and operations.md §12–13 through the relay: per-IP buckets, X-Forwarded-For, the deny shape.</summary>
 public sealed class RateLimitRelayTests
 {
     private const string Host = "127.0.0.1";
 
-    /// <summary>The protocol.md §3.1 shape of 429/503/400: exact headers and a single LF body.</summary>
+    /// <summary>The docs/protocol.md#before-the-upgrade shape of 429/503/400: exact headers and a single LF body.</summary>
     internal static void AssertLimitShape(RawResponse response, int status)
     {
         Assert.Equal(status, response.Status);

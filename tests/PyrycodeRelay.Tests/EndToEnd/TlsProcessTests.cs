@@ -3,7 +3,7 @@ using PyrycodeRelay.Tests.Startup.Process;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
-/// <summary>scenarios.md B 29: plaintext HTTP on the TLS port of the real relay process, without and with PROXY mode.</summary>
+/// <summary>Scenario B 29 (docs/tls.md): plaintext HTTP on the TLS port of the real relay process, without and with PROXY mode.</summary>
 [Collection(RelayProcessCollection.Name)]
 public sealed class TlsProcessTests : IDisposable
 {

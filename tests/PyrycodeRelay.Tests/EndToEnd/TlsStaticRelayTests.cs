@@ -6,7 +6,7 @@ using PyrycodeRelay.Tls;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
-/// <summary>scenarios.md B 25–28 and 34 through the relay host in TLS mode with static certificate files.</summary>
+/// <summary>Scenarios B 25–28 and 34 (docs/tls.md) through the relay host in TLS mode with static certificate files.</summary>
 public sealed class TlsStaticRelayTests : IDisposable
 {
     private const string Domain = "relay.example.com";

@@ -5,7 +5,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Endpoints;
 
-/// <summary>scenarios.md C (35–38): routes, 404, /healthz.</summary>
+/// <summary>Scenarios C (35–38) and docs/protocol.md#routes, #health-and-readiness: routes, 404, /healthz.</summary>
 public sealed class HttpSurfaceTests
 {
     [Fact]

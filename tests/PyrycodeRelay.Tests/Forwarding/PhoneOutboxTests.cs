@@ -2,7 +2,7 @@ using PyrycodeRelay.Forwarding;
 
 namespace PyrycodeRelay.Tests.Forwarding;
 
-/// <summary>The per-phone outbox: FIFO order, byte budgets and overflow (protocol.md §10).</summary>
+/// <summary>The per-phone outbox: FIFO order, byte budgets and overflow (docs/protocol.md#phone-outbox).</summary>
 public sealed class PhoneOutboxTests
 {
     private const int Overhead = OutboxItem.Overhead;

@@ -5,7 +5,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Forwarding;
 
-/// <summary>scenarios.md G, H, I: frames both ways and the close notice over real sockets.</summary>
+/// <summary>Scenarios G, H, I (docs/protocol.md#phone-to-binary, #binary-to-phone, #close-notice): frames both ways and the close notice over real sockets.</summary>
 public sealed class RoutingTests
 {
     [Fact]

@@ -8,7 +8,7 @@ using PyrycodeRelay.Limits;
 namespace PyrycodeRelay.Tests.Limits;
 
 /// <summary>
-/// Steps 1–2 of protocol.md §3.1 on a real Kestrel server (scenarios 43, 45, 46, 47): exact 429/503
+/// Steps 1–2 of docs/protocol.md#before-the-upgrade on a real Kestrel server (scenarios 43, 45, 46, 47): exact 429/503
 /// responses, exactly one WARN per rejection with the documented fields, slot release at request end.
 /// </summary>
 public sealed class AdmissionGateTests : IAsyncLifetime, IDisposable

@@ -3,7 +3,7 @@ using PyrycodeRelay.Registry;
 
 namespace PyrycodeRelay.Tests.Registry;
 
-/// <summary>Claims, the conflict probe's resolution and phone registration (protocol.md §5.1, §5.2, §5.4).</summary>
+/// <summary>Claims, the conflict probe's resolution and phone registration (docs/protocol.md#binary-claim, #conflict-probe-and-takeover, #phone-registration).</summary>
 public sealed class ServerRegistryClaimTests
 {
     private readonly FakeTimeProvider _time = new();

@@ -3,7 +3,7 @@ using PyrycodeRelay.Registry;
 
 namespace PyrycodeRelay.Tests.Registry;
 
-/// <summary>Release into grace, reclaim and expiry on a fake clock (protocol.md §5.3).</summary>
+/// <summary>Release into grace, reclaim and expiry on a fake clock (docs/protocol.md#grace-reclaim-and-expiry).</summary>
 public sealed class ServerRegistryGraceTests
 {
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);

@@ -6,7 +6,7 @@ namespace PyrycodeRelay.Tests.Reliability;
 
 /// <summary>
 /// Fault: a peer sends the first fragment of a message and stalls while still answering Pings. It is torn down
-/// at the per-message read deadline (protocol.md §9, scenarios.md #81); nothing of the fragment is forwarded;
+/// at the per-message read deadline (docs/protocol.md#framing-and-limits, scenario 81); nothing of the fragment is forwarded;
 /// idle peers are not affected by the rule.
 /// </summary>
 public sealed class FragmentStallTests
@@ -54,7 +54,7 @@ public sealed class FragmentStallTests
         Assert.InRange(sw.Elapsed, Deadline - TimeSpan.FromMilliseconds(200), Deadline + TimeSpan.FromSeconds(3)); // generous: a busy 2-core CI machine; without the deadline it never ends
         Assert.True(pongs >= 3, $"the stalled phone answered only {pongs} pings");
 
-        // Read deadline → notice 1001 (§8); the fragment itself was never forwarded.
+        // Read deadline → notice 1001 (docs/protocol.md#close-notice); the fragment itself was never forwarded.
         Assert.Equal($"{{\"conn_id\":\"{stalledId}\",\"close_code\":1001}}", await binary.ReceiveTextAsync());
 
         // The idle phone (idle for longer than the deadline, between messages) is still served.

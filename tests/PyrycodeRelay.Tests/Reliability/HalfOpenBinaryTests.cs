@@ -5,7 +5,7 @@ namespace PyrycodeRelay.Tests.Reliability;
 
 /// <summary>
 /// Fault: the holder's TCP goes half-open (the binary keeps its socket but stops reading and answering).
-/// A restarted binary must take the server-id over within the conflict probe timeout (protocol.md §5.2).
+/// A restarted binary must take the server-id over within the conflict probe timeout (docs/protocol.md#conflict-probe-and-takeover).
 /// </summary>
 public sealed class HalfOpenBinaryTests
 {

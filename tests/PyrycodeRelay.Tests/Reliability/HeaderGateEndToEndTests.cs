@@ -3,7 +3,7 @@ using PyrycodeRelay.Tests.Support;
 namespace PyrycodeRelay.Tests.Reliability;
 
 /// <summary>
-/// The header gate through real Kestrel parsing (protocol.md §3.2): "If a header occurs more than once, its
+/// The header gate through real Kestrel parsing (docs/protocol.md#header-gate): "If a header occurs more than once, its
 /// first occurrence is used", and an empty value counts as missing. The fuzz target feeds HeaderGate a
 /// header dictionary; these cases pin down what Kestrel actually hands it for repeated and empty headers.
 /// </summary>

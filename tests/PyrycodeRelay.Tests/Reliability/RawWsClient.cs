@@ -24,7 +24,7 @@ public sealed class RawWsClient : IDisposable
     /// <summary>The TCP socket.</summary>
     public Socket Socket { get; }
 
-    /// <summary>Standard binary headers (protocol.md §3.2).</summary>
+    /// <summary>Standard binary headers (docs/protocol.md#header-gate).</summary>
     public static Dictionary<string, string> BinaryHeaders(string serverId) => EndToEnd.E2eWs.BinaryHeaders(serverId);
 
     /// <summary>Standard phone headers.</summary>

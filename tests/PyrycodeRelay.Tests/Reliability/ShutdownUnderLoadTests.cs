@@ -7,7 +7,7 @@ using PyrycodeRelay.Tests.Support;
 namespace PyrycodeRelay.Tests.Reliability;
 
 /// <summary>
-/// Fault: shutdown in the middle of a flood in both directions (protocol.md §12, operations.md §19). Every
+/// Fault: shutdown in the middle of a flood in both directions (docs/protocol.md#graceful-shutdown, operations.md §19). Every
 /// client gets 1001 <c>shutting down</c>, the binary gets no close notice, and the drain finishes (the process
 /// exits 0) within the drain deadline.
 /// </summary>
@@ -99,7 +99,7 @@ public sealed class ShutdownUnderLoadTests
             Assert.Equal((1001, "shutting down"), await peer.Closed.WaitAsync(TimeSpan.FromSeconds(10)));
         }
 
-        // §12: no close notices once shutdown has begun; the binary only ever received data envelopes.
+        // docs/protocol.md#graceful-shutdown: no close notices once shutdown has begun; the binary only ever received data envelopes.
         Assert.All(binary.Messages, m => Assert.Contains("\"frame\":", m, StringComparison.Ordinal));
     }
 

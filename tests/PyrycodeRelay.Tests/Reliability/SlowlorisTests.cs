@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Tests.Reliability;
 
 /// <summary>
 /// Fault: slowloris — clients that trickle a request header block and never finish it. Each is closed at the
-/// header timeout (protocol.md §14 "HTTP request-header read 5 s", here 2 s; scenarios.md #107) without any
+/// header timeout (docs/protocol.md#defaults "HTTP request-header read 5 s", here 2 s; scenario 107) without any
 /// endpoint running, while other clients are served normally.
 /// </summary>
 public sealed class SlowlorisTests

@@ -5,7 +5,7 @@ namespace PyrycodeRelay.Tests.Reliability;
 
 /// <summary>
 /// Fault: one phone stops reading while the binary floods it. That phone alone is closed 1011
-/// <c>phone backlog full</c> (protocol.md §10); the other phones receive everything, in order, and the binary's
+/// <c>phone backlog full</c> (docs/protocol.md#phone-outbox); the other phones receive everything, in order, and the binary's
 /// connection is unaffected.
 /// </summary>
 public sealed class StalledPhoneTests
@@ -66,7 +66,7 @@ public sealed class StalledPhoneTests
         Assert.Equal(Enumerable.Range(1, received.Count), received);
         Assert.InRange(received.Count, 1, 399);
 
-        // The binary learns of it with a 1001 notice (§8: outbox overflow) and keeps working for the others.
+        // The binary learns of it with a 1001 notice (docs/protocol.md#close-notice: outbox overflow) and keeps working for the others.
         await stalled.SendFrameAsync(0x8, [0x03, 0xE8]);
         Assert.Equal($"{{\"conn_id\":\"{stalledId}\",\"close_code\":1001}}", await binary.ReceiveTextAsync());
         await binary.SendTextAsync($"{{\"conn_id\":\"{pbId}\",\"frame\":{{\"n\":401}}}}");

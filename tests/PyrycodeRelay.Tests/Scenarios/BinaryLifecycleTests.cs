@@ -5,7 +5,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
-/// <summary>scenarios.md E (50–57) and protocol.md §5.1–5.3: claim, probe, takeover, grace, reclaim, expiry.</summary>
+/// <summary>Scenarios E (50–57) and docs/protocol.md#binary-claim, #conflict-probe-and-takeover, #grace-reclaim-and-expiry: claim, probe, takeover, grace, reclaim, expiry.</summary>
 public sealed class BinaryLifecycleTests
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(500);

@@ -3,7 +3,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
-/// <summary>scenarios.md H (68–74) and protocol.md §7: envelope classification, routing, close directives.</summary>
+/// <summary>Scenarios H (68–74) and docs/protocol.md#binary-to-phone: envelope classification, routing, close directives.</summary>
 public sealed class BinaryToPhoneTests
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);

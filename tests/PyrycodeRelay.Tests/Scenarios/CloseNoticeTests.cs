@@ -4,7 +4,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
-/// <summary>scenarios.md I (75–76) and protocol.md §8: the close notice to the binary.</summary>
+/// <summary>Scenarios I (75–76) and docs/protocol.md#close-notice: the close notice to the binary.</summary>
 public sealed class CloseNoticeTests
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);

@@ -4,7 +4,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
-/// <summary>scenarios.md E (51–53) and protocol.md §5.2: the conflict probe, refusal (4409) and takeover.</summary>
+/// <summary>Scenarios E (51–53) and docs/protocol.md#conflict-probe-and-takeover: the conflict probe, refusal (4409) and takeover.</summary>
 public sealed class ConflictProbeTests
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(500);

@@ -5,7 +5,7 @@ using PyrycodeRelay.Tests.Support;
 namespace PyrycodeRelay.Tests.Scenarios;
 
 /// <summary>
-/// protocol.md §3.2, §4, §6, §8: any visible-ASCII server-id works end to end, including <c>"</c> and <c>\</c>,
+/// docs/protocol.md#header-gate, #identifiers, #phone-to-binary, #close-notice: any visible-ASCII server-id works end to end, including <c>"</c> and <c>\</c>,
 /// which the relay escapes in conn_ids and the binary escapes back when it addresses the phone.
 /// </summary>
 public sealed class EscapedServerIdTests

@@ -4,7 +4,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
-/// <summary>protocol.md §3.3: handshake validity after the gate, what follows the 101, and §2 query handling.</summary>
+/// <summary>docs/protocol.md#websocket-handshake: handshake validity after the gate, what follows the 101, and #routes query handling.</summary>
 public sealed class HandshakeTests
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(600);

@@ -4,7 +4,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
-/// <summary>scenarios.md D 39–42 and protocol.md §3.2: the header gate (400 before the upgrade).</summary>
+/// <summary>Scenarios D 39–42 and docs/protocol.md#header-gate: the header gate (400 before the upgrade).</summary>
 public sealed class HeaderGateTests
 {
     private const string Ua = "pyry-test/0.1.0";

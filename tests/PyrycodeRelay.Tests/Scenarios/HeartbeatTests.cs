@@ -4,7 +4,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
-/// <summary>scenarios.md K 82 and protocol.md §9, §11: heartbeat, Ping answers, the close-handshake wait.</summary>
+/// <summary>Scenario K 82 and docs/protocol.md#framing-and-limits, #heartbeat: heartbeat, Ping answers, the close-handshake wait.</summary>
 public sealed class HeartbeatTests
 {
     [Fact]

@@ -5,7 +5,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
-/// <summary>scenarios.md K (80–82) and protocol.md §9, §11: message size, read deadline, heartbeat.</summary>
+/// <summary>Scenarios K (80–82) and docs/protocol.md#framing-and-limits, #heartbeat: message size, read deadline, heartbeat.</summary>
 public sealed class LimitsTests
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);

@@ -3,7 +3,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
-/// <summary>protocol.md §10 rules beyond the J rows: directive overflow, relay-initiated closes, write timeout.</summary>
+/// <summary>docs/protocol.md#phone-outbox rules beyond the J rows: directive overflow, relay-initiated closes, write timeout.</summary>
 public sealed class OutboxOverflowTests
 {
     private const string Queued = "pyrycode_relay_outbox_queued_bytes";

@@ -4,7 +4,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
-/// <summary>scenarios.md J (77–79) and protocol.md §10: per-phone outbox, budgets, backpressure isolation.</summary>
+/// <summary>Scenarios J (77–79) and docs/protocol.md#phone-outbox: per-phone outbox, budgets, backpressure isolation.</summary>
 public sealed class OutboxTests
 {
     private const string Queued = "pyrycode_relay_outbox_queued_bytes";

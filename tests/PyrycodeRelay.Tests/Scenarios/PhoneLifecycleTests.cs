@@ -6,7 +6,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
-/// <summary>scenarios.md F (58–63) and protocol.md §4, §5.4: phone registration, caps, conn_ids.</summary>
+/// <summary>Scenarios F (58–63) and docs/protocol.md#identifiers, #phone-registration: phone registration, caps, conn_ids.</summary>
 public sealed class PhoneLifecycleTests
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(500);

@@ -4,7 +4,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
-/// <summary>protocol.md §6: phone frame validation, splicing, and a binary that cannot take the envelope.</summary>
+/// <summary>docs/protocol.md#phone-to-binary: phone frame validation, splicing, and a binary that cannot take the envelope.</summary>
 public sealed class PhoneToBinaryTests
 {
     public static TheoryData<string> ValidFrames()

@@ -4,7 +4,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
-/// <summary>protocol.md §9 "Protocol errors": RFC 6455 violations close with 1002 and end the reader.</summary>
+/// <summary>docs/protocol.md#framing-and-limits "Protocol errors": RFC 6455 violations close with 1002 and end the reader.</summary>
 public sealed class ProtocolViolationTests
 {
     public static TheoryData<string> Violations => new()

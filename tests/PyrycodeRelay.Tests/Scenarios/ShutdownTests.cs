@@ -6,7 +6,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
-/// <summary>scenarios.md O (104–106), in process: <c>RelayHost.ShutdownAsync</c> instead of SIGTERM (protocol.md §12, operations.md §19).</summary>
+/// <summary>Scenarios O (104–106), in process: <c>RelayHost.ShutdownAsync</c> instead of SIGTERM (docs/protocol.md#graceful-shutdown, operations.md §19).</summary>
 public sealed class ShutdownTests
 {
     [Fact]

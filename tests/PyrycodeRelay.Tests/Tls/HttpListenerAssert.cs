@@ -2,7 +2,7 @@ namespace PyrycodeRelay.Tests.Tls;
 
 internal static class HttpListenerAssert
 {
-    /// <summary>The protocol.md §2 404: exact body and headers, and no redirect.</summary>
+    /// <summary>The docs/protocol.md#routes 404: exact body and headers, and no redirect.</summary>
     public static async Task Is404Async(HttpResponseMessage response)
     {
         Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
 using PyrycodeRelay.Tests.Support;
@@ -5,8 +6,9 @@ using PyrycodeRelay.Tests.Support;
 namespace PyrycodeRelay.Tests.WebSockets;
 
 /// <summary>
-/// The framing layer against an independent client: npm <c>ws</c> under Node.js (tests/interop). CI
-/// installs it with <c>npm ci</c>; a missing install fails the test with the command to run.
+/// The framing layer against an independent client: npm <c>ws</c> under Node.js (tests/interop). On a fresh
+/// clone the test installs the pinned client itself (<c>npm ci</c>, once, bounded); without Node.js or npm it
+/// fails with one line saying what to install.
 /// </summary>
 public sealed class WsInteropTests
 {
@@ -14,8 +16,7 @@ public sealed class WsInteropTests
     public async Task NpmWs_FragmentsPingsClosesAndEnvelopes_Interoperate()
     {
         var interop = FindInteropFolder();
-        Assert.True(Directory.Exists(Path.Combine(interop, "node_modules", "ws")),
-            $"npm ws is not installed: run `npm ci` in {interop}");
+        await EnsureNpmWsAsync(interop);
         await using var relay = await TestRelay.StartAsync();
 
         var start = new ProcessStartInfo("node", ["ws-session.mjs", $"ws://127.0.0.1:{relay.Host.RelayPort}", "ws-s1"])
@@ -24,7 +25,7 @@ public sealed class WsInteropTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        using var node = Process.Start(start)!;
+        using var node = StartTool(start, "Node.js");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var stdout = node.StandardOutput.ReadToEndAsync(cts.Token);
         var stderr = node.StandardError.ReadToEndAsync(cts.Token);
@@ -52,6 +53,56 @@ public sealed class WsInteropTests
         var binaryClose = lines.Single(l => l.GetProperty("step").GetString() == "binary-close");
         Assert.Equal(1000, binaryClose.GetProperty("code").GetInt32());
         await relay.Logs.WaitForAsync("server_released", e => e["server_id"] == "ws-s1");
+    }
+
+    /// <summary>Runs <c>npm ci</c> in <paramref name="interop"/> unless npm <c>ws</c> is already installed there.</summary>
+    private static async Task EnsureNpmWsAsync(string interop)
+    {
+        if (Directory.Exists(Path.Combine(interop, "node_modules", "ws")))
+        {
+            return;
+        }
+
+        var install = new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund"])
+        {
+            WorkingDirectory = interop,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var npm = StartTool(install, "npm");
+        var stdout = npm.StandardOutput.ReadToEndAsync();
+        var stderr = npm.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await npm.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            npm.Kill(entireProcessTree: true);
+            Assert.Fail($"`npm ci` in {interop} did not finish within 3 minutes (no npm registry?); run it by hand, then rerun the tests");
+        }
+
+        await stdout;
+        // npm prints a stack of "npm error" lines; the first one naming an Error says why (e.g. FetchError ... ECONNREFUSED).
+        var errors = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var reason = errors.FirstOrDefault(l => l.Contains("Error", StringComparison.Ordinal)) ?? errors.FirstOrDefault() ?? "";
+        Assert.True(npm.ExitCode == 0 && Directory.Exists(Path.Combine(interop, "node_modules", "ws")),
+            $"`npm ci` in {interop} failed (exit code {npm.ExitCode}): {reason}");
+    }
+
+    /// <summary>Starts a tool of the interop test; if it is not installed, fails with what to install.</summary>
+    private static Process StartTool(ProcessStartInfo start, string name)
+    {
+        try
+        {
+            return Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
+        }
+        catch (Win32Exception)
+        {
+            Assert.Fail($"{name} is not installed: the npm ws interop test needs Node.js 18+ and npm on PATH (Debian: apt-get install nodejs npm)");
+            throw;
+        }
     }
 
     private static string FindInteropFolder()

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Forwarding.Codec;
 
 /// <summary>
-/// One classified binary → relay envelope (protocol.md §7.1–7.2), produced by <see cref="EnvelopeParser.Parse"/>.
+/// One classified binary → relay envelope (docs/protocol.md#envelope-fields, #envelope-classification), produced by <see cref="EnvelopeParser.Parse"/>.
 /// Every span points into the parsed message or into the caller's conn_id scratch buffer; none is copied.
 /// </summary>
 internal readonly ref struct BinaryEnvelope
@@ -24,7 +24,7 @@ internal readonly ref struct BinaryEnvelope
         PushWake = pushWake;
     }
 
-    /// <summary>The class (§7.2).</summary>
+    /// <summary>The class (docs/protocol.md#envelope-classification).</summary>
     public EnvelopeKind Kind { get; }
 
     /// <summary>
@@ -36,7 +36,7 @@ internal readonly ref struct BinaryEnvelope
     /// <summary>
     /// False when the envelope names a conn_id that no phone can have: longer than
     /// <see cref="CodecLimits.MaxConnIdBytes"/> once unescaped, or containing a lone surrogate escape. The relay
-    /// treats it as an unknown conn_id (§7.3). Meaningful for <see cref="EnvelopeKind.Data"/> and
+    /// treats it as an unknown conn_id (docs/protocol.md#routing-and-delivery). Meaningful for <see cref="EnvelopeKind.Data"/> and
     /// <see cref="EnvelopeKind.CloseDirective"/> only.
     /// </summary>
     public bool ConnIdMatchable { get; }

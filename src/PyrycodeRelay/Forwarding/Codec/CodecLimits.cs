@@ -1,10 +1,10 @@
 namespace PyrycodeRelay.Forwarding.Codec;
 
-/// <summary>Fixed bounds of the frame/envelope codec (protocol.md §4, §6, §7).</summary>
+/// <summary>Fixed bounds of the frame/envelope codec (docs/protocol.md#identifiers, #phone-to-binary, #binary-to-phone).</summary>
 internal static class CodecLimits
 {
     /// <summary>
-    /// Deepest nesting accepted in a phone frame (protocol.md §6 requires at least 64; RFC 8259 §9 lets a
+    /// Deepest nesting accepted in a phone frame (the wire contract requires at least 64, docs/protocol.md#implementation-notes; RFC 8259 §9 lets a
     /// parser bound it). Frames nested deeper are rejected as invalid JSON. Up to 64 levels parsing is
     /// allocation-free; beyond that <see cref="System.Text.Json.Utf8JsonReader"/> allocates one small
     /// bit-stack array (at most 128 bytes for this bound) per message.

@@ -5,7 +5,7 @@ using System.Text;
 namespace PyrycodeRelay.Forwarding.Codec;
 
 /// <summary>
-/// Identifiers of protocol.md §4: conn_id <c>client-&lt;server-id&gt;-&lt;16 lowercase hex&gt;</c> (64 CSPRNG bits)
+/// Identifiers of docs/protocol.md#identifiers: conn_id <c>client-&lt;server-id&gt;-&lt;16 lowercase hex&gt;</c> (64 CSPRNG bits)
 /// and binary connection id <c>server-&lt;server-id&gt;-&lt;8 lowercase hex&gt;</c> (32 CSPRNG bits).
 /// </summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Forwarding.Codec;
 
-/// <summary>Validity of the close code requested by a close directive (protocol.md §7.4).</summary>
+/// <summary>Validity of the close code requested by a close directive (docs/protocol.md#close-directives).</summary>
 internal static class DirectiveCloseCodes
 {
     /// <summary>The code the relay closes a phone with when the directive's code is invalid.</summary>

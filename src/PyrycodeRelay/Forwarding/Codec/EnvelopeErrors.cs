@@ -3,13 +3,13 @@ namespace PyrycodeRelay.Forwarding.Codec;
 /// <summary>The <c>err</c> texts of <c>binary_forwarder_unmarshal_err</c> (operations.md §18.4).</summary>
 internal static class EnvelopeErrors
 {
-    /// <summary>Class 1 of protocol.md §7.2.</summary>
+    /// <summary>Class 1 of docs/protocol.md#envelope-classification.</summary>
     public const string Malformed = "relay: malformed envelope";
 
-    /// <summary>Class 3 of protocol.md §7.2.</summary>
+    /// <summary>Class 3 of docs/protocol.md#envelope-classification.</summary>
     public const string MissingConnId = "relay: envelope missing conn_id";
 
-    /// <summary>Class 4 of protocol.md §7.2.</summary>
+    /// <summary>Class 4 of docs/protocol.md#envelope-classification.</summary>
     public const string MissingFrame = "relay: envelope missing frame";
 
     /// <summary>The error text for a dropped class, or <c>null</c> for the classes that are acted on.</summary>

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace PyrycodeRelay.Forwarding.Codec;
 
-/// <summary>Reading the envelope object's members (protocol.md §7.1).</summary>
+/// <summary>Reading the envelope object's members (docs/protocol.md#envelope-fields).</summary>
 internal static partial class EnvelopeParser
 {
     private enum Field

@@ -3,7 +3,7 @@ using System.Text.Unicode;
 namespace PyrycodeRelay.Forwarding.Codec;
 
 /// <summary>
-/// Parses and classifies one binary → relay message exactly per protocol.md §7.1–7.2, without allocating.
+/// Parses and classifies one binary → relay message exactly per docs/protocol.md#envelope-fields, #envelope-classification, without allocating.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">

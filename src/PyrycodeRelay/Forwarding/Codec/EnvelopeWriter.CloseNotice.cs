@@ -3,7 +3,7 @@ using System.Buffers.Text;
 
 namespace PyrycodeRelay.Forwarding.Codec;
 
-/// <summary>The close notice of protocol.md §8: <c>{"conn_id":"&lt;conn_id&gt;","close_code":&lt;n&gt;}</c>.</summary>
+/// <summary>The close notice of docs/protocol.md#close-notice: <c>{"conn_id":"&lt;conn_id&gt;","close_code":&lt;n&gt;}</c>.</summary>
 internal static partial class EnvelopeWriter
 {
     private const int CloseCodeKeyLength = 15; // ","close_code":

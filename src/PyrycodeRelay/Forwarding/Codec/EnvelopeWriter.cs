@@ -3,7 +3,7 @@ using System.Buffers;
 namespace PyrycodeRelay.Forwarding.Codec;
 
 /// <summary>
-/// Writes the relay → binary messages byte for byte (protocol.md §6 wrapping, §8 close notice). Every method
+/// Writes the relay → binary messages byte for byte (docs/protocol.md#phone-to-binary wrapping, #close-notice). Every method
 /// is allocation-free except <see cref="CreateFramePrefix"/>, meant to be called once per phone.
 /// </summary>
 /// <remarks>

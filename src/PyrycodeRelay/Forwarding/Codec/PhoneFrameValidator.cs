@@ -4,7 +4,7 @@ using System.Text.Unicode;
 namespace PyrycodeRelay.Forwarding.Codec;
 
 /// <summary>
-/// Validates a phone frame (protocol.md §6): exactly one RFC 8259 JSON value in UTF-8, optionally surrounded
+/// Validates a phone frame (docs/protocol.md#phone-to-binary): exactly one RFC 8259 JSON value in UTF-8, optionally surrounded
 /// by JSON whitespace. Allocation-free for valid frames nested at most 64 deep.
 /// </summary>
 /// <remarks>

@@ -3,7 +3,7 @@ using static PyrycodeRelay.Tests.Forwarding.Codec.CodecTestData;
 
 namespace PyrycodeRelay.Tests.Forwarding.Codec;
 
-/// <summary>protocol.md §7.1: field types, none values, duplicates, escaped keys.</summary>
+/// <summary>docs/protocol.md#envelope-fields: field types, none values, duplicates, escaped keys.</summary>
 public class EnvelopeParserFieldTests
 {
     [Theory]

@@ -3,7 +3,7 @@ using static PyrycodeRelay.Tests.Forwarding.Codec.CodecTestData;
 
 namespace PyrycodeRelay.Tests.Forwarding.Codec;
 
-/// <summary>Scenarios 67–74 (scenarios.md H) as far as they concern parsing and classification.</summary>
+/// <summary>Scenarios H 67–74 (docs/protocol.md#binary-to-phone) as far as they concern parsing and classification.</summary>
 public class EnvelopeParserScenarioTests
 {
     [Theory]

@@ -3,7 +3,7 @@ using static PyrycodeRelay.Tests.Forwarding.Codec.CodecTestData;
 
 namespace PyrycodeRelay.Tests.Forwarding.Codec;
 
-/// <summary>protocol.md §7.1/§7.3: exact value spans, conn_id unescaping, whole-message validity.</summary>
+/// <summary>docs/protocol.md#envelope-fields, #routing-and-delivery: exact value spans, conn_id unescaping, whole-message validity.</summary>
 public class EnvelopeParserValueTests
 {
     [Theory]

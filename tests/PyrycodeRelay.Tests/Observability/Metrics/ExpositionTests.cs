@@ -4,7 +4,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
-/// <summary>scenarios.md 96 and 101; operations.md §16.1–16.3: the listener, the exposition, the catalogue.</summary>
+/// <summary>Scenarios 96 and 101 (docs/metrics.md); operations.md §16.1–16.3: the listener, the exposition, the catalogue.</summary>
 public sealed class ExpositionTests
 {
     [Fact]

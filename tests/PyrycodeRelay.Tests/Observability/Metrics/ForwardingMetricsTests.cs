@@ -4,7 +4,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
-/// <summary>scenarios.md 98 and 99; the outbox gauge: forwarding counters, bytes, latency and gauges.</summary>
+/// <summary>Scenarios 98 and 99 (docs/metrics.md); the outbox gauge: forwarding counters, bytes, latency and gauges.</summary>
 public sealed class ForwardingMetricsTests
 {
     private const string Frames = "pyrycode_relay_frames_forwarded_total";
@@ -92,7 +92,7 @@ public sealed class ForwardingMetricsTests
         }
 
         var stalled = await Scraper.WaitForAsync(relay, s => s.Series(Outbox) > 0, "a non-zero outbox charge");
-        // The charge is whole items of (frame length + 64) (protocol.md §10), never more than was sent.
+        // The charge is whole items of (frame length + 64) (docs/protocol.md#phone-outbox), never more than was sent.
         Assert.True(stalled.Series(Outbox) <= (long)count * (frame.Length + 64));
         Assert.Equal(0, stalled.Series(Outbox) % (frame.Length + 64));
 

@@ -2,7 +2,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
-/// <summary>scenarios.md 100: only a grace period that actually freed a server-id counts.</summary>
+/// <summary>Scenario 100: only a grace period (docs/protocol.md#grace-reclaim-and-expiry) that actually freed a server-id counts.</summary>
 public sealed class GraceMetricsTests
 {
     [Fact]

@@ -5,7 +5,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
-/// <summary>scenarios.md 95 (metrics part), operations.md §17.7: push_wakes_total only when push is on.</summary>
+/// <summary>Scenario 95 (metrics part, docs/metrics.md), operations.md §17.7: push_wakes_total only when push is on.</summary>
 public sealed class PushMetricsExpositionTests
 {
     [Fact]

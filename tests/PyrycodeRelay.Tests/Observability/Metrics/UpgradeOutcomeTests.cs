@@ -2,7 +2,7 @@ using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
-/// <summary>scenarios.md 97, 38, 59: one increment per terminal upgrade decision, with the matching kind.</summary>
+/// <summary>Scenarios 97, 38, 59 (docs/metrics.md): one increment per terminal upgrade decision, with the matching kind.</summary>
 public sealed class UpgradeOutcomeTests
 {
     private const string Upgrades = "pyrycode_relay_ws_upgrade_attempts_total";

@@ -13,7 +13,7 @@ namespace PyrycodeRelay.Tests.Reliability.Regressions;
 /// <c>WsConnection.OnDataFrameHeader</c> (src/PyrycodeRelay/WebSockets/WsConnection.Receive.cs), so the size
 /// check passes, no buffer is grown, and <c>ConsumePayload</c> writes past the pooled buffer:
 /// ArgumentOutOfRangeException out of <see cref="WsConnection.ReceiveAsync"/> instead of 1009
-/// <c>message too big</c> (protocol.md §9). Input: text frame FIN=0 "A", then continuation FIN=1 with length
+/// <c>message too big</c> (docs/protocol.md#framing-and-limits). Input: text frame FIN=0 "A", then continuation FIN=1 with length
 /// 0x7FFFFFFFFFFFFFFF and 5000 payload bytes. Impact measured end to end: the session dies without teardown,
 /// so the phone is never unregistered (no notice, its slot stays taken): <c>--phones-per-server</c> such
 /// messages lock every phone out of a server-id with 4429, and anyone who knows a server-id can do it.

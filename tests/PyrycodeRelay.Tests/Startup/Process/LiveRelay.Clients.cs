@@ -8,7 +8,7 @@ internal sealed partial class LiveRelay
     /// <summary>The relay listener's WebSocket URI for <paramref name="path"/>.</summary>
     public Uri WsUri(string path) => new($"ws://127.0.0.1:{Port}{path}");
 
-    /// <summary>The standard binary headers (scenarios.md conventions) with <paramref name="overrides"/> applied.</summary>
+    /// <summary>The standard binary headers (docs/protocol.md#header-gate; the values every test client uses) with <paramref name="overrides"/> applied.</summary>
     public static Dictionary<string, string> BinaryHeaders(string serverId = "s1", IReadOnlyDictionary<string, string>? overrides = null) =>
         With(new() { ["X-Pyrycode-Server"] = serverId, ["X-Pyrycode-Version"] = "0.1.0-test", ["User-Agent"] = "pyry-test/0.1.0" }, overrides);
 
