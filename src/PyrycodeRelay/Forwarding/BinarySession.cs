@@ -44,7 +44,7 @@ internal sealed partial class BinarySession : IRegisteredBinary, IHeartbeatOwner
     public static Task RunAsync(RelayRuntime rt, WsConnection connection, string serverId, string version, string remote)
     {
         var session = new BinarySession(rt, connection, serverId, version, remote);
-        rt.Sessions.TryAdd(connection, () =>
+        rt.Sessions.Add(connection, () =>
         {
             session._shutdownClosed = true;
             connection.RequestClose(WsCloseCodes.GoingAway, "shutting down");

@@ -57,7 +57,7 @@ internal sealed partial class PhoneSession : IRegisteredPhone, IHeartbeatOwner
     public static async Task RunAsync(RelayRuntime rt, WsConnection connection, string serverId, string deviceName, string remote)
     {
         PhoneSession? session = null;
-        rt.Sessions.TryAdd(connection, () =>
+        rt.Sessions.Add(connection, () =>
         {
             if (session is not null)
             {
