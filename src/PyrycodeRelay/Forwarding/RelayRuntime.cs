@@ -18,7 +18,7 @@ internal sealed class RelayRuntime
         Push = push;
         Time = time;
         Logger = loggers.CreateLogger("PyrycodeRelay.Relay");
-        Registry = new ServerRegistry(time, options.GracePeriod, options.PhonesPerServer);
+        Registry = new ServerRegistry(time, options.GracePeriod, options.PhonesPerServer, Codec.ConnIds.NewSuffix);
         Budget = new OutboxBudget(options.OutboxBudgetBytes);
         Sessions = new SessionTracker();
         RateLimiter = new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, time);

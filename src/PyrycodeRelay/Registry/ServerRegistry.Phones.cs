@@ -31,7 +31,7 @@ public sealed partial class ServerRegistry
             ulong key;
             do
             {
-                key = Forwarding.Codec.ConnIds.NewSuffix();
+                key = _drawConnIdKey();
             }
             while (slot.ContainsKey(key));
 

@@ -12,16 +12,26 @@ public sealed partial class ServerRegistry
     private readonly TimeProvider _time;
     private readonly TimeSpan _gracePeriod;
     private readonly int _phonesPerServer;
+    private readonly Func<ulong> _drawConnIdKey;
     private int _liveBinaries;
     private int _phones;
     private bool _shuttingDown;
 
     /// <summary>Creates an empty registry.</summary>
-    public ServerRegistry(TimeProvider time, TimeSpan gracePeriod, int phonesPerServer)
+    /// <param name="time">Clock for the grace timers.</param>
+    /// <param name="gracePeriod"><c>--grace-period</c>.</param>
+    /// <param name="phonesPerServer"><c>--phones-per-server</c>.</param>
+    /// <param name="drawConnIdKey">
+    /// Draws the 64 random bits of a new conn_id (the relay passes the CSPRNG; tests a fixed sequence). The
+    /// registry redraws while the value collides with a phone registered under the same server-id.
+    /// </param>
+    public ServerRegistry(TimeProvider time, TimeSpan gracePeriod, int phonesPerServer, Func<ulong> drawConnIdKey)
     {
+        ArgumentNullException.ThrowIfNull(drawConnIdKey);
         _time = time;
         _gracePeriod = gracePeriod;
         _phonesPerServer = phonesPerServer;
+        _drawConnIdKey = drawConnIdKey;
     }
 
     /// <summary>

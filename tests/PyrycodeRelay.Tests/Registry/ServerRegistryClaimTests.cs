@@ -7,9 +7,10 @@ namespace PyrycodeRelay.Tests.Registry;
 public sealed class ServerRegistryClaimTests
 {
     private readonly FakeTimeProvider _time = new();
+    private readonly FakeConnIdKeys _keys = new(7, 7, 9);
     private readonly ServerRegistry _registry;
 
-    public ServerRegistryClaimTests() => _registry = new ServerRegistry(_time, TimeSpan.FromSeconds(30), phonesPerServer: 2);
+    public ServerRegistryClaimTests() => _registry = new ServerRegistry(_time, TimeSpan.FromSeconds(30), phonesPerServer: 2, _keys.Draw);
 
     private PhoneRegistration Register(string serverId) =>
         _registry.RegisterPhone(serverId, (key, bound) => new FakePhone(serverId, key, bound));
@@ -106,6 +107,19 @@ public sealed class ServerRegistryClaimTests
         Assert.Same(a, p1.Phone.Bound);
         Assert.Equal(2, _registry.ConnectedPhones);
         Assert.Equal(PhoneRegistrationOutcome.NoServer, Register("s2").Outcome);
+    }
+
+    [Fact]
+    public void A_drawn_conn_id_key_that_collides_with_a_registered_phone_is_redrawn()
+    {
+        _registry.BeginClaim(new FakeBinary("s1"));
+
+        var p1 = Register("s1"); // draws 7
+        var p2 = Register("s1"); // draws 7 (taken by p1), then 9
+
+        Assert.Equal(7UL, p1.Phone!.Key);
+        Assert.Equal(9UL, p2.Phone!.Key);
+        Assert.Equal(3, _keys.Draws);
     }
 
     [Fact]

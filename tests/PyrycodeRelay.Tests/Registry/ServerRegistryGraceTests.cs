@@ -13,7 +13,7 @@ public sealed class ServerRegistryGraceTests
 
     public ServerRegistryGraceTests()
     {
-        _registry = new ServerRegistry(_time, Grace, phonesPerServer: 8);
+        _registry = new ServerRegistry(_time, Grace, phonesPerServer: 8, new FakeConnIdKeys().Draw);
         _registry.GraceExpired = (id, phones) => _expired.Add((id, phones));
     }
 
