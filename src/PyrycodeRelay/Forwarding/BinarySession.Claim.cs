@@ -13,14 +13,8 @@ internal sealed partial class BinarySession
     /// <summary>Returns true when this connection became holder.</summary>
     private async Task<bool> ClaimAsync()
     {
-        var decision = _rt.Registry.BeginClaim(this);
-        if (decision.Outcome == ClaimOutcome.ProbeIncumbent)
-        {
-            // The newcomer's messages stay unread (buffered) while the incumbent is probed.
-            var incumbent = (BinarySession)decision.Incumbent!;
-            var pong = await incumbent.Connection.ProbeAsync(_rt.Options.ConflictProbeTimeout);
-            decision = _rt.Registry.ResolveProbe(this, incumbent, pong);
-        }
+        // A live incumbent is probed first; the newcomer's messages stay unread (buffered) meanwhile.
+        var decision = await _rt.Registry.ClaimAsync(this);
 
         switch (decision.Outcome)
         {
@@ -37,7 +31,7 @@ internal sealed partial class BinarySession
             case ClaimOutcome.TakenOver:
                 RelayLog.ServerIdTakeover(_rt.Logger, ServerId, _remote);
                 Evict(decision.Evicted);
-                ((BinarySession)decision.Incumbent!).Displace();
+                decision.Displaced!.Displace();
                 break;
             case ClaimOutcome.Reclaimed:
                 Evict(decision.Evicted);
@@ -50,7 +44,7 @@ internal sealed partial class BinarySession
         return true;
     }
 
-    private static void Evict(IReadOnlyList<IRegisteredPhone>? phones)
+    private static void Evict(IReadOnlyList<PhoneSession>? phones)
     {
         if (phones is null)
         {
@@ -59,7 +53,7 @@ internal sealed partial class BinarySession
 
         foreach (var phone in phones)
         {
-            ((PhoneSession)phone).CloseByRelay(WsCloseCodes.NoServer, EvictedReason, PhoneRemoval.Reclaimed);
+            phone.CloseByRelay(WsCloseCodes.NoServer, EvictedReason, PhoneRemoval.Reclaimed);
         }
     }
 }

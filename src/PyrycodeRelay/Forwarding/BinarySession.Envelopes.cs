@@ -54,7 +54,7 @@ internal sealed partial class BinarySession
         PhoneSession? phone = null;
         if (envelope.ConnIdMatchable && ConnIds.TryParseSuffix(envelope.ConnId, _serverIdUtf8, out var key))
         {
-            phone = _slot.Find(this, key) as PhoneSession;
+            phone = _slot.Find(this, key);
         }
 
         if (phone is null)

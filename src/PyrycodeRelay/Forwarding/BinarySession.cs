@@ -9,13 +9,13 @@ namespace PyrycodeRelay.Forwarding;
 /// One binary connection: its claim (protocol.md §5.1–5.2), its reader that routes envelopes to phones
 /// without ever waiting for one (§7), and its release into grace (§5.3).
 /// </summary>
-internal sealed partial class BinarySession : IRegisteredBinary, IHeartbeatOwner
+internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
 {
     private readonly RelayRuntime _rt;
     private readonly string _version;
     private readonly string _remote;
     private readonly byte[] _serverIdUtf8;
-    private ServerSlot _slot = null!;
+    private ServerSlot<BinarySession, PhoneSession> _slot = null!;
     private volatile bool _displaced;
     private volatile bool _heartbeatTimedOut;
     private volatile bool _shutdownClosed;
@@ -39,6 +39,9 @@ internal sealed partial class BinarySession : IRegisteredBinary, IHeartbeatOwner
 
     /// <summary>The binary's WebSocket.</summary>
     public WsConnection Connection { get; }
+
+    /// <inheritdoc />
+    public Task<bool> ProbeAsync(TimeSpan timeout) => Connection.ProbeAsync(timeout);
 
     /// <summary>Runs an upgraded binary connection from the claim to its end.</summary>
     public static Task RunAsync(RelayRuntime rt, WsConnection connection, string serverId, string version, string remote)
@@ -78,7 +81,7 @@ internal sealed partial class BinarySession : IRegisteredBinary, IHeartbeatOwner
         }
         finally
         {
-            _rt.Registry.Release(this); // no-op after a normal end (or when not holder); a safety net otherwise
+            await _rt.Registry.ReleaseAsync(this); // no-op after a normal end (or when not holder); a safety net otherwise
             _rt.Sessions.Remove(Connection);
             Connection.MarkEnded();
         }
@@ -103,7 +106,7 @@ internal sealed partial class BinarySession : IRegisteredBinary, IHeartbeatOwner
     {
         Connection.StopHeartbeat();
         RelayLog.BinaryForwarderReadEnd(_rt.Logger, ServerId, BinaryConnId, SessionIo.ReadEndError(end));
-        if (_rt.Registry.Release(this))
+        if (await _rt.Registry.ReleaseAsync(this))
         {
             RelayLog.ServerReleased(_rt.Logger, ServerId);
         }

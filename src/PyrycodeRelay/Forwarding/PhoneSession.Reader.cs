@@ -32,7 +32,7 @@ internal sealed partial class PhoneSession
                 return (result, CloseCause.InvalidFrame);
             }
 
-            switch (ServerRegistry.StateOf(this, _slot))
+            switch (_binding.State)
             {
                 case BindingState.NotHolder:
                     RelayLog.PhoneForwarderNoBinary(_rt.Logger, ServerId, ConnId);
@@ -44,7 +44,7 @@ internal sealed partial class PhoneSession
                     return (result, CloseCause.NoBinary);
             }
 
-            var binary = BoundSession.Connection;
+            var binary = _binding.Holder.Connection;
             if (!await binary.SendTextAsync(_envelopePrefix, message.Slice(start, length), EnvelopeSuffix))
             {
                 RelayLog.PhoneForwarderSendFailed(_rt.Logger, ServerId, ConnId, BinaryWriteError);

@@ -16,19 +16,19 @@ internal sealed partial class PhoneSession
         // 1. The close notice, if due.
         var removal = Removal;
         if (!_noNotice && removal is PhoneRemoval.None or PhoneRemoval.HeartbeatTimeout or PhoneRemoval.BacklogFull or PhoneRemoval.WriteFailed
-            && !_rt.ShuttingDown && ServerRegistry.StateOf(this, _slot) == BindingState.Live)
+            && !_rt.ShuttingDown && _binding.State == BindingState.Live)
         {
             var code = end.Status == WsReceiveStatus.PeerClosed && end.PeerCloseCode != WsCloseCodes.NoStatus
                 ? end.PeerCloseCode
                 : WsCloseCodes.GoingAway;
-            if (!await BoundSession.Connection.SendTextAsync(CloseNotice(code)))
+            if (!await _binding.Holder.Connection.SendTextAsync(CloseNotice(code)))
             {
                 RelayLog.PhoneCloseNoticeSendFailed(_rt.Logger, ServerId, ConnId, code, "relay: write to binary failed");
             }
         }
 
         // 2. Unregister: the slot frees and envelopes for this conn_id become unknown.
-        _rt.Registry.Unregister(this, _slot);
+        await _rt.Registry.UnregisterAsync(this);
 
         // 3. Close 1000 unless a close frame was already sent; drop anything still queued.
         CountDropped(_outbox.Discard(), DropReason.PhoneClosed);

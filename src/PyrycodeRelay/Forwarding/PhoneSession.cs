@@ -11,45 +11,38 @@ namespace PyrycodeRelay.Forwarding;
 /// delivers the binary's frames and directives (§7.3, §7.4, §10), and its teardown sends the close
 /// notice (§8) and unregisters it (§5.5).
 /// </summary>
-internal sealed partial class PhoneSession : IRegisteredPhone, IHeartbeatOwner
+internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, PhoneSession>, IHeartbeatOwner
 {
     private readonly RelayRuntime _rt;
     private readonly byte[] _envelopePrefix;
     private readonly byte[] _connIdUtf8;
     private readonly PhoneOutbox _outbox;
-    private ServerSlot _slot = null!;
+    private readonly PhoneBinding<BinarySession, PhoneSession> _binding;
     private int _removal;              // PhoneRemoval, first writer wins
     private volatile bool _noNotice;   // a directive was accepted or overflowed
 
-    private PhoneSession(RelayRuntime rt, WsConnection connection, string serverId, ulong key, IRegisteredBinary bound)
+    private PhoneSession(RelayRuntime rt, WsConnection connection, PhoneBinding<BinarySession, PhoneSession> binding)
     {
         _rt = rt;
         Connection = connection;
-        ServerId = serverId;
-        Key = key;
-        Bound = bound;
-        ConnId = Codec.ConnIds.Format(serverId, key);
+        _binding = binding;
+        ConnId = Codec.ConnIds.Format(binding.Slot.ServerId, binding.Key);
         _connIdUtf8 = System.Text.Encoding.UTF8.GetBytes(ConnId);
         _envelopePrefix = EnvelopeWriter.CreateFramePrefix(_connIdUtf8);
         _outbox = new PhoneOutbox(rt.Options.PhoneOutboxBytes, rt.Budget);
     }
 
     /// <inheritdoc />
-    public string ServerId { get; }
+    public PhoneBinding<BinarySession, PhoneSession> Binding => _binding;
 
-    /// <inheritdoc />
-    public ulong Key { get; }
-
-    /// <inheritdoc />
-    public IRegisteredBinary Bound { get; }
+    /// <summary>The server-id it named.</summary>
+    public string ServerId => _binding.Slot.ServerId;
 
     /// <summary>The conn_id the binary addresses this phone by.</summary>
     public string ConnId { get; }
 
     /// <summary>The phone's WebSocket.</summary>
     public WsConnection Connection { get; }
-
-    private BinarySession BoundSession => (BinarySession)Bound;
 
     private PhoneRemoval Removal => (PhoneRemoval)Volatile.Read(ref _removal);
 
@@ -70,7 +63,7 @@ internal sealed partial class PhoneSession : IRegisteredPhone, IHeartbeatOwner
         });
         try
         {
-            var registration = rt.Registry.RegisterPhone(serverId, (key, bound) => session = new PhoneSession(rt, connection, serverId, key, bound));
+            var registration = await rt.Registry.RegisterPhoneAsync(serverId, binding => session = new PhoneSession(rt, connection, binding));
             switch (registration.Outcome)
             {
                 case PhoneRegistrationOutcome.NoServer:
@@ -89,8 +82,7 @@ internal sealed partial class PhoneSession : IRegisteredPhone, IHeartbeatOwner
                     return;
             }
 
-            session!._slot = registration.Slot!;
-            RelayLog.PhoneRegistered(rt.Logger, serverId, session.ConnId, deviceName, remote);
+            RelayLog.PhoneRegistered(rt.Logger, serverId, session!.ConnId, deviceName, remote);
             rt.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Accept);
             // Inlined (not a separate async method): one frame fewer suspended while the phone idles.
             connection.StartHeartbeat(session);
@@ -111,9 +103,9 @@ internal sealed partial class PhoneSession : IRegisteredPhone, IHeartbeatOwner
         }
         finally
         {
-            if (session?._slot is { } slot)
+            if (session is not null)
             {
-                rt.Registry.Unregister(session, slot); // no-op after a normal teardown; a safety net otherwise
+                await rt.Registry.UnregisterAsync(session); // no-op after a normal teardown; a safety net otherwise
                 session._outbox.Discard();
             }
 

@@ -18,7 +18,8 @@ internal sealed class RelayRuntime
         Push = push;
         Time = time;
         Logger = loggers.CreateLogger("PyrycodeRelay.Relay");
-        Registry = new ServerRegistry(time, options.GracePeriod, options.PhonesPerServer, Codec.ConnIds.NewSuffix);
+        Registry = new ServerRegistry<BinarySession, PhoneSession>(
+            time, options.GracePeriod, options.PhonesPerServer, options.ConflictProbeTimeout, Codec.ConnIds.NewSuffix, OnGraceExpired);
         Budget = new OutboxBudget(options.OutboxBudgetBytes);
         Sessions = new SessionTracker();
         RateLimiter = new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, time);
@@ -33,7 +34,6 @@ internal sealed class RelayRuntime
             HeartbeatTimeout = options.HeartbeatTimeout,
             Time = time,
         };
-        Registry.GraceExpired = OnGraceExpired;
     }
 
     public RelayOptions Options { get; }
@@ -48,7 +48,7 @@ internal sealed class RelayRuntime
 
     public ILogger Logger { get; }
 
-    public ServerRegistry Registry { get; }
+    public IServerRegistry<BinarySession, PhoneSession> Registry { get; }
 
     public OutboxBudget Budget { get; }
 
@@ -63,13 +63,13 @@ internal sealed class RelayRuntime
     /// <summary>Whether graceful shutdown has begun (no close notices from then on).</summary>
     public bool ShuttingDown => Sessions.ShuttingDown;
 
-    private void OnGraceExpired(string serverId, IReadOnlyList<IRegisteredPhone> phones)
+    private void OnGraceExpired(string serverId, IReadOnlyList<PhoneSession> phones)
     {
         Metrics.GraceExpired();
         Observability.Logging.RelayLog.ServerGraceExpired(Logger, serverId);
         foreach (var phone in phones)
         {
-            ((PhoneSession)phone).CloseByRelay(WsCloseCodes.Normal, "", PhoneRemoval.GraceExpired);
+            phone.CloseByRelay(WsCloseCodes.Normal, "", PhoneRemoval.GraceExpired);
         }
     }
 }
