@@ -14,22 +14,22 @@ internal sealed partial class BinarySession
     private async Task<bool> ClaimAsync()
     {
         // A live incumbent is probed first; the newcomer's messages stay unread (buffered) meanwhile.
-        var decision = await _rt.Registry.ClaimAsync(this);
+        var decision = await _ctx.Registry.ClaimAsync(this);
 
         switch (decision.Outcome)
         {
             case ClaimOutcome.Conflict:
-                RelayLog.ServerIdConflict(_rt.Logger, ServerId, _remote);
-                _rt.Metrics.Upgrade(RelayEndpoint.Server, UpgradeOutcome.Reject409);
+                RelayLog.ServerIdConflict(_ctx.Logger, ServerId, _remote);
+                _ctx.Metrics.Upgrade(RelayEndpoint.Server, UpgradeOutcome.Reject409);
                 await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.AlreadyClaimed, "server-id already claimed");
-                _rt.Metrics.Closed(RelayEndpoint.Server, CloseCause.Rejected);
+                _ctx.Metrics.Closed(RelayEndpoint.Server, CloseCause.Rejected);
                 return false;
             case ClaimOutcome.ShuttingDown:
                 await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.GoingAway, "shutting down");
-                _rt.Metrics.Closed(RelayEndpoint.Server, CloseCause.Shutdown);
+                _ctx.Metrics.Closed(RelayEndpoint.Server, CloseCause.Shutdown);
                 return false;
             case ClaimOutcome.TakenOver:
-                RelayLog.ServerIdTakeover(_rt.Logger, ServerId, _remote);
+                RelayLog.ServerIdTakeover(_ctx.Logger, ServerId, _remote);
                 Evict(decision.Evicted);
                 decision.Displaced!.Displace();
                 break;
@@ -39,8 +39,8 @@ internal sealed partial class BinarySession
         }
 
         _slot = decision.Slot!;
-        RelayLog.ServerClaimed(_rt.Logger, ServerId, _version, _remote);
-        _rt.Metrics.Upgrade(RelayEndpoint.Server, UpgradeOutcome.Accept);
+        RelayLog.ServerClaimed(_ctx.Logger, ServerId, _version, _remote);
+        _ctx.Metrics.Upgrade(RelayEndpoint.Server, UpgradeOutcome.Accept);
         return true;
     }
 

@@ -11,7 +11,7 @@ namespace PyrycodeRelay.Forwarding;
 /// </summary>
 internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
 {
-    private readonly RelayRuntime _rt;
+    private readonly SessionContext _ctx;
     private readonly string _version;
     private readonly string _remote;
     private readonly byte[] _serverIdUtf8;
@@ -20,9 +20,9 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
     private volatile bool _heartbeatTimedOut;
     private volatile bool _shutdownClosed;
 
-    private BinarySession(RelayRuntime rt, WsConnection connection, string serverId, string version, string remote)
+    private BinarySession(SessionContext ctx, WsConnection connection, string serverId, string version, string remote)
     {
-        _rt = rt;
+        _ctx = ctx;
         Connection = connection;
         ServerId = serverId;
         _version = version;
@@ -44,10 +44,10 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
     public Task<bool> ProbeAsync(TimeSpan timeout) => Connection.ProbeAsync(timeout);
 
     /// <summary>Runs an upgraded binary connection from the claim to its end.</summary>
-    public static Task RunAsync(RelayRuntime rt, WsConnection connection, string serverId, string version, string remote)
+    public static Task RunAsync(SessionContext ctx, WsConnection connection, string serverId, string version, string remote)
     {
-        var session = new BinarySession(rt, connection, serverId, version, remote);
-        rt.Sessions.Add(connection, () =>
+        var session = new BinarySession(ctx, connection, serverId, version, remote);
+        ctx.Tracker.Add(connection, () =>
         {
             session._shutdownClosed = true;
             connection.RequestClose(WsCloseCodes.GoingAway, "shutting down");
@@ -81,8 +81,8 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
         }
         finally
         {
-            await _rt.Registry.ReleaseAsync(this); // no-op after a normal end (or when not holder); a safety net otherwise
-            _rt.Sessions.Remove(Connection);
+            SessionIo.Detach(_ctx.Registry.ReleaseAsync(this)); // no-op after a normal end (or when not holder); a safety net otherwise
+            _ctx.Tracker.Remove(Connection);
             Connection.MarkEnded();
         }
     }
@@ -105,14 +105,14 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
     private async Task EndServingAsync(WsReceiveResult end)
     {
         Connection.StopHeartbeat();
-        RelayLog.BinaryForwarderReadEnd(_rt.Logger, ServerId, BinaryConnId, SessionIo.ReadEndError(end));
-        if (await _rt.Registry.ReleaseAsync(this))
+        RelayLog.BinaryForwarderReadEnd(_ctx.Logger, ServerId, BinaryConnId, SessionIo.ReadEndError(end));
+        if (await _ctx.Registry.ReleaseAsync(this))
         {
-            RelayLog.ServerReleased(_rt.Logger, ServerId);
+            RelayLog.ServerReleased(_ctx.Logger, ServerId);
         }
 
         await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.Normal, "");
-        _rt.Metrics.Closed(RelayEndpoint.Server, _displaced || _heartbeatTimedOut ? CloseCause.HeartbeatTimeout
+        _ctx.Metrics.Closed(RelayEndpoint.Server, _displaced || _heartbeatTimedOut ? CloseCause.HeartbeatTimeout
             : _shutdownClosed ? CloseCause.Shutdown
             : SessionIo.CauseOf(end, Connection));
     }

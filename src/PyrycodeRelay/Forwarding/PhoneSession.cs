@@ -13,7 +13,7 @@ namespace PyrycodeRelay.Forwarding;
 /// </summary>
 internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, PhoneSession>, IHeartbeatOwner
 {
-    private readonly RelayRuntime _rt;
+    private readonly SessionContext _ctx;
     private readonly byte[] _envelopePrefix;
     private readonly byte[] _connIdUtf8;
     private readonly PhoneOutbox _outbox;
@@ -21,15 +21,15 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
     private int _removal;              // PhoneRemoval, first writer wins
     private volatile bool _noNotice;   // a directive was accepted or overflowed
 
-    private PhoneSession(RelayRuntime rt, WsConnection connection, PhoneBinding<BinarySession, PhoneSession> binding)
+    private PhoneSession(SessionContext ctx, WsConnection connection, PhoneBinding<BinarySession, PhoneSession> binding)
     {
-        _rt = rt;
+        _ctx = ctx;
         Connection = connection;
         _binding = binding;
         ConnId = Codec.ConnIds.Format(binding.Slot.ServerId, binding.Key);
         _connIdUtf8 = System.Text.Encoding.UTF8.GetBytes(ConnId);
         _envelopePrefix = EnvelopeWriter.CreateFramePrefix(_connIdUtf8);
-        _outbox = new PhoneOutbox(rt.Options.PhoneOutboxBytes, rt.Budget);
+        _outbox = new PhoneOutbox(ctx.PhoneOutboxBytes, ctx.Budget);
     }
 
     /// <inheritdoc />
@@ -45,80 +45,6 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
     public WsConnection Connection { get; }
 
     private PhoneRemoval Removal => (PhoneRemoval)Volatile.Read(ref _removal);
-
-    /// <summary>Runs an upgraded phone connection from the registry decision to its end.</summary>
-    public static async Task RunAsync(RelayRuntime rt, WsConnection connection, string serverId, string deviceName, string remote)
-    {
-        PhoneSession? session = null;
-        rt.Sessions.Add(connection, () =>
-        {
-            if (session is not null)
-            {
-                session.OnShutdown();
-            }
-            else
-            {
-                connection.RequestClose(WsCloseCodes.GoingAway, "shutting down");
-            }
-        });
-        try
-        {
-            var registration = await rt.Registry.RegisterPhoneAsync(serverId, binding => session = new PhoneSession(rt, connection, binding));
-            switch (registration.Outcome)
-            {
-                case PhoneRegistrationOutcome.NoServer:
-                    RelayLog.PhoneRegisterNoServer(rt.Logger, serverId, remote);
-                    rt.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Reject404);
-                    await RejectAsync(rt, connection, WsCloseCodes.NoServer, "no server with that id");
-                    return;
-                case PhoneRegistrationOutcome.AtCap:
-                    RelayLog.PhoneRegisterAtCap(rt.Logger, serverId, remote);
-                    rt.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Reject429);
-                    await RejectAsync(rt, connection, WsCloseCodes.TooManyPhones, "too many phones for server-id");
-                    return;
-                case PhoneRegistrationOutcome.ShuttingDown:
-                    await SessionIo.CloseAndDrainAsync(connection, WsCloseCodes.GoingAway, "shutting down");
-                    rt.Metrics.Closed(RelayEndpoint.Client, CloseCause.Shutdown);
-                    return;
-            }
-
-            RelayLog.PhoneRegistered(rt.Logger, serverId, session!.ConnId, deviceName, remote);
-            rt.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Accept);
-            // Inlined (not a separate async method): one frame fewer suspended while the phone idles.
-            connection.StartHeartbeat(session);
-            (WsReceiveResult End, CloseCause Cause) ended;
-            try
-            {
-                ended = await session.ReadLoopAsync();
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // Defence in depth (fuzz finding F1): a reader bug must never skip the teardown and leak the phone's
-                // registry slot. The connection is aborted and the phone ends as if its peer had gone.
-                connection.Abort();
-                ended = (new WsReceiveResult(WsReceiveStatus.Aborted), CloseCause.PeerGone);
-            }
-
-            await session.TeardownAsync(ended.End, ended.Cause);
-        }
-        finally
-        {
-            if (session is not null)
-            {
-                await rt.Registry.UnregisterAsync(session); // no-op after a normal teardown; a safety net otherwise
-                session._outbox.Discard();
-            }
-
-            rt.Sessions.Remove(connection);
-            connection.MarkEnded();
-        }
-    }
-
-    private static async Task RejectAsync(RelayRuntime rt, WsConnection connection, int code, string reason)
-    {
-        await SessionIo.CloseAndDrainAsync(connection, code, reason);
-        rt.Metrics.Closed(RelayEndpoint.Client, CloseCause.Rejected);
-    }
 
     /// <inheritdoc />
     public void OnHeartbeatTimeout(WsConnection connection) =>
@@ -141,7 +67,7 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
     {
         for (var i = 0; i < count; i++)
         {
-            _rt.Metrics.Dropped(Direction.BinaryToPhone, reason);
+            _ctx.Metrics.Dropped(Direction.BinaryToPhone, reason);
         }
     }
 }
