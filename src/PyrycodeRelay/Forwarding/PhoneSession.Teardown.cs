@@ -7,7 +7,7 @@ using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Forwarding;
 
-/// <summary>The end of a phone connection (protocol.md §5.5), the close notice (§8) and grace expiry (§5.3).</summary>
+/// <summary>Relay-initiated closes (grace expiry §5.3, heartbeat, shutdown), the close notice (§8) and the end of a phone connection (§5.5).</summary>
 internal sealed partial class PhoneSession
 {
     /// <summary>
@@ -73,5 +73,30 @@ internal sealed partial class PhoneSession
         var notice = new byte[EnvelopeWriter.GetCloseNoticeLength(_connIdUtf8, code)];
         EnvelopeWriter.WriteCloseNotice(_connIdUtf8, code, notice);
         return notice;
+    }
+
+    /// <inheritdoc />
+    public void OnHeartbeatTimeout(WsConnection connection) =>
+        CloseByRelay(WsCloseCodes.InternalError, "heartbeat timeout", PhoneRemoval.HeartbeatTimeout);
+
+    private void OnShutdown() => CloseByRelay(WsCloseCodes.GoingAway, "shutting down", PhoneRemoval.Shutdown);
+
+    /// <summary>
+    /// A relay-initiated close that bypasses the queue: pending items are dropped and the close frame goes
+    /// out after any frame being written. The reader then ends with the peer's close (or the close wait).
+    /// </summary>
+    public void CloseByRelay(int code, string reason, PhoneRemoval removal)
+    {
+        Interlocked.CompareExchange(ref _removal, (int)removal, (int)PhoneRemoval.None);
+        CountDropped(_outbox.Discard(), DropReason.PhoneClosed);
+        Connection.RequestClose(code, reason);
+    }
+
+    private void CountDropped(int count, DropReason reason)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _ctx.Metrics.Dropped(Direction.BinaryToPhone, reason);
+        }
     }
 }

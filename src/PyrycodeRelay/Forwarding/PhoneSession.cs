@@ -46,28 +46,140 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
 
     private PhoneRemoval Removal => (PhoneRemoval)Volatile.Read(ref _removal);
 
-    /// <inheritdoc />
-    public void OnHeartbeatTimeout(WsConnection connection) =>
-        CloseByRelay(WsCloseCodes.InternalError, "heartbeat timeout", PhoneRemoval.HeartbeatTimeout);
-
-    private void OnShutdown() => CloseByRelay(WsCloseCodes.GoingAway, "shutting down", PhoneRemoval.Shutdown);
-
-    /// <summary>
-    /// A relay-initiated close that bypasses the queue: pending items are dropped and the close frame goes
-    /// out after any frame being written. The reader then ends with the peer's close (or the close wait).
-    /// </summary>
-    public void CloseByRelay(int code, string reason, PhoneRemoval removal)
+    /// <summary>Runs an upgraded phone connection from the registry decision to its end.</summary>
+    /// <remarks>
+    /// Not async on purpose: the in-memory registry decides synchronously, and then the only async frame alive
+    /// while the phone idles is <see cref="ServeAsync"/>'s (idle heap, bench/performance-notes.md).
+    /// </remarks>
+    public static Task RunAsync(SessionContext ctx, WsConnection connection, string serverId, string deviceName, string remote)
     {
-        Interlocked.CompareExchange(ref _removal, (int)removal, (int)PhoneRemoval.None);
-        CountDropped(_outbox.Discard(), DropReason.PhoneClosed);
-        Connection.RequestClose(code, reason);
+        PhoneSession? session = null;
+        ctx.Tracker.Add(connection, () =>
+        {
+            if (session is not null)
+            {
+                session.OnShutdown();
+            }
+            else
+            {
+                connection.RequestClose(WsCloseCodes.GoingAway, "shutting down");
+            }
+        });
+        ValueTask<PhoneRegistration<PhoneSession>> registering;
+        try
+        {
+            registering = ctx.Registry.RegisterPhoneAsync(serverId, binding => session = new PhoneSession(ctx, connection, binding));
+        }
+        catch
+        {
+            Ended(ctx, connection, session);
+            throw;
+        }
+
+        return registering.IsCompletedSuccessfully
+            ? Admit(ctx, connection, registering.Result, serverId, deviceName, remote)
+            : AdmitAsync(ctx, connection, registering, serverId, deviceName, remote);
     }
 
-    private void CountDropped(int count, DropReason reason)
+    private static async Task AdmitAsync(
+        SessionContext ctx, WsConnection connection, ValueTask<PhoneRegistration<PhoneSession>> registering, string serverId, string deviceName, string remote)
     {
-        for (var i = 0; i < count; i++)
+        PhoneRegistration<PhoneSession> registration;
+        try
         {
-            _ctx.Metrics.Dropped(Direction.BinaryToPhone, reason);
+            registration = await registering;
         }
+        catch
+        {
+            Ended(ctx, connection, null); // the factory runs only when the registration succeeds
+            throw;
+        }
+
+        await Admit(ctx, connection, registration, serverId, deviceName, remote);
+    }
+
+    private static Task Admit(SessionContext ctx, WsConnection connection, PhoneRegistration<PhoneSession> registration, string serverId, string deviceName, string remote)
+    {
+        try
+        {
+            switch (registration.Outcome)
+            {
+                case PhoneRegistrationOutcome.NoServer:
+                    RelayLog.PhoneRegisterNoServer(ctx.Logger, serverId, remote);
+                    ctx.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Reject404);
+                    return RejectAsync(ctx, connection, WsCloseCodes.NoServer, "no server with that id", CloseCause.Rejected);
+                case PhoneRegistrationOutcome.AtCap:
+                    RelayLog.PhoneRegisterAtCap(ctx.Logger, serverId, remote);
+                    ctx.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Reject429);
+                    return RejectAsync(ctx, connection, WsCloseCodes.TooManyPhones, "too many phones for server-id", CloseCause.Rejected);
+                case PhoneRegistrationOutcome.ShuttingDown:
+                    return RejectAsync(ctx, connection, WsCloseCodes.GoingAway, "shutting down", CloseCause.Shutdown);
+            }
+
+            var session = registration.Phone!;
+            RelayLog.PhoneRegistered(ctx.Logger, serverId, session.ConnId, deviceName, remote);
+            ctx.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Accept);
+            return session.ServeAsync();
+        }
+        catch
+        {
+            Ended(ctx, connection, registration.Phone);
+            throw;
+        }
+    }
+
+    private static async Task RejectAsync(SessionContext ctx, WsConnection connection, int code, string reason, CloseCause cause)
+    {
+        try
+        {
+            await SessionIo.CloseAndDrainAsync(connection, code, reason);
+            ctx.Metrics.Closed(RelayEndpoint.Client, cause);
+        }
+        finally
+        {
+            Ended(ctx, connection, null);
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        try
+        {
+            Connection.StartHeartbeat(this);
+            (WsReceiveResult End, CloseCause Cause) ended;
+            try
+            {
+                ended = await ReadLoopAsync();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Defence in depth (fuzz finding F1): a reader bug must never skip the teardown and leak the phone's
+                // registry slot. The connection is aborted and the phone ends as if its peer had gone.
+                Connection.Abort();
+                ended = (new WsReceiveResult(WsReceiveStatus.Aborted), CloseCause.PeerGone);
+            }
+
+            await TeardownAsync(ended.End, ended.Cause);
+        }
+        finally
+        {
+            Ended(_ctx, Connection, this);
+        }
+    }
+
+    /// <summary>
+    /// The last step on every path: a registered phone leaves the registry (a no-op after its teardown, a safety
+    /// net otherwise) with its outbox emptied, and the connection is no longer tracked.
+    /// </summary>
+    private static void Ended(SessionContext ctx, WsConnection connection, PhoneSession? session)
+    {
+        if (session is not null)
+        {
+            SessionIo.Detach(ctx.Registry.UnregisterAsync(session));
+            session._outbox.Discard();
+        }
+
+        ctx.Tracker.Remove(connection);
+        connection.MarkEnded();
     }
 }
