@@ -7,7 +7,7 @@ using PyrycodeRelay.Registry;
 
 namespace PyrycodeRelay.Forwarding;
 
-/// <summary>What binary and phone sessions use, one per relay process: nothing else reaches them.</summary>
+/// <summary>Everything binary and phone sessions use, and nothing more (one per relay process).</summary>
 internal sealed class SessionContext
 {
     private SessionContext(

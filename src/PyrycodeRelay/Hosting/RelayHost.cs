@@ -38,7 +38,14 @@ public sealed partial class RelayHost : IAsyncDisposable
     private int _shutdownStarted;
 
     private RelayHost(
-        WebApplication app, RelayHostSettings settings, SessionContext sessions, AdmissionGate admission, Readiness readiness, List<ListenOptions> relayListens, ListenOptions? metricsListen, ListenOptions? httpListen)
+        WebApplication app,
+        RelayHostSettings settings,
+        SessionContext sessions,
+        AdmissionGate admission,
+        Readiness readiness,
+        List<ListenOptions> relayListens,
+        ListenOptions? metricsListen,
+        ListenOptions? httpListen)
     {
         _httpListen = httpListen;
         _app = app;
@@ -151,7 +158,10 @@ public sealed partial class RelayHost : IAsyncDisposable
         var readiness = new Readiness { ExtraCondition = settings.Tls is { } t ? () => t.IsReady : null };
         var health = new HealthEndpoint(settings.Version, sessions.Registry, readiness, settings.Time, startedAt);
         var admission = new AdmissionGate(
-            new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, settings.Time), new ConnectionCap(options.MaxConnections), options.TrustXForwardedFor, relayLogger);
+            new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, settings.Time),
+            new ConnectionCap(options.MaxConnections),
+            options.TrustXForwardedFor,
+            relayLogger);
         var wsOptions = new WsConnectionOptions
         {
             MaxMessageBytes = options.MaxMessageBytes,
