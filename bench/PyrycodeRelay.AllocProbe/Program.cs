@@ -31,7 +31,7 @@ internal static class Program
         });
         var port = host.RelayPort;
         using var binary = await RawPeer.ConnectAsync(port, "/v1/server", "X-Pyrycode-Server: probe", "X-Pyrycode-Version: 1", "User-Agent: probe");
-        while (host.Runtime.Registry.ConnectedBinaries == 0)
+        while (host.Registry.ConnectedBinaries == 0)
         {
             await Task.Delay(10);
         }
@@ -39,7 +39,7 @@ internal static class Program
         using var phone = await RawPeer.ConnectAsync(port, "/v1/client", "X-Pyrycode-Server: probe", "X-Pyrycode-Token: t", "User-Agent: probe");
         var frame = Encoding.UTF8.GetBytes("\"" + new string('x', Math.Max(0, size - 2)) + "\"");
         var phoneFrame = RawPeer.MaskedText(frame);
-        while (host.Runtime.Registry.ConnectedPhones == 0)
+        while (host.Registry.ConnectedPhones == 0)
         {
             await Task.Delay(10);
         }

@@ -28,7 +28,7 @@ internal static class WorstCase
             peers.Add(await RawPeer.ConnectAsync(host.RelayPort, "/v1/server", $"X-Pyrycode-Server: w{i}", "X-Pyrycode-Version: 1", "User-Agent: probe"));
         }
 
-        while (host.Runtime.Registry.ConnectedBinaries < connections)
+        while (host.Registry.ConnectedBinaries < connections)
         {
             await Task.Delay(20);
         }

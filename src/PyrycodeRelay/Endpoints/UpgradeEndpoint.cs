@@ -9,7 +9,7 @@ namespace PyrycodeRelay.Endpoints;
 /// The four upgrade routes (docs/protocol.md#before-the-upgrade): header gate → handshake → 101 → registry decision. The
 /// admission steps before them (rate limit, connection cap) run in <see cref="RelayRequestHandler"/>.
 /// </summary>
-internal sealed class UpgradeEndpoint(RelayRuntime runtime)
+internal sealed class UpgradeEndpoint(SessionContext sessions, WsConnectionOptions wsOptions)
 {
     /// <summary>Handles an upgrade request for <paramref name="endpoint"/>; the task completes when the connection ended.</summary>
     /// <remarks>
@@ -24,7 +24,7 @@ internal sealed class UpgradeEndpoint(RelayRuntime runtime)
             : HeaderGate.TryAcceptPhone(context.Request.Headers, out serverId, out detail);
         if (!accepted)
         {
-            runtime.Metrics.Upgrade(endpoint, UpgradeOutcome.RejectHeaders);
+            sessions.Metrics.Upgrade(endpoint, UpgradeOutcome.RejectHeaders);
             return PlainResponses.RejectAsync(context, StatusCodes.Status400BadRequest);
         }
 
@@ -40,7 +40,7 @@ internal sealed class UpgradeEndpoint(RelayRuntime runtime)
             return Task.CompletedTask;
         }
 
-        var accepting = WsHandshake.AcceptAsync(context, accept, runtime.WsOptions);
+        var accepting = WsHandshake.AcceptAsync(context, accept, wsOptions);
         return accepting.IsCompletedSuccessfully
             ? RunSession(accepting.Result, endpoint, serverId, detail, remote)
             : RunAfterAcceptAsync(accepting, endpoint, serverId, detail, remote);
@@ -51,6 +51,6 @@ internal sealed class UpgradeEndpoint(RelayRuntime runtime)
 
     private Task RunSession(WsConnection connection, RelayEndpoint endpoint, string serverId, string detail, string remote) =>
         endpoint == RelayEndpoint.Server
-            ? BinarySession.RunAsync(runtime, connection, serverId, detail, remote)
-            : PhoneSession.RunAsync(runtime, connection, serverId, DeviceName.Sanitize(detail), remote);
+            ? BinarySession.RunAsync(sessions, connection, serverId, detail, remote)
+            : PhoneSession.RunAsync(sessions, connection, serverId, DeviceName.Sanitize(detail), remote);
 }

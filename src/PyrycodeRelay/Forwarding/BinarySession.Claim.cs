@@ -13,31 +13,25 @@ internal sealed partial class BinarySession
     /// <summary>Returns true when this connection became holder.</summary>
     private async Task<bool> ClaimAsync()
     {
-        var decision = _rt.Registry.BeginClaim(this);
-        if (decision.Outcome == ClaimOutcome.ProbeIncumbent)
-        {
-            // The newcomer's messages stay unread (buffered) while the incumbent is probed.
-            var incumbent = (BinarySession)decision.Incumbent!;
-            var pong = await incumbent.Connection.ProbeAsync(_rt.Options.ConflictProbeTimeout);
-            decision = _rt.Registry.ResolveProbe(this, incumbent, pong);
-        }
+        // A live incumbent is probed first; the newcomer's messages stay unread (buffered) meanwhile.
+        var decision = await _ctx.Registry.ClaimAsync(this);
 
         switch (decision.Outcome)
         {
             case ClaimOutcome.Conflict:
-                RelayLog.ServerIdConflict(_rt.Logger, ServerId, _remote);
-                _rt.Metrics.Upgrade(RelayEndpoint.Server, UpgradeOutcome.Reject409);
+                RelayLog.ServerIdConflict(_ctx.Logger, ServerId, _remote);
+                _ctx.Metrics.Upgrade(RelayEndpoint.Server, UpgradeOutcome.Reject409);
                 await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.AlreadyClaimed, "server-id already claimed");
-                _rt.Metrics.Closed(RelayEndpoint.Server, CloseCause.Rejected);
+                _ctx.Metrics.Closed(RelayEndpoint.Server, CloseCause.Rejected);
                 return false;
             case ClaimOutcome.ShuttingDown:
                 await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.GoingAway, "shutting down");
-                _rt.Metrics.Closed(RelayEndpoint.Server, CloseCause.Shutdown);
+                _ctx.Metrics.Closed(RelayEndpoint.Server, CloseCause.Shutdown);
                 return false;
             case ClaimOutcome.TakenOver:
-                RelayLog.ServerIdTakeover(_rt.Logger, ServerId, _remote);
+                RelayLog.ServerIdTakeover(_ctx.Logger, ServerId, _remote);
                 Evict(decision.Evicted);
-                ((BinarySession)decision.Incumbent!).Displace();
+                decision.Displaced!.Displace();
                 break;
             case ClaimOutcome.Reclaimed:
                 Evict(decision.Evicted);
@@ -45,12 +39,12 @@ internal sealed partial class BinarySession
         }
 
         _slot = decision.Slot!;
-        RelayLog.ServerClaimed(_rt.Logger, ServerId, _version, _remote);
-        _rt.Metrics.Upgrade(RelayEndpoint.Server, UpgradeOutcome.Accept);
+        RelayLog.ServerClaimed(_ctx.Logger, ServerId, _version, _remote);
+        _ctx.Metrics.Upgrade(RelayEndpoint.Server, UpgradeOutcome.Accept);
         return true;
     }
 
-    private static void Evict(IReadOnlyList<IRegisteredPhone>? phones)
+    private static void Evict(IReadOnlyList<PhoneSession>? phones)
     {
         if (phones is null)
         {
@@ -59,7 +53,7 @@ internal sealed partial class BinarySession
 
         foreach (var phone in phones)
         {
-            ((PhoneSession)phone).CloseByRelay(WsCloseCodes.NoServer, EvictedReason, PhoneRemoval.Reclaimed);
+            phone.CloseByRelay(WsCloseCodes.NoServer, EvictedReason, PhoneRemoval.Reclaimed);
         }
     }
 }

@@ -23,7 +23,7 @@ internal sealed partial class BinarySession
             if (_displaced)
             {
                 // A displaced incumbent's envelopes are not routed: its phones were evicted.
-                _rt.Metrics.Dropped(Direction.BinaryToPhone, DropReason.UnknownConnId);
+                _ctx.Metrics.Dropped(Direction.BinaryToPhone, DropReason.UnknownConnId);
                 continue;
             }
 
@@ -38,14 +38,14 @@ internal sealed partial class BinarySession
         switch (envelope.Kind)
         {
             case EnvelopeKind.Malformed or EnvelopeKind.MissingConnId or EnvelopeKind.MissingFrame:
-                RelayLog.BinaryForwarderUnmarshalErr(_rt.Logger, ServerId, BinaryConnId, envelope.Error!);
-                _rt.Metrics.Dropped(Direction.BinaryToPhone, DropReason.MalformedEnvelope);
+                RelayLog.BinaryForwarderUnmarshalErr(_ctx.Logger, ServerId, BinaryConnId, envelope.Error!);
+                _ctx.Metrics.Dropped(Direction.BinaryToPhone, DropReason.MalformedEnvelope);
                 return;
             case EnvelopeKind.WakeRequest:
-                var refusal = _rt.Push.TryAdmit(ServerId, envelope.PushWake);
+                var refusal = _ctx.Push.TryAdmit(ServerId, envelope.PushWake);
                 if (refusal is not null)
                 {
-                    RelayLog.BinaryForwarderPushWakeDropped(_rt.Logger, ServerId, BinaryConnId, refusal);
+                    RelayLog.BinaryForwarderPushWakeDropped(_ctx.Logger, ServerId, BinaryConnId, refusal);
                 }
 
                 return;
@@ -54,37 +54,37 @@ internal sealed partial class BinarySession
         PhoneSession? phone = null;
         if (envelope.ConnIdMatchable && ConnIds.TryParseSuffix(envelope.ConnId, _serverIdUtf8, out var key))
         {
-            phone = _slot.Find(this, key) as PhoneSession;
+            phone = _slot.Find(this, key);
         }
 
         if (phone is null)
         {
-            if (_rt.Logger.IsEnabled(LogLevel.Warning))
+            if (_ctx.Logger.IsEnabled(LogLevel.Warning))
             {
                 var shown = envelope.ConnIdMatchable ? envelope.ConnId : envelope.ConnIdJson;
-                RelayLog.BinaryForwarderUnknownConnId(_rt.Logger, ServerId, Encoding.UTF8.GetString(shown));
+                RelayLog.BinaryForwarderUnknownConnId(_ctx.Logger, ServerId, Encoding.UTF8.GetString(shown));
             }
 
-            _rt.Metrics.Dropped(Direction.BinaryToPhone, DropReason.UnknownConnId);
+            _ctx.Metrics.Dropped(Direction.BinaryToPhone, DropReason.UnknownConnId);
             return;
         }
 
         var closeCode = envelope.Kind == EnvelopeKind.CloseDirective ? envelope.CloseCode : 0;
         if (closeCode != 0 && !DirectiveCloseCodes.IsValid(closeCode))
         {
-            RelayLog.BinaryForwarderInvalidCloseCode(_rt.Logger, ServerId, phone.ConnId, closeCode);
+            RelayLog.BinaryForwarderInvalidCloseCode(_ctx.Logger, ServerId, phone.ConnId, closeCode);
         }
 
         var status = phone.Enqueue(envelope.Frame, envelope.HasFrame, closeCode, readAt);
         if (status != EnqueueStatus.Queued)
         {
-            RelayLog.BinaryForwarderPhoneEnqueueFailed(_rt.Logger, ServerId, phone.ConnId, status switch
+            RelayLog.BinaryForwarderPhoneEnqueueFailed(_ctx.Logger, ServerId, phone.ConnId, status switch
             {
                 EnqueueStatus.PhoneBacklogFull => "relay: phone backlog full",
                 EnqueueStatus.RelayBudgetExhausted => "relay: relay outbox budget exhausted",
                 _ => "relay: phone outbox closed",
             });
-            _rt.Metrics.Dropped(Direction.BinaryToPhone, status == EnqueueStatus.Closed ? DropReason.PhoneClosed : DropReason.OutboxOverflow);
+            _ctx.Metrics.Dropped(Direction.BinaryToPhone, status == EnqueueStatus.Closed ? DropReason.PhoneClosed : DropReason.OutboxOverflow);
         }
     }
 }

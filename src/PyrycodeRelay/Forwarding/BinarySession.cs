@@ -9,20 +9,20 @@ namespace PyrycodeRelay.Forwarding;
 /// One binary connection: its claim (docs/protocol.md#binary-claim, #conflict-probe-and-takeover), its reader that routes envelopes to phones
 /// without ever waiting for one (#binary-to-phone), and its release into grace (#grace-reclaim-and-expiry).
 /// </summary>
-internal sealed partial class BinarySession : IRegisteredBinary, IHeartbeatOwner
+internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
 {
-    private readonly RelayRuntime _rt;
+    private readonly SessionContext _ctx;
     private readonly string _version;
     private readonly string _remote;
     private readonly byte[] _serverIdUtf8;
-    private ServerSlot _slot = null!;
+    private ServerSlot<BinarySession, PhoneSession> _slot = null!;
     private volatile bool _displaced;
     private volatile bool _heartbeatTimedOut;
     private volatile bool _shutdownClosed;
 
-    private BinarySession(RelayRuntime rt, WsConnection connection, string serverId, string version, string remote)
+    private BinarySession(SessionContext ctx, WsConnection connection, string serverId, string version, string remote)
     {
-        _rt = rt;
+        _ctx = ctx;
         Connection = connection;
         ServerId = serverId;
         _version = version;
@@ -40,11 +40,14 @@ internal sealed partial class BinarySession : IRegisteredBinary, IHeartbeatOwner
     /// <summary>The binary's WebSocket.</summary>
     public WsConnection Connection { get; }
 
+    /// <inheritdoc />
+    public Task<bool> ProbeAsync(TimeSpan timeout) => Connection.ProbeAsync(timeout);
+
     /// <summary>Runs an upgraded binary connection from the claim to its end.</summary>
-    public static Task RunAsync(RelayRuntime rt, WsConnection connection, string serverId, string version, string remote)
+    public static Task RunAsync(SessionContext ctx, WsConnection connection, string serverId, string version, string remote)
     {
-        var session = new BinarySession(rt, connection, serverId, version, remote);
-        rt.Sessions.TryAdd(connection, () =>
+        var session = new BinarySession(ctx, connection, serverId, version, remote);
+        ctx.Tracker.Add(connection, () =>
         {
             session._shutdownClosed = true;
             connection.RequestClose(WsCloseCodes.GoingAway, "shutting down");
@@ -78,8 +81,8 @@ internal sealed partial class BinarySession : IRegisteredBinary, IHeartbeatOwner
         }
         finally
         {
-            _rt.Registry.Release(this); // no-op after a normal end (or when not holder); a safety net otherwise
-            _rt.Sessions.Remove(Connection);
+            SessionIo.Detach(_ctx.Registry.ReleaseAsync(this)); // no-op after a normal end (or when not holder); a safety net otherwise
+            _ctx.Tracker.Remove(Connection);
             Connection.MarkEnded();
         }
     }
@@ -102,14 +105,14 @@ internal sealed partial class BinarySession : IRegisteredBinary, IHeartbeatOwner
     private async Task EndServingAsync(WsReceiveResult end)
     {
         Connection.StopHeartbeat();
-        RelayLog.BinaryForwarderReadEnd(_rt.Logger, ServerId, BinaryConnId, SessionIo.ReadEndError(end));
-        if (_rt.Registry.Release(this))
+        RelayLog.BinaryForwarderReadEnd(_ctx.Logger, ServerId, BinaryConnId, SessionIo.ReadEndError(end));
+        if (await _ctx.Registry.ReleaseAsync(this))
         {
-            RelayLog.ServerReleased(_rt.Logger, ServerId);
+            RelayLog.ServerReleased(_ctx.Logger, ServerId);
         }
 
         await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.Normal, "");
-        _rt.Metrics.Closed(RelayEndpoint.Server, _displaced || _heartbeatTimedOut ? CloseCause.HeartbeatTimeout
+        _ctx.Metrics.Closed(RelayEndpoint.Server, _displaced || _heartbeatTimedOut ? CloseCause.HeartbeatTimeout
             : _shutdownClosed ? CloseCause.Shutdown
             : SessionIo.CauseOf(end, Connection));
     }

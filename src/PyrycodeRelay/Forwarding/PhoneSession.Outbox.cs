@@ -76,7 +76,7 @@ internal sealed partial class PhoneSession
                 return;
             }
 
-            _rt.Metrics.Forwarded(Direction.BinaryToPhone, item.Length, _rt.Time.GetElapsedTime(item.ReadAt));
+            _ctx.Metrics.Forwarded(Direction.BinaryToPhone, item.Length, _ctx.Time.GetElapsedTime(item.ReadAt));
         }
 
         if (!item.IsDirective)
@@ -89,11 +89,11 @@ internal sealed partial class PhoneSession
         closingBefore = Connection.CloseSent || Connection.IsAborted;
         if (await Connection.SendCloseAsync(code, ""))
         {
-            RelayLog.BinaryForwarderPhoneClosed(_rt.Logger, ServerId, ConnId, code);
+            RelayLog.BinaryForwarderPhoneClosed(_ctx.Logger, ServerId, ConnId, code);
         }
         else if (!closingBefore)
         {
-            RelayLog.BinaryForwarderCloseFrameSendFailed(_rt.Logger, ServerId, ConnId, code, WriteError());
+            RelayLog.BinaryForwarderCloseFrameSendFailed(_ctx.Logger, ServerId, ConnId, code, WriteError());
             Connection.Abort();
         }
     }
@@ -103,12 +103,12 @@ internal sealed partial class PhoneSession
         if (closingBefore || (Connection.CloseSent && Connection.AbortCause != WsAbortCause.WriteTimeout))
         {
             // The phone is already closing for another reason: this frame simply is not delivered.
-            _rt.Metrics.Dropped(Direction.BinaryToPhone, DropReason.PhoneClosed);
+            _ctx.Metrics.Dropped(Direction.BinaryToPhone, DropReason.PhoneClosed);
             return;
         }
 
-        RelayLog.BinaryForwarderPhoneSendFailed(_rt.Logger, ServerId, ConnId, WriteError());
-        _rt.Metrics.Dropped(Direction.BinaryToPhone, DropReason.PhoneWriteFailed);
+        RelayLog.BinaryForwarderPhoneSendFailed(_ctx.Logger, ServerId, ConnId, WriteError());
+        _ctx.Metrics.Dropped(Direction.BinaryToPhone, DropReason.PhoneWriteFailed);
         CountDropped(_outbox.Discard(), DropReason.PhoneWriteFailed);
         Interlocked.CompareExchange(ref _removal, (int)PhoneRemoval.WriteFailed, (int)PhoneRemoval.None);
         if (item.IsDirective)

@@ -20,39 +20,39 @@ internal sealed partial class PhoneSession
             var result = await Connection.ReceiveAsync();
             if (!result.IsMessage)
             {
-                RelayLog.PhoneForwarderReadEnd(_rt.Logger, ServerId, ConnId, SessionIo.ReadEndError(result));
+                RelayLog.PhoneForwarderReadEnd(_ctx.Logger, ServerId, ConnId, SessionIo.ReadEndError(result));
                 return (result, SessionIo.CauseOf(result, Connection));
             }
 
             var message = Connection.Message;
             if (!PhoneFrameValidator.TryValidate(message.Span, out var start, out var length))
             {
-                RelayLog.PhoneForwarderMarshalErr(_rt.Logger, ServerId, ConnId, NotJsonError);
-                _rt.Metrics.Dropped(Direction.PhoneToBinary, DropReason.InvalidJson);
+                RelayLog.PhoneForwarderMarshalErr(_ctx.Logger, ServerId, ConnId, NotJsonError);
+                _ctx.Metrics.Dropped(Direction.PhoneToBinary, DropReason.InvalidJson);
                 return (result, CloseCause.InvalidFrame);
             }
 
-            switch (ServerRegistry.StateOf(this, _slot))
+            switch (_binding.State)
             {
                 case BindingState.NotHolder:
-                    RelayLog.PhoneForwarderNoBinary(_rt.Logger, ServerId, ConnId);
-                    _rt.Metrics.Dropped(Direction.PhoneToBinary, DropReason.NoBinary);
+                    RelayLog.PhoneForwarderNoBinary(_ctx.Logger, ServerId, ConnId);
+                    _ctx.Metrics.Dropped(Direction.PhoneToBinary, DropReason.NoBinary);
                     return (result, CloseCause.NoBinary);
                 case BindingState.Gracing:
-                    RelayLog.PhoneForwarderSendFailed(_rt.Logger, ServerId, ConnId, BinaryGracingError);
-                    _rt.Metrics.Dropped(Direction.PhoneToBinary, DropReason.NoBinary);
+                    RelayLog.PhoneForwarderSendFailed(_ctx.Logger, ServerId, ConnId, BinaryGracingError);
+                    _ctx.Metrics.Dropped(Direction.PhoneToBinary, DropReason.NoBinary);
                     return (result, CloseCause.NoBinary);
             }
 
-            var binary = BoundSession.Connection;
+            var binary = _binding.Holder.Connection;
             if (!await binary.SendTextAsync(_envelopePrefix, message.Slice(start, length), EnvelopeSuffix))
             {
-                RelayLog.PhoneForwarderSendFailed(_rt.Logger, ServerId, ConnId, BinaryWriteError);
-                _rt.Metrics.Dropped(Direction.PhoneToBinary, DropReason.BinaryWriteFailed);
+                RelayLog.PhoneForwarderSendFailed(_ctx.Logger, ServerId, ConnId, BinaryWriteError);
+                _ctx.Metrics.Dropped(Direction.PhoneToBinary, DropReason.BinaryWriteFailed);
                 return (result, CloseCause.NoBinary);
             }
 
-            _rt.Metrics.Forwarded(Direction.PhoneToBinary, _envelopePrefix.Length + length + 1, _rt.Time.GetElapsedTime(Connection.MessageCompletedAt));
+            _ctx.Metrics.Forwarded(Direction.PhoneToBinary, _envelopePrefix.Length + length + 1, _ctx.Time.GetElapsedTime(Connection.MessageCompletedAt));
         }
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Forwarding.Codec;
 using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Observability.Metrics;
@@ -6,9 +7,23 @@ using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Forwarding;
 
-/// <summary>The end of a phone connection (docs/protocol.md#end-of-a-phone-connection) and the close notice (#close-notice).</summary>
+/// <summary>Relay-initiated closes (grace expiry §5.3, heartbeat, shutdown), the close notice (§8) and the end of a phone connection (§5.5).</summary>
 internal sealed partial class PhoneSession
 {
+    /// <summary>
+    /// A server-id's grace period ended without a reclaim (the registry's grace-expiry handler): the expiry is
+    /// counted and logged, then each of its phones is closed 1000 and tears down as usual.
+    /// </summary>
+    public static void OnGraceExpired(RelayMetrics metrics, ILogger logger, string serverId, IReadOnlyList<PhoneSession> phones)
+    {
+        metrics.GraceExpired();
+        RelayLog.ServerGraceExpired(logger, serverId);
+        foreach (var phone in phones)
+        {
+            phone.CloseByRelay(WsCloseCodes.Normal, "", PhoneRemoval.GraceExpired);
+        }
+    }
+
     private async Task TeardownAsync(WsReceiveResult end, CloseCause cause)
     {
         Connection.StopHeartbeat();
@@ -16,19 +31,19 @@ internal sealed partial class PhoneSession
         // 1. The close notice, if due.
         var removal = Removal;
         if (!_noNotice && removal is PhoneRemoval.None or PhoneRemoval.HeartbeatTimeout or PhoneRemoval.BacklogFull or PhoneRemoval.WriteFailed
-            && !_rt.ShuttingDown && ServerRegistry.StateOf(this, _slot) == BindingState.Live)
+            && !_ctx.ShuttingDown && _binding.State == BindingState.Live)
         {
             var code = end.Status == WsReceiveStatus.PeerClosed && end.PeerCloseCode != WsCloseCodes.NoStatus
                 ? end.PeerCloseCode
                 : WsCloseCodes.GoingAway;
-            if (!await BoundSession.Connection.SendTextAsync(CloseNotice(code)))
+            if (!await _binding.Holder.Connection.SendTextAsync(CloseNotice(code)))
             {
-                RelayLog.PhoneCloseNoticeSendFailed(_rt.Logger, ServerId, ConnId, code, "relay: write to binary failed");
+                RelayLog.PhoneCloseNoticeSendFailed(_ctx.Logger, ServerId, ConnId, code, "relay: write to binary failed");
             }
         }
 
         // 2. Unregister: the slot frees and envelopes for this conn_id become unknown.
-        _rt.Registry.Unregister(this, _slot);
+        await _ctx.Registry.UnregisterAsync(this);
 
         // 3. Close 1000 unless a close frame was already sent; drop anything still queued.
         CountDropped(_outbox.Discard(), DropReason.PhoneClosed);
@@ -38,9 +53,9 @@ internal sealed partial class PhoneSession
         }
 
         // 4. Log, then finish the closing handshake.
-        RelayLog.PhoneUnregistered(_rt.Logger, ServerId, ConnId);
+        RelayLog.PhoneUnregistered(_ctx.Logger, ServerId, ConnId);
         await SessionIo.DrainAsync(Connection);
-        _rt.Metrics.Closed(RelayEndpoint.Client, removal switch
+        _ctx.Metrics.Closed(RelayEndpoint.Client, removal switch
         {
             PhoneRemoval.Reclaimed => CloseCause.Reclaimed,
             PhoneRemoval.GraceExpired => CloseCause.GraceExpired,
@@ -58,5 +73,30 @@ internal sealed partial class PhoneSession
         var notice = new byte[EnvelopeWriter.GetCloseNoticeLength(_connIdUtf8, code)];
         EnvelopeWriter.WriteCloseNotice(_connIdUtf8, code, notice);
         return notice;
+    }
+
+    /// <inheritdoc />
+    public void OnHeartbeatTimeout(WsConnection connection) =>
+        CloseByRelay(WsCloseCodes.InternalError, "heartbeat timeout", PhoneRemoval.HeartbeatTimeout);
+
+    private void OnShutdown() => CloseByRelay(WsCloseCodes.GoingAway, "shutting down", PhoneRemoval.Shutdown);
+
+    /// <summary>
+    /// A relay-initiated close that bypasses the queue: pending items are dropped and the close frame goes
+    /// out after any frame being written. The reader then ends with the peer's close (or the close wait).
+    /// </summary>
+    public void CloseByRelay(int code, string reason, PhoneRemoval removal)
+    {
+        Interlocked.CompareExchange(ref _removal, (int)removal, (int)PhoneRemoval.None);
+        CountDropped(_outbox.Discard(), DropReason.PhoneClosed);
+        Connection.RequestClose(code, reason);
+    }
+
+    private void CountDropped(int count, DropReason reason)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _ctx.Metrics.Dropped(Direction.BinaryToPhone, reason);
+        }
     }
 }

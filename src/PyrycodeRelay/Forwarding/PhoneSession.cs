@@ -11,37 +11,32 @@ namespace PyrycodeRelay.Forwarding;
 /// delivers the binary's frames and directives (#routing-and-delivery, #close-directives, #phone-outbox), and its teardown sends the close
 /// notice (#close-notice) and unregisters it (#end-of-a-phone-connection).
 /// </summary>
-internal sealed partial class PhoneSession : IRegisteredPhone, IHeartbeatOwner
+internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, PhoneSession>, IHeartbeatOwner
 {
-    private readonly RelayRuntime _rt;
+    private readonly SessionContext _ctx;
     private readonly byte[] _envelopePrefix;
     private readonly byte[] _connIdUtf8;
     private readonly PhoneOutbox _outbox;
-    private ServerSlot _slot = null!;
+    private readonly PhoneBinding<BinarySession, PhoneSession> _binding;
     private int _removal;              // PhoneRemoval, first writer wins
     private volatile bool _noNotice;   // a directive was accepted or overflowed
 
-    private PhoneSession(RelayRuntime rt, WsConnection connection, string serverId, ulong key, IRegisteredBinary bound)
+    private PhoneSession(SessionContext ctx, WsConnection connection, PhoneBinding<BinarySession, PhoneSession> binding)
     {
-        _rt = rt;
+        _ctx = ctx;
         Connection = connection;
-        ServerId = serverId;
-        Key = key;
-        Bound = bound;
-        ConnId = Codec.ConnIds.Format(serverId, key);
+        _binding = binding;
+        ConnId = Codec.ConnIds.Format(binding.Slot.ServerId, binding.Key);
         _connIdUtf8 = System.Text.Encoding.UTF8.GetBytes(ConnId);
         _envelopePrefix = EnvelopeWriter.CreateFramePrefix(_connIdUtf8);
-        _outbox = new PhoneOutbox(rt.Options.PhoneOutboxBytes, rt.Budget);
+        _outbox = new PhoneOutbox(ctx.PhoneOutboxBytes, ctx.Budget);
     }
 
     /// <inheritdoc />
-    public string ServerId { get; }
+    public PhoneBinding<BinarySession, PhoneSession> Binding => _binding;
 
-    /// <inheritdoc />
-    public ulong Key { get; }
-
-    /// <inheritdoc />
-    public IRegisteredBinary Bound { get; }
+    /// <summary>The server-id it named.</summary>
+    public string ServerId => _binding.Slot.ServerId;
 
     /// <summary>The conn_id the binary addresses this phone by.</summary>
     public string ConnId { get; }
@@ -49,15 +44,17 @@ internal sealed partial class PhoneSession : IRegisteredPhone, IHeartbeatOwner
     /// <summary>The phone's WebSocket.</summary>
     public WsConnection Connection { get; }
 
-    private BinarySession BoundSession => (BinarySession)Bound;
-
     private PhoneRemoval Removal => (PhoneRemoval)Volatile.Read(ref _removal);
 
     /// <summary>Runs an upgraded phone connection from the registry decision to its end.</summary>
-    public static async Task RunAsync(RelayRuntime rt, WsConnection connection, string serverId, string deviceName, string remote)
+    /// <remarks>
+    /// Not async on purpose: the in-memory registry decides synchronously, and then the only async frame alive
+    /// while the phone idles is <see cref="ServeAsync"/>'s (idle heap, bench/performance-notes.md).
+    /// </remarks>
+    public static Task RunAsync(SessionContext ctx, WsConnection connection, string serverId, string deviceName, string remote)
     {
         PhoneSession? session = null;
-        rt.Sessions.TryAdd(connection, () =>
+        ctx.Tracker.Add(connection, () =>
         {
             if (session is not null)
             {
@@ -68,88 +65,121 @@ internal sealed partial class PhoneSession : IRegisteredPhone, IHeartbeatOwner
                 connection.RequestClose(WsCloseCodes.GoingAway, "shutting down");
             }
         });
+        ValueTask<PhoneRegistration<PhoneSession>> registering;
         try
         {
-            var registration = rt.Registry.RegisterPhone(serverId, (key, bound) => session = new PhoneSession(rt, connection, serverId, key, bound));
+            registering = ctx.Registry.RegisterPhoneAsync(serverId, binding => session = new PhoneSession(ctx, connection, binding));
+        }
+        catch
+        {
+            Ended(ctx, connection, session);
+            throw;
+        }
+
+        return registering.IsCompletedSuccessfully
+            ? Admit(ctx, connection, registering.Result, serverId, deviceName, remote)
+            : AdmitAsync(ctx, connection, registering, serverId, deviceName, remote);
+    }
+
+    private static async Task AdmitAsync(
+        SessionContext ctx, WsConnection connection, ValueTask<PhoneRegistration<PhoneSession>> registering, string serverId, string deviceName, string remote)
+    {
+        PhoneRegistration<PhoneSession> registration;
+        try
+        {
+            registration = await registering;
+        }
+        catch
+        {
+            Ended(ctx, connection, null); // the factory runs only when the registration succeeds
+            throw;
+        }
+
+        await Admit(ctx, connection, registration, serverId, deviceName, remote);
+    }
+
+    private static Task Admit(SessionContext ctx, WsConnection connection, PhoneRegistration<PhoneSession> registration, string serverId, string deviceName, string remote)
+    {
+        try
+        {
             switch (registration.Outcome)
             {
                 case PhoneRegistrationOutcome.NoServer:
-                    RelayLog.PhoneRegisterNoServer(rt.Logger, serverId, remote);
-                    rt.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Reject404);
-                    await RejectAsync(rt, connection, WsCloseCodes.NoServer, "no server with that id");
-                    return;
+                    RelayLog.PhoneRegisterNoServer(ctx.Logger, serverId, remote);
+                    ctx.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Reject404);
+                    return RejectAsync(ctx, connection, WsCloseCodes.NoServer, "no server with that id", CloseCause.Rejected);
                 case PhoneRegistrationOutcome.AtCap:
-                    RelayLog.PhoneRegisterAtCap(rt.Logger, serverId, remote);
-                    rt.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Reject429);
-                    await RejectAsync(rt, connection, WsCloseCodes.TooManyPhones, "too many phones for server-id");
-                    return;
+                    RelayLog.PhoneRegisterAtCap(ctx.Logger, serverId, remote);
+                    ctx.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Reject429);
+                    return RejectAsync(ctx, connection, WsCloseCodes.TooManyPhones, "too many phones for server-id", CloseCause.Rejected);
                 case PhoneRegistrationOutcome.ShuttingDown:
-                    await SessionIo.CloseAndDrainAsync(connection, WsCloseCodes.GoingAway, "shutting down");
-                    rt.Metrics.Closed(RelayEndpoint.Client, CloseCause.Shutdown);
-                    return;
+                    return RejectAsync(ctx, connection, WsCloseCodes.GoingAway, "shutting down", CloseCause.Shutdown);
             }
 
-            session!._slot = registration.Slot!;
-            RelayLog.PhoneRegistered(rt.Logger, serverId, session.ConnId, deviceName, remote);
-            rt.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Accept);
-            // Inlined (not a separate async method): one frame fewer suspended while the phone idles.
-            connection.StartHeartbeat(session);
+            var session = registration.Phone!;
+            RelayLog.PhoneRegistered(ctx.Logger, serverId, session.ConnId, deviceName, remote);
+            ctx.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Accept);
+            return session.ServeAsync();
+        }
+        catch
+        {
+            Ended(ctx, connection, registration.Phone);
+            throw;
+        }
+    }
+
+    private static async Task RejectAsync(SessionContext ctx, WsConnection connection, int code, string reason, CloseCause cause)
+    {
+        try
+        {
+            await SessionIo.CloseAndDrainAsync(connection, code, reason);
+            ctx.Metrics.Closed(RelayEndpoint.Client, cause);
+        }
+        finally
+        {
+            Ended(ctx, connection, null);
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        try
+        {
+            Connection.StartHeartbeat(this);
             (WsReceiveResult End, CloseCause Cause) ended;
             try
             {
-                ended = await session.ReadLoopAsync();
+                ended = await ReadLoopAsync();
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // Defence in depth (fuzz finding F1): a reader bug must never skip the teardown and leak the phone's
                 // registry slot. The connection is aborted and the phone ends as if its peer had gone.
-                connection.Abort();
+                Connection.Abort();
                 ended = (new WsReceiveResult(WsReceiveStatus.Aborted), CloseCause.PeerGone);
             }
 
-            await session.TeardownAsync(ended.End, ended.Cause);
+            await TeardownAsync(ended.End, ended.Cause);
         }
         finally
         {
-            if (session?._slot is { } slot)
-            {
-                rt.Registry.Unregister(session, slot); // no-op after a normal teardown; a safety net otherwise
-                session._outbox.Discard();
-            }
-
-            rt.Sessions.Remove(connection);
-            connection.MarkEnded();
+            Ended(_ctx, Connection, this);
         }
     }
-
-    private static async Task RejectAsync(RelayRuntime rt, WsConnection connection, int code, string reason)
-    {
-        await SessionIo.CloseAndDrainAsync(connection, code, reason);
-        rt.Metrics.Closed(RelayEndpoint.Client, CloseCause.Rejected);
-    }
-
-    /// <inheritdoc />
-    public void OnHeartbeatTimeout(WsConnection connection) =>
-        CloseByRelay(WsCloseCodes.InternalError, "heartbeat timeout", PhoneRemoval.HeartbeatTimeout);
-
-    private void OnShutdown() => CloseByRelay(WsCloseCodes.GoingAway, "shutting down", PhoneRemoval.Shutdown);
 
     /// <summary>
-    /// A relay-initiated close that bypasses the queue: pending items are dropped and the close frame goes
-    /// out after any frame being written. The reader then ends with the peer's close (or the close wait).
+    /// The last step on every path: a registered phone leaves the registry (a no-op after its teardown, a safety
+    /// net otherwise) with its outbox emptied, and the connection is no longer tracked.
     /// </summary>
-    public void CloseByRelay(int code, string reason, PhoneRemoval removal)
+    private static void Ended(SessionContext ctx, WsConnection connection, PhoneSession? session)
     {
-        Interlocked.CompareExchange(ref _removal, (int)removal, (int)PhoneRemoval.None);
-        CountDropped(_outbox.Discard(), DropReason.PhoneClosed);
-        Connection.RequestClose(code, reason);
-    }
-
-    private void CountDropped(int count, DropReason reason)
-    {
-        for (var i = 0; i < count; i++)
+        if (session is not null)
         {
-            _rt.Metrics.Dropped(Direction.BinaryToPhone, reason);
+            SessionIo.Detach(ctx.Registry.UnregisterAsync(session));
+            session._outbox.Discard();
         }
+
+        ctx.Tracker.Remove(connection);
+        connection.MarkEnded();
     }
 }

@@ -33,6 +33,23 @@ internal static class SessionIo
         }
     }
 
+    /// <summary>
+    /// Consumes a registry call made in a <c>finally</c> block without awaiting it there: an await in a finally
+    /// enlarges the connection's async frame, which stays alive while the connection idles. The in-memory
+    /// registry has completed the call already; a pending call of a shared registry completes in the background.
+    /// </summary>
+    public static void Detach(ValueTask<bool> pending)
+    {
+        if (pending.IsCompleted)
+        {
+            _ = pending.Result;
+        }
+        else
+        {
+            _ = pending.AsTask();
+        }
+    }
+
     /// <summary>The connection_closes_total cause for how a reader ended.</summary>
     public static CloseCause CauseOf(WsReceiveResult end, WsConnection connection) => end.Status switch
     {

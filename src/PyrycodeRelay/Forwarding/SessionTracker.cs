@@ -18,20 +18,18 @@ internal sealed class SessionTracker
     /// <summary>Number of tracked connections.</summary>
     public int Count => _live.Count;
 
-    /// <summary>Tracks <paramref name="connection"/>; <paramref name="onShutdown"/> closes it 1001. Returns false after shutdown began.</summary>
-    public bool TryAdd(WsConnection connection, Action onShutdown)
+    /// <summary>
+    /// Tracks <paramref name="connection"/>; <paramref name="onShutdown"/> closes it 1001. A connection added
+    /// after shutdown began is still tracked (the drain waits for it) and its action runs at once.
+    /// </summary>
+    public void Add(WsConnection connection, Action onShutdown)
     {
         _live[connection] = onShutdown;
         if (_shuttingDown)
         {
             onShutdown();
         }
-
-        return true;
     }
-
-    /// <summary>Replaces the shutdown action of a tracked connection.</summary>
-    public void SetShutdownAction(WsConnection connection, Action onShutdown) => _live[connection] = onShutdown;
 
     /// <summary>Stops tracking.</summary>
     public void Remove(WsConnection connection) => _live.TryRemove(connection, out _);

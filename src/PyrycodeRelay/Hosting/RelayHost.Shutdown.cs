@@ -19,17 +19,17 @@ public sealed partial class RelayHost
         }
 
         _readiness.MarkStopping();
-        _runtime.Registry.BeginShutdown();
-        _runtime.Sessions.BeginShutdown();
-        using var deadline = new CancellationTokenSource(_runtime.Options.DrainTimeout, _runtime.Time);
+        _sessions.Registry.BeginShutdown();
+        _sessions.Tracker.BeginShutdown();
+        using var deadline = new CancellationTokenSource(_settings.Options.DrainTimeout, _settings.Time);
         var stop = _app.StopAsync(deadline.Token);
-        var pushDrained = _runtime.Push is PushWakeService push ? push.ShutdownAsync(_runtime.Options.DrainTimeout) : Task.FromResult(true);
-        var drained = await _runtime.Sessions.WaitAllEndedAsync(deadline.Token);
+        var pushDrained = _sessions.Push is PushWakeService push ? push.ShutdownAsync(_settings.Options.DrainTimeout) : Task.FromResult(true);
+        var drained = await _sessions.Tracker.WaitAllEndedAsync(deadline.Token);
         if (!drained)
         {
-            _runtime.Sessions.AbortAll();
+            _sessions.Tracker.AbortAll();
             HostLog.ShutdownDeadlineExceeded(_logger, "context deadline exceeded");
-            HostLog.DrainIncomplete(_logger, "relay: " + _runtime.Sessions.Count + " connections still open at the drain deadline");
+            HostLog.DrainIncomplete(_logger, "relay: " + _sessions.Tracker.Count + " connections still open at the drain deadline");
         }
 
         try
@@ -46,7 +46,7 @@ public sealed partial class RelayHost
             drained = false;
         }
 
-        _runtime.RateLimiter.Dispose();
+        _admission.Dispose();
 
         drained &= await pushDrained;
         if (drained)

@@ -15,6 +15,7 @@ using PyrycodeRelay.Limits.ProxyProtocol;
 using PyrycodeRelay.Startup;
 using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.Push;
+using PyrycodeRelay.Registry;
 using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Hosting;
@@ -26,7 +27,9 @@ namespace PyrycodeRelay.Hosting;
 public sealed partial class RelayHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly RelayRuntime _runtime;
+    private readonly RelayHostSettings _settings;
+    private readonly SessionContext _sessions;
+    private readonly AdmissionGate _admission;
     private readonly Readiness _readiness;
     private readonly List<ListenOptions> _relayListens;
     private readonly ListenOptions? _metricsListen;
@@ -34,15 +37,25 @@ public sealed partial class RelayHost : IAsyncDisposable
     private readonly ILogger _logger;
     private int _shutdownStarted;
 
-    private RelayHost(WebApplication app, RelayRuntime runtime, Readiness readiness, List<ListenOptions> relayListens, ListenOptions? metricsListen, ListenOptions? httpListen, ILogger logger)
+    private RelayHost(
+        WebApplication app,
+        RelayHostSettings settings,
+        SessionContext sessions,
+        AdmissionGate admission,
+        Readiness readiness,
+        List<ListenOptions> relayListens,
+        ListenOptions? metricsListen,
+        ListenOptions? httpListen)
     {
         _httpListen = httpListen;
         _app = app;
-        _runtime = runtime;
+        _settings = settings;
+        _sessions = sessions;
+        _admission = admission;
         _readiness = readiness;
         _relayListens = relayListens;
         _metricsListen = metricsListen;
-        _logger = logger;
+        _logger = settings.Loggers.CreateLogger("PyrycodeRelay.Host");
     }
 
     /// <summary>The actual port of the first relay listener (useful with port 0 in tests).</summary>
@@ -55,10 +68,19 @@ public sealed partial class RelayHost : IAsyncDisposable
     public int MetricsPort => _metricsListen?.IPEndPoint?.Port ?? 0;
 
     /// <summary>The meter the relay's instruments live on (tests observe it).</summary>
-    public Meter Meter => _runtime.Metrics.Meter;
+    public Meter Meter => _sessions.Metrics.Meter;
 
     /// <summary>Connected holders and phones (as /healthz reports them).</summary>
-    internal RelayRuntime Runtime => _runtime;
+    internal IRegistryCounts Registry => _sessions.Registry;
+
+    /// <summary>The rate limiter and connection cap in front of the upgrade routes.</summary>
+    internal AdmissionGate Admission => _admission;
+
+    /// <summary>The push wake handler the binaries' sessions use.</summary>
+    internal IPushWakeHandler Push => _sessions.Push;
+
+    /// <summary>The relay's instruments.</summary>
+    internal RelayMetrics Metrics => _sessions.Metrics;
 
     /// <summary>Builds and starts the relay; throws if a listener cannot bind.</summary>
     public static async Task<RelayHost> StartAsync(RelayHostSettings settings, CancellationToken cancellationToken = default)
@@ -130,12 +152,27 @@ public sealed partial class RelayHost : IAsyncDisposable
         var meterFactory = app.Services.GetRequiredService<IMeterFactory>();
         var metricsInstruments = new RelayMetrics(meterFactory);
         var push = settings.Push ?? PushWakeService.Create(settings.FcmCredentials, PushOptions.From(options), meterFactory, settings.Loggers, settings.Time);
-        var runtime = new RelayRuntime(options, metricsInstruments, settings.Loggers, push, settings.Time);
-        metricsInstruments.ObserveGauges(() => runtime.Registry.ConnectedBinaries, () => runtime.Registry.ConnectedPhones, () => runtime.Budget.Charged);
+        var relayLogger = settings.Loggers.CreateLogger("PyrycodeRelay.Relay");
+        var sessions = SessionContext.Create(options, metricsInstruments, relayLogger, push, settings.Time);
+        metricsInstruments.ObserveGauges(() => sessions.Registry.ConnectedBinaries, () => sessions.Registry.ConnectedPhones, () => sessions.Budget.Charged);
         var readiness = new Readiness { ExtraCondition = settings.Tls is { } t ? () => t.IsReady : null };
-        var health = new HealthEndpoint(settings.Version, runtime.Registry, readiness, settings.Time, startedAt);
-        var admission = new AdmissionGate(runtime.RateLimiter, runtime.ConnectionCap, options.TrustXForwardedFor, runtime.Logger);
-        var relay = new RelayRequestHandler(health, new UpgradeEndpoint(runtime), admission, runtime.Metrics);
+        var health = new HealthEndpoint(settings.Version, sessions.Registry, readiness, settings.Time, startedAt);
+        var admission = new AdmissionGate(
+            new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, settings.Time),
+            new ConnectionCap(options.MaxConnections),
+            options.TrustXForwardedFor,
+            relayLogger);
+        var wsOptions = new WsConnectionOptions
+        {
+            MaxMessageBytes = options.MaxMessageBytes,
+            MessageReadTimeout = options.MessageReadTimeout,
+            WriteTimeout = options.WriteTimeout,
+            CloseHandshakeTimeout = options.CloseHandshakeTimeout,
+            HeartbeatInterval = options.HeartbeatInterval,
+            HeartbeatTimeout = options.HeartbeatTimeout,
+            Time = settings.Time,
+        };
+        var relay = new RelayRequestHandler(health, new UpgradeEndpoint(sessions, wsOptions), admission, metricsInstruments);
         RequestDelegate relayApp = relay.InvokeAsync;
         if (settings.Tls is { } tlsMode)
         {
@@ -152,7 +189,7 @@ public sealed partial class RelayHost : IAsyncDisposable
             _ => relayApp(context),
         });
 
-        var host = new RelayHost(app, runtime, readiness, relayListens, metricsListen, httpListen, settings.Loggers.CreateLogger("PyrycodeRelay.Host"));
+        var host = new RelayHost(app, settings, sessions, admission, readiness, relayListens, metricsListen, httpListen);
         try
         {
             await app.StartAsync(cancellationToken);
@@ -247,7 +284,7 @@ public sealed partial class RelayHost : IAsyncDisposable
     {
         await ShutdownAsync();
         await _app.DisposeAsync();
-        if (_runtime.Push is IAsyncDisposable push)
+        if (_sessions.Push is IAsyncDisposable push)
         {
             await push.DisposeAsync();
         }

@@ -9,14 +9,14 @@ namespace PyrycodeRelay.Limits;
 /// <c>rate_limited</c>) then the global connection cap (503 and WARN <c>conn_cap_reached</c>). Metrics are
 /// left to the caller, which gets the <see cref="AdmissionOutcome"/>.
 /// </summary>
-public sealed class AdmissionGate
+public sealed class AdmissionGate : IDisposable
 {
     private readonly RateLimiter _limiter;
     private readonly ConnectionCap _cap;
     private readonly bool _trustForwardedFor;
     private readonly ILogger _logger;
 
-    /// <summary>Creates the gate over a shared limiter and cap.</summary>
+    /// <summary>Creates the gate; it owns <paramref name="limiter"/> and <paramref name="cap"/> from now on.</summary>
     public AdmissionGate(RateLimiter limiter, ConnectionCap cap, bool trustForwardedFor, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(limiter);
@@ -27,6 +27,12 @@ public sealed class AdmissionGate
         _trustForwardedFor = trustForwardedFor;
         _logger = logger;
     }
+
+    /// <summary>The per-IP upgrade rate limiter (operations.md §13).</summary>
+    public RateLimiter RateLimiter => _limiter;
+
+    /// <summary>The global connection cap (operations.md §14).</summary>
+    public ConnectionCap ConnectionCap => _cap;
 
     /// <summary>
     /// Runs the rate limit then the cap. On <see cref="AdmissionOutcome.Admitted"/> the returned slot is held
@@ -56,4 +62,7 @@ public sealed class AdmissionGate
         context.Response.RegisterForDispose(slot);
         return (AdmissionOutcome.Admitted, slot);
     }
+
+    /// <summary>Stops the rate limiter's sweeper (at shutdown, after the listeners stopped).</summary>
+    public void Dispose() => _limiter.Dispose();
 }

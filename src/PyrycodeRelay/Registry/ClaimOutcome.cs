@@ -9,10 +9,7 @@ public enum ClaimOutcome
     /// <summary>The server-id was gracing; the claimant is holder and the old phones are evicted (4404).</summary>
     Reclaimed,
 
-    /// <summary>A live incumbent must be probed first (<see cref="ServerRegistry.ResolveProbe"/>).</summary>
-    ProbeIncumbent,
-
-    /// <summary>The incumbent did not answer; the claimant is holder, phones evicted, incumbent displaced.</summary>
+    /// <summary>The live incumbent did not answer the probe; the claimant is holder, phones evicted, incumbent displaced.</summary>
     TakenOver,
 
     /// <summary>Refused: another connection holds the server-id (4409).</summary>

@@ -1,20 +1,5 @@
 namespace PyrycodeRelay.Registry;
 
-/// <summary>Result kinds of a phone registration (docs/protocol.md#phone-registration).</summary>
-public enum PhoneRegistrationOutcome
-{
-    /// <summary>Registered.</summary>
-    Registered,
-
-    /// <summary>No holder, live or gracing (4404 <c>no server with that id</c>).</summary>
-    NoServer,
-
-    /// <summary>The server-id is at <c>--phones-per-server</c> (4429).</summary>
-    AtCap,
-
-    /// <summary>Shutdown has begun (1001).</summary>
-    ShuttingDown,
-}
-
-/// <summary>The registration decision; <see cref="Phone"/> and <see cref="Slot"/> are set when registered.</summary>
-public readonly record struct PhoneRegistration(PhoneRegistrationOutcome Outcome, IRegisteredPhone? Phone = null, ServerSlot? Slot = null);
+/// <summary>The registration decision; <see cref="Phone"/> (built by the caller's factory) is set when registered.</summary>
+public readonly record struct PhoneRegistration<TPhone>(PhoneRegistrationOutcome Outcome, TPhone? Phone = null)
+    where TPhone : class;

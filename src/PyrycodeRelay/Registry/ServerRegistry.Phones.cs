@@ -1,59 +1,63 @@
 namespace PyrycodeRelay.Registry;
 
-/// <summary>Phone registration and removal.</summary>
-public sealed partial class ServerRegistry
+/// <summary>Phone registration and removal (protocol.md §5.4, §5.5).</summary>
+public sealed partial class ServerRegistry<TBinary, TPhone>
 {
-    /// <summary>
-    /// Registers a phone for <paramref name="serverId"/> (docs/protocol.md#phone-registration): 4404 if the server-id is free,
-    /// 4429 at the cap, else a fresh conn_id (redrawn if it collides with a registered one) and
-    /// <paramref name="create"/> builds the phone bound to the current holder.
-    /// </summary>
-    public PhoneRegistration RegisterPhone(string serverId, Func<ulong, IRegisteredBinary, IRegisteredPhone> create)
+    /// <inheritdoc />
+    public ValueTask<PhoneRegistration<TPhone>> RegisterPhoneAsync(string serverId, Func<PhoneBinding<TBinary, TPhone>, TPhone> create)
     {
+        ArgumentNullException.ThrowIfNull(serverId);
         ArgumentNullException.ThrowIfNull(create);
+        return new(RegisterPhone(serverId, create));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> UnregisterAsync(TPhone phone)
+    {
+        ArgumentNullException.ThrowIfNull(phone);
+        var binding = phone.Binding;
+        lock (_gate)
+        {
+            if (!binding.Slot.Remove(binding.Key, phone))
+            {
+                return new(false);
+            }
+
+            _phones--;
+            return new(true);
+        }
+    }
+
+    private PhoneRegistration<TPhone> RegisterPhone(string serverId, Func<PhoneBinding<TBinary, TPhone>, TPhone> create)
+    {
         lock (_gate)
         {
             if (_shuttingDown)
             {
-                return new PhoneRegistration(PhoneRegistrationOutcome.ShuttingDown);
+                return new(PhoneRegistrationOutcome.ShuttingDown);
             }
 
             if (!_slots.TryGetValue(serverId, out var slot))
             {
-                return new PhoneRegistration(PhoneRegistrationOutcome.NoServer);
+                return new(PhoneRegistrationOutcome.NoServer);
             }
 
             if (slot.PhoneCount >= _phonesPerServer)
             {
-                return new PhoneRegistration(PhoneRegistrationOutcome.AtCap);
+                return new(PhoneRegistrationOutcome.AtCap);
             }
 
             ulong key;
             do
             {
-                key = Forwarding.Codec.ConnIds.NewSuffix();
+                key = _drawConnIdKey();
             }
             while (slot.ContainsKey(key));
 
-            var phone = create(key, slot.Holder);
-            slot.Add(phone);
+            var phone = create(new PhoneBinding<TBinary, TPhone>(slot, key, slot.Epoch, slot.Holder));
+            slot.Add(key, phone);
             _phones++;
-            return new PhoneRegistration(PhoneRegistrationOutcome.Registered, phone, slot);
-        }
-    }
-
-    /// <summary>Removes a phone if it is still registered; returns whether it was.</summary>
-    public bool Unregister(IRegisteredPhone phone, ServerSlot slot)
-    {
-        lock (_gate)
-        {
-            if (!slot.Remove(phone))
-            {
-                return false;
-            }
-
-            _phones--;
-            return true;
+            return new(PhoneRegistrationOutcome.Registered, phone);
         }
     }
 }

@@ -1,28 +1,41 @@
 namespace PyrycodeRelay.Registry;
 
 /// <summary>
-/// Registry state of one server-id: its holder connection (live or gracing) and its phones. Phones are
-/// guarded by the slot's own lock so that routing lookups never take the registry-wide lock.
+/// This node's state of one server-id: the claim in force (holder connection, epoch, live or gracing) and the
+/// phones registered here. It answers the per-frame questions — may a phone still send (<see cref="StateOf"/>),
+/// which phone has a conn_id (<see cref="Find"/>) — synchronously, without I/O and without the registry-wide lock.
+/// Only the registry changes it, under its own lock.
 /// </summary>
-public sealed class ServerSlot
+/// <remarks>
+/// The phones are guarded by the dictionary's monitor (no separate lock object per server-id: idle heap). A
+/// claim change (<see cref="Rebind"/>) and the phone set change together under that monitor, so every phone in
+/// the set is bound to the claim in force.
+/// </remarks>
+public sealed class ServerSlot<TBinary, TPhone>
+    where TBinary : class
+    where TPhone : class
 {
-    private readonly Dictionary<ulong, IRegisteredPhone> _phones = [];
+    private readonly Dictionary<ulong, TPhone> _phones = [];
+    private volatile TBinary _holder;
+    private long _epoch;
+    private volatile bool _gracing;
+    private volatile bool _removed;
 
-    internal ServerSlot(string serverId, IRegisteredBinary holder)
+    internal ServerSlot(string serverId, TBinary holder, long epoch)
     {
         ServerId = serverId;
         _holder = holder;
+        _epoch = epoch;
     }
 
     /// <summary>The server-id.</summary>
     public string ServerId { get; }
 
-    private volatile IRegisteredBinary _holder;
-    private volatile bool _gracing;
-    private volatile bool _removed;
+    /// <summary>The holder connection of the claim in force (live or gracing).</summary>
+    public TBinary Holder => _holder;
 
-    /// <summary>The holder connection (live or gracing). Written under the registry lock, read lock-free.</summary>
-    public IRegisteredBinary Holder { get => _holder; internal set => _holder = value; }
+    /// <summary>The epoch of the claim in force; every claim, reclaim and takeover starts a higher one.</summary>
+    public long Epoch => Volatile.Read(ref _epoch);
 
     /// <summary>Whether the holder's connection has ended and the grace period runs.</summary>
     public bool Gracing { get => _gracing; internal set => _gracing = value; }
@@ -30,63 +43,91 @@ public sealed class ServerSlot
     /// <summary>Whether the slot has left the registry (its grace expired).</summary>
     public bool Removed { get => _removed; internal set => _removed = value; }
 
-    internal Lock Gate { get; } = new();
-
-    internal int GraceEpoch { get; set; }
-
     internal ITimer? GraceTimer { get; set; }
 
     internal int PhoneCount
     {
         get
         {
-            lock (Gate)
+            lock (_phones)
             {
                 return _phones.Count;
             }
         }
     }
 
-    /// <summary>Finds a phone of this server-id bound to <paramref name="binary"/> by its conn_id key.</summary>
-    public IRegisteredPhone? Find(IRegisteredBinary binary, ulong key)
+    /// <summary>
+    /// Where the claim of <paramref name="epoch"/> stands. Lock-free (it is asked once per phone frame): the fields
+    /// are volatile and the epoch is written before the flags. A stale answer can at worst send one frame to the
+    /// bound holder as it closes, where the write fails; a frame never goes to any other connection.
+    /// </summary>
+    public BindingState StateOf(long epoch)
     {
-        lock (Gate)
+        if (_removed || Volatile.Read(ref _epoch) != epoch)
         {
-            return _phones.TryGetValue(key, out var phone) && ReferenceEquals(phone.Bound, binary) ? phone : null;
+            return BindingState.NotHolder;
+        }
+
+        return _gracing ? BindingState.Gracing : BindingState.Live;
+    }
+
+    /// <summary>Finds the phone with conn_id key <paramref name="key"/> if <paramref name="reader"/> holds the claim in force.</summary>
+    public TPhone? Find(TBinary reader, ulong key)
+    {
+        lock (_phones)
+        {
+            return ReferenceEquals(_holder, reader) && _phones.TryGetValue(key, out var phone) ? phone : null;
         }
     }
 
     internal bool ContainsKey(ulong key)
     {
-        lock (Gate)
+        lock (_phones)
         {
             return _phones.ContainsKey(key);
         }
     }
 
-    internal void Add(IRegisteredPhone phone)
+    internal void Add(ulong key, TPhone phone)
     {
-        lock (Gate)
+        lock (_phones)
         {
-            _phones.Add(phone.Key, phone);
+            _phones.Add(key, phone);
         }
     }
 
-    internal bool Remove(IRegisteredPhone phone)
+    internal bool Remove(ulong key, TPhone phone)
     {
-        lock (Gate)
+        lock (_phones)
         {
-            return _phones.TryGetValue(phone.Key, out var current) && ReferenceEquals(current, phone) && _phones.Remove(phone.Key);
+            return _phones.TryGetValue(key, out var current) && ReferenceEquals(current, phone) && _phones.Remove(key);
         }
     }
 
-    internal List<IRegisteredPhone> RemoveAll()
+    /// <summary>Puts a new claim in force (reclaim, takeover) and removes the old claim's phones, returned for eviction.</summary>
+    internal List<TPhone> Rebind(TBinary holder, long epoch)
     {
-        lock (Gate)
+        lock (_phones)
         {
-            var all = new List<IRegisteredPhone>(_phones.Values);
-            _phones.Clear();
-            return all;
+            Volatile.Write(ref _epoch, epoch);
+            _holder = holder;
+            _gracing = false;
+            return TakeAll();
         }
+    }
+
+    internal List<TPhone> RemoveAll()
+    {
+        lock (_phones)
+        {
+            return TakeAll();
+        }
+    }
+
+    private List<TPhone> TakeAll()
+    {
+        var all = new List<TPhone>(_phones.Values);
+        _phones.Clear();
+        return all;
     }
 }

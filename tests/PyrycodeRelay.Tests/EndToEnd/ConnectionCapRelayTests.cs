@@ -196,7 +196,7 @@ public sealed class ConnectionCapRelayTests
         Assert.True(await relay.Host.ShutdownAsync());
         Assert.Equal((1001, "shutting down"), await bClosed);
         Assert.Equal((1001, "shutting down"), await p1Closed);
-        Assert.Equal(0, relay.Host.Runtime.ConnectionCap.Count);
+        Assert.Equal(0, relay.Host.Admission.ConnectionCap.Count);
         Assert.Empty(relay.Logs.Named("conn_cap_reached"));
     }
 

@@ -111,13 +111,13 @@ internal sealed class E2eRelay : IAsyncDisposable
 
     /// <summary>Polls the registry until <paramref name="binaries"/> and <paramref name="phones"/> match; fails after 10 s.</summary>
     public Task WaitForCountsAsync(int binaries, int phones) => Eventually.Async(
-        () => (Host.Runtime.Registry.ConnectedBinaries, Host.Runtime.Registry.ConnectedPhones) == (binaries, phones),
-        () => $"binaries={binaries} phones={phones}; have {Host.Runtime.Registry.ConnectedBinaries}/{Host.Runtime.Registry.ConnectedPhones}");
+        () => (Host.Registry.ConnectedBinaries, Host.Registry.ConnectedPhones) == (binaries, phones),
+        () => $"binaries={binaries} phones={phones}; have {Host.Registry.ConnectedBinaries}/{Host.Registry.ConnectedPhones}");
 
     /// <summary>Polls until the connection cap holds exactly <paramref name="slots"/> slots; fails after 10 s.</summary>
     public Task WaitForSlotsAsync(int slots) => Eventually.Async(
-        () => Host.Runtime.ConnectionCap.Count == slots,
-        () => $"{slots} connection slots held; have {Host.Runtime.ConnectionCap.Count}");
+        () => Host.Admission.ConnectionCap.Count == slots,
+        () => $"{slots} connection slots held; have {Host.Admission.ConnectionCap.Count}");
 
     /// <summary>Connects a binary for <paramref name="serverId"/> and waits until it is the holder.</summary>
     public async Task<E2eWs> ConnectHolderAsync(string serverId = "s1", E2eTarget? target = null)

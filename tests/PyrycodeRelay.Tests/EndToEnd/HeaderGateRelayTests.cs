@@ -36,7 +36,7 @@ public sealed class HeaderGateRelayTests
         RateLimitRelayTests.AssertLimitShape(await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/server", Host,
             "X-Pyrycode-Server:    ", "X-Pyrycode-Version: 0.1.0-test", "User-Agent: pyry-test/0.1.0")), 400);
         Assert.Equal(["server_claimed"], relay.Logs.Entries.Select(e => e.Name));
-        Assert.Equal((1, 0), (relay.Host.Runtime.Registry.ConnectedBinaries, relay.Host.Runtime.Registry.ConnectedPhones));
+        Assert.Equal((1, 0), (relay.Host.Registry.ConnectedBinaries, relay.Host.Registry.ConnectedPhones));
 
         var (p, _) = await relay.ConnectPhoneAsync("e2e-s1"); // no device name: registers
         await using var _ = p;
@@ -72,6 +72,6 @@ public sealed class HeaderGateRelayTests
         Assert.Equal(connId, doc.RootElement.GetProperty("conn_id").GetString());
         Assert.Matches("^client-a\"b\\\\c-[0-9a-f]{16}$", connId);
         Assert.Equal(JsonValueKind.Object, doc.RootElement.GetProperty("frame").ValueKind);
-        Assert.Equal(2, relay.Host.Runtime.Registry.ConnectedBinaries);
+        Assert.Equal(2, relay.Host.Registry.ConnectedBinaries);
     }
 }

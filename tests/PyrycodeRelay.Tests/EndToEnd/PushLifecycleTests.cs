@@ -53,7 +53,7 @@ public sealed class PushLifecycleTests
             var closed = new[] { b1.ReadUntilCloseAsync(), b2.ReadUntilCloseAsync() };
             await b1.SendTextAsync(PushRig.Wake("DEVTOKEN-94a"));
             await b2.SendTextAsync(PushRig.Wake("DEVTOKEN-94b"));
-            await Eventually.Async(() => rig.Stub.TokenRequests.Count == 1 && rig.Relay.Host.Runtime.Push is PyrycodeRelay.Push.PushWakeService { InFlight: 2 },
+            await Eventually.Async(() => rig.Stub.TokenRequests.Count == 1 && rig.Relay.Host.Push is PyrycodeRelay.Push.PushWakeService { InFlight: 2 },
                 "one token request and two wakes in flight");
 
             Assert.True(await rig.Relay.Host.ShutdownAsync());

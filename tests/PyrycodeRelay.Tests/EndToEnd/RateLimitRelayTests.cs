@@ -41,7 +41,7 @@ public sealed class RateLimitRelayTests
             var logsBefore = relay.Logs.Entries.Count;
             var denied = await RawHttp1.SendAsync(relay.Target, RawHttp1.PhoneUpgrade(Host, "e2e-s43"));
             AssertLimitShape(denied, 429);
-            Assert.Equal((1, 10), (relay.Host.Runtime.Registry.ConnectedBinaries, relay.Host.Runtime.Registry.ConnectedPhones));
+            Assert.Equal((1, 10), (relay.Host.Registry.ConnectedBinaries, relay.Host.Registry.ConnectedPhones));
             var warn = Assert.Single(relay.Logs.Entries.Skip(logsBefore));
             Assert.Equal("rate_limited", warn.Name);
             Assert.Equal(LogLevel.Warning, warn.Level);

@@ -136,7 +136,7 @@ public sealed class TlsStaticRelayTests : IDisposable
         await AssertExchangeAsync(relay, b, "after-garbage");
         Assert.Single(relay.Logs.Named("tls_cert_reloaded"));
         Assert.Single(relay.Logs.Named("tls_cert_reload_failed"));
-        Assert.Equal(1, relay.Host.Runtime.Registry.ConnectedBinaries);
+        Assert.Equal(1, relay.Host.Registry.ConnectedBinaries);
     }
 
     public void Dispose() => _certs.Dispose();

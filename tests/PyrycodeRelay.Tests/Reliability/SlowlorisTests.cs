@@ -49,7 +49,7 @@ public sealed class SlowlorisTests
         // No endpoint ran for them: the only new log lines are the phone's.
         var newEvents = relay.Logs.Entries.Skip(logLines).Select(e => e.Name).ToArray();
         Assert.Equal(["phone_registered"], newEvents);
-        Assert.Equal(1, relay.Host.Runtime.Registry.ConnectedBinaries);
+        Assert.Equal(1, relay.Host.Registry.ConnectedBinaries);
     }
 
     /// <summary>Sends a request line and header bytes one at a time, 250 ms apart, until the relay closes.</summary>

@@ -61,7 +61,7 @@ public sealed class TestRelay : IAsyncDisposable
         var last = (-1, -1);
         while (DateTime.UtcNow < deadline)
         {
-            last = (Host.Runtime.Registry.ConnectedBinaries, Host.Runtime.Registry.ConnectedPhones);
+            last = (Host.Registry.ConnectedBinaries, Host.Registry.ConnectedPhones);
             if (last == (binaries, phones))
             {
                 return;

@@ -119,7 +119,7 @@ public sealed class CloseCauseTests
         await Task.WhenAll(bReads, pReads).WaitAsync(TimeSpan.FromSeconds(10));
 
         // The listeners are stopped now: read the exporter the metrics listener serves directly.
-        var scrape = Exposition.Parse(relay.Host.Runtime.Metrics.Exporter.Collect());
+        var scrape = Exposition.Parse(relay.Host.Metrics.Exporter.Collect());
         SpecCatalogue.AssertConforms(scrape);
         return scrape.NonZero(Closes);
     }

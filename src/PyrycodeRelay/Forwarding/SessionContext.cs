@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging;
+using PyrycodeRelay.Configuration;
+using PyrycodeRelay.Forwarding.Codec;
+using PyrycodeRelay.Observability.Metrics;
+using PyrycodeRelay.Push;
+using PyrycodeRelay.Registry;
+
+namespace PyrycodeRelay.Forwarding;
+
+/// <summary>Everything binary and phone sessions use, and nothing more (one per relay process).</summary>
+internal sealed class SessionContext
+{
+    private SessionContext(
+        IServerRegistry<BinarySession, PhoneSession> registry, RelayMetrics metrics, ILogger logger, IPushWakeHandler push, long phoneOutboxBytes, long outboxBudgetBytes, TimeProvider time)
+    {
+        Registry = registry;
+        Metrics = metrics;
+        Logger = logger;
+        Push = push;
+        PhoneOutboxBytes = phoneOutboxBytes;
+        Budget = new OutboxBudget(outboxBudgetBytes);
+        Time = time;
+    }
+
+    /// <summary>Who holds which server-id, and the phones (protocol.md §5).</summary>
+    public IServerRegistry<BinarySession, PhoneSession> Registry { get; }
+
+    /// <summary>Every upgraded connection, for the graceful drain (protocol.md §12).</summary>
+    public SessionTracker Tracker { get; } = new();
+
+    /// <summary>The relay's instruments.</summary>
+    public RelayMetrics Metrics { get; }
+
+    /// <summary>The data-plane log (category <c>PyrycodeRelay.Relay</c>).</summary>
+    public ILogger Logger { get; }
+
+    /// <summary>Receives the binaries' push_wake requests (operations.md §17).</summary>
+    public IPushWakeHandler Push { get; }
+
+    /// <summary>The relay-wide outbox budget (<c>--outbox-budget-bytes</c>).</summary>
+    public OutboxBudget Budget { get; }
+
+    /// <summary>The per-phone outbox budget (<c>--phone-outbox-bytes</c>).</summary>
+    public long PhoneOutboxBytes { get; }
+
+    /// <summary>Clock for the forwarding latency histograms.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>Whether graceful shutdown has begun (no close notices from then on).</summary>
+    public bool ShuttingDown => Tracker.ShuttingDown;
+
+    /// <summary>Builds the sessions' context and the in-memory registry for <paramref name="options"/>.</summary>
+    public static SessionContext Create(RelayOptions options, RelayMetrics metrics, ILogger logger, IPushWakeHandler push, TimeProvider time)
+    {
+        var registry = new ServerRegistry<BinarySession, PhoneSession>(
+            time,
+            options.GracePeriod,
+            options.PhonesPerServer,
+            options.ConflictProbeTimeout,
+            ConnIds.NewSuffix,
+            (serverId, phones) => PhoneSession.OnGraceExpired(metrics, logger, serverId, phones));
+        return new SessionContext(registry, metrics, logger, push, options.PhoneOutboxBytes, options.OutboxBudgetBytes, time);
+    }
+}

@@ -1,0 +1,15 @@
+namespace PyrycodeRelay.Registry;
+
+/// <summary>What the registry needs of a binary connection (the holder, or a claimant, of one server-id).</summary>
+public interface IRegistryBinary
+{
+    /// <summary>The server-id it claims.</summary>
+    string ServerId { get; }
+
+    /// <summary>
+    /// The conflict probe (protocol.md §5.2): true when this connection answered a Ping within
+    /// <paramref name="timeout"/>. The registry asks it of a live incumbent when another connection claims
+    /// its server-id; it must not throw and must complete within about <paramref name="timeout"/>.
+    /// </summary>
+    Task<bool> ProbeAsync(TimeSpan timeout);
+}
