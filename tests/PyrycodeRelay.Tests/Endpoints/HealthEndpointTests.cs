@@ -21,7 +21,7 @@ public sealed class HealthEndpointTests
     public async Task Version_IsEscapedExactlyAsTheSerializerWould(string version)
     {
         var time = new FakeTimeProvider();
-        var endpoint = new HealthEndpoint(version, new ServerRegistry(time, TimeSpan.FromSeconds(30), 16),
+        var endpoint = new HealthEndpoint(version, new NoConnections(),
             new Readiness(), time, time.GetTimestamp());
         time.Advance(TimeSpan.FromSeconds(42.9));
         var context = new DefaultHttpContext();
@@ -37,5 +37,12 @@ public sealed class HealthEndpointTests
         using var parsed = JsonDocument.Parse(text);
         Assert.Equal(version, parsed.RootElement.GetProperty("version").GetString());
         Assert.Equal(text.Length, (int)context.Response.ContentLength!);
+    }
+
+    private sealed class NoConnections : IRegistryCounts
+    {
+        public int ConnectedBinaries => 0;
+
+        public int ConnectedPhones => 0;
     }
 }
