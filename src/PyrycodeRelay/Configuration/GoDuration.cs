@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace PyrycodeRelay.Configuration;
 
@@ -253,13 +252,5 @@ public static class GoDuration
         }
 
         return w;
-    }
-
-    /// <summary>Appends the Go text of <paramref name="duration"/> to <paramref name="sb"/>.</summary>
-    public static void AppendTo(StringBuilder sb, TimeSpan duration)
-    {
-        Span<char> buf = stackalloc char[40];
-        var n = Format(duration, buf);
-        sb.Append(buf[^n..]);
     }
 }

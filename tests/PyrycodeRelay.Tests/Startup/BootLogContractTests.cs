@@ -17,7 +17,7 @@ public partial class BootLogContractTests
     ];
 
     private static IEnumerable<(MethodInfo Method, LoggerMessageAttribute Attr)> Events() =>
-        new[] { "BootLog", "BootLogTls", "BootLogStatic", "BootLogRoot" }
+        new[] { "BootLog", "BootLog+Acme", "BootLog+StaticCert", "BootLog+WithUid" }
             .Select(n => typeof(BootSequence).Assembly.GetType("PyrycodeRelay.Startup." + n, throwOnError: true)!)
             .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
             .Select(m => (m, m.GetCustomAttribute<LoggerMessageAttribute>()!))
