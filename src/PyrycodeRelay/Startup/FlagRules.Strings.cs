@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Cli;
+using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Startup;
 

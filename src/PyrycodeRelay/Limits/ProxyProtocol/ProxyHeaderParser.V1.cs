@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Sockets;
+using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Limits.ProxyProtocol;
 
@@ -70,14 +72,41 @@ public static partial class ProxyHeaderParser
             return ProxyParseResult.Invalid; // includes UNKNOWN
         }
 
-        if (!AddressText.TryParse(fields[parts[1]], v6, out var src)
-            || !AddressText.TryParse(fields[parts[2]], v6, out var dst)
-            || !AddressText.TryParsePort(fields[parts[3]], out var srcPort)
-            || !AddressText.TryParsePort(fields[parts[4]], out var dstPort))
+        if (!TryParseAddress(fields[parts[1]], v6, out var src)
+            || !TryParseAddress(fields[parts[2]], v6, out var dst)
+            || !TryParsePort(fields[parts[3]], out var srcPort)
+            || !TryParsePort(fields[parts[4]], out var dstPort))
         {
             return ProxyParseResult.Invalid;
         }
 
         return ProxyParseResult.Complete(consumed, new IPEndPoint(src, srcPort), new IPEndPoint(dst, dstPort));
+    }
+
+    /// <summary>A strict IP literal (<see cref="IpLiteral"/>, as Go's <c>net.ParseIP</c>) of the stated family.</summary>
+    private static bool TryParseAddress(ReadOnlySpan<byte> text, bool v6, out IPAddress address) =>
+        IpLiteral.TryParse(text, out address)
+        && address.AddressFamily == (v6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork);
+
+    /// <summary>A decimal port 0–65535 (1 to 5 digits).</summary>
+    private static bool TryParsePort(ReadOnlySpan<byte> text, out int port)
+    {
+        port = 0;
+        if (text.IsEmpty || text.Length > 5)
+        {
+            return false;
+        }
+
+        foreach (var b in text)
+        {
+            if (b is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+
+            port = (port * 10) + (b - '0');
+        }
+
+        return port <= IPEndPoint.MaxPort;
     }
 }

@@ -1,6 +1,6 @@
-using PyrycodeRelay.Cli;
+using PyrycodeRelay.GoCompat;
 
-namespace PyrycodeRelay.Tests.Cli;
+namespace PyrycodeRelay.Tests.GoCompat;
 
 public class GoQuoteTests
 {
@@ -24,5 +24,18 @@ public class GoQuoteTests
     {
         var lone = new string(['\ud800', 'x']);
         Assert.Equal("\"\\ud800x\"", GoQuote.Quote(lone));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("plain ascii")]
+    [InlineData("a\"b\\c\n\u0001\u007f")]
+    [InlineData("\u0085héllo ✓\U0001F600\U000E0001")]
+    public void Write_fills_exactly_the_measured_length(string input)
+    {
+        var length = GoQuote.QuotedLength(input);
+        var buffer = new char[length + 4];
+        Assert.Equal(length, GoQuote.Write(input, buffer));
+        Assert.Equal(GoQuote.Quote(input), new string(buffer, 0, length));
     }
 }
