@@ -23,16 +23,7 @@ internal sealed class RelayRuntime
         Sessions = new SessionTracker();
         RateLimiter = new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, time);
         ConnectionCap = new ConnectionCap(options.MaxConnections);
-        WsOptions = new WsConnectionOptions
-        {
-            MaxMessageBytes = options.MaxMessageBytes,
-            MessageReadTimeout = options.MessageReadTimeout,
-            WriteTimeout = options.WriteTimeout,
-            CloseHandshakeTimeout = options.CloseHandshakeTimeout,
-            HeartbeatInterval = options.HeartbeatInterval,
-            HeartbeatTimeout = options.HeartbeatTimeout,
-            Time = time,
-        };
+        WsOptions = WsConnectionOptions.From(options, time);
         Registry.GraceExpired = OnGraceExpired;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PyrycodeRelay.Cli;
 using PyrycodeRelay.Configuration;
 using PyrycodeRelay.Push;
 using PyrycodeRelay.Startup;
@@ -39,7 +40,7 @@ public sealed record RelayHostSettings
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>The build version reported by <c>/healthz</c>.</summary>
-    public string Version { get; init; } = "dev";
+    public string Version { get; init; } = RelayVersion.Current;
 
     /// <summary>The ports this host will bind (for the port allowlist check before binding).</summary>
     public IReadOnlyList<int> BindPorts =>

@@ -37,7 +37,7 @@ public static class BootSequence
         isValidFcmCredentials ??= Push.ServiceAccountKey.IsValid;
 
         // Steps 1–2: command line, --version.
-        var defaults = new RelayOptions { CertCache = DefaultCertCache(env.GetEnvironmentVariable(EnvVars.Home)) };
+        var defaults = new RelayOptions { CertCache = RelayOptions.DefaultCertCache(env.GetEnvironmentVariable(EnvVars.Home)) };
         var commandLine = CommandLine.Parse(args, defaults);
         switch (commandLine.Outcome)
         {
@@ -119,12 +119,6 @@ public static class BootSequence
             Logger = logger,
         });
     }
-
-    /// <summary>The default <c>--cert-cache</c> for a given <c>HOME</c>: <c>$HOME/.pyrycode-relay/certs</c>, else relative.</summary>
-    public static string DefaultCertCache(string? home) =>
-        string.IsNullOrEmpty(home)
-            ? Path.Combine(".pyrycode-relay", "certs")
-            : Path.Combine(home, ".pyrycode-relay", "certs");
 
     private static BootResult Refuse(BootRefusal refusal, ILoggerFactory factory)
     {
