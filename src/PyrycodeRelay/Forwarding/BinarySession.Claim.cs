@@ -1,3 +1,4 @@
+using PyrycodeRelay.Endpoints;
 using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.Registry;

@@ -1,4 +1,5 @@
 using PyrycodeRelay.Forwarding.Codec;
+using PyrycodeRelay.Endpoints;
 using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.Registry;

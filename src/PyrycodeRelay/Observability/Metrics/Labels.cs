@@ -1,3 +1,6 @@
+using PyrycodeRelay.Endpoints;
+using PyrycodeRelay.Forwarding;
+
 namespace PyrycodeRelay.Observability.Metrics;
 
 /// <summary>The closed label-value sets: constant strings, so recording never allocates.</summary>

@@ -1,3 +1,5 @@
+using PyrycodeRelay.Endpoints;
+using PyrycodeRelay.Forwarding;
 using PyrycodeRelay.Push;
 
 namespace PyrycodeRelay.Observability.Metrics;

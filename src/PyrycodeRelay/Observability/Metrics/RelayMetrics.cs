@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using PyrycodeRelay.Endpoints;
+using PyrycodeRelay.Forwarding;
 
 namespace PyrycodeRelay.Observability.Metrics;
 

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using PyrycodeRelay.Endpoints;
+using PyrycodeRelay.Forwarding;
 using PyrycodeRelay.Observability.Metrics;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
