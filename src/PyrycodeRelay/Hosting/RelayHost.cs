@@ -129,7 +129,9 @@ public sealed partial class RelayHost : IAsyncDisposable
         var app = builder.Build();
         var meterFactory = app.Services.GetRequiredService<IMeterFactory>();
         var metricsInstruments = new RelayMetrics(meterFactory);
-        var push = settings.Push ?? PushWakeService.Create(settings.FcmCredentials, PushOptions.From(options), meterFactory, settings.Loggers, settings.Time);
+        var push = settings.Push ?? (settings.FcmKey is { } key
+            ? new PushWakeService(key, PushOptions.From(options), meterFactory, settings.Loggers, settings.Time)
+            : new PushOff());
         var runtime = new RelayRuntime(options, metricsInstruments, settings.Loggers, push, settings.Time);
         metricsInstruments.ObserveGauges(() => runtime.Registry.ConnectedBinaries, () => runtime.Registry.ConnectedPhones, () => runtime.Budget.Charged);
         var readiness = new Readiness { ExtraCondition = settings.Tls is { } t ? () => t.IsReady : null };
@@ -152,7 +154,7 @@ public sealed partial class RelayHost : IAsyncDisposable
             _ => relayApp(context),
         });
 
-        var host = new RelayHost(app, runtime, readiness, relayListens, metricsListen, httpListen, settings.Loggers.CreateLogger("PyrycodeRelay.Host"));
+        var host = new RelayHost(app, runtime, readiness, relayListens, metricsListen, httpListen, settings.Loggers.CreateLogger(ServingLifecycle.LoggerCategory));
         try
         {
             await app.StartAsync(cancellationToken);

@@ -29,11 +29,12 @@ public sealed record RelayHostSettings
     public RelayTls? Tls { get; init; }
 
     /// <summary>
-    /// The service-account key from <c>PYRYCODE_RELAY_FCM_CREDENTIALS</c>, or null for push off (operations.md §17).
+    /// The service-account key parsed from <c>PYRYCODE_RELAY_FCM_CREDENTIALS</c> (boot step 16), or null for push
+    /// off (operations.md §17). The host's push sender takes ownership of it.
     /// </summary>
-    public string? FcmCredentials { get; init; }
+    public ServiceAccountKey? FcmKey { get; init; }
 
-    /// <summary>A push handler to use instead of one built from <see cref="FcmCredentials"/> (tests).</summary>
+    /// <summary>A push handler to use instead of one built from <see cref="FcmKey"/> (tests).</summary>
     public IPushWakeHandler? Push { get; init; }
 
     /// <summary>Clock for every policy timer.</summary>

@@ -1,25 +1,45 @@
 using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Cli;
 using PyrycodeRelay.Configuration;
+using PyrycodeRelay.Push;
 
 namespace PyrycodeRelay.Startup;
 
 /// <summary>
-/// The boot sequence of operations.md §3, steps 1–14, the <c>push off</c> line of step 16, and step 18.
-/// The first refusal logs one ERROR line and ends the boot with its exit code. Steps 15, 17 and
-/// 19–24 belong to the hosting code, which continues from the returned <see cref="BootPlan"/>.
+/// The boot sequence of operations.md §3, in one place: <see cref="RunAsync"/> runs steps 1–18 (<see cref="Run"/>:
+/// checks only, nothing is bound), then steps 19–24 (<c>BootSequence.Serve.cs</c>: certificate source, listener
+/// checks, announcements, then <see cref="Hosting.ServingLifecycle"/> binds, serves and drains). The first refusal
+/// logs one ERROR line and ends the boot with its exit code. Steps 15, 17 and 19 build in-memory state only
+/// (start time, registry, metrics, rate limiter, routes): <see cref="Hosting.RelayHost"/> builds it at step 24.
 /// </summary>
-public static class BootSequence
+public static partial class BootSequence
 {
     /// <summary>Logger category of the boot lines.</summary>
     public const string LoggerCategory = "PyrycodeRelay.Startup";
 
     /// <summary>
-    /// Runs the boot checks. Usage errors and help go to <paramref name="stderr"/>, <c>--version</c> to
+    /// Boots and runs the relay; returns the process exit code (0 after a signal-triggered drain, help or
+    /// <c>--version</c>; 1 for a certificate-source or listener failure; 2 for a refusal or usage error).
+    /// The arguments are those of <see cref="Run"/>.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> args,
+        IBootEnvironment env,
+        TextWriter stdout,
+        TextWriter stderr,
+        Func<string, ILoggerFactory> createLoggerFactory,
+        Func<string, bool>? isValidFcmCredentials = null)
+    {
+        var boot = Run(args, env, stdout, stderr, createLoggerFactory, isValidFcmCredentials); // steps 1–18
+        return boot.ShouldRun ? await ServeAsync(boot.Plan) : boot.ExitCode; // steps 19–24
+    }
+
+    /// <summary>
+    /// Runs boot steps 1–18. Usage errors and help go to <paramref name="stderr"/>, <c>--version</c> to
     /// <paramref name="stdout"/>; log lines go through the factory that <paramref name="createLoggerFactory"/>
     /// builds for a log format (<c>text</c> or <c>json</c>). On a refusal the factory is disposed (flushed).
-    /// <paramref name="isValidFcmCredentials"/> is the push sender's credentials parser (default:
-    /// <see cref="Push.ServiceAccountKey.IsValid"/>).
+    /// <paramref name="isValidFcmCredentials"/> is the env validator's credentials check (step 10; default:
+    /// <see cref="ServiceAccountKey.IsValid"/>); step 16 builds the push sender's key with <see cref="ServiceAccountKey.TryParse"/>.
     /// </summary>
     public static BootResult Run(
         IReadOnlyList<string> args,
@@ -34,7 +54,7 @@ public static class BootSequence
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         ArgumentNullException.ThrowIfNull(createLoggerFactory);
-        isValidFcmCredentials ??= Push.ServiceAccountKey.IsValid;
+        isValidFcmCredentials ??= ServiceAccountKey.IsValid;
 
         // Steps 1–2: command line, --version.
         var defaults = new RelayOptions { CertCache = RelayOptions.DefaultCertCache(env.GetEnvironmentVariable(EnvVars.Home)) };
@@ -93,16 +113,22 @@ public static class BootSequence
             BootLog.SkippingCapabilityCheck(logger, env.OperatingSystem);
         }
 
-        // Step 16 (announcement only; the hosting code builds the sender).
+        // Step 16: the push sender's key (the sender itself needs the host's meters; RelayHost builds it from the key).
         var credentials = env.GetEnvironmentVariable(EnvVars.FcmCredentials);
+        ServiceAccountKey? fcmKey = null;
         if (credentials is null)
         {
             BootLog.PushOff(logger);
+        }
+        else if (!ServiceAccountKey.TryParse(credentials, out fcmKey))
+        {
+            return Refuse(PushSenderRefusal.Create(ServiceAccountKey.Error), factory);
         }
 
         // Step 18.
         if (MetricsListenCheck.Check(options.MetricsListen, out var metrics) is { } metricsRefusal)
         {
+            fcmKey?.Dispose();
             return Refuse(metricsRefusal, factory);
         }
 
@@ -113,7 +139,7 @@ public static class BootSequence
             Mode = mode,
             Production = production,
             Metrics = metrics,
-            FcmCredentials = credentials,
+            FcmKey = fcmKey,
             Version = RelayVersion.Current,
             LoggerFactory = factory,
             Logger = logger,

@@ -65,7 +65,7 @@ public partial class BootLogContractTests
         var plan = new BootPlan
         {
             Options = options, ExplicitlySet = new HashSet<string>(), Mode = mode, Production = false, Metrics = metrics,
-            FcmCredentials = null, Version = "9.9.9", LoggerFactory = capture.CreateFactory("text"), Logger = capture.CreateLogger("t"),
+            FcmKey = null, Version = "9.9.9", LoggerFactory = capture.CreateFactory("text"), Logger = capture.CreateLogger("t"),
         };
         return (capture, plan);
     }
