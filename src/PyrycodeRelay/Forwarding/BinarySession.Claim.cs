@@ -1,4 +1,3 @@
-using PyrycodeRelay.Endpoints;
 using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.Registry;

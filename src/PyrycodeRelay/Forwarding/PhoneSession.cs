@@ -1,5 +1,4 @@
 using PyrycodeRelay.Forwarding.Codec;
-using PyrycodeRelay.Endpoints;
 using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.Registry;

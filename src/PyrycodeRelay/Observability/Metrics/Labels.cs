@@ -1,4 +1,3 @@
-using PyrycodeRelay.Endpoints;
 using PyrycodeRelay.Forwarding;
 
 namespace PyrycodeRelay.Observability.Metrics;

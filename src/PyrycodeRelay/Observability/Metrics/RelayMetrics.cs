@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using PyrycodeRelay.Endpoints;
 using PyrycodeRelay.Forwarding;
 
 namespace PyrycodeRelay.Observability.Metrics;

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using PyrycodeRelay.Endpoints;
 using PyrycodeRelay.Forwarding;
 using PyrycodeRelay.Observability.Metrics;
 

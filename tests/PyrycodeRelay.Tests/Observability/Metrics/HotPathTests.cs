@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using PyrycodeRelay.Endpoints;
 using PyrycodeRelay.Forwarding;
 using PyrycodeRelay.Observability.Metrics;
 using Xunit.Abstractions;

@@ -1,4 +1,4 @@
-namespace PyrycodeRelay.Endpoints;
+namespace PyrycodeRelay.Forwarding;
 
 /// <summary>Upgrade endpoint (label <c>endpoint</c>); aliases count as their endpoint.</summary>
 public enum RelayEndpoint

@@ -1,4 +1,4 @@
-namespace PyrycodeRelay.Endpoints;
+namespace PyrycodeRelay.Forwarding;
 
 /// <summary>Terminal upgrade decision (label <c>outcome</c>, operations.md §16.3).</summary>
 public enum UpgradeOutcome
