@@ -5,11 +5,9 @@ namespace PyrycodeRelay.Configuration;
 /// default exists. Feature option records are built from it (<c>WsConnectionOptions.From</c>,
 /// <c>PushOptions.From</c>, …) and have no defaults of their own. Bound from the command line by
 /// <c>Cli.CommandLine</c>; tests build it directly (for example with short timings). Values are not
-/// validated here: boot validates them (<c>Startup</c>) in the documented order. This file: the flags kept
-/// from the Go relay; <c>RelayOptions.Added.cs</c>: the flags this relay adds; <c>RelayOptions.Fixed.cs</c>:
-/// fixed limits that are not flags.
+/// validated here: boot validates them (<c>Startup</c>) in the documented order.
 /// </summary>
-public sealed partial record RelayOptions
+public sealed record RelayOptions
 {
     // ---- Flags kept from the Go relay (operations.md §1.2) ----
 
@@ -39,6 +37,146 @@ public sealed partial record RelayOptions
 
     /// <summary><c>--max-connections</c>: global cap on live upgraded connections (Go relay: 20).</summary>
     public int MaxConnections { get; init; } = 1024;
+
+    // ---- Flags added by this relay (operations.md §1.3) ----
+
+    /// <summary><c>--grace-period</c>: how long a disconnected holder's server-id stays reserved.</summary>
+    public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>--heartbeat-interval</c>: ping interval on every connection.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>--heartbeat-timeout</c>: time allowed for the Pong.</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>--conflict-probe-timeout</c>: probe wait before a takeover.</summary>
+    public TimeSpan ConflictProbeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>--max-message-bytes</c>: largest reassembled inbound message.</summary>
+    public int MaxMessageBytes { get; init; } = 262144;
+
+    /// <summary><c>--message-read-timeout</c>: a started message must be complete within this.</summary>
+    public TimeSpan MessageReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>--write-timeout</c>: limit for each outbound write.</summary>
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>--phones-per-server</c>: phones per server-id.</summary>
+    public int PhonesPerServer { get; init; } = 16;
+
+    /// <summary><c>--phone-outbox-bytes</c>: per-phone outbox budget (item cost = length + 64).</summary>
+    public long PhoneOutboxBytes { get; init; } = 4194304;
+
+    /// <summary><c>--outbox-budget-bytes</c>: relay-wide outbox budget.</summary>
+    public long OutboxBudgetBytes { get; init; } = 268435456;
+
+    /// <summary><c>--rate-limit-burst</c>: per-IP bucket size.</summary>
+    public int RateLimitBurst { get; init; } = 20;
+
+    /// <summary><c>--rate-limit-refill</c>: time to earn one token back.</summary>
+    public TimeSpan RateLimitRefill { get; init; } = TimeSpan.FromSeconds(6);
+
+    /// <summary><c>--drain-timeout</c>: shutdown drain deadline.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>--log-format</c>: <c>text</c> or <c>json</c>.</summary>
+    public string LogFormat { get; init; } = "text";
+
+    /// <summary><c>--proxy-protocol-trusted-cidrs</c>: comma-separated CIDRs allowed to send PROXY headers.</summary>
+    public string ProxyProtocolTrustedCidrs { get; init; } = "";
+
+    /// <summary><c>--acme-directory</c>: ACME directory URL.</summary>
+    public string AcmeDirectory { get; init; } = "https://acme-v02.api.letsencrypt.org/directory";
+
+    /// <summary><c>--acme-email</c>: optional ACME account contact.</summary>
+    public string AcmeEmail { get; init; } = "";
+
+    /// <summary><c>--acme-ca-file</c>: extra PEM roots trusted only for the ACME server.</summary>
+    public string AcmeCaFile { get; init; } = "";
+
+    /// <summary><c>--tls-cert-file</c>: PEM chain; selects static certificates.</summary>
+    public string TlsCertFile { get; init; } = "";
+
+    /// <summary><c>--tls-key-file</c>: PEM private key for <see cref="TlsCertFile"/>.</summary>
+    public string TlsKeyFile { get; init; } = "";
+
+    /// <summary><c>--fcm-project-id</c>: Firebase project in the FCM send URL.</summary>
+    public string FcmProjectId { get; init; } = "pyrycode-mobile";
+
+    /// <summary><c>--fcm-base-url</c>: FCM API base URL.</summary>
+    public string FcmBaseUrl { get; init; } = "https://fcm.googleapis.com";
+
+    /// <summary><c>--fcm-token-url</c>: OAuth token endpoint override.</summary>
+    public string FcmTokenUrl { get; init; } = "";
+
+    // ---- Fixed limits: not flags (protocol.md §14 "fixed", operations.md §7, §10, §17), settable only by tests ----
+
+    /// <summary>After sending a close frame, how long to wait for the peer's close frame.</summary>
+    public TimeSpan CloseHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>HTTP request headers must be complete within this (slowloris guard).</summary>
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>HTTP keep-alive idle timeout.</summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>A PROXY protocol header must arrive within this.</summary>
+    public TimeSpan ProxyHeaderTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    // TLS (operations.md §7, §10).
+
+    /// <summary>TLS handshake limit (§7: 5 s); also bounds the wait for the first bytes of a TLS connection.</summary>
+    public TimeSpan TlsHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Static certificates: how often the files are checked for changes (§10.4: within 60 s).</summary>
+    public TimeSpan TlsStaticReloadInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>ACME: delay before the first retry after a failed issuance (§10.2: within 1 minute).</summary>
+    public TimeSpan AcmeRetryInitial { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>ACME: the retry delay doubles up to this (§10.2: at most 1 hour).</summary>
+    public TimeSpan AcmeRetryMax { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>ACME: longest single sleep before re-checking whether renewal is due.</summary>
+    public TimeSpan AcmeMaxSleep { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>ACME: delay between polls when the server sends no <c>Retry-After</c>.</summary>
+    public TimeSpan AcmePollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>ACME: lower bound applied to a server's <c>Retry-After</c>.</summary>
+    public TimeSpan AcmeMinPollDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>ACME: upper bound applied to a server's <c>Retry-After</c>.</summary>
+    public TimeSpan AcmeMaxPollDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>ACME: give up polling an authorization or order after this long.</summary>
+    public TimeSpan AcmePollTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>ACME: how many <c>badNonce</c> rejections one request may absorb before failing.</summary>
+    public int AcmeMaxBadNonceRetries { get; init; } = 10;
+
+    /// <summary>ACME: timeout of each HTTP request to the ACME server.</summary>
+    public TimeSpan AcmeRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    // Push wakes (operations.md §17, protocol.md §14).
+
+    /// <summary>Push: per-server-id bucket size (burst).</summary>
+    public int PushRateLimitBurst { get; init; } = 6;
+
+    /// <summary>Push: time to earn one wake back.</summary>
+    public TimeSpan PushRateLimitRefill { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Push: a bucket unused for at least this long is removed by the sweep.</summary>
+    public TimeSpan PushRateLimitIdle { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Push: how often idle buckets are swept.</summary>
+    public TimeSpan PushRateLimitSweepInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Push: relay-wide cap on concurrent sends.</summary>
+    public int PushMaxInFlight { get; init; } = 32;
+
+    /// <summary>Push: timeout of each HTTP request (token and send), headers and body included.</summary>
+    public TimeSpan PushRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The default <c>--cert-cache</c> for a given <c>HOME</c>: <c>$HOME/.pyrycode-relay/certs</c>, else relative.</summary>
     public static string DefaultCertCache(string? home) =>
