@@ -7,15 +7,16 @@ namespace PyrycodeRelay;
 /// <summary>The composition root: the boot sequence of operations.md §3 on the real process environment.</summary>
 internal static class Program
 {
-    public static Task<int> Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
         var stderr = Console.OpenStandardError();
-        return BootSequence.RunAsync(
+        var boot = BootSequence.Run( // steps 1–18
             args,
             SystemBootEnvironment.Instance,
             Console.Out,
             Console.Error,
             format => RelayLogging.CreateFactory(format, stderr, TimeProvider.System),
             ServiceAccountKey.IsValid);
+        return boot.ShouldRun ? await BootSequence.ServeAsync(boot.Plan) : boot.ExitCode; // steps 19–24
     }
 }

@@ -7,11 +7,13 @@ namespace PyrycodeRelay.Startup;
 public static partial class BootSequence
 {
     /// <summary>
-    /// Runs steps 20–24 for <paramref name="plan"/> and returns the exit code. Signals are caught before the first
-    /// line that tells a supervisor (or a test) the relay is starting. Disposes the plan's logger factory.
+    /// Runs steps 20–24 for <paramref name="plan"/> and returns the process exit code (0 after a signal-triggered
+    /// drain, 1 for a certificate-source or listener failure, 2 for a listener refusal). Signals are caught before
+    /// the first line that tells a supervisor (or a test) the relay is starting. Disposes the plan's logger factory.
     /// </summary>
-    internal static async Task<int> ServeAsync(BootPlan plan)
+    public static async Task<int> ServeAsync(BootPlan plan)
     {
+        ArgumentNullException.ThrowIfNull(plan);
         using var shutdown = ShutdownSignal.Register();
         RelayTls? tls = null;
         try

@@ -6,9 +6,9 @@ using PyrycodeRelay.Push;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>
-/// The boot sequence of operations.md §3, in one place: <see cref="RunAsync"/> runs steps 1–18 (<see cref="Run"/>:
-/// checks only, nothing is bound), then steps 19–24 (<c>BootSequence.Serve.cs</c>: certificate source, listener
-/// checks, announcements, then <see cref="Hosting.ServingLifecycle"/> binds, serves and drains). The first refusal
+/// The boot sequence of operations.md §3, in one place: <see cref="Run"/> runs steps 1–18 (checks only, nothing
+/// is bound) and returns a <see cref="BootPlan"/>; <see cref="ServeAsync"/> runs steps 19–24 from it (certificate
+/// source, listener checks, announcements, then <see cref="Hosting.ServingLifecycle"/> binds, serves and drains). The first refusal
 /// logs one ERROR line and ends the boot with its exit code. Steps 15, 17 and 19 build in-memory state only
 /// (start time, registry, metrics, rate limiter, routes): <see cref="Hosting.RelayHost"/> builds it at step 24.
 /// </summary>
@@ -16,23 +16,6 @@ public static partial class BootSequence
 {
     /// <summary>Logger category of the boot lines.</summary>
     public const string LoggerCategory = "PyrycodeRelay.Startup";
-
-    /// <summary>
-    /// Boots and runs the relay; returns the process exit code (0 after a signal-triggered drain, help or
-    /// <c>--version</c>; 1 for a certificate-source or listener failure; 2 for a refusal or usage error).
-    /// The arguments are those of <see cref="Run"/>.
-    /// </summary>
-    public static async Task<int> RunAsync(
-        IReadOnlyList<string> args,
-        IBootEnvironment env,
-        TextWriter stdout,
-        TextWriter stderr,
-        Func<string, ILoggerFactory> createLoggerFactory,
-        Func<string, bool>? isValidFcmCredentials = null)
-    {
-        var boot = Run(args, env, stdout, stderr, createLoggerFactory, isValidFcmCredentials); // steps 1–18
-        return boot.ShouldRun ? await ServeAsync(boot.Plan) : boot.ExitCode; // steps 19–24
-    }
 
     /// <summary>
     /// Runs boot steps 1–18. Usage errors and help go to <paramref name="stderr"/>, <c>--version</c> to

@@ -155,14 +155,15 @@ public class BootSequenceTests
     }
 
     [Fact]
-    public async Task Step_16_refusal_is_one_exact_text_line_and_exit_2()
+    public void Step_16_refusal_is_one_exact_text_line_and_exit_2()
     {
         var env = new FakeBootEnvironment().With("PYRYCODE_RELAY_FCM_CREDENTIALS", "KEY");
         using var output = new MemoryStream();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
-        var code = await BootSequence.RunAsync(Insecure, env, TextWriter.Null, TextWriter.Null,
+        var result = BootSequence.Run(Insecure, env, TextWriter.Null, TextWriter.Null,
             format => RelayLogging.CreateFactory(format, output, time), _ => true);
-        Assert.Equal(2, code);
+        Assert.False(result.ShouldRun);
+        Assert.Equal(2, result.ExitCode);
         Assert.Equal(
             "time=2026-01-02T03:04:05.000Z level=ERROR msg=\"refusing to start: cannot build the FCM push sender\" " +
             "err=\"relay: fcm credentials are not a service-account JSON key\"\n",
