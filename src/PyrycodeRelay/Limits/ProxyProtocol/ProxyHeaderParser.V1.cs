@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using PyrycodeRelay.GoCompat;
@@ -88,25 +89,12 @@ public static partial class ProxyHeaderParser
         IpLiteral.TryParse(text, out address)
         && address.AddressFamily == (v6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork);
 
-    /// <summary>A decimal port 0–65535 (1 to 5 digits).</summary>
+    /// <summary>A decimal port 0–65535 (1 to 5 ASCII digits, nothing else).</summary>
     private static bool TryParsePort(ReadOnlySpan<byte> text, out int port)
     {
         port = 0;
-        if (text.IsEmpty || text.Length > 5)
-        {
-            return false;
-        }
-
-        foreach (var b in text)
-        {
-            if (b is < (byte)'0' or > (byte)'9')
-            {
-                return false;
-            }
-
-            port = (port * 10) + (b - '0');
-        }
-
-        return port <= IPEndPoint.MaxPort;
+        return text.Length is >= 1 and <= 5
+            && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port)
+            && port <= IPEndPoint.MaxPort;
     }
 }
