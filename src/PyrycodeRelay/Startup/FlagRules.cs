@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using PyrycodeRelay.Cli;
 using PyrycodeRelay.Configuration;
 using PyrycodeRelay.GoCompat;
 using static PyrycodeRelay.Startup.BootRefusal;

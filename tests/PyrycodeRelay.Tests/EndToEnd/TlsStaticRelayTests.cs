@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Tests.Configuration;
 using PyrycodeRelay.Tests.Tls;
-using PyrycodeRelay.Tls;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using PyrycodeRelay.Configuration;
 using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Observability.Logging;
