@@ -9,14 +9,11 @@ namespace PyrycodeRelay.GoCompat;
 /// <c>"</c> with <c>"</c> and <c>\</c> backslash-escaped; <c>\a \b \f \n \r \t \v</c>; other ASCII controls
 /// <c>\xHH</c>; other non-printable runes <c>\uHHHH</c> or <c>\UHHHHHHHH</c>; a lone surrogate (the .NET
 /// counterpart of invalid UTF-8) <c>\uHHHH</c> of its code unit. Printable runes are kept. Used for
-/// user-supplied values inside error texts and, allocation-free through <see cref="Write"/>, by the text
+/// user-supplied values inside error texts and, allocation-free through <see cref="TryWrite"/>, by the text
 /// log format.
 /// </summary>
 public static class GoQuote
 {
-    /// <summary>The longest escape of one rune: <c>\UHHHHHHHH</c>.</summary>
-    private const int MaxEscapeLength = 10;
-
     /// <summary>Printable ASCII other than <c>"</c> and <c>\</c>: copied as is.</summary>
     private static readonly SearchValues<char> Plain =
         SearchValues.Create(" !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
@@ -25,17 +22,78 @@ public static class GoQuote
     public static string Quote(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        return string.Create(QuotedLength(value), value, static (destination, v) => Write(v, destination));
+        return string.Create(QuotedLength(value), value, static (destination, v) => TryWrite(v, destination, out _));
     }
 
     /// <summary>The length of the quoted literal of <paramref name="text"/>, quotes included.</summary>
-    public static int QuotedLength(ReadOnlySpan<char> text) => Walk(text, [], write: false);
+    public static int QuotedLength(ReadOnlySpan<char> text)
+    {
+        var n = 2;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var run = PlainRun(text, i);
+            n += run;
+            i += run;
+            if (i < text.Length)
+            {
+                n += Escape(text, i, out var used, out _, out _);
+                i += used;
+            }
+        }
+
+        return n;
+    }
 
     /// <summary>
-    /// Writes the quoted literal of <paramref name="text"/> into <paramref name="destination"/>, which must hold
-    /// <see cref="QuotedLength"/> characters; returns the number written.
+    /// Writes the quoted literal of <paramref name="text"/> into <paramref name="destination"/> in one pass.
+    /// Returns false when it does not fit (<see cref="QuotedLength"/> says how much room it needs).
     /// </summary>
-    public static int Write(ReadOnlySpan<char> text, Span<char> destination) => Walk(text, destination, write: true);
+    public static bool TryWrite(ReadOnlySpan<char> text, Span<char> destination, out int written)
+    {
+        written = 0;
+        if (destination.Length < text.Length + 2)
+        {
+            return false;
+        }
+
+        destination[0] = '"';
+        var w = 1;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var run = PlainRun(text, i);
+            if (w + run > destination.Length)
+            {
+                return false;
+            }
+
+            text.Slice(i, run).CopyTo(destination[w..]);
+            w += run;
+            i += run;
+            if (i < text.Length)
+            {
+                var length = Escape(text, i, out var used, out var kind, out var value);
+                if (w + length > destination.Length)
+                {
+                    return false;
+                }
+
+                WriteEscape(text.Slice(i, used), destination.Slice(w, length), kind, value);
+                w += length;
+                i += used;
+            }
+        }
+
+        if (w == destination.Length)
+        {
+            return false;
+        }
+
+        destination[w++] = '"';
+        written = w;
+        return true;
+    }
 
     /// <summary>Go's <c>unicode.IsPrint</c>: letters, marks, numbers, punctuation, symbols and the ASCII space.</summary>
     public static bool IsPrint(Rune rune)
@@ -55,56 +113,25 @@ public static class GoQuote
         };
     }
 
-    /// <summary>Measures (<paramref name="write"/> false) or writes the quoted literal; returns its length.</summary>
-    private static int Walk(ReadOnlySpan<char> text, Span<char> destination, bool write)
+    private static int PlainRun(ReadOnlySpan<char> text, int i)
     {
-        Span<char> scratch = stackalloc char[MaxEscapeLength];
-        if (write)
-        {
-            destination[0] = '"';
-        }
-
-        var n = 1;
-        var i = 0;
-        while (i < text.Length)
-        {
-            var run = text[i..].IndexOfAnyExcept(Plain);
-            run = run < 0 ? text.Length - i : run;
-            if (write)
-            {
-                text.Slice(i, run).CopyTo(destination[n..]);
-            }
-
-            n += run;
-            i += run;
-            if (i < text.Length)
-            {
-                var piece = Escape(text, ref i, scratch);
-                if (write)
-                {
-                    piece.CopyTo(destination[n..]);
-                }
-
-                n += piece.Length;
-            }
-        }
-
-        if (write)
-        {
-            destination[n] = '"';
-        }
-
-        return n + 1;
+        var run = text[i..].IndexOfAnyExcept(Plain);
+        return run < 0 ? text.Length - i : run;
     }
 
-    /// <summary>The text for the rune at <paramref name="i"/> (advanced past it): the rune itself or its escape.</summary>
-    private static ReadOnlySpan<char> Escape(ReadOnlySpan<char> text, ref int i, Span<char> scratch)
+    /// <summary>
+    /// How the rune at <paramref name="i"/> (<paramref name="used"/> chars) is written; returns the output length.
+    /// <paramref name="kind"/> is <c>\0</c> for the rune itself, a short escape letter (<c>n</c>, <c>"</c>, …) for
+    /// two characters, or <c>x</c>/<c>u</c>/<c>U</c> for <paramref name="value"/> in hex.
+    /// </summary>
+    private static int Escape(ReadOnlySpan<char> text, int i, out int used, out char kind, out int value)
     {
         var c = text[i];
+        used = 1;
+        value = c;
         if (c < 0x80)
         {
-            i++;
-            var shortForm = c switch
+            kind = c switch
             {
                 '"' => '"',
                 '\\' => '\\',
@@ -115,45 +142,42 @@ public static class GoQuote
                 '\r' => 'r',
                 '\t' => 't',
                 '\v' => 'v',
-                _ => '\0',
+                _ => 'x',
             };
-
-            if (shortForm != '\0')
-            {
-                scratch[0] = '\\';
-                scratch[1] = shortForm;
-                return scratch[..2];
-            }
-
-            return Hex(scratch, 'x', c, 2);
+            return kind == 'x' ? 4 : 2;
         }
 
-        if (Rune.DecodeFromUtf16(text[i..], out var rune, out var used) != OperationStatus.Done)
+        if (Rune.DecodeFromUtf16(text[i..], out var rune, out used) != OperationStatus.Done)
         {
-            i++;
-            return Hex(scratch, 'u', c, 4); // a lone surrogate: its code unit
+            used = 1;
+            kind = 'u'; // a lone surrogate: its code unit
+            return 6;
         }
 
-        var start = i;
-        i += used;
         if (IsPrint(rune))
         {
-            return text.Slice(start, used);
+            kind = '\0';
+            return used;
         }
 
-        return rune.Value < 0x10000 ? Hex(scratch, 'u', rune.Value, 4) : Hex(scratch, 'U', rune.Value, 8);
+        value = rune.Value;
+        kind = value < 0x10000 ? 'u' : 'U';
+        return kind == 'u' ? 6 : 10;
     }
 
-    /// <summary>Writes <c>\</c>, <paramref name="kind"/> and <paramref name="digits"/> lowercase hex digits.</summary>
-    private static Span<char> Hex(Span<char> scratch, char kind, int value, int digits)
+    private static void WriteEscape(ReadOnlySpan<char> rune, Span<char> destination, char kind, int value)
     {
-        scratch[0] = '\\';
-        scratch[1] = kind;
-        for (var d = 0; d < digits; d++)
+        if (kind == '\0')
         {
-            scratch[2 + d] = "0123456789abcdef"[(value >> ((digits - 1 - d) * 4)) & 0xF];
+            rune.CopyTo(destination);
+            return;
         }
 
-        return scratch[..(2 + digits)];
+        destination[0] = '\\';
+        destination[1] = kind;
+        for (var d = destination.Length - 1; d >= 2; d--, value >>= 4)
+        {
+            destination[d] = "0123456789abcdef"[value & 0xF];
+        }
     }
 }

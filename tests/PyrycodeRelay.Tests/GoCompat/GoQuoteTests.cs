@@ -31,11 +31,19 @@ public class GoQuoteTests
     [InlineData("plain ascii")]
     [InlineData("a\"b\\c\n\u0001\u007f")]
     [InlineData("\u0085héllo ✓\U0001F600\U000E0001")]
-    public void Write_fills_exactly_the_measured_length(string input)
+    public void TryWrite_fills_exactly_the_measured_length_and_refuses_less(string input)
     {
         var length = GoQuote.QuotedLength(input);
         var buffer = new char[length + 4];
-        Assert.Equal(length, GoQuote.Write(input, buffer));
+        Assert.True(GoQuote.TryWrite(input, buffer, out var written));
+        Assert.Equal(length, written);
         Assert.Equal(GoQuote.Quote(input), new string(buffer, 0, length));
+        Assert.True(GoQuote.TryWrite(input, buffer.AsSpan(0, length), out written));
+        Assert.Equal(length, written);
+        for (var room = 0; room < length; room++)
+        {
+            Assert.False(GoQuote.TryWrite(input, buffer.AsSpan(0, room), out written));
+            Assert.Equal(0, written);
+        }
     }
 }

@@ -69,10 +69,17 @@ internal static class TextQuoting
         }
     }
 
-    /// <summary>Appends <paramref name="text"/> as a Go-quoted literal (<see cref="GoQuote"/>), without allocating.</summary>
+    /// <summary>
+    /// Appends <paramref name="text"/> as a Go-quoted literal (<see cref="GoQuote"/>), without allocating: one pass
+    /// when a few escapes fit the room given, else measured first.
+    /// </summary>
     private static void AppendQuoted(ref LineBuffer buffer, scoped ReadOnlySpan<char> text)
     {
-        var length = GoQuote.QuotedLength(text);
-        buffer.Advance(GoQuote.Write(text, buffer.GetSpan(length)));
+        if (!GoQuote.TryWrite(text, buffer.GetSpan(text.Length + 16), out var written))
+        {
+            GoQuote.TryWrite(text, buffer.GetSpan(GoQuote.QuotedLength(text)), out written);
+        }
+
+        buffer.Advance(written);
     }
 }
