@@ -13,7 +13,7 @@ internal sealed partial class Cell
     private readonly Uri _server;
     private readonly Uri _client;
     private readonly Stats _stats;
-    private readonly RelayProcess _relay;
+    private readonly SoakRelayProcess _relay;
     private readonly StallMeter _stall;
     private readonly Random _rng;
     private readonly int _phonesWanted;
@@ -23,7 +23,7 @@ internal sealed partial class Cell
     private int _phoneCounter;
     private int _binaryCounter;
 
-    public Cell(int index, RelayProcess relay, StallMeter stall, Stats stats, int phones, int seed)
+    public Cell(int index, SoakRelayProcess relay, StallMeter stall, Stats stats, int phones, int seed)
     {
         ServerId = $"soak-{index}";
         _relay = relay;

@@ -8,7 +8,7 @@ using PyrycodeRelay.Soak;
 // Exit code 0 when no violation was seen and no leak trend was found, 1 otherwise.
 var opt = Options.Parse(args);
 Console.WriteLine($"soak: {opt.Duration.TotalSeconds:F0}s, {opt.Cells} server-ids x {opt.Phones} phones, seed {opt.Seed}, relay {opt.RelayDll}");
-using var relay = await RelayProcess.StartAsync(opt.RelayDll, opt.LogPath, []);
+using var relay = await SoakRelayProcess.StartAsync(opt.RelayDll, opt.LogPath, []);
 var stats = new Stats();
 var gc = GcCounters.Start(relay.Pid, opt.Duration + TimeSpan.FromSeconds(60), Path.ChangeExtension(opt.ReportPath, ".counters.csv"));
 var samples = new List<Sample>();

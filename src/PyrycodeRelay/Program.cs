@@ -1,23 +1,22 @@
-using PyrycodeRelay.Hosting;
 using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Push;
 using PyrycodeRelay.Startup;
 
 namespace PyrycodeRelay;
 
-/// <summary>The composition root: boot checks, then the relay.</summary>
+/// <summary>The composition root: the boot sequence of operations.md §3 on the real process environment.</summary>
 internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
         var stderr = Console.OpenStandardError();
-        var boot = BootSequence.Run(
+        var boot = BootSequence.Run( // steps 1–18
             args,
             SystemBootEnvironment.Instance,
             Console.Out,
             Console.Error,
             format => RelayLogging.CreateFactory(format, stderr, TimeProvider.System),
             ServiceAccountKey.IsValid);
-        return boot.ShouldRun ? await RelayProcess.RunAsync(boot.Plan) : boot.ExitCode;
+        return boot.ShouldRun ? await BootSequence.ServeAsync(boot.Plan) : boot.ExitCode; // steps 19–24
     }
 }

@@ -19,7 +19,7 @@ rm -rf "$out"
 dotnet publish "$here/PyrycodeRelay.Fuzz.csproj" -c Release -o "$out" -v q -nologo >/dev/null
 # Instrument only the code under test: the relay's parsers, and the codec sources linked into the harness.
 sharpfuzz "$out/pyrycode-relay.dll" PyrycodeRelay.WebSockets PyrycodeRelay.Endpoints.HeaderGate \
-  PyrycodeRelay.Limits.ProxyProtocol PyrycodeRelay.Configuration.GoDuration PyrycodeRelay.Cli
+  PyrycodeRelay.Limits.ProxyProtocol PyrycodeRelay.GoCompat PyrycodeRelay.Cli
 sharpfuzz "$out/PyrycodeRelay.Fuzz.dll" PyrycodeRelay.Forwarding.Codec
 
 if [ "$target" = all ]; then

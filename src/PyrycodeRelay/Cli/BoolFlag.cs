@@ -1,4 +1,5 @@
 using PyrycodeRelay.Configuration;
+using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Cli;
 

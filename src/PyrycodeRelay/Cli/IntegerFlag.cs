@@ -1,5 +1,6 @@
 using System.Globalization;
 using PyrycodeRelay.Configuration;
+using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Cli;
 

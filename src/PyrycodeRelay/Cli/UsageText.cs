@@ -1,5 +1,6 @@
 using System.Text;
 using PyrycodeRelay.Configuration;
+using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Cli;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using PyrycodeRelay.Forwarding;
 using PyrycodeRelay.Limits;
 using PyrycodeRelay.Observability.Metrics;
 

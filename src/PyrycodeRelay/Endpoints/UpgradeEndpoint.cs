@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using PyrycodeRelay.Forwarding;
-using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Endpoints;

@@ -1,5 +1,4 @@
 using PyrycodeRelay.Observability.Logging;
-using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.Registry;
 using PyrycodeRelay.WebSockets;
 

@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Forwarding.Codec;
 using PyrycodeRelay.Observability.Logging;
-using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Forwarding;

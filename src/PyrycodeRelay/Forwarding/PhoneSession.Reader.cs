@@ -1,6 +1,5 @@
 using PyrycodeRelay.Forwarding.Codec;
 using PyrycodeRelay.Observability.Logging;
-using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.Registry;
 using PyrycodeRelay.WebSockets;
 

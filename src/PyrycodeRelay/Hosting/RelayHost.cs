@@ -55,7 +55,7 @@ public sealed partial class RelayHost : IAsyncDisposable
         _readiness = readiness;
         _relayListens = relayListens;
         _metricsListen = metricsListen;
-        _logger = settings.Loggers.CreateLogger("PyrycodeRelay.Host");
+        _logger = settings.Loggers.CreateLogger(ServingLifecycle.LoggerCategory);
     }
 
     /// <summary>The actual port of the first relay listener (useful with port 0 in tests).</summary>
@@ -151,7 +151,9 @@ public sealed partial class RelayHost : IAsyncDisposable
         var app = builder.Build();
         var meterFactory = app.Services.GetRequiredService<IMeterFactory>();
         var metricsInstruments = new RelayMetrics(meterFactory);
-        var push = settings.Push ?? PushWakeService.Create(settings.FcmCredentials, PushOptions.From(options), meterFactory, settings.Loggers, settings.Time);
+        var push = settings.Push ?? (settings.FcmKey is { } key
+            ? new PushWakeService(key, PushOptions.From(options), meterFactory, settings.Loggers, settings.Time)
+            : new PushOff());
         var relayLogger = settings.Loggers.CreateLogger("PyrycodeRelay.Relay");
         var sessions = SessionContext.Create(options, metricsInstruments, relayLogger, push, settings.Time);
         metricsInstruments.ObserveGauges(() => sessions.Registry.ConnectedBinaries, () => sessions.Registry.ConnectedPhones, () => sessions.Budget.Charged);
@@ -162,16 +164,7 @@ public sealed partial class RelayHost : IAsyncDisposable
             new ConnectionCap(options.MaxConnections),
             options.TrustXForwardedFor,
             relayLogger);
-        var wsOptions = new WsConnectionOptions
-        {
-            MaxMessageBytes = options.MaxMessageBytes,
-            MessageReadTimeout = options.MessageReadTimeout,
-            WriteTimeout = options.WriteTimeout,
-            CloseHandshakeTimeout = options.CloseHandshakeTimeout,
-            HeartbeatInterval = options.HeartbeatInterval,
-            HeartbeatTimeout = options.HeartbeatTimeout,
-            Time = settings.Time,
-        };
+        var wsOptions = WsConnectionOptions.From(options, settings.Time);
         var relay = new RelayRequestHandler(health, new UpgradeEndpoint(sessions, wsOptions), admission, metricsInstruments);
         RequestDelegate relayApp = relay.InvokeAsync;
         if (settings.Tls is { } tlsMode)

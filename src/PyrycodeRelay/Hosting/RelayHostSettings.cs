@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PyrycodeRelay.Cli;
 using PyrycodeRelay.Configuration;
 using PyrycodeRelay.Push;
 using PyrycodeRelay.Startup;
@@ -28,18 +29,19 @@ public sealed record RelayHostSettings
     public RelayTls? Tls { get; init; }
 
     /// <summary>
-    /// The service-account key from <c>PYRYCODE_RELAY_FCM_CREDENTIALS</c>, or null for push off (operations.md §17).
+    /// The service-account key parsed from <c>PYRYCODE_RELAY_FCM_CREDENTIALS</c> (boot step 16), or null for push
+    /// off (operations.md §17). The host's push sender takes ownership of it.
     /// </summary>
-    public string? FcmCredentials { get; init; }
+    public ServiceAccountKey? FcmKey { get; init; }
 
-    /// <summary>A push handler to use instead of one built from <see cref="FcmCredentials"/> (tests).</summary>
+    /// <summary>A push handler to use instead of one built from <see cref="FcmKey"/> (tests).</summary>
     public IPushWakeHandler? Push { get; init; }
 
     /// <summary>Clock for every policy timer.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>The build version reported by <c>/healthz</c>.</summary>
-    public string Version { get; init; } = "dev";
+    public string Version { get; init; } = RelayVersion.Current;
 
     /// <summary>The ports this host will bind (for the port allowlist check before binding).</summary>
     public IReadOnlyList<int> BindPorts =>

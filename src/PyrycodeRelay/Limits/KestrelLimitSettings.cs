@@ -15,14 +15,11 @@ public static class KestrelLimitSettings
     /// <summary>Kestrel's extra heartbeat interval before a timeout fires.</summary>
     public static readonly TimeSpan HeartbeatTolerance = TimeSpan.FromSeconds(1);
 
-    /// <summary>TLS handshake limit of operations.md §7 (set it on the <c>UseHttps</c> options).</summary>
-    public static readonly TimeSpan TlsHandshakeTimeout = TimeSpan.FromSeconds(5);
-
     /// <summary>
     /// Sets <see cref="KestrelServerLimits.RequestHeadersTimeout"/> and <see cref="KestrelServerLimits.KeepAliveTimeout"/>
     /// from <paramref name="relay"/> (minus the heartbeat tolerance, at least 1 s), leaves the connection counts
     /// unlimited (the relay's own cap applies), keeps Kestrel's minimum data rates (240 B/s after a 5 s grace,
-    /// never applied to upgraded connections), and makes <see cref="TlsHandshakeTimeout"/> the HTTPS default.
+    /// never applied to upgraded connections), and makes <see cref="RelayOptions.TlsHandshakeTimeout"/> the HTTPS default.
     /// </summary>
     public static void Apply(KestrelServerOptions options, RelayOptions relay)
     {
@@ -33,7 +30,7 @@ public static class KestrelLimitSettings
         limits.KeepAliveTimeout = Compensate(relay.KeepAliveTimeout);
         limits.MaxConcurrentConnections = null;
         limits.MaxConcurrentUpgradedConnections = null;
-        options.ConfigureHttpsDefaults(https => https.HandshakeTimeout = TlsHandshakeTimeout);
+        options.ConfigureHttpsDefaults(https => https.HandshakeTimeout = relay.TlsHandshakeTimeout);
     }
 
     /// <summary>The Kestrel setting that makes a relay timeout fire between it and one second later.</summary>

@@ -3,8 +3,8 @@ using PyrycodeRelay.Configuration;
 namespace PyrycodeRelay.Push;
 
 /// <summary>
-/// Settings of the push-wake sender (operations.md §17). The FCM endpoints come from the flags; the limits
-/// are fixed by the spec (docs/protocol.md#defaults) and settable only by tests.
+/// Settings of the push-wake sender (operations.md §17), built from <see cref="RelayOptions"/>: the FCM
+/// endpoints come from the flags, the limits are fixed by the spec (protocol.md §14) and settable only by tests.
 /// </summary>
 public sealed record PushOptions
 {
@@ -12,36 +12,36 @@ public sealed record PushOptions
     public const string DefaultTokenUrl = "https://oauth2.googleapis.com/token";
 
     /// <summary><c>--fcm-project-id</c>.</summary>
-    public string ProjectId { get; init; } = "pyrycode-mobile";
+    public required string ProjectId { get; init; }
 
     /// <summary><c>--fcm-base-url</c> (a trailing <c>/</c> is ignored).</summary>
-    public string BaseUrl { get; init; } = "https://fcm.googleapis.com";
+    public required string BaseUrl { get; init; }
 
     /// <summary><c>--fcm-token-url</c>; empty means the key's <c>token_uri</c>, else <see cref="DefaultTokenUrl"/>.</summary>
-    public string TokenUrl { get; init; } = "";
+    public required string TokenUrl { get; init; }
 
     /// <summary>Per-server-id bucket size (burst).</summary>
-    public int RateLimitBurst { get; init; } = 6;
+    public required int RateLimitBurst { get; init; }
 
     /// <summary>Time to earn one wake back.</summary>
-    public TimeSpan RateLimitRefill { get; init; } = TimeSpan.FromSeconds(10);
+    public required TimeSpan RateLimitRefill { get; init; }
 
     /// <summary>A bucket unused for at least this long is removed by the sweep.</summary>
-    public TimeSpan RateLimitIdle { get; init; } = TimeSpan.FromSeconds(60);
+    public required TimeSpan RateLimitIdle { get; init; }
 
     /// <summary>How often idle buckets are swept.</summary>
-    public TimeSpan RateLimitSweepInterval { get; init; } = TimeSpan.FromMinutes(5);
+    public required TimeSpan RateLimitSweepInterval { get; init; }
 
     /// <summary>Relay-wide cap on concurrent sends.</summary>
-    public int MaxInFlight { get; init; } = 32;
+    public required int MaxInFlight { get; init; }
 
     /// <summary>Timeout of each HTTP request (token and send), headers and body included.</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public required TimeSpan RequestTimeout { get; init; }
 
-    /// <summary>How long <c>DisposeAsync</c> waits for cancelled sends (the relay passes <c>--drain-timeout</c>).</summary>
-    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long <c>DisposeAsync</c> waits for cancelled sends (<c>--drain-timeout</c>).</summary>
+    public required TimeSpan DrainTimeout { get; init; }
 
-    /// <summary>The push settings carried by the relay's flags.</summary>
+    /// <summary>The push settings carried by the relay's options.</summary>
     public static PushOptions From(RelayOptions relay)
     {
         ArgumentNullException.ThrowIfNull(relay);
@@ -50,6 +50,12 @@ public sealed record PushOptions
             ProjectId = relay.FcmProjectId,
             BaseUrl = relay.FcmBaseUrl,
             TokenUrl = relay.FcmTokenUrl,
+            RateLimitBurst = relay.PushRateLimitBurst,
+            RateLimitRefill = relay.PushRateLimitRefill,
+            RateLimitIdle = relay.PushRateLimitIdle,
+            RateLimitSweepInterval = relay.PushRateLimitSweepInterval,
+            MaxInFlight = relay.PushMaxInFlight,
+            RequestTimeout = relay.PushRequestTimeout,
             DrainTimeout = relay.DrainTimeout,
         };
     }

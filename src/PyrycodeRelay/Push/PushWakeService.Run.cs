@@ -42,7 +42,7 @@ public sealed partial class PushWakeService
                 }
                 else
                 {
-                    PushLogNoMessageId.PushWakeSent(_logger, wake.ServerId, fingerprint, duration);
+                    PushLog.NoMessageId.PushWakeSent(_logger, wake.ServerId, fingerprint, duration);
                 }
             }
             else

@@ -19,10 +19,10 @@ public static class BootAnnouncements
                 BootLog.Starting(plan.Logger, plan.Version, BootLog.ModeInsecure, o.InsecureListen);
                 break;
             case RelayMode.TlsAcme:
-                BootLogTls.Starting(plan.Logger, plan.Version, BootLog.ModeAutocert, o.Domain, o.CertCache, o.HttpsProxyProtocol);
+                BootLog.Acme.Starting(plan.Logger, plan.Version, BootLog.ModeAutocert, o.Domain, o.CertCache, o.HttpsProxyProtocol);
                 break;
             default:
-                BootLogStatic.Starting(plan.Logger, plan.Version, BootLog.ModeStaticCert, o.Domain, o.HttpsProxyProtocol);
+                BootLog.StaticCert.Starting(plan.Logger, plan.Version, BootLog.ModeStaticCert, o.Domain, o.HttpsProxyProtocol);
                 break;
         }
     }

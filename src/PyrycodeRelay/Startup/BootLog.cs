@@ -5,8 +5,7 @@ namespace PyrycodeRelay.Startup;
 /// <summary>
 /// Boot log events (operations.md §3, §18.4). The event name is the message (<c>msg</c>); the template
 /// placeholders are the keys, in the documented order. EventIds 100–199. Events sharing a message
-/// with a different key set live in <see cref="BootLogTls"/>, <see cref="BootLogStatic"/> and
-/// <see cref="BootLogRoot"/>.
+/// with a different key set are nested classes (<see cref="Acme"/>, <see cref="StaticCert"/>, <see cref="WithUid"/>).
 /// </summary>
 internal static partial class BootLog
 {

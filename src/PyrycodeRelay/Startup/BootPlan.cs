@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Configuration;
+using PyrycodeRelay.Push;
 
 namespace PyrycodeRelay.Startup;
 
 /// <summary>
-/// The outcome of a boot that passed steps 1–14 and 18: validated options, the selected mode, and the
-/// logger built at step 3. The hosting code continues with steps 19–24 (it calls
-/// <see cref="ListenerChecks"/> for 21i/21t and <see cref="BootAnnouncements"/> for the INFO lines).
-/// The <c>push off</c> INFO line (step 16) has already been logged when push is off.
+/// The outcome of boot steps 1–18: validated options, the selected mode, the push sender's key and the
+/// logger built at step 3. <see cref="BootSequence"/> continues with steps 19–24 from it. The <c>push off</c>
+/// INFO line (step 16) has already been logged when push is off.
 /// </summary>
 public sealed class BootPlan
 {
@@ -27,10 +27,10 @@ public sealed class BootPlan
     public required ListenEndpoint? Metrics { get; init; }
 
     /// <summary>
-    /// The value of <c>PYRYCODE_RELAY_FCM_CREDENTIALS</c> (already validated), or null when unset (push off).
-    /// A secret: never log it.
+    /// The push sender's key from <c>PYRYCODE_RELAY_FCM_CREDENTIALS</c> (step 16), or null when unset (push off).
+    /// A secret: never log it. The relay's push sender takes ownership of it.
     /// </summary>
-    public required string? FcmCredentials { get; init; }
+    public required ServiceAccountKey? FcmKey { get; init; }
 
     /// <summary>The build version string.</summary>
     public required string Version { get; init; }

@@ -1,25 +1,28 @@
 using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Cli;
 using PyrycodeRelay.Configuration;
+using PyrycodeRelay.Push;
 
 namespace PyrycodeRelay.Startup;
 
 /// <summary>
-/// The boot sequence of operations.md §3, steps 1–14, the <c>push off</c> line of step 16, and step 18.
-/// The first refusal logs one ERROR line and ends the boot with its exit code. Steps 15, 17 and
-/// 19–24 belong to the hosting code, which continues from the returned <see cref="BootPlan"/>.
+/// The boot sequence of operations.md §3, in one place: <see cref="Run"/> runs steps 1–18 (checks only, nothing
+/// is bound) and returns a <see cref="BootPlan"/>; <see cref="ServeAsync"/> runs steps 19–24 from it (certificate
+/// source, listener checks, announcements, then <see cref="Hosting.ServingLifecycle"/> binds, serves and drains). The first refusal
+/// logs one ERROR line and ends the boot with its exit code. Steps 15, 17 and 19 build in-memory state only
+/// (start time, registry, metrics, rate limiter, routes): <see cref="Hosting.RelayHost"/> builds it at step 24.
 /// </summary>
-public static class BootSequence
+public static partial class BootSequence
 {
     /// <summary>Logger category of the boot lines.</summary>
     public const string LoggerCategory = "PyrycodeRelay.Startup";
 
     /// <summary>
-    /// Runs the boot checks. Usage errors and help go to <paramref name="stderr"/>, <c>--version</c> to
+    /// Runs boot steps 1–18. Usage errors and help go to <paramref name="stderr"/>, <c>--version</c> to
     /// <paramref name="stdout"/>; log lines go through the factory that <paramref name="createLoggerFactory"/>
     /// builds for a log format (<c>text</c> or <c>json</c>). On a refusal the factory is disposed (flushed).
-    /// <paramref name="isValidFcmCredentials"/> is the push sender's credentials parser (default:
-    /// <see cref="Push.ServiceAccountKey.IsValid"/>).
+    /// <paramref name="isValidFcmCredentials"/> is the env validator's credentials check (step 10; default:
+    /// <see cref="ServiceAccountKey.IsValid"/>); step 16 builds the push sender's key with <see cref="ServiceAccountKey.TryParse"/>.
     /// </summary>
     public static BootResult Run(
         IReadOnlyList<string> args,
@@ -34,10 +37,10 @@ public static class BootSequence
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         ArgumentNullException.ThrowIfNull(createLoggerFactory);
-        isValidFcmCredentials ??= Push.ServiceAccountKey.IsValid;
+        isValidFcmCredentials ??= ServiceAccountKey.IsValid;
 
         // Steps 1–2: command line, --version.
-        var defaults = new RelayOptions { CertCache = DefaultCertCache(env.GetEnvironmentVariable(EnvVars.Home)) };
+        var defaults = new RelayOptions { CertCache = RelayOptions.DefaultCertCache(env.GetEnvironmentVariable(EnvVars.Home)) };
         var commandLine = CommandLine.Parse(args, defaults);
         switch (commandLine.Outcome)
         {
@@ -93,16 +96,22 @@ public static class BootSequence
             BootLog.SkippingCapabilityCheck(logger, env.OperatingSystem);
         }
 
-        // Step 16 (announcement only; the hosting code builds the sender).
+        // Step 16: the push sender's key (the sender itself needs the host's meters; RelayHost builds it from the key).
         var credentials = env.GetEnvironmentVariable(EnvVars.FcmCredentials);
+        ServiceAccountKey? fcmKey = null;
         if (credentials is null)
         {
             BootLog.PushOff(logger);
+        }
+        else if (!ServiceAccountKey.TryParse(credentials, out fcmKey))
+        {
+            return Refuse(PushSenderRefusal.Create(ServiceAccountKey.Error), factory);
         }
 
         // Step 18.
         if (MetricsListenCheck.Check(options.MetricsListen, out var metrics) is { } metricsRefusal)
         {
+            fcmKey?.Dispose();
             return Refuse(metricsRefusal, factory);
         }
 
@@ -113,18 +122,12 @@ public static class BootSequence
             Mode = mode,
             Production = production,
             Metrics = metrics,
-            FcmCredentials = credentials,
+            FcmKey = fcmKey,
             Version = RelayVersion.Current,
             LoggerFactory = factory,
             Logger = logger,
         });
     }
-
-    /// <summary>The default <c>--cert-cache</c> for a given <c>HOME</c>: <c>$HOME/.pyrycode-relay/certs</c>, else relative.</summary>
-    public static string DefaultCertCache(string? home) =>
-        string.IsNullOrEmpty(home)
-            ? Path.Combine(".pyrycode-relay", "certs")
-            : Path.Combine(home, ".pyrycode-relay", "certs");
 
     private static BootResult Refuse(BootRefusal refusal, ILoggerFactory factory)
     {

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using PyrycodeRelay.Cli;
+using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Startup;
 

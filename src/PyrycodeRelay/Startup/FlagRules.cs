@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using PyrycodeRelay.Cli;
 using PyrycodeRelay.Configuration;
+using PyrycodeRelay.GoCompat;
 using static PyrycodeRelay.Startup.BootRefusal;
 
 namespace PyrycodeRelay.Startup;

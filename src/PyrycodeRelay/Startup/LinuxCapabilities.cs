@@ -1,3 +1,4 @@
+using PyrycodeRelay.GoCompat;
 using System.Globalization;
 using System.Text;
 using static PyrycodeRelay.Startup.BootRefusal;
@@ -81,7 +82,7 @@ public static class LinuxCapabilities
 
         if (ParseMask(raw) is { } detail)
         {
-            return $"relay: parsing /proc/self/status CapEff {Cli.GoQuote.Quote(raw)}: {detail}";
+            return $"relay: parsing /proc/self/status CapEff {GoQuote.Quote(raw)}: {detail}";
         }
 
         var mask = ulong.Parse(raw, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using PyrycodeRelay.Cli;
+using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Startup;
 

@@ -1,4 +1,4 @@
-using PyrycodeRelay.Cli;
+using PyrycodeRelay.GoCompat;
 using static PyrycodeRelay.Startup.BootRefusal;
 
 namespace PyrycodeRelay.Startup;

@@ -52,6 +52,6 @@ public static class ProductionChecks
         const int Uid = 0;
         return new BootRefusal(Message, 2,
             [F("err", RootError), F("env_var", EnvVars.Production), F("effective_uid", Uid), F("fix", RootFix)],
-            l => BootLogRoot.ProductionRunningAsRoot(l, RootError, EnvVars.Production, Uid, RootFix));
+            l => BootLog.WithUid.ProductionRunningAsRoot(l, RootError, EnvVars.Production, Uid, RootFix));
     }
 }

@@ -1,28 +1,44 @@
+using PyrycodeRelay.Configuration;
 using PyrycodeRelay.Tls.Acme;
 
 namespace PyrycodeRelay.Tls;
 
-/// <summary>TLS policy durations (not flags); defaults follow operations.md §7 and §10. Tests shorten them.</summary>
+/// <summary>TLS policy durations (not flags; operations.md §7 and §10), built from <see cref="RelayOptions"/>. Tests shorten them.</summary>
 public sealed record TlsSettings
 {
-    /// <summary>TLS handshake limit (§7: 5 s); also bounds the wait for the first bytes of a connection.</summary>
-    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>TLS handshake limit; also bounds the wait for the first bytes of a connection.</summary>
+    public required TimeSpan HandshakeTimeout { get; init; }
 
-    /// <summary>Static mode: how often the certificate files are checked for changes (§10.4: within 60 s).</summary>
-    public TimeSpan StaticReloadInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Static mode: how often the certificate files are checked for changes.</summary>
+    public required TimeSpan StaticReloadInterval { get; init; }
 
-    /// <summary>ACME: delay before the first retry after a failed issuance (§10.2: within 1 minute).</summary>
-    public TimeSpan AcmeRetryInitial { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>ACME: delay before the first retry after a failed issuance.</summary>
+    public required TimeSpan AcmeRetryInitial { get; init; }
 
-    /// <summary>ACME: the retry delay doubles up to this (§10.2: at most 1 hour).</summary>
-    public TimeSpan AcmeRetryMax { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>ACME: the retry delay doubles up to this.</summary>
+    public required TimeSpan AcmeRetryMax { get; init; }
 
     /// <summary>ACME: longest single sleep before re-checking whether renewal is due.</summary>
-    public TimeSpan AcmeMaxSleep { get; init; } = TimeSpan.FromHours(12);
+    public required TimeSpan AcmeMaxSleep { get; init; }
 
     /// <summary>ACME protocol tunables (polling, badNonce retries, request timeout).</summary>
-    public AcmeClientOptions AcmeClient { get; init; } = new();
+    public required AcmeClientOptions AcmeClient { get; init; }
 
-    /// <summary>Clock for ACME polling delays; null means <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>Clock for ACME polling delays (a test hook); null means <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider? AcmeClientTime { get; init; }
+
+    /// <summary>The TLS settings carried by the relay's options.</summary>
+    public static TlsSettings From(RelayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new TlsSettings
+        {
+            HandshakeTimeout = options.TlsHandshakeTimeout,
+            StaticReloadInterval = options.TlsStaticReloadInterval,
+            AcmeRetryInitial = options.AcmeRetryInitial,
+            AcmeRetryMax = options.AcmeRetryMax,
+            AcmeMaxSleep = options.AcmeMaxSleep,
+            AcmeClient = AcmeClientOptions.From(options),
+        };
+    }
 }

@@ -29,7 +29,7 @@ public static class TlsSetup
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        settings ??= new TlsSettings();
+        settings ??= TlsSettings.From(options);
         var logger = loggerFactory.CreateLogger(LoggerCategory);
         return ModeFor(options) == TlsMode.Static
             ? CreateStatic(options, settings, logger, time)

@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Fuzz.Oracles;
 /// <summary>
 /// Independent reading of operations.md §11 and the HAProxy PROXY protocol: v1 <c>PROXY TCP4|TCP6 src dst
 /// sport dport\r\n</c> within 107 bytes (single spaces, dotted-quad IPv4 without leading zeros, IPv6 text without
-/// brackets or zone, ports 0–65535); v2 signature, 0x21, family 0x11/0x21, length covering the addresses.
+/// brackets or zone and with any embedded IPv4 dotted-quad too, ports 0–65535); v2 signature, 0x21, family 0x11/0x21, length covering the addresses.
 /// "Need more" only while every byte seen so far can still begin an acceptable header.
 /// </summary>
 internal static class ReferenceProxy
@@ -90,6 +90,12 @@ internal static class ReferenceProxy
         }
 
         if (text.Length is 0 or > 45 || text.Any(c => !(char.IsAsciiHexDigit(c) || c is ':' or '.')))
+        {
+            return false;
+        }
+
+        // An embedded IPv4 tail follows the dotted-quad rule too (Go's net.ParseIP).
+        if (text.Contains('.') && !Address(text[(text.LastIndexOf(':') + 1)..], v6: false, out _))
         {
             return false;
         }

@@ -1,6 +1,6 @@
 using System.Text;
-using PyrycodeRelay.Configuration;
 using PyrycodeRelay.Fuzz.Oracles;
+using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Fuzz.Targets;
 

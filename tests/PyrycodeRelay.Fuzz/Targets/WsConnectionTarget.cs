@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Time.Testing;
+using PyrycodeRelay.Configuration;
 using PyrycodeRelay.Fuzz.Oracles;
 using PyrycodeRelay.WebSockets;
 
@@ -24,6 +25,9 @@ internal sealed class WsConnectionTarget : IFuzzTarget
 
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>The framing limits as the relay builds them from its default options.</summary>
+    private static readonly WsConnectionOptions Defaults = WsConnectionOptions.From(new RelayOptions(), TimeProvider.System);
+
     public string Name => "ws-connection";
 
     public long AllocationBudget(int inputLength) => (1L << 20) + (64L * inputLength);
@@ -45,7 +49,7 @@ internal sealed class WsConnectionTarget : IFuzzTarget
         var aborted = 0;
         var time = new FakeTimeProvider();
         var connection = new WsConnection(input.Reader, output.Writer, () => aborted++,
-            new WsConnectionOptions { MaxMessageBytes = max, Time = time, CloseHandshakeTimeout = CloseHandshakeTimeout });
+            Defaults with { MaxMessageBytes = max, Time = time, CloseHandshakeTimeout = CloseHandshakeTimeout });
 
         var fed = 0;
         var inputDone = false;

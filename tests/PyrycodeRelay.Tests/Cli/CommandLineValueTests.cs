@@ -1,4 +1,5 @@
 using PyrycodeRelay.Cli;
+using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Tests.Cli;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Configuration;
 using PyrycodeRelay.Hosting;
 using PyrycodeRelay.Observability.Logging;
+using PyrycodeRelay.Push;
 using PyrycodeRelay.Startup;
 using PyrycodeRelay.Tests.Support;
 using PyrycodeRelay.Tls;
@@ -12,7 +13,7 @@ namespace PyrycodeRelay.Tests.EndToEnd;
 /// <summary>
 /// The real relay host in the test process, wired the way <c>RelayProcess</c> wires it: insecure or TLS mode
 /// (the certificate source built by <see cref="TlsSetup.Create"/>), push from a service-account key
-/// (<see cref="RelayHostSettings.FcmCredentials"/>, so the host builds the real FCM sender), and a metrics
+/// (<see cref="RelayHostSettings.FcmKey"/>, so the host builds the real FCM sender), and a metrics
 /// listener. Logs are captured twice: structured (<see cref="Logs"/>) and as the relay's text output
 /// (<see cref="Text"/>), both from the same logger factory.
 /// </summary>
@@ -79,7 +80,7 @@ internal sealed class E2eRelay : IAsyncDisposable
             HttpListener = tls is null ? null : Loopback(httpPort),
             MetricsListener = metrics ? Loopback(0) : null,
             Tls = tls,
-            FcmCredentials = fcmCredentials,
+            FcmKey = fcmCredentials is null ? null : ServiceAccountKey.TryParse(fcmCredentials, out var key) ? key : throw new FormatException(ServiceAccountKey.Error),
             Version = "e2e-version",
         });
         if (startTls)

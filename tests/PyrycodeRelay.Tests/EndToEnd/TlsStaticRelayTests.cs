@@ -1,8 +1,8 @@
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using PyrycodeRelay.Tests.Configuration;
 using PyrycodeRelay.Tests.Tls;
-using PyrycodeRelay.Tls;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
@@ -112,7 +112,7 @@ public sealed class TlsStaticRelayTests : IDisposable
     [Fact]
     public async Task B34_reloaded_certificate_serves_new_handshakes_while_an_open_websocket_stays()
     {
-        var settings = new TlsSettings { StaticReloadInterval = TimeSpan.FromMilliseconds(200) };
+        var settings = DefaultOptions.Tls with { StaticReloadInterval = TimeSpan.FromMilliseconds(200) };
         await using var relay = await E2eRelay.StartAsync(E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile), tlsSettings: settings);
         var first = _certs.Current;
         await using var b = await relay.ConnectHolderAsync("e2e-s1", Tls(relay));

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using Microsoft.Extensions.Time.Testing;
 using PyrycodeRelay.Forwarding;
+using PyrycodeRelay.Tests.Configuration;
 using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Tests.Forwarding;
@@ -12,7 +13,7 @@ public sealed class SessionTrackerTests
     {
         var input = new Pipe();
         var output = new Pipe();
-        return new WsConnection(input.Reader, output.Writer, () => { }, new WsConnectionOptions { Time = new FakeTimeProvider() });
+        return new WsConnection(input.Reader, output.Writer, () => { }, DefaultOptions.WebSocket with { Time = new FakeTimeProvider() });
     }
 
     [Fact]

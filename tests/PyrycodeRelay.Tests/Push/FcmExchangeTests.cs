@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using PyrycodeRelay.Push;
+using PyrycodeRelay.Tests.Configuration;
 
 namespace PyrycodeRelay.Tests.Push;
 
@@ -135,7 +136,7 @@ public class FcmExchangeTests
         var url = FcmSender.SendUrl(h.Stub.BaseUrl + suffix, "test-proj");
         Assert.Equal(h.Stub.BaseUrl + path, url.ToString());
         Assert.Equal("https://fcm.googleapis.com/v1/projects/pyrycode-mobile/messages:send",
-            FcmSender.SendUrl(new PushOptions().BaseUrl, new PushOptions().ProjectId).ToString());
+            FcmSender.SendUrl(DefaultOptions.Push.BaseUrl, DefaultOptions.Push.ProjectId).ToString());
     }
 
     [Theory]

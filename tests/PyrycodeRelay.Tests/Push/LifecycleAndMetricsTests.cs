@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PyrycodeRelay.Push;
+using PyrycodeRelay.Tests.Configuration;
 
 namespace PyrycodeRelay.Tests.Push;
 
@@ -24,7 +25,7 @@ public class LifecycleAndMetricsTests
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var meters = services.GetRequiredService<IMeterFactory>();
         using var probe = new MetricProbe(meters);
-        var handler = PushWakeService.Create(null, new PushOptions(), meters, NullLoggerFactory.Instance, TimeProvider.System);
+        var handler = PushWakeService.Create(null, DefaultOptions.Push, meters, NullLoggerFactory.Instance, TimeProvider.System);
         Assert.IsType<PushOff>(handler);
         Assert.Equal("relay: push is off", handler.TryAdmit("s1", PushHarness.Wake("T")));
         Assert.False(probe.InstrumentSeen);

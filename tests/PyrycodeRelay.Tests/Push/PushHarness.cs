@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using PyrycodeRelay.Push;
+using PyrycodeRelay.Tests.Configuration;
 
 namespace PyrycodeRelay.Tests.Push;
 
@@ -41,7 +42,7 @@ internal sealed class PushHarness : IAsyncDisposable
     public static async Task<PushHarness> StartAsync(Func<PushOptions, PushOptions>? configure = null, string? credentialsJson = null)
     {
         var stub = await FcmStub.StartAsync();
-        var options = new PushOptions { ProjectId = "test-proj", BaseUrl = stub.BaseUrl, TokenUrl = stub.TokenUrl };
+        var options = DefaultOptions.Push with { ProjectId = "test-proj", BaseUrl = stub.BaseUrl, TokenUrl = stub.TokenUrl };
         options = configure?.Invoke(options) ?? options;
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var h = new PushHarness(stub, services, options);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using PyrycodeRelay.Push;
+using PyrycodeRelay.Tests.Configuration;
 
 namespace PyrycodeRelay.Tests.Push;
 
@@ -94,7 +95,7 @@ public class ServiceAccountKeyTests
     public void Create_with_an_unusable_key_throws_the_fixed_text_only()
     {
         var json = TestKeys.Json(new Dictionary<string, object?> { ["type"] = "user-SECRET-VALUE" });
-        var e = Assert.Throws<FormatException>(() => PushWakeService.Create(json, new PushOptions(), null!, null!, TimeProvider.System));
+        var e = Assert.Throws<FormatException>(() => PushWakeService.Create(json, DefaultOptions.Push, null!, null!, TimeProvider.System));
         Assert.Equal("relay: fcm credentials are not a service-account JSON key", e.Message);
         Assert.Equal(ServiceAccountKey.Error, e.Message);
         Assert.Null(e.InnerException);
@@ -103,7 +104,7 @@ public class ServiceAccountKeyTests
     [Fact]
     public void Create_without_credentials_is_push_off()
     {
-        var handler = PushWakeService.Create(null, new PushOptions(), null!, null!, TimeProvider.System);
+        var handler = PushWakeService.Create(null, DefaultOptions.Push, null!, null!, TimeProvider.System);
         Assert.IsType<PushOff>(handler);
         Assert.Equal("relay: push is off", handler.TryAdmit("s1", PushHarness.Wake("T")));
     }

@@ -17,7 +17,7 @@ public partial class BootLogContractTests
     ];
 
     private static IEnumerable<(MethodInfo Method, LoggerMessageAttribute Attr)> Events() =>
-        new[] { "BootLog", "BootLogTls", "BootLogStatic", "BootLogRoot" }
+        new[] { "BootLog", "BootLog+Acme", "BootLog+StaticCert", "BootLog+WithUid" }
             .Select(n => typeof(BootSequence).Assembly.GetType("PyrycodeRelay.Startup." + n, throwOnError: true)!)
             .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
             .Select(m => (m, m.GetCustomAttribute<LoggerMessageAttribute>()!))
@@ -65,7 +65,7 @@ public partial class BootLogContractTests
         var plan = new BootPlan
         {
             Options = options, ExplicitlySet = new HashSet<string>(), Mode = mode, Production = false, Metrics = metrics,
-            FcmCredentials = null, Version = "9.9.9", LoggerFactory = capture.CreateFactory("text"), Logger = capture.CreateLogger("t"),
+            FcmKey = null, Version = "9.9.9", LoggerFactory = capture.CreateFactory("text"), Logger = capture.CreateLogger("t"),
         };
         return (capture, plan);
     }

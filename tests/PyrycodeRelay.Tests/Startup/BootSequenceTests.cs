@@ -1,4 +1,7 @@
+using System.Text;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Startup;
 
 namespace PyrycodeRelay.Tests.Startup;
@@ -113,7 +116,7 @@ public class BootSequenceTests
         Assert.Equal("/h/.pyrycode-relay/certs", plan.Options.CertCache);
         Assert.Equal(new HashSet<string> { "insecure-listen", "grace-period" }, plan.ExplicitlySet);
         Assert.Equal(9090, plan.Metrics!.Port);
-        Assert.Null(plan.FcmCredentials);
+        Assert.Null(plan.FcmKey);
         Assert.Equal("0.1.0", plan.Version);
         Assert.False(run.Capture.FactoryDisposed);
         var e = Assert.Single(run.Events);
@@ -130,12 +133,41 @@ public class BootSequenceTests
     }
 
     [Fact]
-    public void Push_on_skips_the_push_off_line_and_carries_the_credentials()
+    public void Push_on_skips_the_push_off_line_and_carries_the_key()
     {
-        var run = new Run(Insecure, new FakeBootEnvironment().With("PYRYCODE_RELAY_FCM_CREDENTIALS", "KEY"), v => v == "KEY");
+        var run = new Run(Insecure, new FakeBootEnvironment().With("PYRYCODE_RELAY_FCM_CREDENTIALS", BootFcmCredentialsTests.Key(email: "k@p.test")));
         Assert.True(run.Result.ShouldRun);
-        Assert.Equal("KEY", run.Result.Plan.FcmCredentials);
+        Assert.Equal("k@p.test", run.Result.Plan.FcmKey?.ClientEmail);
         Assert.Empty(run.Events);
+    }
+
+    [Fact]
+    public void Step_16_refuses_credentials_the_push_sender_cannot_use_with_exit_2_before_step_18()
+    {
+        // The env validator of step 10 accepts "KEY" here; building the sender's key at step 16 cannot.
+        var env = new FakeBootEnvironment().With("PYRYCODE_RELAY_FCM_CREDENTIALS", "KEY");
+        var run = new Run([.. Insecure, "--metrics-listen", "localhost:9090"], env, _ => true);
+        var e = run.Refusal;
+        Assert.Equal("refusing to start: cannot build the FCM push sender", e.Name);
+        Assert.Equal(["err"], e.Keys);
+        Assert.Equal("relay: fcm credentials are not a service-account JSON key", e["err"]);
+        Assert.Single(run.Events);
+    }
+
+    [Fact]
+    public void Step_16_refusal_is_one_exact_text_line_and_exit_2()
+    {
+        var env = new FakeBootEnvironment().With("PYRYCODE_RELAY_FCM_CREDENTIALS", "KEY");
+        using var output = new MemoryStream();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var result = BootSequence.Run(Insecure, env, TextWriter.Null, TextWriter.Null,
+            format => RelayLogging.CreateFactory(format, output, time), _ => true);
+        Assert.False(result.ShouldRun);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            "time=2026-01-02T03:04:05.000Z level=ERROR msg=\"refusing to start: cannot build the FCM push sender\" " +
+            "err=\"relay: fcm credentials are not a service-account JSON key\"\n",
+            Encoding.UTF8.GetString(output.ToArray()));
     }
 
     [Fact]

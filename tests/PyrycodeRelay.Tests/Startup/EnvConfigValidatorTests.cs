@@ -1,3 +1,4 @@
+using PyrycodeRelay.GoCompat;
 using PyrycodeRelay.Startup;
 
 namespace PyrycodeRelay.Tests.Startup;
@@ -61,7 +62,7 @@ public class EnvConfigValidatorTests
         var env = new FakeBootEnvironment().With(EnvVars.SingleInstance, value);
         var r = EnvConfigValidator.Validate(env, AcceptAll);
         Assert.Equal("PYRYCODE_RELAY_SINGLE_INSTANCE", r!.Field("env_var"));
-        Assert.Equal($"malformed-value: expected \"1\" or unset, got {PyrycodeRelay.Cli.GoQuote.Quote(value)}", r.Field("reason"));
+        Assert.Equal($"malformed-value: expected \"1\" or unset, got {GoQuote.Quote(value)}", r.Field("reason"));
     }
 
     [Fact]

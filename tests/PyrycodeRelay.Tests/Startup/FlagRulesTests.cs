@@ -1,4 +1,5 @@
 using PyrycodeRelay.Configuration;
+using PyrycodeRelay.GoCompat;
 using PyrycodeRelay.Startup;
 
 namespace PyrycodeRelay.Tests.Startup;
@@ -33,7 +34,7 @@ public class FlagRulesTests
     public void Log_format_must_be_text_or_json(string value)
     {
         RefusalAssert.Refused(FlagRules.CheckLogFormat(Valid with { LogFormat = value }), "refusing to start: invalid --log-format",
-            ("err", $"relay: --log-format must be text or json, got {PyrycodeRelay.Cli.GoQuote.Quote(value)}"), ("value", value), ("fix", null));
+            ("err", $"relay: --log-format must be text or json, got {GoQuote.Quote(value)}"), ("value", value), ("fix", null));
     }
 
     [Fact]

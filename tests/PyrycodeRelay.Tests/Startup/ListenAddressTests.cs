@@ -1,4 +1,5 @@
 using System.Net;
+using PyrycodeRelay.GoCompat;
 using PyrycodeRelay.Startup;
 
 namespace PyrycodeRelay.Tests.Startup;
@@ -42,7 +43,7 @@ public class ListenAddressTests
     [InlineData("10.0.0:443", "unsupported host \"10.0.0\" (want empty, an IPv4 literal, a bracketed IPv6 literal or localhost)")]
     [InlineData("[fe80::1%eth0]:443", "unsupported host \"fe80::1%eth0\" (want empty, an IPv4 literal, a bracketed IPv6 literal or localhost)")]
     public void Rejected_forms(string addr, string detail) =>
-        AssertError(addr, $"relay: parsing listener address {PyrycodeRelay.Cli.GoQuote.Quote(addr)}: {detail}");
+        AssertError(addr, $"relay: parsing listener address {GoQuote.Quote(addr)}: {detail}");
 
     private static void AssertError(string addr, string expected)
     {

@@ -1,3 +1,4 @@
+using PyrycodeRelay.Tests.Configuration;
 using PyrycodeRelay.Tls;
 
 namespace PyrycodeRelay.Tests.Tls;
@@ -7,7 +8,7 @@ public sealed class RetryBackoffTests
     [Fact]
     public void Doubles_from_the_initial_delay_up_to_one_hour()
     {
-        var defaults = new TlsSettings();
+        var defaults = DefaultOptions.Tls;
         Assert.True(defaults.AcmeRetryInitial <= TimeSpan.FromMinutes(1));
         Assert.Equal(TimeSpan.FromHours(1), defaults.AcmeRetryMax);
         var seen = Enumerable.Range(1, 12)

@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using PyrycodeRelay.Configuration;
+using PyrycodeRelay.Tests.Configuration;
 using PyrycodeRelay.Tls;
 
 namespace PyrycodeRelay.Tests.Tls;
@@ -32,7 +33,7 @@ public sealed class StaticTlsTests : IAsyncLifetime, IDisposable
     {
         _certA = WritePair(CertFile, KeyFile);
         var result = TlsSetup.Create(new RelayOptions { Domain = Domain, TlsCertFile = CertFile, TlsKeyFile = KeyFile },
-            _logs, _time, new TlsSettings { StaticReloadInterval = TimeSpan.FromSeconds(10) });
+            _logs, _time, DefaultOptions.Tls with { StaticReloadInterval = TimeSpan.FromSeconds(10) });
         Assert.True(result.Succeeded, result.Error);
         _tls = result.Tls;
         Assert.Equal(TlsMode.Static, _tls.Mode);

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Time.Testing;
+using PyrycodeRelay.Tests.Configuration;
 using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Tests.WebSockets;
@@ -13,7 +14,7 @@ internal sealed class PipeHarness
         Time = new FakeTimeProvider(DateTimeOffset.Parse("2026-06-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         Input = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         Output = new Pipe(new PipeOptions(pauseWriterThreshold: outputPauseThreshold, resumeWriterThreshold: outputPauseThreshold / 2));
-        Options = (options ?? new WsConnectionOptions()) with { Time = Time };
+        Options = (options ?? DefaultOptions.WebSocket) with { Time = Time };
         Connection = new WsConnection(Input.Reader, Output.Writer, Abort, Options);
     }
 

@@ -1,10 +1,11 @@
+using PyrycodeRelay.Tests.Configuration;
 using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Tests.WebSockets;
 
 public sealed class WsConnectionHeartbeatTests
 {
-    private static readonly WsConnectionOptions Beat = new() { HeartbeatInterval = TimeSpan.FromSeconds(30), HeartbeatTimeout = TimeSpan.FromSeconds(30) };
+    private static readonly WsConnectionOptions Beat = DefaultOptions.WebSocket with { HeartbeatInterval = TimeSpan.FromSeconds(30), HeartbeatTimeout = TimeSpan.FromSeconds(30) };
 
     [Fact]
     public async Task PingEveryInterval_PongInTime_NoTimeout()

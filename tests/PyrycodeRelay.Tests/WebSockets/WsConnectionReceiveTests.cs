@@ -1,3 +1,4 @@
+using PyrycodeRelay.Tests.Configuration;
 using System.Text;
 using PyrycodeRelay.WebSockets;
 
@@ -74,7 +75,7 @@ public sealed class WsConnectionReceiveTests
     [Fact]
     public async Task MessageOfExactlyTheLimit_Accepted_OneMore_TooBigWith1009()
     {
-        var h = new PipeHarness(new WsConnectionOptions { MaxMessageBytes = 1024 });
+        var h = new PipeHarness(DefaultOptions.WebSocket with { MaxMessageBytes = 1024 });
         await h.SendAsync(FrameCodec.Client(WsOpcode.Text, new byte[1024]));
         Assert.True((await h.ReceiveAsync()).IsMessage);
         Assert.Equal(1024, h.Connection.Message.Length);
@@ -178,7 +179,7 @@ public sealed class WsConnectionReceiveTests
     [Fact]
     public async Task StartedMessage_NotCompleteWithinReadTimeout_Aborted_ReadTimeout()
     {
-        var h = new PipeHarness(new WsConnectionOptions { MessageReadTimeout = TimeSpan.FromSeconds(2) });
+        var h = new PipeHarness(DefaultOptions.WebSocket with { MessageReadTimeout = TimeSpan.FromSeconds(2) });
         await h.SendAsync(FrameCodec.Client(WsOpcode.Text, "{"u8, fin: false));
         var receive = h.Connection.ReceiveAsync().AsTask();
         await Task.Delay(50);
@@ -196,7 +197,7 @@ public sealed class WsConnectionReceiveTests
     [Fact]
     public async Task IdleBetweenMessages_NotLimitedByReadTimeout()
     {
-        var h = new PipeHarness(new WsConnectionOptions { MessageReadTimeout = TimeSpan.FromSeconds(2) });
+        var h = new PipeHarness(DefaultOptions.WebSocket with { MessageReadTimeout = TimeSpan.FromSeconds(2) });
         var receive = h.Connection.ReceiveAsync().AsTask();
         h.Time.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal(0, h.AbortCount);

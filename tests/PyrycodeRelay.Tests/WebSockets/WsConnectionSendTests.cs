@@ -1,3 +1,4 @@
+using PyrycodeRelay.Tests.Configuration;
 using System.Text;
 using PyrycodeRelay.WebSockets;
 
@@ -34,7 +35,7 @@ public sealed class WsConnectionSendTests
     [Fact]
     public async Task WriteNotDrainedWithinWriteTimeout_Aborts_ReturnsFalse()
     {
-        var h = new PipeHarness(new WsConnectionOptions { WriteTimeout = TimeSpan.FromSeconds(10) }, outputPauseThreshold: 1024);
+        var h = new PipeHarness(DefaultOptions.WebSocket with { WriteTimeout = TimeSpan.FromSeconds(10) }, outputPauseThreshold: 1024);
         var send = h.Connection.SendTextAsync(new byte[4096]).AsTask();
         await Task.Delay(50);
         Assert.False(send.IsCompleted);
@@ -79,7 +80,7 @@ public sealed class WsConnectionSendTests
     [Fact]
     public async Task CloseNotAnswered_AbortedAfterCloseHandshakeTimeout()
     {
-        var h = new PipeHarness(new WsConnectionOptions { CloseHandshakeTimeout = TimeSpan.FromSeconds(5) });
+        var h = new PipeHarness(DefaultOptions.WebSocket with { CloseHandshakeTimeout = TimeSpan.FromSeconds(5) });
         await h.Connection.SendCloseAsync(4409, "server-id already claimed");
         var receive = h.Connection.ReceiveAsync().AsTask();
         h.Time.Advance(TimeSpan.FromSeconds(4.9));

@@ -1,5 +1,8 @@
 using System.Buffers;
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
+using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Limits.ProxyProtocol;
 
@@ -70,14 +73,28 @@ public static partial class ProxyHeaderParser
             return ProxyParseResult.Invalid; // includes UNKNOWN
         }
 
-        if (!AddressText.TryParse(fields[parts[1]], v6, out var src)
-            || !AddressText.TryParse(fields[parts[2]], v6, out var dst)
-            || !AddressText.TryParsePort(fields[parts[3]], out var srcPort)
-            || !AddressText.TryParsePort(fields[parts[4]], out var dstPort))
+        if (!TryParseAddress(fields[parts[1]], v6, out var src)
+            || !TryParseAddress(fields[parts[2]], v6, out var dst)
+            || !TryParsePort(fields[parts[3]], out var srcPort)
+            || !TryParsePort(fields[parts[4]], out var dstPort))
         {
             return ProxyParseResult.Invalid;
         }
 
         return ProxyParseResult.Complete(consumed, new IPEndPoint(src, srcPort), new IPEndPoint(dst, dstPort));
+    }
+
+    /// <summary>A strict IP literal (<see cref="IpLiteral"/>, as Go's <c>net.ParseIP</c>) of the stated family.</summary>
+    private static bool TryParseAddress(ReadOnlySpan<byte> text, bool v6, out IPAddress address) =>
+        IpLiteral.TryParse(text, out address)
+        && address.AddressFamily == (v6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork);
+
+    /// <summary>A decimal port 0–65535 (1 to 5 ASCII digits, nothing else).</summary>
+    private static bool TryParsePort(ReadOnlySpan<byte> text, out int port)
+    {
+        port = 0;
+        return text.Length is >= 1 and <= 5
+            && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port)
+            && port <= IPEndPoint.MaxPort;
     }
 }

@@ -2,22 +2,22 @@ using PyrycodeRelay.Configuration;
 
 namespace PyrycodeRelay.Limits.ProxyProtocol;
 
-/// <summary>Settings of <see cref="ProxyProtocolMiddleware"/>.</summary>
+/// <summary>Settings of <see cref="ProxyProtocolMiddleware"/>; built from <see cref="RelayOptions"/>.</summary>
 public sealed record ProxyProtocolOptions
 {
     /// <summary>The complete header must arrive within this after the accept (operations.md §11: 5 s).</summary>
-    public TimeSpan HeaderTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public required TimeSpan HeaderTimeout { get; init; }
 
     /// <summary>Peers allowed to send a header; <see cref="TrustedCidrs.Any"/> allows every peer.</summary>
-    public TrustedCidrs TrustedSources { get; init; } = TrustedCidrs.Any;
+    public required TrustedCidrs TrustedSources { get; init; }
 
     /// <summary>Clock for the header timeout.</summary>
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+    public required TimeProvider TimeProvider { get; init; }
 
     /// <summary>
     /// Builds the options from the relay settings (<see cref="RelayOptions.ProxyHeaderTimeout"/> and
     /// <see cref="RelayOptions.ProxyProtocolTrustedCidrs"/>). Throws <see cref="FormatException"/> with the
-    /// boot error text when the CIDR list is invalid (boot validates it first with <see cref="TrustedCidrs.TryParse"/>).
+    /// boot error text when the CIDR list is invalid; boot refuses such a list first, with the same parser.
     /// </summary>
     public static ProxyProtocolOptions From(RelayOptions options, TimeProvider timeProvider)
     {

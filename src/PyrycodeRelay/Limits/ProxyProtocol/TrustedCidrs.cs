@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
+using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Limits.ProxyProtocol;
 
@@ -24,35 +25,20 @@ public sealed class TrustedCidrs
     public bool IsEmpty => _networks.Length == 0;
 
     /// <summary>
-    /// Parses a comma-separated list. Entries are trimmed; an empty string gives <see cref="Any"/>. Each entry
-    /// is <c>address/prefix</c> (IPv4 dotted quad with prefix 0–32, or IPv6 with 0–128); host bits beyond the
-    /// prefix are ignored, as Go's <c>net.ParseCIDR</c> does. On failure <paramref name="error"/> is the boot
-    /// error text of operations.md §1.4: <c>relay: invalid CIDR "&lt;entry&gt;"</c>.
+    /// Parses the flag value with <see cref="CidrList"/>, the parser boot validation uses, so the two cannot
+    /// disagree. The empty string gives <see cref="Any"/>. On failure <paramref name="error"/> is the boot error
+    /// text of operations.md §1.4: <c>relay: invalid CIDR "&lt;entry&gt;"</c>.
     /// </summary>
     public static bool TryParse(string list, [NotNullWhen(true)] out TrustedCidrs? result, [NotNullWhen(false)] out string? error)
     {
-        ArgumentNullException.ThrowIfNull(list);
         result = null;
-        error = null;
-        if (list.Trim().Length == 0)
+        error = CidrList.TryParse(list, out var networks);
+        if (error is not null)
         {
-            result = Any;
-            return true;
+            return false;
         }
 
-        var entries = list.Split(',');
-        var networks = new IPNetwork[entries.Length];
-        for (var i = 0; i < entries.Length; i++)
-        {
-            var entry = entries[i].Trim();
-            if (!TryParseCidr(entry, out networks[i]))
-            {
-                error = $"relay: invalid CIDR \"{entry}\"";
-                return false;
-            }
-        }
-
-        result = new TrustedCidrs(networks);
+        result = networks.Count == 0 ? Any : new TrustedCidrs([.. networks]);
         return true;
     }
 
@@ -93,51 +79,5 @@ public sealed class TrustedCidrs
         }
 
         return false;
-    }
-
-    private static bool TryParseCidr(string entry, out IPNetwork network)
-    {
-        network = default;
-        var slash = entry.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0)
-        {
-            return false;
-        }
-
-        var addressText = entry.AsSpan(0, slash);
-        var prefixText = entry.AsSpan(slash + 1);
-        var v6 = addressText.Contains(':');
-        if (!AddressText.TryParse(addressText, v6, out var address))
-        {
-            return false;
-        }
-
-        var maxPrefix = v6 ? 128 : 32;
-        if (prefixText.IsEmpty || prefixText.Length > 3 || prefixText.ContainsAnyExceptInRange('0', '9'))
-        {
-            return false;
-        }
-
-        var prefix = int.Parse(prefixText, provider: System.Globalization.CultureInfo.InvariantCulture);
-        if (prefix > maxPrefix)
-        {
-            return false;
-        }
-
-        return IPNetwork.TryParse($"{Mask(address, prefix)}/{prefix}", out network);
-    }
-
-    private static IPAddress Mask(IPAddress address, int prefix)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        address.TryWriteBytes(bytes, out var length);
-        bytes = bytes[..length];
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            var keep = Math.Clamp(prefix - (i * 8), 0, 8);
-            bytes[i] &= (byte)(0xFF << (8 - keep));
-        }
-
-        return new IPAddress(bytes);
     }
 }

@@ -52,8 +52,17 @@ internal static class JsonEscaping
             case '\r': buffer.Append("\\r"); break;
             case '\t': buffer.Append("\\t"); break;
             default:
-                TextQuoting.AppendHex(ref buffer, 'u', char.IsSurrogate(c) ? 0xfffd : c, 4);
+                AppendUnicodeEscape(ref buffer, char.IsSurrogate(c) ? '\ufffd' : c);
                 break;
+        }
+    }
+
+    private static void AppendUnicodeEscape(ref LineBuffer buffer, char c)
+    {
+        buffer.Append("\\u");
+        for (var shift = 12; shift >= 0; shift -= 4)
+        {
+            buffer.Append("0123456789abcdef"[(c >> shift) & 0xF]);
         }
     }
 }

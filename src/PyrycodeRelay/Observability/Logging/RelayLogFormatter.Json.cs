@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using PyrycodeRelay.Configuration;
+using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Observability.Logging;
 

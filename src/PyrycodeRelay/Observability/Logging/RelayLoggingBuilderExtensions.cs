@@ -14,25 +14,26 @@ public static class RelayLoggingBuilderExtensions
     public static ILoggingBuilder AddRelayLogging(
         this ILoggingBuilder builder, RelayLogFormat format, Stream output, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(time);
-        builder.ClearProviders();
-        builder.SetMinimumLevel(RelayLoggerProvider.MinimumLevel);
-        builder.Services.AddSingleton<ILoggerProvider>(_ => new RelayLoggerProvider(format, output, time));
-        return builder;
+        return UseOnly(builder, () => new RelayLoggerProvider(format, output, time));
     }
 
     /// <summary>As <see cref="AddRelayLogging(ILoggingBuilder, RelayLogFormat, Stream, TimeProvider)"/>, writing to a <see cref="TextWriter"/>.</summary>
     public static ILoggingBuilder AddRelayLogging(
         this ILoggingBuilder builder, RelayLogFormat format, TextWriter output, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(time);
+        return UseOnly(builder, () => new RelayLoggerProvider(format, output, time));
+    }
+
+    private static ILoggingBuilder UseOnly(ILoggingBuilder builder, Func<RelayLoggerProvider> create)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
         builder.ClearProviders();
         builder.SetMinimumLevel(RelayLoggerProvider.MinimumLevel);
-        builder.Services.AddSingleton<ILoggerProvider>(_ => new RelayLoggerProvider(format, output, time));
+        builder.Services.AddSingleton<ILoggerProvider>(_ => create());
         return builder;
     }
 }

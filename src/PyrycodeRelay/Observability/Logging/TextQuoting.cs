@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
+using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Observability.Logging;
 
@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Observability.Logging;
 /// The text format's quoting rule (operations.md §18.1), as Go's <c>log/slog</c> text handler applies it:
 /// a value is written bare unless it is empty or contains a space, <c>=</c>, <c>"</c>, a non-printable
 /// character or invalid UTF-16 (a lone surrogate, the .NET counterpart of invalid UTF-8); then it is
-/// written in double quotes with escapes in the style of Go's <c>strconv.Quote</c>.
+/// written as a Go-quoted literal (<see cref="GoQuote"/>, Go's <c>strconv.Quote</c>).
 /// </summary>
 internal static class TextQuoting
 {
@@ -45,7 +45,7 @@ internal static class TextQuoting
                 continue;
             }
 
-            if (Rune.DecodeFromUtf16(text[i..], out var rune, out var used) != OperationStatus.Done || !IsPrint(rune))
+            if (Rune.DecodeFromUtf16(text[i..], out var rune, out var used) != OperationStatus.Done || !GoQuote.IsPrint(rune))
             {
                 return true;
             }
@@ -70,114 +70,16 @@ internal static class TextQuoting
     }
 
     /// <summary>
-    /// Appends <paramref name="text"/> in double quotes: <c>"</c> and <c>\</c> get a backslash; <c>\a \b \f \n
-    /// \r \t \v</c>; other ASCII controls <c>\xHH</c>; other non-printable runes <c>\uHHHH</c> or
-    /// <c>\UHHHHHHHH</c>; a lone surrogate <c>\uHHHH</c> (its code unit). Printable runes are kept.
+    /// Appends <paramref name="text"/> as a Go-quoted literal (<see cref="GoQuote"/>), without allocating: one pass
+    /// when a few escapes fit the room given, else measured first.
     /// </summary>
-    public static void AppendQuoted(ref LineBuffer buffer, scoped ReadOnlySpan<char> text)
+    private static void AppendQuoted(ref LineBuffer buffer, scoped ReadOnlySpan<char> text)
     {
-        buffer.Append('"');
-        var i = 0;
-        while (i < text.Length)
+        if (!GoQuote.TryWrite(text, buffer.GetSpan(text.Length + 16), out var written))
         {
-            var c = text[i];
-            if (c < 0x80)
-            {
-                i++;
-                if (c is '"' or '\\')
-                {
-                    buffer.Append('\\');
-                    buffer.Append(c);
-                }
-                else if (c is >= ' ' and < (char)0x7f)
-                {
-                    buffer.Append(c);
-                }
-                else
-                {
-                    AppendAsciiEscape(ref buffer, c);
-                }
-
-                continue;
-            }
-
-            if (Rune.DecodeFromUtf16(text[i..], out var rune, out var used) != OperationStatus.Done)
-            {
-                AppendHex(ref buffer, 'u', c, 4);
-                i++;
-                continue;
-            }
-
-            if (IsPrint(rune))
-            {
-                buffer.Append(text.Slice(i, used));
-            }
-            else if (rune.Value < 0x10000)
-            {
-                AppendHex(ref buffer, 'u', rune.Value, 4);
-            }
-            else
-            {
-                AppendHex(ref buffer, 'U', rune.Value, 8);
-            }
-
-            i += used;
+            GoQuote.TryWrite(text, buffer.GetSpan(GoQuote.QuotedLength(text)), out written);
         }
 
-        buffer.Append('"');
-    }
-
-    /// <summary>Go's <c>unicode.IsPrint</c>: letters, marks, numbers, punctuation, symbols and the ASCII space.</summary>
-    public static bool IsPrint(Rune rune)
-    {
-        if (rune.Value < 0x80)
-        {
-            return rune.Value is >= 0x20 and < 0x7f;
-        }
-
-        return Rune.GetUnicodeCategory(rune) switch
-        {
-            UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
-                or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned
-                or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator
-                or UnicodeCategory.ParagraphSeparator => false,
-            _ => true,
-        };
-    }
-
-    private static void AppendAsciiEscape(ref LineBuffer buffer, char c)
-    {
-        var shortForm = c switch
-        {
-            '\a' => 'a',
-            '\b' => 'b',
-            '\f' => 'f',
-            '\n' => 'n',
-            '\r' => 'r',
-            '\t' => 't',
-            '\v' => 'v',
-            _ => '\0',
-        };
-
-        if (shortForm != '\0')
-        {
-            buffer.Append('\\');
-            buffer.Append(shortForm);
-        }
-        else
-        {
-            AppendHex(ref buffer, 'x', c, 2);
-        }
-    }
-
-    /// <summary>Appends <c>\</c>, <paramref name="kind"/> and <paramref name="digits"/> lowercase hex digits.</summary>
-    internal static void AppendHex(ref LineBuffer buffer, char kind, int value, int digits)
-    {
-        buffer.Append('\\');
-        buffer.Append(kind);
-        for (var shift = (digits - 1) * 4; shift >= 0; shift -= 4)
-        {
-            buffer.Append("0123456789abcdef"[(value >> shift) & 0xF]);
-        }
+        buffer.Advance(written);
     }
 }

@@ -1,3 +1,5 @@
+using PyrycodeRelay.Forwarding;
+
 namespace PyrycodeRelay.Observability.Metrics;
 
 /// <summary>The closed label-value sets: constant strings, so recording never allocates.</summary>

@@ -1,3 +1,4 @@
+using PyrycodeRelay.Forwarding;
 using PyrycodeRelay.Push;
 
 namespace PyrycodeRelay.Observability.Metrics;

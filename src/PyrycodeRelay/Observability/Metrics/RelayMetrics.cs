@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using PyrycodeRelay.Forwarding;
 
 namespace PyrycodeRelay.Observability.Metrics;
 

@@ -31,6 +31,8 @@ public class ProxyHeaderParserTests
         { "TCP6 with IPv4", ProxyHeaders.V1("PROXY TCP6 1.2.3.4 5.6.7.8 1 2\r\n") },
         { "TCP6 with zone", ProxyHeaders.V1("PROXY TCP6 fe80::1%eth0 ::1 1 2\r\n") },
         { "TCP6 bracketed", ProxyHeaders.V1("PROXY TCP6 [::1] ::1 1 2\r\n") },
+        { "TCP6 embedded IPv4 leading zero", ProxyHeaders.V1("PROXY TCP6 ::ffff:1.2.3.04 ::1 1 2\r\n") },
+        { "TCP6 embedded IPv4 three parts", ProxyHeaders.V1("PROXY TCP6 ::ffff:1.2.3 ::1 1 2\r\n") },
         { "IPv4 leading zero", ProxyHeaders.V1("PROXY TCP4 1.2.3.04 5.6.7.8 1 2\r\n") },
         { "IPv4 octet 256", ProxyHeaders.V1("PROXY TCP4 1.2.3.256 5.6.7.8 1 2\r\n") },
         { "IPv4 three parts", ProxyHeaders.V1("PROXY TCP4 1.2.3 5.6.7.8 1 2\r\n") },

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using PyrycodeRelay.Limits;
 using PyrycodeRelay.Limits.ProxyProtocol;
+using PyrycodeRelay.Tests.Configuration;
 
 namespace PyrycodeRelay.Tests.Limits.ProxyProtocol;
 
@@ -42,7 +43,7 @@ public class ProxyProtocolMiddlewareTests
     [MemberData(nameof(Accepted))]
     public async Task Valid_header_then_TLS_is_served_and_the_handler_sees_the_header_source(string name, byte[] header, string expected)
     {
-        await using var host = await StartAsync(new ProxyProtocolOptions());
+        await using var host = await StartAsync(DefaultOptions.Proxy);
         using var socket = await RawSocket.ConnectAsync(host.Port);
         using var cts = new CancellationTokenSource(Deadline);
 
@@ -56,7 +57,7 @@ public class ProxyProtocolMiddlewareTests
     [Fact]
     public async Task Header_sent_byte_by_byte_before_TLS_is_parsed_incrementally()
     {
-        await using var host = await StartAsync(new ProxyProtocolOptions());
+        await using var host = await StartAsync(DefaultOptions.Proxy);
         using var socket = await RawSocket.ConnectAsync(host.Port);
         using var cts = new CancellationTokenSource(Deadline);
         foreach (var b in ProxyHeaders.V2Tcp("203.0.113.77", 4242, "192.0.2.2", 443))
@@ -73,7 +74,7 @@ public class ProxyProtocolMiddlewareTests
     [MemberData(nameof(Rejected))]
     public async Task Rejected_header_is_closed_at_once_with_zero_bytes_and_no_handler_or_log(string name, byte[] bytes)
     {
-        var host = await StartAsync(new ProxyProtocolOptions { HeaderTimeout = TimeSpan.FromSeconds(30) });
+        var host = await StartAsync(DefaultOptions.Proxy with { HeaderTimeout = TimeSpan.FromSeconds(30) });
         await using (host)
         {
             using var socket = await RawSocket.ConnectAsync(host.Port);
@@ -92,7 +93,7 @@ public class ProxyProtocolMiddlewareTests
     [Fact]
     public async Task No_header_TLS_ClientHello_first_is_closed_with_zero_bytes()
     {
-        var host = await StartAsync(new ProxyProtocolOptions { HeaderTimeout = TimeSpan.FromSeconds(30) });
+        var host = await StartAsync(DefaultOptions.Proxy with { HeaderTimeout = TimeSpan.FromSeconds(30) });
         await using (host)
         {
             using var socket = await RawSocket.ConnectAsync(host.Port);
@@ -112,7 +113,7 @@ public class ProxyProtocolMiddlewareTests
     public async Task Silent_connection_is_closed_after_the_timeout_with_zero_bytes_while_others_are_served()
     {
         var timeout = TimeSpan.FromSeconds(3);
-        var host = await StartAsync(new ProxyProtocolOptions { HeaderTimeout = timeout });
+        var host = await StartAsync(DefaultOptions.Proxy with { HeaderTimeout = timeout });
         await using (host)
         {
             using var silent = await RawSocket.ConnectAsync(host.Port);
@@ -147,7 +148,7 @@ public class ProxyProtocolMiddlewareTests
     public async Task Peer_outside_trusted_cidrs_is_closed_at_once_without_reading()
     {
         Assert.True(TrustedCidrs.TryParse("10.0.0.0/8", out var trusted, out _));
-        var host = await StartAsync(new ProxyProtocolOptions { HeaderTimeout = TimeSpan.FromSeconds(30), TrustedSources = trusted });
+        var host = await StartAsync(DefaultOptions.Proxy with { HeaderTimeout = TimeSpan.FromSeconds(30), TrustedSources = trusted });
         await using (host)
         {
             using var socket = await RawSocket.ConnectAsync(host.Port);
@@ -180,7 +181,7 @@ public class ProxyProtocolMiddlewareTests
     public async Task Peer_inside_trusted_cidrs_is_served()
     {
         Assert.True(TrustedCidrs.TryParse("10.0.0.0/8, 127.0.0.0/8", out var trusted, out _));
-        await using var host = await StartAsync(new ProxyProtocolOptions { TrustedSources = trusted });
+        await using var host = await StartAsync(DefaultOptions.Proxy with { TrustedSources = trusted });
         using var socket = await RawSocket.ConnectAsync(host.Port);
         using var cts = new CancellationTokenSource(Deadline);
 

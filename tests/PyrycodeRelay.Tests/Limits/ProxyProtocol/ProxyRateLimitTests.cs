@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using PyrycodeRelay.Limits;
 using PyrycodeRelay.Limits.ProxyProtocol;
+using PyrycodeRelay.Tests.Configuration;
 
 namespace PyrycodeRelay.Tests.Limits.ProxyProtocol;
 
@@ -19,7 +20,7 @@ public class ProxyRateLimitTests
         await using var host = await KestrelTestHost.StartAsync(
             listen =>
             {
-                listen.UseProxyProtocol(new ProxyProtocolOptions());
+                listen.UseProxyProtocol(DefaultOptions.Proxy);
                 listen.UseHttps(TestCertificate.Server);
             },
             async context =>

@@ -1,5 +1,8 @@
 using System.Net;
+using PyrycodeRelay.Configuration;
+using PyrycodeRelay.GoCompat;
 using PyrycodeRelay.Limits.ProxyProtocol;
+using PyrycodeRelay.Startup;
 
 namespace PyrycodeRelay.Tests.Limits.ProxyProtocol;
 
@@ -26,12 +29,10 @@ public class TrustedCidrsTests
         Assert.Equal(expected, cidrs.Allows(new IPEndPoint(IPAddress.Parse(peer), 1)));
     }
 
-    [Theory]
-    [InlineData("")]
-    [InlineData("   ")]
-    public void Empty_list_allows_everyone(string list)
+    [Fact]
+    public void Empty_list_allows_everyone()
     {
-        Assert.True(TrustedCidrs.TryParse(list, out var cidrs, out _));
+        Assert.True(TrustedCidrs.TryParse("", out var cidrs, out _));
         Assert.True(cidrs.IsEmpty);
         Assert.True(cidrs.Allows(IPAddress.Parse("203.0.113.1")));
         Assert.True(cidrs.Allows((EndPoint?)null));
@@ -56,9 +57,32 @@ public class TrustedCidrsTests
     [InlineData("::/129", "::/129")]
     [InlineData("example.com/8", "example.com/8")]
     [InlineData("10.0.0.0/8,", "")]
+    [InlineData("   ", "")]
+    [InlineData("::ffff:010.0.0.1/128", "::ffff:010.0.0.1/128")]
     public void Invalid_entry_gives_the_boot_error_text(string list, string entry)
     {
         Assert.False(TrustedCidrs.TryParse(list, out _, out var error));
         Assert.Equal($"relay: invalid CIDR \"{entry}\"", error);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.0/8")]
+    [InlineData("10.0.0.0/08")]
+    [InlineData("10.0.0.0/0000000008")]
+    [InlineData("   ")]
+    [InlineData("10.0.0.0/8,")]
+    [InlineData("::ffff:010.0.0.1/128")]
+    [InlineData("::ffff:10.0.0.1/128")]
+    [InlineData("10.0.0.0/8\t")]
+    [InlineData("a\"b/8")]
+    public void Runtime_parse_agrees_with_boot_validation(string list)
+    {
+        // Boot refuses exactly the values the runtime cannot build, with the same error text.
+        var bootError = CidrList.TryParse(list, out _);
+        var parsed = TrustedCidrs.TryParse(list, out _, out var runtimeError);
+        Assert.Equal(bootError is null, parsed);
+        Assert.Equal(bootError, runtimeError);
+        var refusal = FlagRules.CheckValueRules(new RelayOptions { ProxyProtocolTrustedCidrs = list });
+        Assert.Equal(bootError, refusal?.Err);
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using PyrycodeRelay.Configuration;
+using PyrycodeRelay.GoCompat;
 using PyrycodeRelay.Observability.Logging;
 
 namespace PyrycodeRelay.Tests.Observability.Logging;

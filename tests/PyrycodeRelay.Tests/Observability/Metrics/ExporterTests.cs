@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using PyrycodeRelay.Forwarding;
 using PyrycodeRelay.Observability.Metrics;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using PyrycodeRelay.Forwarding;
 using PyrycodeRelay.Observability.Metrics;
 using Xunit.Abstractions;
 

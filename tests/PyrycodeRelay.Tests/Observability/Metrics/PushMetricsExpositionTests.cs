@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using PyrycodeRelay.Push;
+using PyrycodeRelay.Tests.Configuration;
 using PyrycodeRelay.Tests.Push;
 using PyrycodeRelay.Tests.Support;
 
@@ -17,7 +18,7 @@ public sealed class PushMetricsExpositionTests
 
         // Push on, sharing the host's meter factory (as boot must wire it).
         await using var stub = await FcmStub.StartAsync();
-        var options = new PushOptions { ProjectId = "test-proj", BaseUrl = stub.BaseUrl, TokenUrl = stub.TokenUrl };
+        var options = DefaultOptions.Push with { ProjectId = "test-proj", BaseUrl = stub.BaseUrl, TokenUrl = stub.TokenUrl };
         var service = (PushWakeService)PushWakeService.Create(TestKeys.Json(), options, (IMeterFactory)relay.Host.Meter.Scope!, relay.Logs, TimeProvider.System);
         await using var _ = service;
         push.Inner = service;

@@ -1,5 +1,5 @@
 using PyrycodeRelay.Cli;
-using PyrycodeRelay.Configuration;
+using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Tests.Reliability.Regressions;
 

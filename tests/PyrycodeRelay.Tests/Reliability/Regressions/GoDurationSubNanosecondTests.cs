@@ -1,4 +1,4 @@
-using PyrycodeRelay.Configuration;
+using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Tests.Reliability.Regressions;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using PyrycodeRelay.Tests.Configuration;
 using PyrycodeRelay.Tests.Support;
 using PyrycodeRelay.WebSockets;
 
@@ -33,7 +34,7 @@ public sealed class WsContinuationLengthOverflowTests
         var options = new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false);
         var input = new Pipe(options);
         var output = new Pipe(options);
-        var connection = new WsConnection(input.Reader, output.Writer, () => { }, new WsConnectionOptions { Time = new FakeTimeProvider() });
+        var connection = new WsConnection(input.Reader, output.Writer, () => { }, DefaultOptions.WebSocket with { Time = new FakeTimeProvider() });
         await input.Writer.WriteAsync(Input());
 
         var result = await connection.ReceiveAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));

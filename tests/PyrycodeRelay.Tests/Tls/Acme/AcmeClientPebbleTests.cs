@@ -1,3 +1,4 @@
+using PyrycodeRelay.Tests.Configuration;
 using System.Security.Cryptography;
 using PyrycodeRelay.Tls.Acme;
 
@@ -11,7 +12,7 @@ public sealed class AcmeClientPebbleTests(PebbleFixture pebble) : IDisposable
     private readonly HttpClient _http = AcmeHttpClientFactory.Create(AcmeHttpClientFactory.LoadRoots(pebble.ServerCaFile),
         TimeSpan.FromSeconds(30));
 
-    private AcmeClient NewClient() => new(_http, pebble.DirectoryUrl, _key, new AcmeClientOptions(), TimeProvider.System);
+    private AcmeClient NewClient() => new(_http, pebble.DirectoryUrl, _key, DefaultOptions.Acme, TimeProvider.System);
 
     [Fact]
     public async Task Directory_nonce_account_order_and_authorization_steps()
@@ -72,7 +73,7 @@ public sealed class AcmeClientPebbleTests(PebbleFixture pebble) : IDisposable
     public async Task Acme_server_is_not_trusted_without_the_ca_file()
     {
         using var http = AcmeHttpClientFactory.Create([], TimeSpan.FromSeconds(10));
-        var client = new AcmeClient(http, pebble.DirectoryUrl, _key, new AcmeClientOptions(), TimeProvider.System);
+        var client = new AcmeClient(http, pebble.DirectoryUrl, _key, DefaultOptions.Acme, TimeProvider.System);
         var e = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetDirectoryAsync(CancellationToken.None));
         Assert.Contains("SSL", e.Message, StringComparison.OrdinalIgnoreCase);
     }

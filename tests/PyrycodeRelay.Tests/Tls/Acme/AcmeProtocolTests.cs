@@ -1,3 +1,4 @@
+using PyrycodeRelay.Tests.Configuration;
 using System.Buffers.Text;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -85,7 +86,7 @@ public sealed class AcmeProtocolTests
     [Fact]
     public void Poll_delay_respects_retry_after_within_bounds()
     {
-        var o = new AcmeClientOptions
+        var o = DefaultOptions.Acme with
         {
             PollInterval = TimeSpan.FromSeconds(1), MinPollDelay = TimeSpan.FromMilliseconds(250),
             MaxPollDelay = TimeSpan.FromSeconds(30),

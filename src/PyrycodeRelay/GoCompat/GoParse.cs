@@ -1,4 +1,4 @@
-namespace PyrycodeRelay.Cli;
+namespace PyrycodeRelay.GoCompat;
 
 /// <summary>
 /// Value parsers with the outcomes of Go's <c>flag</c> package: a value either parses, or fails with

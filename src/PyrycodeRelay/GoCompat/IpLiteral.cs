@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PyrycodeRelay.Startup;
+namespace PyrycodeRelay.GoCompat;
 
 /// <summary>
 /// Strict IP literal parsing as Go's <c>net.ParseIP</c> accepts it: IPv4 only in dotted-quad form
@@ -11,6 +11,9 @@ namespace PyrycodeRelay.Startup;
 /// </summary>
 public static class IpLiteral
 {
+    /// <summary>The longest IPv6 text, e.g. <c>ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255</c>.</summary>
+    private const int MaxLength = 45;
+
     /// <summary>Parses an IPv4 or IPv6 literal.</summary>
     public static bool TryParse(ReadOnlySpan<char> text, out IPAddress address)
     {
@@ -21,6 +24,27 @@ public static class IpLiteral
         }
 
         return text.Contains(':') ? TryParseV6(text, out address) : TryParseV4(text, out address);
+    }
+
+    /// <summary>
+    /// Parses an IPv4 or IPv6 literal from ASCII bytes (as in a PROXY v1 header). Longer than the longest IPv6
+    /// text (45 characters) is never a literal.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> ascii, out IPAddress address)
+    {
+        address = IPAddress.None;
+        if (ascii.Length > MaxLength)
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[ascii.Length];
+        for (var i = 0; i < ascii.Length; i++)
+        {
+            chars[i] = (char)ascii[i];
+        }
+
+        return TryParse(chars, out address);
     }
 
     /// <summary>True for 127.0.0.0/8, <c>::1</c>, and IPv4-mapped 127.0.0.0/8.</summary>

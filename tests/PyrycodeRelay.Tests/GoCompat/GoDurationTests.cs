@@ -1,6 +1,6 @@
-using PyrycodeRelay.Configuration;
+using PyrycodeRelay.GoCompat;
 
-namespace PyrycodeRelay.Tests.Configuration;
+namespace PyrycodeRelay.Tests.GoCompat;
 
 /// <summary>Go-style durations (operations.md §1.1: flags take Go <c>time.ParseDuration</c> syntax).</summary>
 public sealed class GoDurationTests

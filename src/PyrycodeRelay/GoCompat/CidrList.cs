@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PyrycodeRelay.Startup;
+namespace PyrycodeRelay.GoCompat;
 
-/// <summary>The <c>--proxy-protocol-trusted-cidrs</c> list: comma-separated IPv4/IPv6 CIDRs (Go <c>net.ParseCIDR</c>).</summary>
+/// <summary>
+/// The <c>--proxy-protocol-trusted-cidrs</c> list: comma-separated IPv4/IPv6 CIDRs (Go <c>net.ParseCIDR</c>).
+/// The one parser of that grammar: boot validation and the runtime list (<c>TrustedCidrs</c>) both use it.
+/// </summary>
 public static class CidrList
 {
     /// <summary>
@@ -26,7 +29,7 @@ public static class CidrList
             var entry = raw.Trim();
             if (!TryParseCidr(entry, out var network))
             {
-                return "relay: invalid CIDR " + Cli.GoQuote.Quote(entry);
+                return "relay: invalid CIDR " + GoQuote.Quote(entry);
             }
 
             result.Add(network);

@@ -1,7 +1,7 @@
 using System.Net;
-using PyrycodeRelay.Startup;
+using PyrycodeRelay.GoCompat;
 
-namespace PyrycodeRelay.Tests.Startup;
+namespace PyrycodeRelay.Tests.GoCompat;
 
 public class IpLiteralTests
 {

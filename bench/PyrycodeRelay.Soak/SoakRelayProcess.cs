@@ -6,13 +6,13 @@ using System.Net.Sockets;
 namespace PyrycodeRelay.Soak;
 
 /// <summary>The relay under test as a process (capabilities dropped with setpriv), and /proc sampling.</summary>
-internal sealed class RelayProcess : IDisposable
+internal sealed class SoakRelayProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly List<string> _lines = [];
 
-    private RelayProcess(Process process, int port, StreamWriter log)
+    private SoakRelayProcess(Process process, int port, StreamWriter log)
     {
         _process = process;
         Port = port;
@@ -25,7 +25,7 @@ internal sealed class RelayProcess : IDisposable
 
     public Uri BaseUri => new($"ws://127.0.0.1:{Port}");
 
-    public static async Task<RelayProcess> StartAsync(string dll, string logPath, IEnumerable<string> extraArgs)
+    public static async Task<SoakRelayProcess> StartAsync(string dll, string logPath, IEnumerable<string> extraArgs)
     {
         var port = FreePort();
         var psi = new ProcessStartInfo("setpriv")
@@ -49,7 +49,7 @@ internal sealed class RelayProcess : IDisposable
         psi.Environment.Remove("FLY_APP_NAME");
         var process = Process.Start(psi) ?? throw new InvalidOperationException("setpriv did not start");
         var log = new StreamWriter(logPath) { AutoFlush = true };
-        RelayProcess? self = null;
+        SoakRelayProcess? self = null;
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -64,7 +64,7 @@ internal sealed class RelayProcess : IDisposable
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        var relay = new RelayProcess(process, port, log);
+        var relay = new SoakRelayProcess(process, port, log);
         self = relay;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var sw = Stopwatch.StartNew();
