@@ -4,7 +4,6 @@ using PyrycodeRelay.Configuration;
 using PyrycodeRelay.Hosting;
 using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Startup;
-using PyrycodeRelay.Tests.Support;
 using PyrycodeRelay.Tls;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
@@ -21,7 +20,7 @@ internal sealed class E2eRelay : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private bool _disposed;
 
-    private E2eRelay(RelayHost host, RelayOptions options, RelayTls? tls, CapturingLoggerProvider logs, LogText text, ILoggerFactory loggers)
+    private E2eRelay(RelayHost host, RelayOptions options, RelayTls? tls, CapturingLoggerProvider logs, LogCapture text, ILoggerFactory loggers)
     {
         Host = host;
         Options = options;
@@ -43,7 +42,7 @@ internal sealed class E2eRelay : IAsyncDisposable
     /// <summary>The relay's text-format log output so far.</summary>
     public string Text => TextLog.Text;
 
-    public LogText TextLog { get; }
+    public LogCapture TextLog { get; }
 
     public int Port => Host.RelayPort;
 
@@ -57,10 +56,10 @@ internal sealed class E2eRelay : IAsyncDisposable
     {
         options ??= Insecure();
         var logs = new CapturingLoggerProvider();
-        var text = new LogText();
+        var text = new LogCapture();
         var loggers = LoggerFactory.Create(b =>
         {
-            b.AddRelayLogging(RelayLogFormat.Text, text, TimeProvider.System);
+            b.AddRelayLogging(RelayLogFormat.Text, text.Output, TimeProvider.System);
             b.AddProvider(logs);
         });
         RelayTls? tls = null;
@@ -159,5 +158,6 @@ internal sealed class E2eRelay : IAsyncDisposable
         }
 
         _loggers.Dispose();
+        TextLog.Dispose();
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using PyrycodeRelay.Hosting;
 using PyrycodeRelay.Push;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 

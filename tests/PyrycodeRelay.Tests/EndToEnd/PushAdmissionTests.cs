@@ -198,7 +198,7 @@ public sealed partial class PushAdmissionTests
         await rig.Relay.ExpectMetricsAsync(new() { ["pyrycode_relay_push_wakes_total"] = [] });
     }
 
-    private static void AssertDropShape(Support.LogEntry drop, string serverId)
+    private static void AssertDropShape(LogEntry drop, string serverId)
     {
         Assert.Equal(LogLevel.Warning, drop.Level);
         Assert.Equal(["server_id", "binary_conn_id", "err"], drop.Fields.Select(f => f.Key));

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using PyrycodeRelay.Tests.Push;
 using PyrycodeRelay.Tests.Startup.Process;
-using LogEntry = PyrycodeRelay.Tests.Support.LogEntry;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 

@@ -177,7 +177,7 @@ public sealed class AdmissionGateTests : IAsyncLifetime, IDisposable
         Assert.Equal("\n"u8.ToArray(), response.Body);
     }
 
-    private static object? Value(CapturingLoggerProvider.LogEntry entry, string key) =>
+    private static object? Value(LogEntry entry, string key) =>
         Assert.Single(entry.State, kv => kv.Key == key).Value;
 
     private static async Task WaitUntilAsync(Func<bool> condition)
@@ -189,7 +189,7 @@ public sealed class AdmissionGateTests : IAsyncLifetime, IDisposable
         }
     }
 
-    private List<CapturingLoggerProvider.LogEntry> Warnings() =>
+    private List<LogEntry> Warnings() =>
         [.. _host!.Logs.Entries.Where(e => e.Level >= LogLevel.Warning)];
 
     private async Task<KestrelTestHost> StartAsync(int burst, int maxConnections, bool trustForwardedFor, string? unixSocketPath = null)

@@ -74,7 +74,7 @@ internal sealed class KestrelTestHost : IAsyncDisposable
     /// Entries at INFO or above (the relay's output level), other than the generic host's start/stop lines and
     /// ASP.NET Core's per-request diagnostics (Microsoft.AspNetCore.Hosting.Diagnostics) of served requests.
     /// </summary>
-    public IReadOnlyList<CapturingLoggerProvider.LogEntry> RelevantLogs() =>
+    public IReadOnlyList<LogEntry> RelevantLogs() =>
         [.. Logs.Entries.Where(e => e.Level >= LogLevel.Information
             && !e.Category.StartsWith("Microsoft.Hosting", StringComparison.Ordinal)
             && !e.Category.StartsWith("Microsoft.AspNetCore.Hosting", StringComparison.Ordinal))];

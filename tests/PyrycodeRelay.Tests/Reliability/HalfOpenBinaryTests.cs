@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Reliability;
 

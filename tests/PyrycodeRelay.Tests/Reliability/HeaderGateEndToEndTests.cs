@@ -1,5 +1,3 @@
-using PyrycodeRelay.Tests.Support;
-
 namespace PyrycodeRelay.Tests.Reliability;
 
 /// <summary>

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http;
 using System.Text.Json;
 using PyrycodeRelay.Tests.Startup.Process;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Reliability;
 

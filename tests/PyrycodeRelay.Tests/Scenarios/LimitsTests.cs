@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using PyrycodeRelay.Tests.Scenarios.Support;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 

@@ -41,7 +41,7 @@ public sealed class TestRelay : IAsyncDisposable
     {
         var options = new RelayOptions { InsecureListen = "127.0.0.1:0", MetricsListen = metrics ? "127.0.0.1:0" : "", RateLimitBurst = 1_000_000 };
         options = configure?.Invoke(options) ?? options;
-        var logs = new CapturingLoggerProvider();
+        var logs = new CapturingLoggerProvider(Microsoft.Extensions.Logging.LogLevel.Information);
         var host = await RelayHost.StartAsync(new RelayHostSettings
         {
             Options = options,

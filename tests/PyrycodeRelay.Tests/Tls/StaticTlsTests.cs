@@ -19,7 +19,7 @@ public sealed class StaticTlsTests : IAsyncLifetime, IDisposable
     private const string Domain = "relay.example.com";
     private readonly TestPki _pki = new();
     private readonly TempDir _dir = new();
-    private readonly LogCapture _logs = new();
+    private readonly CapturingLoggerProvider _logs = new();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private X509Certificate2 _certA = null!;
     private RelayTls _tls = null!;
@@ -81,13 +81,13 @@ public sealed class StaticTlsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Refused_handshakes_are_logged_by_kestrel_at_debug_only()
     {
-        using var kestrelLogs = new LogCapture();
+        using var kestrelLogs = new CapturingLoggerProvider();
         await using var host = await TlsTestHost.StartAsync(_tls, frameworkLogs: kestrelLogs);
         await Record.ExceptionAsync(() => TlsClients.HandshakeAsync(host.HttpsPort, "evil.example.com", _pki.Root));
         await Record.ExceptionAsync(() => TlsClients.HandshakeAsync(host.HttpsPort, "", _pki.Root));
-        var failed = await kestrelLogs.WaitForAsync("AuthenticationFailed", TlsClients.Timeout, count: 2);
+        var failed = await kestrelLogs.WaitForAsync("AuthenticationFailed", timeout: TlsClients.Timeout, count: 2);
         Assert.Equal(LogLevel.Debug, failed.Level);
-        Assert.DoesNotContain(kestrelLogs.Events, e => e.Level >= LogLevel.Warning);
+        Assert.DoesNotContain(kestrelLogs.Entries, e => e.Level >= LogLevel.Warning);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class StaticTlsTests : IAsyncLifetime, IDisposable
         var certB = WritePair(CertFile, KeyFile);
         Assert.NotEqual(_certA.Thumbprint, certB.Thumbprint);
         _time.Advance(TimeSpan.FromSeconds(10));
-        var reloaded = await _logs.WaitForAsync("tls_cert_reloaded", TlsClients.Timeout);
+        var reloaded = await _logs.WaitForAsync("tls_cert_reloaded", timeout: TlsClients.Timeout);
         Assert.Equal(LogLevel.Information, reloaded.Level);
         Assert.Equal($"tls_cert_reloaded path={CertFile}", reloaded.Message);
         Assert.Equal(certB.Thumbprint, await PresentedThumbprintAsync());
@@ -200,10 +200,10 @@ public sealed class StaticTlsTests : IAsyncLifetime, IDisposable
 
         File.WriteAllText(CertFile, "garbage\n");
         _time.Advance(TimeSpan.FromSeconds(10));
-        var failed = await _logs.WaitForAsync("tls_cert_reload_failed", TlsClients.Timeout);
+        var failed = await _logs.WaitForAsync("tls_cert_reload_failed", timeout: TlsClients.Timeout);
         Assert.Equal(LogLevel.Warning, failed.Level);
-        Assert.Equal(CertFile, failed.Fields["path"]);
-        Assert.StartsWith($"relay: loading TLS key pair ({CertFile}, {KeyFile}): ", (string)failed.Fields["err"]!);
+        Assert.Equal(CertFile, failed["path"]);
+        Assert.StartsWith($"relay: loading TLS key pair ({CertFile}, {KeyFile}): ", failed["err"]!);
         Assert.Equal(certB.Thumbprint, await PresentedThumbprintAsync());
 
         // Unchanged files are not reloaded again.

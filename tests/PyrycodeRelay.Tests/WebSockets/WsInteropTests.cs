@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.WebSockets;
 

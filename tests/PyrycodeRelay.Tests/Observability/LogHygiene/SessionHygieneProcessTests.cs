@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using PyrycodeRelay.Tests.Push;
 using PyrycodeRelay.Tests.Startup.Process;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Observability.LogHygiene;
 

@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 

@@ -1,5 +1,3 @@
-using PyrycodeRelay.Tests.Support;
-
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
 /// <summary>frames_dropped_total by reason and connection_closes_total by cause, on representative paths.</summary>

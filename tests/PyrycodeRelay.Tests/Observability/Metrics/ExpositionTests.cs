@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 

@@ -1,5 +1,3 @@
-using PyrycodeRelay.Tests.Support;
-
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
 /// <summary>scenarios.md 100: only a grace period that actually freed a server-id counts.</summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using PyrycodeRelay.Push;
 using PyrycodeRelay.Tests.Push;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 

@@ -1,5 +1,3 @@
-using PyrycodeRelay.Tests.Support;
-
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
 /// <summary>scenarios.md 97, 38, 59: one increment per terminal upgrade decision, with the matching kind.</summary>

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using PyrycodeRelay.Tests.Support;
 using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Tests.Reliability.Regressions;

@@ -1,5 +1,4 @@
 using System.Text;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios.Support;
 

@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios.Support;
 

@@ -1,5 +1,3 @@
-using PyrycodeRelay.Tests.Support;
-
 namespace PyrycodeRelay.Tests.Startup.Process;
 
 /// <summary>WebSocket clients of a <see cref="LiveRelay"/> (binaries and phones with the scenario headers).</summary>

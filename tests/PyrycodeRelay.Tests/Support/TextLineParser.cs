@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace PyrycodeRelay.Tests.Observability.Logging;
+namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>
 /// A strict parser for the text format: <c>key=value</c> tokens separated by single spaces; a value is
