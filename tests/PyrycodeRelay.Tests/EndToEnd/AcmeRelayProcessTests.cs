@@ -45,7 +45,7 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
             Assert.Contains("Pebble Intermediate CA", seen.Issuer, StringComparison.Ordinal);
             thumbprint = seen.Thumbprint;
 
-            var health = await RawHttp1.SendAsync(relay.Target, RawHttp1.Get("/healthz", Domain));
+            var health = await RawHttp.SendAsync(relay.Target, RawHttp.Get("/healthz", Domain));
             Assert.Equal(200, health.Status);
             Assert.Equal("application/json; charset=utf-8", health.Header("Content-Type"));
             Assert.Equal("no-store", health.Header("Cache-Control"));
@@ -60,7 +60,7 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
             // B28: the HTTP listener (ACME mode) answers 404 without a redirect.
             foreach (var path in new[] { "/healthz", "/" })
             {
-                TlsStaticRelayTests.HttpListenerAssert404(await RawHttp1.SendAsync(new E2eTarget(pebble.HttpPort), RawHttp1.Get(path, Domain)));
+                TlsStaticRelayTests.HttpListenerAssert404(await RawHttp.SendAsync(new RelayTarget(pebble.HttpPort), RawHttp.Get(path, Domain)));
             }
 
             var (code, _, stderr) = await relay.TerminateAsync();
@@ -100,7 +100,7 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
             "--http-listen", $"127.0.0.1:{pebble.HttpPort}", "--https-listen", $"127.0.0.1:{https}",
             "--metrics-listen", $"127.0.0.1:{metrics}", "--cert-cache", Cache,
         ];
-        return ProcessRelay.StartAsync(args, null, new E2eTarget(https, Domain, pebble.IssuingRoot), Domain, metrics, waitHealthy: false);
+        return ProcessRelay.StartAsync(args, null, new RelayTarget(https, Domain, pebble.IssuingRoot), Domain, metrics, waitHealthy: false);
     }
 
     private static async Task<IReadOnlyList<LogfmtLine>> WaitAsync(ProcessRelay relay, string msg)
@@ -112,9 +112,9 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
     /// <summary>A binary and a phone over wss:// (trusting only Pebble's root) exchange a frame both ways.</summary>
     private static async Task ExchangeOverWssAsync(ProcessRelay relay)
     {
-        await using var b = await E2eWs.ConnectBinaryAsync(relay.Target, "e2e-s21");
+        await using var b = await WsTestClient.ConnectBinaryAsync(relay.Target, "e2e-s21");
         await relay.Process.WaitForStderrAsync(l => l.Contains("msg=server_claimed server_id=e2e-s21", StringComparison.Ordinal) && !l.Contains("bogus", StringComparison.Ordinal));
-        await using var p = await E2eWs.ConnectPhoneAsync(relay.Target, "e2e-s21");
+        await using var p = await WsTestClient.ConnectPhoneAsync(relay.Target, "e2e-s21");
         await p.SendTextAsync("""{"v":2,"t":"probe-21"}""");
         var envelope = await b.ReceiveTextAsync();
         var match = Envelope().Match(envelope);

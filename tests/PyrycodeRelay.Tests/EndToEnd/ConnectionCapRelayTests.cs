@@ -17,9 +17,9 @@ public sealed class ConnectionCapRelayTests
         await relay.WaitForSlotsAsync(2);
         var logsBefore = relay.Logs.Entries.Count;
 
-        var phone = await RawHttp1.SendAsync(relay.Target, RawHttp1.PhoneUpgrade(Host, "e2e-s1", "X-Forwarded-For: 192.0.2.1", "X-Pyrycode-Device-Name: DEVICE-MARKER"));
+        var phone = await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1", "X-Forwarded-For: 192.0.2.1", "X-Pyrycode-Device-Name: DEVICE-MARKER"));
         RateLimitRelayTests.AssertLimitShape(phone, 503);
-        var binary = await RawHttp1.SendAsync(relay.Target, RawHttp1.BinaryUpgrade(Host, "e2e-s47-other"));
+        var binary = await RawHttp.SendAsync(relay.Target, RawHttp.BinaryUpgrade(Host, "e2e-s47-other"));
         RateLimitRelayTests.AssertLimitShape(binary, 503);
 
         var denied = relay.Logs.Entries.Skip(logsBefore).ToList();
@@ -46,7 +46,7 @@ public sealed class ConnectionCapRelayTests
         await relay.WaitForSlotsAsync(1);
         var (p2, _) = await relay.ConnectPhoneAsync("e2e-s1");
         await using var _ = p2;
-        RateLimitRelayTests.AssertLimitShape(await RawHttp1.SendAsync(relay.Target, RawHttp1.PhoneUpgrade(Host, "e2e-s1")), 503);
+        RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1")), 503);
         Assert.Equal(3, relay.Logs.Named("conn_cap_reached").Count);
         await p.DisposeAsync();
     }
@@ -57,7 +57,7 @@ public sealed class ConnectionCapRelayTests
         await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { MaxConnections = 1 });
         for (var i = 0; i < 2; i++)
         {
-            await using var p = await E2eWs.ConnectPhoneAsync(relay.Target, "e2e-s1");
+            await using var p = await WsTestClient.ConnectPhoneAsync(relay.Target, "e2e-s1");
             Assert.Equal((4404, "no server with that id"), await p.ReceiveCloseAsync());
             await p.AnswerCloseAsync();
             await relay.WaitForSlotsAsync(0);
@@ -96,9 +96,9 @@ public sealed class ConnectionCapRelayTests
     {
         await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { MaxConnections = 1, RateLimitBurst = 3 });
         await using var b = await relay.ConnectHolderAsync("e2e-s1");
-        RateLimitRelayTests.AssertLimitShape(await RawHttp1.SendAsync(relay.Target, RawHttp1.PhoneUpgrade(Host, "e2e-s1").Replace("/v1/client", "/v2/client?x=1", StringComparison.Ordinal)), 503);
-        RateLimitRelayTests.AssertLimitShape(await RawHttp1.SendAsync(relay.Target, RawHttp1.PhoneUpgrade(Host, "e2e-s1")), 503);
-        RateLimitRelayTests.AssertLimitShape(await RawHttp1.SendAsync(relay.Target, RawHttp1.PhoneUpgrade(Host, "e2e-s1")), 429);
+        RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1").Replace("/v1/client", "/v2/client?x=1", StringComparison.Ordinal)), 503);
+        RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1")), 503);
+        RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1")), 429);
         Assert.Equal(["/v2/client", "/v1/client"], relay.Logs.Named("conn_cap_reached").Select(e => e["path"]));
         Assert.Single(relay.Logs.Named("rate_limited"));
     }
@@ -127,20 +127,20 @@ public sealed class ConnectionCapRelayTests
         using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
         {
             await using var keepAlive = await relay.Target.OpenStreamAsync(cts.Token);
-            RateLimitRelayTests.AssertLimitShape(await RawHttp1.ExchangeAsync(keepAlive, RawHttp1.Upgrade("/v1/server", Host), cts.Token), 400);
+            RateLimitRelayTests.AssertLimitShape(await RawHttp.ExchangeAsync(keepAlive, RawHttp.Upgrade("/v1/server", Host), cts.Token), 400);
             await AdmittedAgainAsync(relay, "400");
-            var post = RawHttp1.Request("POST", "/v1/server", Host, ["X-Pyrycode-Server: e2e-s9", "X-Pyrycode-Version: 1", "User-Agent: u", "Content-Length: 0"]);
-            Assert.Equal(405, (await RawHttp1.ExchangeAsync(keepAlive, post, cts.Token)).Status);
+            var post = RawHttp.Request("POST", "/v1/server", Host, ["X-Pyrycode-Server: e2e-s9", "X-Pyrycode-Version: 1", "User-Agent: u", "Content-Length: 0"]);
+            Assert.Equal(405, (await RawHttp.ExchangeAsync(keepAlive, post, cts.Token)).Status);
             await AdmittedAgainAsync(relay, "405");
-            var v8 = RawHttp1.BinaryUpgrade(Host, "e2e-s9").Replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8", StringComparison.Ordinal);
-            var upgradeRequired = await RawHttp1.ExchangeAsync(keepAlive, v8, cts.Token);
+            var v8 = RawHttp.BinaryUpgrade(Host, "e2e-s9").Replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8", StringComparison.Ordinal);
+            var upgradeRequired = await RawHttp.ExchangeAsync(keepAlive, v8, cts.Token);
             Assert.Equal(426, upgradeRequired.Status);
             Assert.Equal("13", upgradeRequired.Header("Sec-WebSocket-Version"));
             await AdmittedAgainAsync(relay, "426");
         }
 
         // 4404 (the admission probe itself is one more).
-        await using (var p = await E2eWs.ConnectPhoneAsync(relay.Target, "e2e-absent"))
+        await using (var p = await WsTestClient.ConnectPhoneAsync(relay.Target, "e2e-absent"))
         {
             Assert.Equal((4404, "no server with that id"), await p.ReceiveCloseAsync());
             await p.AnswerCloseAsync();
@@ -149,7 +149,7 @@ public sealed class ConnectionCapRelayTests
         await AdmittedAgainAsync(relay, "4404");
 
         // 4409: the incumbent answers the probe.
-        await using (var b2 = await E2eWs.ConnectBinaryAsync(relay.Target, "e2e-s1"))
+        await using (var b2 = await WsTestClient.ConnectBinaryAsync(relay.Target, "e2e-s1"))
         {
             Assert.Equal((4409, "server-id already claimed"), await b2.ReceiveCloseAsync());
             await b2.AnswerCloseAsync();
@@ -158,7 +158,7 @@ public sealed class ConnectionCapRelayTests
         await AdmittedAgainAsync(relay, "4409");
 
         // 4429: phones-per-server is 1.
-        await using (var p2 = await E2eWs.ConnectPhoneAsync(relay.Target, "e2e-s1"))
+        await using (var p2 = await WsTestClient.ConnectPhoneAsync(relay.Target, "e2e-s1"))
         {
             Assert.Equal((4429, "too many phones for server-id"), await p2.ReceiveCloseAsync());
             await p2.AnswerCloseAsync();
@@ -184,7 +184,7 @@ public sealed class ConnectionCapRelayTests
         using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
         {
             await using var silent = await relay.Target.OpenStreamAsync(cts.Token);
-            var upgraded = await RawHttp1.ExchangeAsync(silent, RawHttp1.BinaryUpgrade(Host, "e2e-s4"), cts.Token);
+            var upgraded = await RawHttp.ExchangeAsync(silent, RawHttp.BinaryUpgrade(Host, "e2e-s4"), cts.Token);
             Assert.Equal(101, upgraded.Status);
             await relay.Logs.WaitForAsync("server_claimed", e => e["server_id"] == "e2e-s4");
             await relay.WaitForSlotsAsync(3);
@@ -215,7 +215,7 @@ public sealed class ConnectionCapRelayTests
             throw new Xunit.Sdk.XunitException($"slot not released after {path}: {e.Message}");
         }
 
-        await using (var probe = await E2eWs.ConnectPhoneAsync(relay.Target, "e2e-absent"))
+        await using (var probe = await WsTestClient.ConnectPhoneAsync(relay.Target, "e2e-absent"))
         {
             Assert.Equal(WebSocketState.Open, probe.Socket.State);
             Assert.Equal((4404, "no server with that id"), await probe.ReceiveCloseAsync());

@@ -106,7 +106,7 @@ internal sealed class E2eRelay : IAsyncDisposable
     public static ListenEndpoint Loopback(int port) => new($"127.0.0.1:{port}", ListenHostKind.IpLiteral, IPAddress.Loopback, port);
 
     /// <summary>The relay's WebSocket/HTTP target (plain).</summary>
-    public E2eTarget Target => new(Port);
+    public RelayTarget Target => new(Port);
 
     /// <summary>Polls the registry until <paramref name="binaries"/> and <paramref name="phones"/> match; fails after 10 s.</summary>
     public Task WaitForCountsAsync(int binaries, int phones) => Eventually.Async(
@@ -119,19 +119,19 @@ internal sealed class E2eRelay : IAsyncDisposable
         () => $"{slots} connection slots held; have {Host.Runtime.ConnectionCap.Count}");
 
     /// <summary>Connects a binary for <paramref name="serverId"/> and waits until it is the holder.</summary>
-    public async Task<E2eWs> ConnectHolderAsync(string serverId = "s1", E2eTarget? target = null)
+    public async Task<WsTestClient> ConnectHolderAsync(string serverId = "s1", RelayTarget? target = null)
     {
         var before = Logs.Named("server_claimed").Count(x => x["server_id"] == serverId);
-        var client = await E2eWs.ConnectBinaryAsync(target ?? Target, serverId);
+        var client = await WsTestClient.ConnectBinaryAsync(target ?? Target, serverId);
         await Logs.WaitForAsync("server_claimed", _ => Logs.Named("server_claimed").Count(x => x["server_id"] == serverId) > before);
         return client;
     }
 
     /// <summary>Connects a phone and waits until it is registered; returns its conn_id.</summary>
-    public async Task<(E2eWs Client, string ConnId)> ConnectPhoneAsync(string serverId = "s1", E2eTarget? target = null)
+    public async Task<(WsTestClient Client, string ConnId)> ConnectPhoneAsync(string serverId = "s1", RelayTarget? target = null)
     {
         var before = Logs.Named("phone_registered").Select(e => e["conn_id"]).ToHashSet();
-        var client = await E2eWs.ConnectPhoneAsync(target ?? Target, serverId);
+        var client = await WsTestClient.ConnectPhoneAsync(target ?? Target, serverId);
         var entry = await Logs.WaitForAsync("phone_registered", e => e["server_id"] == serverId && !before.Contains(e["conn_id"]));
         return (client, entry["conn_id"]!);
     }

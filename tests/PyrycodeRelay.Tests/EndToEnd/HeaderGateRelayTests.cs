@@ -16,8 +16,8 @@ public sealed class HeaderGateRelayTests
         {
             var missing = binary.Where((_, j) => j != i).ToArray();
             var empty = binary.Select((h, j) => j == i ? h[..(h.IndexOf(':', StringComparison.Ordinal) + 1)] : h).ToArray();
-            RateLimitRelayTests.AssertLimitShape(await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/server", Host, missing)), 400);
-            RateLimitRelayTests.AssertLimitShape(await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/server", Host, empty)), 400);
+            RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade("/v1/server", Host, missing)), 400);
+            RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade("/v1/server", Host, empty)), 400);
         }
 
         Assert.Empty(relay.Logs.Entries);
@@ -27,13 +27,13 @@ public sealed class HeaderGateRelayTests
         {
             var missing = phone.Where((_, j) => j != i).ToArray();
             var empty = phone.Select((h, j) => j == i ? h[..(h.IndexOf(':', StringComparison.Ordinal) + 1)] : h).ToArray();
-            RateLimitRelayTests.AssertLimitShape(await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/client", Host, missing)), 400);
-            RateLimitRelayTests.AssertLimitShape(await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/client", Host, empty)), 400);
+            RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade("/v1/client", Host, missing)), 400);
+            RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade("/v1/client", Host, empty)), 400);
         }
 
-        RateLimitRelayTests.AssertLimitShape(await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/client", Host,
+        RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade("/v1/client", Host,
             "X-Pyrycode-Server: e2e-s1", "X-Pyrycode-Token:  \t", "User-Agent: pyry-phone-test/0.1.0")), 400);
-        RateLimitRelayTests.AssertLimitShape(await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/server", Host,
+        RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade("/v1/server", Host,
             "X-Pyrycode-Server:    ", "X-Pyrycode-Version: 0.1.0-test", "User-Agent: pyry-test/0.1.0")), 400);
         Assert.Equal(["server_claimed"], relay.Logs.Entries.Select(e => e.Name));
         Assert.Equal((1, 0), (relay.Host.Runtime.Registry.ConnectedBinaries, relay.Host.Runtime.Registry.ConnectedPhones));
@@ -58,7 +58,7 @@ public sealed class HeaderGateRelayTests
         await using var b128 = await relay.ConnectHolderAsync(longest);
         foreach (var bad in new[] { longest + "x", "s 1", "s1é" })
         {
-            RateLimitRelayTests.AssertLimitShape(await RawHttp1.SendAsync(relay.Target, RawHttp1.BinaryUpgrade(Host, bad)), 400);
+            RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.BinaryUpgrade(Host, bad)), 400);
         }
 
         const string Odd = "a\"b\\c";

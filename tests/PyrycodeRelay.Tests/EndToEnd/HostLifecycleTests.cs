@@ -21,7 +21,7 @@ public sealed class HostLifecycleTests
             Time = time,
         });
         var limiter = host.Runtime.RateLimiter;
-        Assert.Equal(400, (await RawHttp1.SendAsync(new E2eTarget(host.RelayPort), RawHttp1.Upgrade("/v1/server", "127.0.0.1"))).Status);
+        Assert.Equal(400, (await RawHttp.SendAsync(new RelayTarget(host.RelayPort), RawHttp.Upgrade("/v1/server", "127.0.0.1"))).Status);
         Assert.Equal(1, limiter.BucketCount);
 
         await host.DisposeAsync();

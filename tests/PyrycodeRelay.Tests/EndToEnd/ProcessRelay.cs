@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Tests.EndToEnd;
 /// </summary>
 internal sealed class ProcessRelay : IDisposable
 {
-    private ProcessRelay(RelayProcess process, E2eTarget target, string host, int metricsPort)
+    private ProcessRelay(RelayProcess process, RelayTarget target, string host, int metricsPort)
     {
         Process = process;
         Target = target;
@@ -19,7 +19,7 @@ internal sealed class ProcessRelay : IDisposable
     public RelayProcess Process { get; }
 
     /// <summary>The relay listener (plain in insecure mode, TLS in TLS mode).</summary>
-    public E2eTarget Target { get; }
+    public RelayTarget Target { get; }
 
     /// <summary>The Host header the relay listener accepts.</summary>
     public string HostName { get; }
@@ -36,12 +36,12 @@ internal sealed class ProcessRelay : IDisposable
     {
         int port = RelayProcess.FreePort(), metrics = RelayProcess.FreePort();
         return StartAsync(["--insecure-listen", $"127.0.0.1:{port}", "--metrics-listen", $"127.0.0.1:{metrics}", .. args],
-            env, new E2eTarget(port), "127.0.0.1", metrics);
+            env, new RelayTarget(port), "127.0.0.1", metrics);
     }
 
     /// <summary>Starts with exactly <paramref name="args"/> and waits until <c>GET /healthz</c> on <paramref name="target"/> answers 200.</summary>
     public static async Task<ProcessRelay> StartAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env,
-        E2eTarget target, string host, int metricsPort, bool waitHealthy = true)
+        RelayTarget target, string host, int metricsPort, bool waitHealthy = true)
     {
         var relay = new ProcessRelay(RelayProcess.Start(args, env), target, host, metricsPort);
         try
@@ -68,7 +68,7 @@ internal sealed class ProcessRelay : IDisposable
         {
             try
             {
-                var response = await RawHttp1.SendAsync(Target, RawHttp1.Get("/healthz", HostName, "Connection: close"));
+                var response = await RawHttp.SendAsync(Target, RawHttp.Get("/healthz", HostName, "Connection: close"));
                 if (response.Status == 200)
                 {
                     return;

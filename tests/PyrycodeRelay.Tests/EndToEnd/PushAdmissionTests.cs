@@ -119,7 +119,7 @@ public sealed partial class PushAdmissionTests
     {
         await using var rig = await PushRig.StartAsync();
         var gate = rig.BlockSends();
-        var binaries = new List<E2eWs>();
+        var binaries = new List<WsTestClient>();
         try
         {
             for (var s = 1; s <= 6; s++)

@@ -84,7 +84,7 @@ public sealed class PushLifecycleTests
             using var relay = await ProcessRelay.StartInsecureAsync(
                 ["--fcm-base-url", stub.BaseUrl, "--fcm-token-url", stub.TokenUrl, "--fcm-project-id", "test-proj", "--drain-timeout", "3s"],
                 new Dictionary<string, string> { ["PYRYCODE_RELAY_FCM_CREDENTIALS"] = TestKeys.Json() });
-            await using var b = await E2eWs.ConnectBinaryAsync(relay.Target, "e2e-s1");
+            await using var b = await WsTestClient.ConnectBinaryAsync(relay.Target, "e2e-s1");
             await relay.Process.WaitForStderrAsync(l => l.Contains(" msg=server_claimed ", StringComparison.Ordinal));
             var closed = b.ReadUntilCloseAsync();
             await b.SendTextAsync(PushRig.Wake("DEVTOKEN-94"));
@@ -125,7 +125,7 @@ public sealed class PushLifecycleTests
             Assert.All(family.Samples, s => Assert.Equal(0, s.Value));
             Assert.Empty(on.Named("push off: PYRYCODE_RELAY_FCM_CREDENTIALS unset"));
 
-            await using var b = await E2eWs.ConnectBinaryAsync(on.Target, "e2e-s95");
+            await using var b = await WsTestClient.ConnectBinaryAsync(on.Target, "e2e-s95");
             var closed = b.ReadUntilCloseAsync();
             await b.SendTextAsync(PushRig.Wake("DEVTOKEN-95"));
             await MetricsScrape.ExpectAsync(on.MetricsPort, new() { ["pyrycode_relay_push_wakes_total"] = new() { ["outcome=sent"] = 1 } });

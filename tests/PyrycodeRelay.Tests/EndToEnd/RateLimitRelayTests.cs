@@ -22,7 +22,7 @@ public sealed class RateLimitRelayTests
     public async Task D43_the_21st_attempt_from_one_ip_is_429_another_ip_is_allowed_and_a_token_returns_after_6s()
     {
         await using var relay = await E2eRelay.StartAsync();
-        var phones = new List<E2eWs>();
+        var phones = new List<WsTestClient>();
         try
         {
             await using var b = await relay.ConnectHolderAsync("e2e-s43");
@@ -34,12 +34,12 @@ public sealed class RateLimitRelayTests
                 }
                 else
                 {
-                    Assert.Equal(400, (await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/server", Host))).Status); // 9 header-less
+                    Assert.Equal(400, (await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade("/v1/server", Host))).Status); // 9 header-less
                 }
             }
 
             var logsBefore = relay.Logs.Entries.Count;
-            var denied = await RawHttp1.SendAsync(relay.Target, RawHttp1.PhoneUpgrade(Host, "e2e-s43"));
+            var denied = await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s43"));
             AssertLimitShape(denied, 429);
             Assert.Equal((1, 10), (relay.Host.Runtime.Registry.ConnectedBinaries, relay.Host.Runtime.Registry.ConnectedPhones));
             var warn = Assert.Single(relay.Logs.Entries.Skip(logsBefore));
@@ -56,8 +56,8 @@ public sealed class RateLimitRelayTests
             // /healthz and /readyz are never limited.
             for (var i = 0; i < 3; i++)
             {
-                Assert.Equal(200, (await RawHttp1.SendAsync(relay.Target, RawHttp1.Get("/healthz", Host))).Status);
-                Assert.Equal(200, (await RawHttp1.SendAsync(relay.Target, RawHttp1.Get("/readyz", Host))).Status);
+                Assert.Equal(200, (await RawHttp.SendAsync(relay.Target, RawHttp.Get("/healthz", Host))).Status);
+                Assert.Equal(200, (await RawHttp.SendAsync(relay.Target, RawHttp.Get("/readyz", Host))).Status);
             }
 
             await relay.ExpectMetricsAsync(new()
@@ -92,7 +92,7 @@ public sealed class RateLimitRelayTests
             var statuses = new int[n];
             for (var i = 0; i < n; i++)
             {
-                statuses[i] = (await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/client", Host))).Status;
+                statuses[i] = (await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade("/v1/client", Host))).Status;
             }
 
             return statuses;
@@ -111,12 +111,12 @@ public sealed class RateLimitRelayTests
     [Fact]
     public async Task D45_x_forwarded_for_is_ignored_without_the_flag_and_keys_the_bucket_with_it()
     {
-        string Upgrade(string? xff) => RawHttp1.Upgrade("/v1/client", Host, xff is null ? [] : ["X-Forwarded-For: " + xff]);
+        string Upgrade(string? xff) => RawHttp.Upgrade("/v1/client", Host, xff is null ? [] : ["X-Forwarded-For: " + xff]);
 
         await using (var off = await E2eRelay.StartAsync(E2eRelay.Insecure() with { RateLimitBurst = 1 }))
         {
-            Assert.Equal(400, (await RawHttp1.SendAsync(off.Target, Upgrade("9.9.9.9"))).Status);
-            Assert.Equal(429, (await RawHttp1.SendAsync(off.Target, Upgrade("8.8.8.8"))).Status);
+            Assert.Equal(400, (await RawHttp.SendAsync(off.Target, Upgrade("9.9.9.9"))).Status);
+            Assert.Equal(429, (await RawHttp.SendAsync(off.Target, Upgrade("8.8.8.8"))).Status);
             Assert.Equal("\"127.0.0.1\"", Assert.Single(off.Logs.Named("rate_limited"))["remote"]);
         }
 
@@ -130,23 +130,23 @@ public sealed class RateLimitRelayTests
             ];
             foreach (var (xff, status) in steps)
             {
-                Assert.Equal(status, (await RawHttp1.SendAsync(on.Target, Upgrade(xff))).Status);
+                Assert.Equal(status, (await RawHttp.SendAsync(on.Target, Upgrade(xff))).Status);
             }
 
             // The key is not validated as an IP; the formatter escapes the quotes it is wrapped in.
-            Assert.Equal(400, (await RawHttp1.SendAsync(on.Target, Upgrade("not an \"ip\""))).Status);
-            Assert.Equal(429, (await RawHttp1.SendAsync(on.Target, Upgrade("not an \"ip\""))).Status);
+            Assert.Equal(400, (await RawHttp.SendAsync(on.Target, Upgrade("not an \"ip\""))).Status);
+            Assert.Equal(429, (await RawHttp.SendAsync(on.Target, Upgrade("not an \"ip\""))).Status);
             Assert.Equal(["\"9.9.9.9\"", "\"203.0.113.7\"", "\"not an \"ip\"\""], on.Logs.Named("rate_limited").Select(e => e["remote"]));
             Assert.Contains("level=WARN msg=rate_limited remote=\"\\\"not an \\\"ip\\\"\\\"\"\n", on.Text, StringComparison.Ordinal);
 
             // Every other log line names the peer, never the forwarded value.
-            await using var b = await E2eWs.ConnectAsync(on.Target, "/v1/server", new(E2eWs.BinaryHeaders("e2e-s45")) { ["X-Forwarded-For"] = "192.0.2.99" });
+            await using var b = await WsTestClient.ConnectAsync(on.Target, "/v1/server", new Dictionary<string, string>(ClientHeaders.Binary("e2e-s45")) { ["X-Forwarded-For"] = "192.0.2.99" });
             Assert.Equal("127.0.0.1", (await on.Logs.WaitForAsync("server_claimed"))["remote"]);
         }
 
         await using var fresh = await E2eRelay.StartAsync(trusting);
-        Assert.Equal(400, (await RawHttp1.SendAsync(fresh.Target, Upgrade("   , 198.51.100.4"))).Status);
-        Assert.Equal(429, (await RawHttp1.SendAsync(fresh.Target, Upgrade(null))).Status);
+        Assert.Equal(400, (await RawHttp.SendAsync(fresh.Target, Upgrade("   , 198.51.100.4"))).Status);
+        Assert.Equal(429, (await RawHttp.SendAsync(fresh.Target, Upgrade(null))).Status);
         Assert.Equal("\"127.0.0.1\"", Assert.Single(fresh.Logs.Named("rate_limited"))["remote"]);
     }
 
@@ -154,11 +154,11 @@ public sealed class RateLimitRelayTests
     public async Task D46_one_rate_limited_warn_with_the_quoted_key_and_nothing_else()
     {
         await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { RateLimitBurst = 1, TrustXForwardedFor = true });
-        var request = RawHttp1.Get("/v1/client", Host, "X-Forwarded-For: 1.2.3.4", "X-Pyrycode-Server: e2e-secret-sid",
+        var request = RawHttp.Get("/v1/client", Host, "X-Forwarded-For: 1.2.3.4", "X-Pyrycode-Server: e2e-secret-sid",
             "X-Pyrycode-Token: phone-token-opaque", "User-Agent: UA-MARKER/1.0", "X-Pyrycode-Device-Name: DEVICE-MARKER");
-        Assert.Equal(400, (await RawHttp1.SendAsync(relay.Target, request)).Status); // passed the gate; not an upgrade
+        Assert.Equal(400, (await RawHttp.SendAsync(relay.Target, request)).Status); // passed the gate; not an upgrade
         Assert.Empty(relay.Logs.Entries);
-        AssertLimitShape(await RawHttp1.SendAsync(relay.Target, request), 429);
+        AssertLimitShape(await RawHttp.SendAsync(relay.Target, request), 429);
 
         var warn = Assert.Single(relay.Logs.Entries);
         Assert.Equal("rate_limited", warn.Name);

@@ -40,7 +40,7 @@ public sealed class TlsProcessTests : IDisposable
     {
         using var relay = await StartAsync(proxyProtocol: false);
         var target = relay.Target;
-        await using var b = await E2eWs.ConnectBinaryAsync(target, "e2e-s34");
+        await using var b = await WsTestClient.ConnectBinaryAsync(target, "e2e-s34");
         await relay.Process.WaitForStderrAsync(l => l.Contains(" msg=server_claimed server_id=e2e-s34 ", StringComparison.Ordinal));
 
         var second = _certs.Issue();
@@ -84,9 +84,9 @@ public sealed class TlsProcessTests : IDisposable
         return seen!;
     }
 
-    private static async Task ExchangeAsync(E2eTarget target, E2eWs binary, string serverId)
+    private static async Task ExchangeAsync(RelayTarget target, WsTestClient binary, string serverId)
     {
-        var phone = await E2eWs.ConnectPhoneAsync(target, serverId);
+        var phone = await WsTestClient.ConnectPhoneAsync(target, serverId);
         await phone.SendTextAsync("{\"x\":1}");
         var envelope = await binary.ReceiveTextAsync();
         Assert.EndsWith("\",\"frame\":{\"x\":1}}", envelope, StringComparison.Ordinal);
@@ -104,7 +104,7 @@ public sealed class TlsProcessTests : IDisposable
             "--https-listen", $"127.0.0.1:{https}", "--http-listen", $"127.0.0.1:{http}", "--metrics-listen", $"127.0.0.1:{metrics}",
             .. proxyProtocol ? new[] { "--https-proxy-protocol" } : [],
         ];
-        var target = new E2eTarget(https, Domain, _certs.Root);
+        var target = new RelayTarget(https, Domain, _certs.Root);
         if (proxyProtocol)
         {
             target = target.Behind(Encoding.ASCII.GetBytes("PROXY TCP4 203.0.113.9 127.0.0.1 50000 443\r\n"));
@@ -113,11 +113,11 @@ public sealed class TlsProcessTests : IDisposable
         return ProcessRelay.StartAsync(args, null, target, Domain, metrics);
     }
 
-    private static async Task<(byte[] Bytes, TimeSpan Elapsed, bool Reset)> PlaintextAsync(int port)
+    private static async Task<ClosedConnection> PlaintextAsync(int port)
     {
-        using var cts = new CancellationTokenSource(E2eWs.DefaultTimeout);
-        using var socket = await new E2eTarget(port).ConnectAsync(cts.Token);
+        using var cts = new CancellationTokenSource(RawHttp.Timeout);
+        using var socket = await new RelayTarget(port).ConnectAsync(cts.Token);
         await socket.SendAsync(Encoding.ASCII.GetBytes(Plaintext), System.Net.Sockets.SocketFlags.None, cts.Token);
-        return await RawHttp1.ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(10));
+        return await RawHttp.ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(10));
     }
 }

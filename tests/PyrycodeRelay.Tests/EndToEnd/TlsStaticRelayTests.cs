@@ -12,7 +12,7 @@ public sealed class TlsStaticRelayTests : IDisposable
     private const string Domain = "relay.example.com";
     private readonly StaticCerts _certs = new(Domain);
 
-    private E2eTarget Tls(E2eRelay relay) => new(relay.Port, Domain, _certs.Root);
+    private RelayTarget Tls(E2eRelay relay) => new(relay.Port, Domain, _certs.Root);
 
     [Fact]
     public async Task B25_only_the_configured_sni_gets_a_certificate()
@@ -45,7 +45,7 @@ public sealed class TlsStaticRelayTests : IDisposable
         var target = Tls(relay);
         foreach (var host in new[] { Domain, Domain + ":8443", "RELAY.EXAMPLE.COM" })
         {
-            var ok = await RawHttp1.SendAsync(target, RawHttp1.Get("/healthz", host));
+            var ok = await RawHttp.SendAsync(target, RawHttp.Get("/healthz", host));
             Assert.Equal(200, ok.Status);
             Assert.StartsWith("{\"status\":\"ok\",\"version\":\"e2e-version\",", ok.BodyText, StringComparison.Ordinal);
         }
@@ -53,27 +53,27 @@ public sealed class TlsStaticRelayTests : IDisposable
         var logsBefore = relay.Logs.Entries.Count;
         foreach (var host in new[] { "evil.com", "", Domain + ".evil.com" })
         {
-            AssertMisdirected(await RawHttp1.SendAsync(target, RawHttp1.Get("/healthz", host)));
+            AssertMisdirected(await RawHttp.SendAsync(target, RawHttp.Get("/healthz", host)));
         }
 
         // Every path, not only the routes.
         foreach (var path in new[] { "/readyz", "/nope", "/metrics", "/v2/client" })
         {
-            AssertMisdirected(await RawHttp1.SendAsync(target, RawHttp1.Get(path, "evil.com")));
+            AssertMisdirected(await RawHttp.SendAsync(target, RawHttp.Get(path, "evil.com")));
         }
 
         // An upgrade request to /v1/server with a foreign Host: 421, twice, and the single token is still there.
         for (var i = 0; i < 2; i++)
         {
-            AssertMisdirected(await RawHttp1.SendAsync(target, RawHttp1.BinaryUpgrade("evil.com", "e2e-s1")));
+            AssertMisdirected(await RawHttp.SendAsync(target, RawHttp.BinaryUpgrade("evil.com", "e2e-s1")));
         }
 
         Assert.Equal(logsBefore, relay.Logs.Entries.Count);
         await relay.ExpectMetricsAsync(new() { ["pyrycode_relay_ws_upgrade_attempts_total"] = [] });
 
-        var first = await RawHttp1.SendAsync(target, RawHttp1.Upgrade("/v1/server", Domain));
+        var first = await RawHttp.SendAsync(target, RawHttp.Upgrade("/v1/server", Domain));
         Assert.Equal(400, first.Status); // the one token: reached the header gate
-        var second = await RawHttp1.SendAsync(target, RawHttp1.Upgrade("/v1/server", Domain));
+        var second = await RawHttp.SendAsync(target, RawHttp.Upgrade("/v1/server", Domain));
         Assert.Equal(429, second.Status);
         await relay.ExpectMetricsAsync(new()
         {
@@ -104,7 +104,7 @@ public sealed class TlsStaticRelayTests : IDisposable
         await using var relay = await E2eRelay.StartAsync(E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile));
         foreach (var path in new[] { "/healthz", "/", "/.well-known/acme-challenge/abc", "/v1/server" })
         {
-            var response = await RawHttp1.SendAsync(new E2eTarget(relay.Host.HttpPort), RawHttp1.Get(path, Domain));
+            var response = await RawHttp.SendAsync(new RelayTarget(relay.Host.HttpPort), RawHttp.Get(path, Domain));
             HttpListenerAssert404(response);
         }
     }
@@ -152,7 +152,7 @@ public sealed class TlsStaticRelayTests : IDisposable
     }
 
     /// <summary>A new phone (new handshake) and the long-lived binary exchange a frame both ways.</summary>
-    private async Task AssertExchangeAsync(E2eRelay relay, E2eWs binary, string marker)
+    private async Task AssertExchangeAsync(E2eRelay relay, WsTestClient binary, string marker)
     {
         var (phone, connId) = await relay.ConnectPhoneAsync("e2e-s1", Tls(relay));
         await using var _ = phone;

@@ -117,7 +117,7 @@ public sealed class AdmissionGateTests : IAsyncLifetime, IDisposable
     public async Task At_capacity_request_gets_503_and_one_WARN_and_the_slot_frees_when_the_request_ends()
     {
         var host = await StartAsync(burst: 100, maxConnections: 1, trustForwardedFor: false);
-        using var holder = await RawSocket.ConnectAsync(host.Port);
+        using var holder = await RawHttp.ConnectAsync(host.Port);
         var held = RawHttp.GetAsync(holder, "/hold");
         await WaitUntilAsync(() => _cap!.Count == 1);
 
@@ -168,7 +168,7 @@ public sealed class AdmissionGateTests : IAsyncLifetime, IDisposable
         await WaitUntilAsync(() => _cap!.Count == 0);
     }
 
-    private static void AssertLimitShape(RawHttp.RawResponse response, string statusLine)
+    private static void AssertLimitShape(RawResponse response, string statusLine)
     {
         Assert.Equal(statusLine, response.StatusLine);
         Assert.Equal("text/plain; charset=utf-8", response.Header("Content-Type"));

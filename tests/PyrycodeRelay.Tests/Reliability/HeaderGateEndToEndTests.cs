@@ -23,9 +23,9 @@ public sealed class HeaderGateEndToEndTests
     {
         await using var relay = await TestRelay.StartAsync();
         await using var holder = await relay.ConnectHolderAsync();
-        var (head, body) = await RawHttp.ExchangeAsync(relay.Host.RelayPort, RawHttp.Upgrade(path, headers));
-        Assert.StartsWith("HTTP/1.1 400", head, StringComparison.Ordinal);
-        Assert.Equal("\n", body);
+        var response = await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade(path, "127.0.0.1", headers));
+        Assert.StartsWith("HTTP/1.1 400", response.StatusLine, StringComparison.Ordinal);
+        Assert.Equal("\n", response.BodyText);
     }
 
     [Fact]
@@ -33,8 +33,8 @@ public sealed class HeaderGateEndToEndTests
     {
         await using var relay = await TestRelay.StartAsync();
         await using var holder = await relay.ConnectHolderAsync();
-        var (head, _) = await RawHttp.ExchangeAsync(relay.Host.RelayPort, RawHttp.Upgrade(
-            "/v1/client", "X-Pyrycode-Server: s1", "X-Pyrycode-Server:", "X-Pyrycode-Token: t", "X-Pyrycode-Token:", "User-Agent: ua"));
-        Assert.StartsWith("HTTP/1.1 101", head, StringComparison.Ordinal);
+        var response = await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade(
+            "/v1/client", "127.0.0.1", "X-Pyrycode-Server: s1", "X-Pyrycode-Server:", "X-Pyrycode-Token: t", "X-Pyrycode-Token:", "User-Agent: ua"));
+        Assert.StartsWith("HTTP/1.1 101", response.StatusLine, StringComparison.Ordinal);
     }
 }

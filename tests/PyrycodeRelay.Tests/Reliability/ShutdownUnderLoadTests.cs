@@ -46,13 +46,12 @@ public sealed class ShutdownUnderLoadTests
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
         await WaitForHealthAsync(http, body => true);
 
-        var uri = new Uri($"ws://127.0.0.1:{port}/v1/server");
-        var binary = await WsTestClient.ConnectAsync(uri, RawWsClient.BinaryHeaders("s1"));
+        var binary = await WsTestClient.ConnectAsync(new RelayTarget(port), "/v1/server", ClientHeaders.Binary("s1"));
         await WaitForHealthAsync(http, body => body.Contains("\"connected_binaries\":1", StringComparison.Ordinal));
         var phones = new List<(WsTestClient Client, string ConnId)>();
         for (var i = 0; i < 3; i++)
         {
-            var phone = await WsTestClient.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/v1/client"), RawWsClient.PhoneHeaders("s1"));
+            var phone = await WsTestClient.ConnectAsync(new RelayTarget(port), "/v1/client", ClientHeaders.Phone("s1"));
             await phone.SendTextAsync($"{{\"hello\":{i}}}");
             using var doc = JsonDocument.Parse(await binary.ReceiveTextAsync());
             phones.Add((phone, doc.RootElement.GetProperty("conn_id").GetString()!));

@@ -39,7 +39,7 @@ public sealed class HeaderGateTests
     public async Task Scenario40_PhoneMissingOrEmptyHeaders_Six400s_DeviceNameOptional()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var binary = await WsPeer.HolderAsync(relay);
+        await using var binary = await relay.ConnectHolderAsync(read: true);
         using var metrics = new RelayMetricsProbe(relay);
         var logsBefore = relay.Logs.Entries.Count;
         const string PUa = "pyry-phone-test/0.1.0";
@@ -61,7 +61,7 @@ public sealed class HeaderGateTests
         Assert.Equal(logsBefore, relay.Logs.Entries.Count);
         Assert.Equal(6, metrics.Counter("pyrycode_relay_ws_upgrade_attempts_total", ("endpoint", "client"), ("outcome", "reject_headers")));
 
-        var (phone, connId) = await WsPeer.RegisteredPhoneAsync(relay);
+        var (phone, connId) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _ = phone;
         Assert.Equal("", relay.Logs.Named("phone_registered").Single(e => e["conn_id"] == connId)["device_name"]);
         await Health.WaitForAsync(relay, 1, 1);
@@ -72,7 +72,7 @@ public sealed class HeaderGateTests
     public async Task Scenario41_WhitespaceOnlyTokenAndServerId_400()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var binary = await WsPeer.HolderAsync(relay);
+        await using var binary = await relay.ConnectHolderAsync(read: true);
         var logsBefore = relay.Logs.Entries.Count;
 
         Gate.AssertGate400(await Gate.UpgradeRequestAsync(relay, "/v1/client",
@@ -92,7 +92,7 @@ public sealed class HeaderGateTests
     public async Task WhitespaceOnlyRequiredValue_400(string header, string path)
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var binary = await WsPeer.HolderAsync(relay);
+        await using var binary = await relay.ConnectHolderAsync(read: true);
         var headers = (path == "/v1/server" ? RawWsClient.BinaryHeaders() : RawWsClient.PhoneHeaders())
             .Select(h => h.Item1 == header ? (h.Item1, " \t \t ") : h).ToArray();
         Gate.AssertGate400(await Gate.UpgradeRequestAsync(relay, path, headers));
@@ -105,7 +105,7 @@ public sealed class HeaderGateTests
         await using var relay = await TestRelay.StartAsync();
         var id128 = string.Concat(Enumerable.Range(0, 128).Select(i => (char)(0x21 + (i % 94))));
         Assert.Equal(128, id128.Length);
-        await using (var b128 = await WsPeer.HolderAsync(relay, id128))
+        await using (var b128 = await relay.ConnectHolderAsync(id128, read: true))
         {
             Assert.Equal(id128, relay.Logs.Named("server_claimed").Single()["server_id"]);
         }
@@ -122,8 +122,8 @@ public sealed class HeaderGateTests
         Assert.Equal(logsBefore, relay.Logs.Entries.Count);
 
         const string Odd = "a\"b\\c";
-        await using var binary = await WsPeer.HolderAsync(relay, Odd);
-        var (phone, connId) = await WsPeer.RegisteredPhoneAsync(relay, Odd);
+        await using var binary = await relay.ConnectHolderAsync(Odd, read: true);
+        var (phone, connId) = await relay.ConnectRegisteredPhoneAsync(Odd, read: true);
         await using var _ = phone;
         await phone.SendTextAsync("{}");
         var envelope = await binary.ReceiveTextAsync();
@@ -223,7 +223,7 @@ public sealed class HeaderGateTests
     {
         await using var relay = await TestRelay.StartAsync();
         using var metrics = new RelayMetricsProbe(relay);
-        var response = await RawWsClient.RequestAsync(relay, RawWsClient.UpgradeRequest("/v1/server", [("User-Agent", Ua)], method: "POST", websocket: false));
+        var response = await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade("/v1/server", [("User-Agent", Ua)], method: "POST", websocket: false));
         Gate.AssertGate400(response);
         Assert.Equal(1, metrics.Counter("pyrycode_relay_ws_upgrade_attempts_total", ("endpoint", "server"), ("outcome", "reject_headers")));
     }
@@ -232,7 +232,7 @@ public sealed class HeaderGateTests
     public async Task Token_NeverLoggedNorForwarded()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var binary = await WsPeer.HolderAsync(relay);
+        await using var binary = await relay.ConnectHolderAsync(read: true);
         var (phone, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client",
             [("X-Pyrycode-Server", "s1"), ("X-Pyrycode-Token", "SECRET-TOKEN-MARKER"), ("User-Agent", "UA-MARKER")]);
         await using var _p = phone;

@@ -16,7 +16,7 @@ public sealed class ProtocolViolationTests
     public async Task PhoneViolation_Closed1002_NoticeToBinary1001(string violation)
     {
         await using var relay = await TestRelay.StartAsync(o => o with { CloseHandshakeTimeout = TimeSpan.FromSeconds(1) });
-        await using var binary = await WsPeer.HolderAsync(relay);
+        await using var binary = await relay.ConnectHolderAsync(read: true);
         var (phone, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = phone;
         var connId = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"];
@@ -56,7 +56,7 @@ public sealed class ProtocolViolationTests
     public async Task PhoneInvalidUtf8Text_ClosedAndNothingForwarded()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { CloseHandshakeTimeout = TimeSpan.FromSeconds(1) });
-        await using var binary = await WsPeer.HolderAsync(relay);
+        await using var binary = await relay.ConnectHolderAsync(read: true);
         var (phone, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = phone;
         var connId = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"];

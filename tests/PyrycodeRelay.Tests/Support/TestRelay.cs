@@ -30,8 +30,8 @@ public sealed class TestRelay : IAsyncDisposable
     /// <summary>HTTP client for the relay listener.</summary>
     public HttpClient Http { get; }
 
-    /// <summary>The relay listener's WebSocket base URI.</summary>
-    public Uri WsUri(string path) => new($"ws://127.0.0.1:{Host.RelayPort}{path}");
+    /// <summary>How clients reach the relay listener.</summary>
+    public RelayTarget Target => new(Host.RelayPort);
 
     /// <summary>127.0.0.1 with an ephemeral port.</summary>
     public static ListenEndpoint Loopback0 => new("127.0.0.1:0", ListenHostKind.IpLiteral, IPAddress.Loopback, 0);
@@ -73,20 +73,21 @@ public sealed class TestRelay : IAsyncDisposable
         throw new TimeoutException($"expected binaries={binaries} phones={phones}, have {last}");
     }
 
-    /// <summary>Connects a binary for <paramref name="serverId"/> and waits until it holds it.</summary>
-    public async Task<WsTestClient> ConnectHolderAsync(string serverId = "s1", string path = "/v1/server")
+    /// <summary>Connects a binary for <paramref name="serverId"/> and waits (log <c>server_claimed</c>) until it holds it.</summary>
+    public async Task<WsTestClient> ConnectHolderAsync(string serverId = "s1", RelayTarget? target = null, string path = "/v1/server", bool read = false)
     {
         var before = Logs.Named("server_claimed").Count(x => x["server_id"] == serverId);
-        var client = await WsTestClient.ConnectBinaryAsync(this, serverId, path);
+        var client = await WsTestClient.ConnectBinaryAsync(target ?? Target, serverId, path, read);
         await Logs.WaitForAsync("server_claimed", _ => Logs.Named("server_claimed").Count(x => x["server_id"] == serverId) > before);
         return client;
     }
 
-    /// <summary>Connects a phone and waits until it is registered (its conn_id is in the returned log entry).</summary>
-    public async Task<(WsTestClient Client, string ConnId)> ConnectRegisteredPhoneAsync(string serverId = "s1", string path = "/v1/client", string? deviceName = null)
+    /// <summary>Connects a phone and waits until it is registered; returns it with its conn_id (from <c>phone_registered</c>).</summary>
+    public async Task<(WsTestClient Client, string ConnId)> ConnectRegisteredPhoneAsync(string serverId = "s1", RelayTarget? target = null,
+        string path = "/v1/client", string? deviceName = null, bool read = false, int? receiveBuffer = null)
     {
         var before = Logs.Named("phone_registered").Select(e => e["conn_id"]).ToHashSet();
-        var client = await WsTestClient.ConnectPhoneAsync(this, serverId, path, deviceName);
+        var client = await WsTestClient.ConnectPhoneAsync(target ?? Target, serverId, path, deviceName, read, receiveBuffer);
         var entry = await Logs.WaitForAsync("phone_registered", e => e["server_id"] == serverId && !before.Contains(e["conn_id"]));
         return (client, entry["conn_id"]!);
     }

@@ -35,7 +35,7 @@ public class ProxyRateLimitTests
 
         async Task<string> AttemptAsync(string source)
         {
-            using var socket = await RawSocket.ConnectAsync(host.Port);
+            using var socket = await RawHttp.ConnectAsync(host.Port);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             return await TlsClient.GetAsync(socket, ProxyHeaders.V2Tcp(source, 40000, "192.0.2.2", 443), "/v1/server", cts.Token);
         }

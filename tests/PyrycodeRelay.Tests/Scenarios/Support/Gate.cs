@@ -6,7 +6,7 @@ namespace PyrycodeRelay.Tests.Scenarios.Support;
 public static class Gate
 {
     /// <summary>The header gate's 400: text/plain, nosniff, body a single LF, nothing echoed.</summary>
-    public static void AssertGate400(RawHttpResponse response)
+    public static void AssertGate400(RawResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
         Assert.True(response.Status == 400, "expected 400, got " + response);
@@ -17,6 +17,6 @@ public static class Gate
     }
 
     /// <summary>Sends an upgrade request to <paramref name="path"/> with exactly <paramref name="headers"/> (plus valid WebSocket headers).</summary>
-    public static Task<RawHttpResponse> UpgradeRequestAsync(TestRelay relay, string path, params (string, string)[] headers) =>
-        RawWsClient.RequestAsync(relay, RawWsClient.UpgradeRequest(path, headers, key: RawWsClient.NewKey()));
+    public static Task<RawResponse> UpgradeRequestAsync(TestRelay relay, string path, params (string, string)[] headers) =>
+        RawHttp.SendAsync(relay.Target, RawHttp.Upgrade(path, headers, key: RawWsClient.NewKey()));
 }

@@ -3,8 +3,11 @@ namespace PyrycodeRelay.Tests.Startup.Process;
 /// <summary>WebSocket clients of a <see cref="LiveRelay"/> (binaries and phones with the scenario headers).</summary>
 internal sealed partial class LiveRelay
 {
+    /// <summary>How clients reach the relay listener.</summary>
+    public RelayTarget Target => new(Port);
+
     /// <summary>The relay listener's WebSocket URI for <paramref name="path"/>.</summary>
-    public Uri WsUri(string path) => new($"ws://127.0.0.1:{Port}{path}");
+    public Uri WsUri(string path) => Target.Uri(path);
 
     /// <summary>The standard binary headers (scenarios.md conventions) with <paramref name="overrides"/> applied.</summary>
     public static Dictionary<string, string> BinaryHeaders(string serverId = "s1", IReadOnlyDictionary<string, string>? overrides = null) =>
@@ -18,7 +21,7 @@ internal sealed partial class LiveRelay
     public async Task<WsTestClient> ConnectHolderAsync(string serverId = "s1", IReadOnlyDictionary<string, string>? headers = null)
     {
         var before = Lines.Count(l => l["msg"] == "server_claimed" && l["server_id"] == serverId);
-        var client = await WsTestClient.ConnectAsync(WsUri("/v1/server"), BinaryHeaders(serverId, headers));
+        var client = await WsTestClient.ConnectAsync(Target, "/v1/server", BinaryHeaders(serverId, headers));
         await Process.WaitForStderrAsync(_ => Lines.Count(l => l["msg"] == "server_claimed" && l["server_id"] == serverId) > before);
         return client;
     }
@@ -31,7 +34,7 @@ internal sealed partial class LiveRelay
         string serverId = "s1", IReadOnlyDictionary<string, string>? headers = null, string pathAndQuery = "/v1/client")
     {
         var before = Lines.Where(l => l["msg"] == "phone_registered").Select(l => l["conn_id"]).ToHashSet();
-        var client = await WsTestClient.ConnectAsync(WsUri(pathAndQuery), PhoneHeaders(serverId, headers));
+        var client = await WsTestClient.ConnectAsync(Target, pathAndQuery, PhoneHeaders(serverId, headers));
         var line = await WaitForLogAsync("phone_registered", l => l["server_id"] == serverId && !before.Contains(l["conn_id"]));
         return (client, line["conn_id"]);
     }

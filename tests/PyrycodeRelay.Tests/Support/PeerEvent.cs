@@ -1,9 +1,9 @@
 using System.Net.WebSockets;
 using System.Text;
 
-namespace PyrycodeRelay.Tests.Scenarios.Support;
+namespace PyrycodeRelay.Tests.Support;
 
-/// <summary>What a <see cref="WsPeer"/> received: a data message, a close frame, or the end of the connection.</summary>
+/// <summary>What a <see cref="WsTestClient"/>'s background reader received: a data message, a close frame, or the end of the connection.</summary>
 public sealed record PeerEvent(WebSocketMessageType? Type, byte[] Bytes, int? CloseCode, string? CloseReason, string? Error)
 {
     /// <summary>Whether this is a data message.</summary>

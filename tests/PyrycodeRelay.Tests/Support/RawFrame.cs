@@ -1,7 +1,6 @@
-using System.Buffers.Binary;
 using System.Text;
 
-namespace PyrycodeRelay.Tests.Scenarios.Support;
+namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>One frame as received from the relay, with its header bits exposed.</summary>
 public sealed record RawFrame(bool Fin, int Rsv, int Opcode, bool Masked, byte[] Payload)
@@ -10,10 +9,10 @@ public sealed record RawFrame(bool Fin, int Rsv, int Opcode, bool Masked, byte[]
     public string Text => Encoding.UTF8.GetString(Payload);
 
     /// <summary>Close status code, or null when the close frame has none.</summary>
-    public int? CloseCode => Payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(Payload) : null;
+    public int? CloseCode => Payload.Length >= 2 ? WsFrames.ParseClose(Payload).Code : null;
 
     /// <summary>Close reason (empty when absent).</summary>
-    public string CloseReason => Payload.Length > 2 ? Encoding.UTF8.GetString(Payload, 2, Payload.Length - 2) : "";
+    public string CloseReason => WsFrames.ParseClose(Payload).Reason;
 
     /// <summary>Whether it is a control frame.</summary>
     public bool IsControl => (Opcode & 0x8) != 0;
