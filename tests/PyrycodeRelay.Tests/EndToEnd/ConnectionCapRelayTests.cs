@@ -11,9 +11,9 @@ public sealed class ConnectionCapRelayTests
     [Fact]
     public async Task D47_dials_beyond_the_cap_get_503_before_any_upgrade_and_never_reach_the_registry()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { MaxConnections = 2, TrustXForwardedFor = true });
+        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure() with { MaxConnections = 2, TrustXForwardedFor = true });
         await using var b = await relay.ConnectHolderAsync("e2e-s1");
-        var (p, _) = await relay.ConnectPhoneAsync("e2e-s1");
+        var (p, _) = await relay.ConnectRegisteredPhoneAsync("e2e-s1");
         await relay.WaitForSlotsAsync(2);
         var logsBefore = relay.Logs.Entries.Count;
 
@@ -44,7 +44,7 @@ public sealed class ConnectionCapRelayTests
 
         await p.CloseAsync();
         await relay.WaitForSlotsAsync(1);
-        var (p2, _) = await relay.ConnectPhoneAsync("e2e-s1");
+        var (p2, _) = await relay.ConnectRegisteredPhoneAsync("e2e-s1");
         await using var _ = p2;
         RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1")), 503);
         Assert.Equal(3, relay.Logs.Named("conn_cap_reached").Count);
@@ -54,7 +54,7 @@ public sealed class ConnectionCapRelayTests
     [Fact]
     public async Task D48_a_registry_reject_frees_its_slot_so_the_next_phone_is_not_503()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { MaxConnections = 1 });
+        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure() with { MaxConnections = 1 });
         for (var i = 0; i < 2; i++)
         {
             await using var p = await WsTestClient.ConnectPhoneAsync(relay.Target, "e2e-s1");
@@ -70,14 +70,14 @@ public sealed class ConnectionCapRelayTests
     [Fact]
     public async Task D49_a_closed_holder_frees_its_slot_and_grace_expiry_frees_the_phones()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { MaxConnections = 2, GracePeriod = TimeSpan.FromSeconds(1) });
+        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure() with { MaxConnections = 2, GracePeriod = TimeSpan.FromSeconds(1) });
         var b = await relay.ConnectHolderAsync("e2e-s1");
-        var (p, _) = await relay.ConnectPhoneAsync("e2e-s1");
+        var (p, _) = await relay.ConnectRegisteredPhoneAsync("e2e-s1");
         await using var __ = p;
         await b.CloseAsync();
         await b.DisposeAsync();
         await relay.WaitForSlotsAsync(1);
-        var (p2, _) = await relay.ConnectPhoneAsync("e2e-s1"); // registers during grace
+        var (p2, _) = await relay.ConnectRegisteredPhoneAsync("e2e-s1"); // registers during grace
         await using var ___ = p2;
         await relay.Logs.WaitForAsync("server_grace_expired", timeout: TimeSpan.FromSeconds(5));
         Assert.Equal((1000, ""), await p.ReceiveCloseAsync());
@@ -86,7 +86,7 @@ public sealed class ConnectionCapRelayTests
         await p2.AnswerCloseAsync();
         await relay.WaitForSlotsAsync(0);
         await using var b2 = await relay.ConnectHolderAsync("e2e-s1");
-        var (p3, _) = await relay.ConnectPhoneAsync("e2e-s1");
+        var (p3, _) = await relay.ConnectRegisteredPhoneAsync("e2e-s1");
         await using var ____ = p3;
         Assert.Empty(relay.Logs.Named("conn_cap_reached"));
     }
@@ -94,7 +94,7 @@ public sealed class ConnectionCapRelayTests
     [Fact]
     public async Task The_rate_limit_runs_before_the_cap_so_a_503_spends_a_token()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { MaxConnections = 1, RateLimitBurst = 3 });
+        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure() with { MaxConnections = 1, RateLimitBurst = 3 });
         await using var b = await relay.ConnectHolderAsync("e2e-s1");
         RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1").Replace("/v1/client", "/v2/client?x=1", StringComparison.Ordinal)), 503);
         RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1")), 503);
@@ -106,7 +106,7 @@ public sealed class ConnectionCapRelayTests
     [Fact]
     public async Task Slots_are_released_on_every_close_path()
     {
-        var options = E2eRelay.Insecure() with
+        var options = TestRelay.Insecure() with
         {
             MaxConnections = 3,
             PhonesPerServer = 1,
@@ -114,10 +114,10 @@ public sealed class ConnectionCapRelayTests
             HeartbeatTimeout = TimeSpan.FromSeconds(1),
             CloseHandshakeTimeout = TimeSpan.FromSeconds(1),
         };
-        await using var relay = await E2eRelay.StartAsync(options);
+        await using var relay = await TestRelay.StartAsync(options);
         await using var b = await relay.ConnectHolderAsync("e2e-s1");
         var bClosed = b.ReadUntilCloseAsync(TimeSpan.FromSeconds(60)); // keeps answering pings and probes
-        var (p1, _) = await relay.ConnectPhoneAsync("e2e-s1");
+        var (p1, _) = await relay.ConnectRegisteredPhoneAsync("e2e-s1");
         await using var _ = p1;
         var p1Closed = p1.ReadUntilCloseAsync(TimeSpan.FromSeconds(60));
         await relay.WaitForSlotsAsync(2); // baseline: one free slot for each path below
@@ -204,7 +204,7 @@ public sealed class ConnectionCapRelayTests
     /// The slot used by the path under test comes back (two remain held by the baseline pair), and a new dial is
     /// admitted: 101 (then 4404 for an absent server-id), not 503.
     /// </summary>
-    private static async Task AdmittedAgainAsync(E2eRelay relay, string path)
+    private static async Task AdmittedAgainAsync(TestRelay relay, string path)
     {
         try
         {

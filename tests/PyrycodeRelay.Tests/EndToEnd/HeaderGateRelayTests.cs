@@ -10,7 +10,7 @@ public sealed class HeaderGateRelayTests
     [Fact]
     public async Task D39_to_41_missing_empty_or_blank_headers_get_400_unlogged_and_counted()
     {
-        await using var relay = await E2eRelay.StartAsync();
+        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure());
         string[] binary = ["X-Pyrycode-Server: e2e-s1", "X-Pyrycode-Version: 0.1.0-test", "User-Agent: pyry-test/0.1.0"];
         for (var i = 0; i < binary.Length; i++)
         {
@@ -38,7 +38,7 @@ public sealed class HeaderGateRelayTests
         Assert.Equal(["server_claimed"], relay.Logs.Entries.Select(e => e.Name));
         Assert.Equal((1, 0), (relay.Host.Runtime.Registry.ConnectedBinaries, relay.Host.Runtime.Registry.ConnectedPhones));
 
-        var (p, _) = await relay.ConnectPhoneAsync("e2e-s1"); // no device name: registers
+        var (p, _) = await relay.ConnectRegisteredPhoneAsync("e2e-s1"); // no device name: registers
         await using var _ = p;
         await relay.ExpectMetricsAsync(new()
         {
@@ -53,7 +53,7 @@ public sealed class HeaderGateRelayTests
     [Fact]
     public async Task D42_server_id_is_1_to_128_visible_ascii_characters_and_is_escaped_in_conn_ids()
     {
-        await using var relay = await E2eRelay.StartAsync();
+        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure());
         var longest = string.Concat(Enumerable.Range(0, 128).Select(i => (char)('!' + (i % 94))));
         await using var b128 = await relay.ConnectHolderAsync(longest);
         foreach (var bad in new[] { longest + "x", "s 1", "s1é" })
@@ -63,7 +63,7 @@ public sealed class HeaderGateRelayTests
 
         const string Odd = "a\"b\\c";
         await using var b = await relay.ConnectHolderAsync(Odd);
-        var (p, connId) = await relay.ConnectPhoneAsync(Odd);
+        var (p, connId) = await relay.ConnectRegisteredPhoneAsync(Odd);
         await using var _ = p;
         await p.SendTextAsync("{}");
         var envelope = await b.ReceiveTextAsync();

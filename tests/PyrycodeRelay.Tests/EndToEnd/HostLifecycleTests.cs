@@ -14,9 +14,9 @@ public sealed class HostLifecycleTests
         using var logs = new CapturingLoggerProvider();
         var host = await RelayHost.StartAsync(new RelayHostSettings
         {
-            Options = E2eRelay.Insecure() with { MetricsListen = "" },
+            Options = TestRelay.Insecure() with { MetricsListen = "" },
             Loggers = logs,
-            RelayListener = E2eRelay.Loopback(0),
+            RelayListener = TestRelay.Loopback(0),
             Push = new PushOff(),
             Time = time,
         });

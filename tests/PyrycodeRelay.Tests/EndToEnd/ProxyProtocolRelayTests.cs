@@ -11,10 +11,10 @@ public sealed class ProxyProtocolRelayTests : IDisposable
     private const string Domain = "relay.test";
     private readonly StaticCerts _certs = new(Domain);
 
-    private Task<E2eRelay> StartAsync(string trusted = "", int burst = 20) => E2eRelay.StartAsync(
-        E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { HttpsProxyProtocol = true, ProxyProtocolTrustedCidrs = trusted, RateLimitBurst = burst });
+    private Task<TestRelay> StartAsync(string trusted = "", int burst = 20) => TestRelay.StartAsync(
+        TestRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { HttpsProxyProtocol = true, ProxyProtocolTrustedCidrs = trusted, RateLimitBurst = burst });
 
-    private RelayTarget Tls(E2eRelay relay, byte[]? header) => new(relay.Port, Domain, _certs.Root, Prefix: header);
+    private RelayTarget Tls(TestRelay relay, byte[]? header) => new(relay.Port, Domain, _certs.Root, Prefix: header);
 
     public static byte[] V1(string source) => Encoding.ASCII.GetBytes($"PROXY TCP4 {source} 10.0.0.1 40000 443\r\n");
 
@@ -76,8 +76,8 @@ public sealed class ProxyProtocolRelayTests : IDisposable
     [Fact]
     public async Task A_trusted_x_forwarded_for_wins_over_the_proxy_source()
     {
-        await using var relay = await E2eRelay.StartAsync(
-            E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { HttpsProxyProtocol = true, RateLimitBurst = 1, TrustXForwardedFor = true });
+        await using var relay = await TestRelay.StartAsync(
+            TestRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { HttpsProxyProtocol = true, RateLimitBurst = 1, TrustXForwardedFor = true });
         string Upgrade(string xff) => RawHttp.Upgrade("/v1/server", Domain, "X-Forwarded-For: " + xff);
         Assert.Equal(400, (await RawHttp.SendAsync(Tls(relay, V1("203.0.113.1")), Upgrade("192.0.2.50"))).Status);
         Assert.Equal(400, (await RawHttp.SendAsync(Tls(relay, V1("203.0.113.1")), Upgrade("192.0.2.51"))).Status);

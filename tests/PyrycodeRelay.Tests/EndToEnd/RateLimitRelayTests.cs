@@ -21,7 +21,7 @@ public sealed class RateLimitRelayTests
     [Fact]
     public async Task D43_the_21st_attempt_from_one_ip_is_429_another_ip_is_allowed_and_a_token_returns_after_6s()
     {
-        await using var relay = await E2eRelay.StartAsync();
+        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure());
         var phones = new List<WsTestClient>();
         try
         {
@@ -30,7 +30,7 @@ public sealed class RateLimitRelayTests
             {
                 if (i % 2 == 0)
                 {
-                    phones.Add((await relay.ConnectPhoneAsync("e2e-s43")).Client); // 10 valid phones
+                    phones.Add((await relay.ConnectRegisteredPhoneAsync("e2e-s43")).Client); // 10 valid phones
                 }
                 else
                 {
@@ -50,7 +50,7 @@ public sealed class RateLimitRelayTests
             Assert.Contains("level=WARN msg=rate_limited remote=\"\\\"127.0.0.1\\\"\"\n", relay.Text, StringComparison.Ordinal);
 
             // Another client IP has its own bucket.
-            phones.Add((await relay.ConnectPhoneAsync("e2e-s43", relay.Target.From("127.0.0.2"))).Client);
+            phones.Add((await relay.ConnectRegisteredPhoneAsync("e2e-s43", relay.Target.From("127.0.0.2"))).Client);
             Assert.Equal("127.0.0.2", relay.Logs.Named("phone_registered")[^1]["remote"]);
 
             // /healthz and /readyz are never limited.
@@ -71,7 +71,7 @@ public sealed class RateLimitRelayTests
             });
 
             await Task.Delay(TimeSpan.FromSeconds(6)); // the refill period of the scenario
-            phones.Add((await relay.ConnectPhoneAsync("e2e-s43")).Client);
+            phones.Add((await relay.ConnectRegisteredPhoneAsync("e2e-s43")).Client);
             Assert.Single(relay.Logs.Named("rate_limited"));
         }
         finally
@@ -86,7 +86,7 @@ public sealed class RateLimitRelayTests
     [Fact]
     public async Task D44_whole_tokens_refill_with_the_fraction_carried_over()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { RateLimitBurst = 2, RateLimitRefill = TimeSpan.FromSeconds(1) });
+        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure() with { RateLimitBurst = 2, RateLimitRefill = TimeSpan.FromSeconds(1) });
         async Task<int[]> Attempts(int n)
         {
             var statuses = new int[n];
@@ -113,15 +113,15 @@ public sealed class RateLimitRelayTests
     {
         string Upgrade(string? xff) => RawHttp.Upgrade("/v1/client", Host, xff is null ? [] : ["X-Forwarded-For: " + xff]);
 
-        await using (var off = await E2eRelay.StartAsync(E2eRelay.Insecure() with { RateLimitBurst = 1 }))
+        await using (var off = await TestRelay.StartAsync(TestRelay.Insecure() with { RateLimitBurst = 1 }))
         {
             Assert.Equal(400, (await RawHttp.SendAsync(off.Target, Upgrade("9.9.9.9"))).Status);
             Assert.Equal(429, (await RawHttp.SendAsync(off.Target, Upgrade("8.8.8.8"))).Status);
             Assert.Equal("\"127.0.0.1\"", Assert.Single(off.Logs.Named("rate_limited"))["remote"]);
         }
 
-        var trusting = E2eRelay.Insecure() with { RateLimitBurst = 1, TrustXForwardedFor = true };
-        await using (var on = await E2eRelay.StartAsync(trusting))
+        var trusting = TestRelay.Insecure() with { RateLimitBurst = 1, TrustXForwardedFor = true };
+        await using (var on = await TestRelay.StartAsync(trusting))
         {
             (string Xff, int Status)[] steps =
             [
@@ -144,7 +144,7 @@ public sealed class RateLimitRelayTests
             Assert.Equal("127.0.0.1", (await on.Logs.WaitForAsync("server_claimed"))["remote"]);
         }
 
-        await using var fresh = await E2eRelay.StartAsync(trusting);
+        await using var fresh = await TestRelay.StartAsync(trusting);
         Assert.Equal(400, (await RawHttp.SendAsync(fresh.Target, Upgrade("   , 198.51.100.4"))).Status);
         Assert.Equal(429, (await RawHttp.SendAsync(fresh.Target, Upgrade(null))).Status);
         Assert.Equal("\"127.0.0.1\"", Assert.Single(fresh.Logs.Named("rate_limited"))["remote"]);
@@ -153,7 +153,7 @@ public sealed class RateLimitRelayTests
     [Fact]
     public async Task D46_one_rate_limited_warn_with_the_quoted_key_and_nothing_else()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { RateLimitBurst = 1, TrustXForwardedFor = true });
+        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure() with { RateLimitBurst = 1, TrustXForwardedFor = true });
         var request = RawHttp.Get("/v1/client", Host, "X-Forwarded-For: 1.2.3.4", "X-Pyrycode-Server: e2e-secret-sid",
             "X-Pyrycode-Token: phone-token-opaque", "User-Agent: UA-MARKER/1.0", "X-Pyrycode-Device-Name: DEVICE-MARKER");
         Assert.Equal(400, (await RawHttp.SendAsync(relay.Target, request)).Status); // passed the gate; not an upgrade

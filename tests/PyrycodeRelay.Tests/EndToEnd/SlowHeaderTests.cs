@@ -11,8 +11,8 @@ public sealed class SlowHeaderTests
     [InlineData(2)]
     public async Task O107_a_partial_header_block_is_closed_after_the_header_timeout_without_running_an_endpoint(int seconds)
     {
-        var options = E2eRelay.Insecure() with { RateLimitBurst = 1, RequestHeadersTimeout = TimeSpan.FromSeconds(seconds) };
-        await using var relay = await E2eRelay.StartAsync(options);
+        var options = TestRelay.Insecure() with { RateLimitBurst = 1, RequestHeadersTimeout = TimeSpan.FromSeconds(seconds) };
+        await using var relay = await TestRelay.StartAsync(options);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var slow = await relay.Target.ConnectAsync(cts.Token);
         await slow.SendAsync(Encoding.ASCII.GetBytes("GET /v1/server HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pyrycode-Server: e2e-s1\r\nX-Pyry"), SocketFlags.None, cts.Token);
@@ -40,8 +40,8 @@ public sealed class SlowHeaderTests
     public async Task Silent_connections_to_every_listener_are_closed_after_the_header_timeout()
     {
         using var certs = new StaticCerts("relay.example.com");
-        await using var insecure = await E2eRelay.StartAsync();
-        await using var tls = await E2eRelay.StartAsync(E2eRelay.Static("relay.example.com", certs.CertFile, certs.KeyFile));
+        await using var insecure = await TestRelay.StartAsync(TestRelay.Insecure());
+        await using var tls = await TestRelay.StartAsync(TestRelay.Static("relay.example.com", certs.CertFile, certs.KeyFile));
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         int[] ports = [insecure.Port, insecure.Host.MetricsPort, tls.Host.HttpPort, tls.Host.MetricsPort];
         var sockets = new List<Socket>();
@@ -63,7 +63,7 @@ public sealed class SlowHeaderTests
     [Fact]
     public async Task An_idle_keep_alive_connection_is_closed_after_the_keep_alive_timeout()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { KeepAliveTimeout = TimeSpan.FromSeconds(3) });
+        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure() with { KeepAliveTimeout = TimeSpan.FromSeconds(3) });
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var socket = await relay.Target.ConnectAsync(cts.Token);
         await using var stream = new NetworkStream(socket, ownsSocket: false);

@@ -12,12 +12,12 @@ public sealed class TlsStaticRelayTests : IDisposable
     private const string Domain = "relay.example.com";
     private readonly StaticCerts _certs = new(Domain);
 
-    private RelayTarget Tls(E2eRelay relay) => new(relay.Port, Domain, _certs.Root);
+    private RelayTarget Tls(TestRelay relay) => new(relay.Port, Domain, _certs.Root);
 
     [Fact]
     public async Task B25_only_the_configured_sni_gets_a_certificate()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile));
+        await using var relay = await TestRelay.StartAsync(TestRelay.Static(Domain, _certs.CertFile, _certs.KeyFile));
         X509Certificate2? seen = null;
         await using (await TlsClients.HandshakeAsync(relay.Port, Domain, _certs.Root, seen: c => seen = c))
         {
@@ -40,14 +40,14 @@ public sealed class TlsStaticRelayTests : IDisposable
     [Fact]
     public async Task B26_host_gate_answers_421_before_anything_else_and_takes_no_rate_limit_token()
     {
-        var options = E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { RateLimitBurst = 1 };
-        await using var relay = await E2eRelay.StartAsync(options);
+        var options = TestRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { RateLimitBurst = 1 };
+        await using var relay = await TestRelay.StartAsync(options);
         var target = Tls(relay);
         foreach (var host in new[] { Domain, Domain + ":8443", "RELAY.EXAMPLE.COM" })
         {
             var ok = await RawHttp.SendAsync(target, RawHttp.Get("/healthz", host));
             Assert.Equal(200, ok.Status);
-            Assert.StartsWith("{\"status\":\"ok\",\"version\":\"e2e-version\",", ok.BodyText, StringComparison.Ordinal);
+            Assert.StartsWith("{\"status\":\"ok\",\"version\":\"test-version\",", ok.BodyText, StringComparison.Ordinal);
         }
 
         var logsBefore = relay.Logs.Entries.Count;
@@ -86,7 +86,7 @@ public sealed class TlsStaticRelayTests : IDisposable
     [Fact]
     public async Task B27_tls_1_1_is_refused_and_1_2_and_1_3_are_served()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile));
+        await using var relay = await TestRelay.StartAsync(TestRelay.Static(Domain, _certs.CertFile, _certs.KeyFile));
         Assert.False(await RawClientHello.GetsServerHelloAsync(relay.Port, Domain, 0x0302), "TLS 1.1 ClientHello answered");
         Assert.True(await RawClientHello.GetsServerHelloAsync(relay.Port, Domain, 0x0303), "TLS 1.2 ClientHello not answered");
         foreach (var protocol in new[] { SslProtocols.Tls12, SslProtocols.Tls13 })
@@ -101,7 +101,7 @@ public sealed class TlsStaticRelayTests : IDisposable
     [Fact]
     public async Task B28_static_mode_http_listener_answers_404_to_everything_without_a_redirect()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile));
+        await using var relay = await TestRelay.StartAsync(TestRelay.Static(Domain, _certs.CertFile, _certs.KeyFile));
         foreach (var path in new[] { "/healthz", "/", "/.well-known/acme-challenge/abc", "/v1/server" })
         {
             var response = await RawHttp.SendAsync(new RelayTarget(relay.Host.HttpPort), RawHttp.Get(path, Domain));
@@ -113,7 +113,7 @@ public sealed class TlsStaticRelayTests : IDisposable
     public async Task B34_reloaded_certificate_serves_new_handshakes_while_an_open_websocket_stays()
     {
         var settings = new TlsSettings { StaticReloadInterval = TimeSpan.FromMilliseconds(200) };
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile), tlsSettings: settings);
+        await using var relay = await TestRelay.StartAsync(TestRelay.Static(Domain, _certs.CertFile, _certs.KeyFile), tlsSettings: settings);
         var first = _certs.Current;
         await using var b = await relay.ConnectHolderAsync("e2e-s1", Tls(relay));
 
@@ -141,7 +141,7 @@ public sealed class TlsStaticRelayTests : IDisposable
 
     public void Dispose() => _certs.Dispose();
 
-    private async Task<string> PresentedAsync(E2eRelay relay)
+    private async Task<string> PresentedAsync(TestRelay relay)
     {
         string? seen = null;
         await using (await TlsClients.HandshakeAsync(relay.Port, Domain, _certs.Root, seen: c => seen = c.Thumbprint))
@@ -152,9 +152,9 @@ public sealed class TlsStaticRelayTests : IDisposable
     }
 
     /// <summary>A new phone (new handshake) and the long-lived binary exchange a frame both ways.</summary>
-    private async Task AssertExchangeAsync(E2eRelay relay, WsTestClient binary, string marker)
+    private async Task AssertExchangeAsync(TestRelay relay, WsTestClient binary, string marker)
     {
-        var (phone, connId) = await relay.ConnectPhoneAsync("e2e-s1", Tls(relay));
+        var (phone, connId) = await relay.ConnectRegisteredPhoneAsync("e2e-s1", Tls(relay));
         await using var _ = phone;
         await phone.SendTextAsync($"{{\"m\":\"{marker}\"}}");
         Assert.Equal($"{{\"conn_id\":\"{connId}\",\"frame\":{{\"m\":\"{marker}\"}}}}", await binary.ReceiveTextAsync());

@@ -17,7 +17,7 @@ public sealed class TlsTimeoutRelayTests : IDisposable
     [Fact]
     public async Task Stalled_tls_clients_are_closed_after_about_5s_and_hold_no_slot()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { MaxConnections = 1 });
+        await using var relay = await TestRelay.StartAsync(TestRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { MaxConnections = 1 });
         var tls = new RelayTarget(relay.Port, Domain, _certs.Root);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 

@@ -35,7 +35,7 @@ public sealed class CloseCauseTests
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await slow.Socket.SendAsync("{\"part\":"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: false, cts.Token);
-            await Scraper.ExpectAsync(relay, new()
+            await relay.ExpectMetricsAsync(new()
             {
                 [Closes] = new()
                 {
@@ -63,7 +63,7 @@ public sealed class CloseCauseTests
         var (silent, _) = await relay.ConnectRegisteredPhoneAsync("srv-m-hb"); // never reads, so never answers a ping
         await using var _ = silent;
 
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             [Closes] = new() { ["endpoint=client,cause=heartbeat_timeout"] = 1 },
             ["pyrycode_relay_connected_phones"] = [],
@@ -82,7 +82,7 @@ public sealed class CloseCauseTests
         }, metrics: true);
         await using var silent = await relay.ConnectHolderAsync("srv-m-bhb"); // never reads, so never answers a ping
 
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             [Closes] = new() { ["endpoint=server,cause=heartbeat_timeout"] = 1 },
             ["pyrycode_relay_connected_binaries"] = [],

@@ -33,7 +33,7 @@ public sealed class GraceMetricsTests
             await Task.Delay(100);
         }
 
-        var scrape = await Scraper.ExpectAsync(relay, new()
+        var scrape = await relay.ExpectMetricsAsync(new()
         {
             ["pyrycode_relay_grace_expiries_total"] = new() { [""] = 1 },
             ["pyrycode_relay_ws_upgrade_attempts_total"] = new() { ["endpoint=server,outcome=accept"] = 3 },

@@ -39,7 +39,7 @@ public sealed class UpgradeOutcomeTests
             await p2.ExpectCloseAsync(4429, "too many phones for server-id");
         }
 
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             [Upgrades] = new()
             {
@@ -63,7 +63,7 @@ public sealed class UpgradeOutcomeTests
         await using var relay = await TestRelay.StartAsync(o => o with { RateLimitBurst = 1 }, metrics: true);
         await using var b = await relay.ConnectHolderAsync("srv-m97-rl");
         await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => WsTestClient.ConnectBinaryAsync(relay.Target, "srv-m97-rl2"));
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             [Upgrades] = new() { ["endpoint=server,outcome=accept"] = 1, ["endpoint=server,outcome=reject_rate_limit"] = 1 },
             [Failures] = new() { ["kind=ratelimit"] = 1 },
@@ -84,7 +84,7 @@ public sealed class UpgradeOutcomeTests
         await p2.SendTextAsync("{\"n\":2}");
         Assert.Equal($"{{\"conn_id\":\"{c2}\",\"frame\":{{\"n\":2}}}}", await b.ReceiveTextAsync());
 
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             [Upgrades] = new() { ["endpoint=server,outcome=accept"] = 1, ["endpoint=client,outcome=accept"] = 2 },
             [Failures] = [],
@@ -103,7 +103,7 @@ public sealed class UpgradeOutcomeTests
 
         await relay.Logs.WaitForAsync("phone_register_no_server");
         await relay.WaitForCountsAsync(0, 0);
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             [Upgrades] = new() { ["endpoint=client,outcome=reject_404"] = 1 },
             [Failures] = new() { ["kind=no_server"] = 1 },

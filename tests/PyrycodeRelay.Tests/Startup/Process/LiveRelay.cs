@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http;
 using System.Runtime.Versioning;
-using System.Text.RegularExpressions;
 
 namespace PyrycodeRelay.Tests.Startup.Process;
 
@@ -105,41 +104,11 @@ internal sealed partial class LiveRelay : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// GET <c>/healthz</c>: asserts 200, the headers and the document shape of operations.md §15; returns
-    /// (connected_binaries, connected_phones).
-    /// </summary>
-    public async Task<(int Binaries, int Phones)> HealthAsync()
-    {
-        using var response = await Http.GetAsync(new Uri("/healthz", UriKind.Relative));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
-        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
-        var m = HealthBody().Match(body);
-        Assert.True(m.Success, "unexpected /healthz body: " + body);
-        return (int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
-            int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
-    }
+    /// <summary>GET <c>/healthz</c> (see <see cref="Health.CountsAsync(HttpClient, string)"/>): (connected_binaries, connected_phones).</summary>
+    public Task<(int Binaries, int Phones)> HealthAsync() => Health.CountsAsync(Http, Version);
 
     /// <summary>Polls <c>/healthz</c> until the counts match; fails after 10 s.</summary>
-    public async Task WaitForCountsAsync(int binaries, int phones)
-    {
-        var deadline = Stopwatch.StartNew();
-        var last = (-1, -1);
-        while (deadline.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            last = await HealthAsync();
-            if (last == (binaries, phones))
-            {
-                return;
-            }
-
-            await Task.Delay(20);
-        }
-
-        Assert.Fail($"expected binaries={binaries} phones={phones} in /healthz, have {last}");
-    }
+    public Task WaitForCountsAsync(int binaries, int phones) => Health.WaitForAsync(Http, Version, binaries, phones);
 
     /// <summary>Waits for a log line with <c>msg</c> = <paramref name="msg"/> matching <paramref name="predicate"/>.</summary>
     public async Task<LogfmtLine> WaitForLogAsync(string msg, Func<LogfmtLine, bool>? predicate = null)
@@ -177,9 +146,6 @@ internal sealed partial class LiveRelay : IAsyncDisposable
         Process.Dispose();
         return ValueTask.CompletedTask;
     }
-
-    [GeneratedRegex("""^\{"status":"ok","version":"0\.1\.0","connected_binaries":(\d+),"connected_phones":(\d+),"uptime_seconds":\d+\}$""")]
-    private static partial Regex HealthBody();
 }
 
 /// <summary>A relay process after its exit.</summary>

@@ -1,8 +1,9 @@
-namespace PyrycodeRelay.Tests.EndToEnd;
+namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>Polling with a deadline that fails the test (no sleep-and-hope).</summary>
-internal static class Eventually
+public static class Eventually
 {
+    /// <summary>How long a wait lasts unless told otherwise.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Polls <paramref name="condition"/> every 10 ms; fails with <paramref name="what"/> after the timeout.</summary>
@@ -20,5 +21,6 @@ internal static class Eventually
         }
     }
 
+    /// <inheritdoc cref="Async(Func{bool}, Func{string}, TimeSpan?)"/>
     public static Task Async(Func<bool> condition, string what, TimeSpan? timeout = null) => Async(condition, () => what, timeout);
 }
