@@ -34,7 +34,7 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
             Assert.Equal(["time", "level", "msg", "version", "mode", "domain", "cert_cache", "https_proxy_protocol"], starting.Keys);
             Assert.Equal("autocert", starting["mode"]);
             Assert.Equal(Cache, starting["cert_cache"]);
-            await relay.WaitHealthyAsync();
+            await relay.WaitReadyAsync();
 
             X509Certificate2? seen = null;
             await using (await TlsClients.HandshakeAsync(relay.Target.Port, Domain, pebble.IssuingRoot, seen: c => seen = c))
@@ -63,7 +63,7 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
                 TlsStaticRelayTests.HttpListenerAssert404(await RawHttp.SendAsync(new RelayTarget(pebble.HttpPort), RawHttp.Get(path, Domain)));
             }
 
-            var (code, _, stderr) = await relay.TerminateAsync();
+            var (code, _, stderr) = await relay.StopAsync();
             Assert.True(code == 0, string.Join("\n", stderr));
             Assert.DoesNotContain(stderr, l => l.Contains("level=ERROR", StringComparison.Ordinal) || l.Contains("acme_issue_failed", StringComparison.Ordinal));
         }
@@ -74,7 +74,7 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
         // Restart with the same cache: the cached certificate is served at once and no order is placed.
         using (var again = await StartAsync())
         {
-            await again.WaitHealthyAsync();
+            await again.WaitReadyAsync();
             string? seen = null;
             await using (await TlsClients.HandshakeAsync(again.Target.Port, Domain, pebble.IssuingRoot, seen: c => seen = c.Thumbprint))
             {
@@ -82,7 +82,7 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
 
             Assert.Equal(thumbprint, seen);
             await ExchangeOverWssAsync(again);
-            var (code, _, stderr) = await again.TerminateAsync();
+            var (code, _, stderr) = await again.StopAsync();
             Assert.True(code == 0, string.Join("\n", stderr));
             Assert.DoesNotContain(stderr, l => l.Contains("msg=acme_certificate_obtained", StringComparison.Ordinal));
             Assert.Equal(ordersAfterFirst, NewOrders());
@@ -91,26 +91,26 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
 
     public void Dispose() => _dir.Dispose();
 
-    private Task<ProcessRelay> StartAsync()
+    private Task<LiveRelay> StartAsync()
     {
-        int https = RelayProcess.FreePort(), metrics = RelayProcess.FreePort();
+        int https = RelayProcessRunner.FreePort(), metrics = RelayProcessRunner.FreePort();
         string[] args =
         [
             "--domain", Domain, "--acme-directory", pebble.DirectoryUrl.AbsoluteUri, "--acme-ca-file", pebble.ServerCaFile,
             "--http-listen", $"127.0.0.1:{pebble.HttpPort}", "--https-listen", $"127.0.0.1:{https}",
             "--metrics-listen", $"127.0.0.1:{metrics}", "--cert-cache", Cache,
         ];
-        return ProcessRelay.StartAsync(args, null, new RelayTarget(https, Domain, pebble.IssuingRoot), Domain, metrics, waitHealthy: false);
+        return LiveRelay.StartAsync(args, new RelayTarget(https, Domain, pebble.IssuingRoot), Domain, metrics, waitReady: false);
     }
 
-    private static async Task<IReadOnlyList<LogfmtLine>> WaitAsync(ProcessRelay relay, string msg)
+    private static async Task<IReadOnlyList<LogfmtLine>> WaitAsync(LiveRelay relay, string msg)
     {
         await relay.Process.WaitForStderrAsync(l => l.Contains(" msg=" + msg + " ", StringComparison.Ordinal) || l.EndsWith(" msg=" + msg, StringComparison.Ordinal));
         return relay.Named(msg);
     }
 
     /// <summary>A binary and a phone over wss:// (trusting only Pebble's root) exchange a frame both ways.</summary>
-    private static async Task ExchangeOverWssAsync(ProcessRelay relay)
+    private static async Task ExchangeOverWssAsync(LiveRelay relay)
     {
         await using var b = await WsTestClient.ConnectBinaryAsync(relay.Target, "e2e-s21");
         await relay.Process.WaitForStderrAsync(l => l.Contains("msg=server_claimed server_id=e2e-s21", StringComparison.Ordinal) && !l.Contains("bogus", StringComparison.Ordinal));

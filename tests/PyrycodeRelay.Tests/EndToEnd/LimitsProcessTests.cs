@@ -14,10 +14,10 @@ public sealed partial class LimitsProcessTests
     [Fact]
     public async Task D46_rate_limited_line_and_peer_rendering_on_a_dual_stack_listener()
     {
-        int port = RelayProcess.FreePort(), metrics = RelayProcess.FreePort();
-        using var relay = await ProcessRelay.StartAsync(
+        int port = RelayProcessRunner.FreePort(), metrics = RelayProcessRunner.FreePort();
+        using var relay = await LiveRelay.StartAsync(
             ["--insecure-listen", $":{port}", "--metrics-listen", $"127.0.0.1:{metrics}", "--rate-limit-burst", "1", "--trust-x-forwarded-for"],
-            null, new RelayTarget(port), "127.0.0.1", metrics);
+            new RelayTarget(port), "127.0.0.1", metrics);
         var request = RawHttp.Get("/v1/client", "127.0.0.1", "X-Forwarded-For: 1.2.3.4", "X-Pyrycode-Server: e2e-secret-sid",
             "X-Pyrycode-Token: SECRET-TOKEN", "User-Agent: UA-MARKER/1.0", "X-Pyrycode-Device-Name: DEVICE-MARKER");
         Assert.Equal(400, (await RawHttp.SendAsync(relay.Target, request)).Status);
@@ -47,7 +47,7 @@ public sealed partial class LimitsProcessTests
             Assert.EndsWith(" msg=server_claimed server_id=e2e-s46 binary_version=0.1.0-test remote=::1", claimed, StringComparison.Ordinal);
         }
 
-        var (code, _, stderr) = await relay.TerminateAsync();
+        var (code, _, stderr) = await relay.StopAsync();
         Assert.Equal(0, code);
         foreach (var marker in new[] { "e2e-secret-sid", "SECRET-TOKEN", "UA-MARKER", "DEVICE-MARKER", "::ffff:" })
         {

@@ -19,7 +19,7 @@ public sealed class TlsProcessTests : IDisposable
         var text = Encoding.ASCII.GetString(bytes);
         Assert.StartsWith("HTTP/1.0 400", text, StringComparison.Ordinal);
         Assert.Equal("HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.", text);
-        var (code, _, stderr) = await relay.TerminateAsync();
+        var (code, _, stderr) = await relay.StopAsync();
         Assert.True(code == 0, string.Join("\n", stderr));
     }
 
@@ -31,7 +31,7 @@ public sealed class TlsProcessTests : IDisposable
         Assert.Empty(bytes);
         var starting = Assert.Single(relay.Named("starting"));
         Assert.Equal("true", starting["https_proxy_protocol"]);
-        var (code, _, stderr) = await relay.TerminateAsync();
+        var (code, _, stderr) = await relay.StopAsync();
         Assert.True(code == 0, string.Join("\n", stderr));
     }
 
@@ -60,7 +60,7 @@ public sealed class TlsProcessTests : IDisposable
         Assert.Equal(second.Thumbprint, await PresentedAsync(target.Port));
         await ExchangeAsync(target, b, "e2e-s34");
         var closed = b.ReadUntilCloseAsync();
-        var (code, _, stderr) = await relay.TerminateAsync();
+        var (code, _, stderr) = await relay.StopAsync();
         Assert.True(code == 0, string.Join("\n", stderr));
         Assert.Equal((1001, "shutting down"), await closed);
     }
@@ -68,7 +68,7 @@ public sealed class TlsProcessTests : IDisposable
     public void Dispose() => _certs.Dispose();
 
     /// <summary>Waits (up to the 60 s of operations.md §10.4) for a stderr line with <c>msg=</c><paramref name="msg"/>.</summary>
-    private static async Task<LogfmtLine> WaitLineAsync(ProcessRelay relay, string msg)
+    private static async Task<LogfmtLine> WaitLineAsync(LiveRelay relay, string msg)
     {
         await Eventually.Async(() => relay.Named(msg).Count > 0, "log line " + msg, TimeSpan.FromSeconds(60));
         return Assert.Single(relay.Named(msg));
@@ -95,9 +95,9 @@ public sealed class TlsProcessTests : IDisposable
         await phone.DisposeAsync();
     }
 
-    private Task<ProcessRelay> StartAsync(bool proxyProtocol)
+    private Task<LiveRelay> StartAsync(bool proxyProtocol)
     {
-        int https = RelayProcess.FreePort(), http = RelayProcess.FreePort(), metrics = RelayProcess.FreePort();
+        int https = RelayProcessRunner.FreePort(), http = RelayProcessRunner.FreePort(), metrics = RelayProcessRunner.FreePort();
         string[] args =
         [
             "--domain", Domain, "--tls-cert-file", _certs.CertFile, "--tls-key-file", _certs.KeyFile,
@@ -110,7 +110,7 @@ public sealed class TlsProcessTests : IDisposable
             target = target.Behind(Encoding.ASCII.GetBytes("PROXY TCP4 203.0.113.9 127.0.0.1 50000 443\r\n"));
         }
 
-        return ProcessRelay.StartAsync(args, null, target, Domain, metrics);
+        return LiveRelay.StartAsync(args, target, Domain, metrics);
     }
 
     private static async Task<ClosedConnection> PlaintextAsync(int port)

@@ -40,8 +40,8 @@ public sealed class ShutdownUnderLoadTests
     [Fact]
     public async Task Sigterm_mid_flood_closes_everyone_1001_and_the_process_exits_0_within_the_drain_deadline()
     {
-        var port = RelayProcess.FreePort();
-        using var process = RelayProcess.Start(
+        var port = RelayProcessRunner.FreePort();
+        using var process = RelayProcessRunner.Start(
             ["--insecure-listen", $"127.0.0.1:{port}", "--metrics-listen=", "--rate-limit-burst", "1000000", "--drain-timeout", "5s"]);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
         await WaitForHealthAsync(http, body => true);

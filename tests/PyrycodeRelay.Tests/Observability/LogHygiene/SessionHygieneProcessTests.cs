@@ -51,7 +51,7 @@ public class SessionHygieneProcessTests
             using (var fifth = new ClientWebSocket())
             {
                 fifth.Options.CollectHttpResponseDetails = true;
-                foreach (var (k, v) in LiveRelay.PhoneHeaders(overrides: phoneHeaders))
+                foreach (var (k, v) in ClientHeaders.Phone().With(phoneHeaders))
                 {
                     fifth.Options.SetRequestHeader(k, v);
                 }

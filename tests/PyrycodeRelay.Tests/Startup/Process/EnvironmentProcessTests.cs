@@ -54,7 +54,7 @@ public class EnvironmentProcessTests
     public async Task A10_production_refuses_root_in_tls_mode()
     {
         var (error, _) = await ProcessBootAssert.RefusesAsync("refusing to start: production-mode misconfiguration",
-            ["--domain", "relay.test", "--https-listen", ":" + RelayProcess.FreePort(), "--http-listen", ":" + RelayProcess.FreePort(),
+            ["--domain", "relay.test", "--https-listen", ":" + RelayProcessRunner.FreePort(), "--http-listen", ":" + RelayProcessRunner.FreePort(),
                 "--metrics-listen="],
             new Dictionary<string, string> { ["PYRYCODE_RELAY_PRODUCTION"] = "1" });
         Assert.Equal(["time", "level", "msg", "err", "env_var", "effective_uid", "fix"], error.Keys);
@@ -70,8 +70,8 @@ public class EnvironmentProcessTests
         {
             File.SetUnixFileMode(dir.FullName, (UnixFileMode)0x1FF); // 0777: readable by the unprivileged relay
             var (cert, key) = TestCertificate.WriteSelfSigned(dir.FullName, "relay.test");
-            int https = RelayProcess.FreePort(), http = RelayProcess.FreePort();
-            using var relay = RelayProcess.Start(
+            int https = RelayProcessRunner.FreePort(), http = RelayProcessRunner.FreePort();
+            using var relay = RelayProcessRunner.Start(
                 ["--domain", "relay.test", "--tls-cert-file", cert, "--tls-key-file", key,
                     "--https-listen", ":" + https, "--http-listen", ":" + http, "--metrics-listen="],
                 new Dictionary<string, string> { ["PYRYCODE_RELAY_PRODUCTION"] = "1" },

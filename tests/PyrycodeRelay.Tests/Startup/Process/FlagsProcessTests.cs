@@ -68,7 +68,7 @@ public class FlagsProcessTests
     [InlineData(":notaport", "invalid port")]
     public async Task A15_bad_insecure_listener_address_is_refused_after_starting(string addr, string detail)
     {
-        var metrics = "127.0.0.1:" + RelayProcess.FreePort();
+        var metrics = "127.0.0.1:" + RelayProcessRunner.FreePort();
         var (error, stderr) = await ProcessBootAssert.RefusesAsync("refusing to start: invalid listener address",
             ["--insecure-listen", addr, "--metrics-listen", metrics], allowStarting: true);
         Assert.Equal(["time", "level", "msg", "err", "addr"], error.Keys);
@@ -98,7 +98,7 @@ public class FlagsProcessTests
     public async Task A16_metrics_listener_must_be_a_loopback_literal(string value)
     {
         var (error, _) = await ProcessBootAssert.RefusesAsync("refusing to start: invalid --metrics-listen address",
-            ["--insecure-listen", "127.0.0.1:" + RelayProcess.FreePort(), "--metrics-listen", value]);
+            ["--insecure-listen", "127.0.0.1:" + RelayProcessRunner.FreePort(), "--metrics-listen", value]);
         Assert.Equal(["time", "level", "msg", "err", "value", "fix"], error.Keys);
         Assert.Contains("must be a loopback IP literal", error["err"], StringComparison.Ordinal);
         Assert.Equal(value, error["value"]);
@@ -107,7 +107,7 @@ public class FlagsProcessTests
     [Fact]
     public async Task A17_version_prints_one_line_before_any_check()
     {
-        using var relay = RelayProcess.Start(["--version"], new Dictionary<string, string> { ["FLY_APP_NAME"] = "pyrycode-relay" }, Caps.Inherited);
+        using var relay = RelayProcessRunner.Start(["--version"], new Dictionary<string, string> { ["FLY_APP_NAME"] = "pyrycode-relay" }, Caps.Inherited);
         var (code, stdout, stderr) = await relay.WaitForExitAsync();
         Assert.Equal(0, code);
         Assert.Equal("0.1.0\n", stdout);
@@ -129,7 +129,7 @@ public class FlagsProcessTests
     [Fact]
     public async Task A18_duration_without_unit_is_a_usage_error()
     {
-        using var relay = RelayProcess.Start([.. ProcessBootAssert.InsecureArgs(), "--grace-period", "5"]);
+        using var relay = RelayProcessRunner.Start([.. ProcessBootAssert.InsecureArgs(), "--grace-period", "5"]);
         var (code, stdout, stderr) = await relay.WaitForExitAsync();
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
@@ -141,7 +141,7 @@ public class FlagsProcessTests
     [Fact]
     public async Task Help_prints_usage_on_stderr_and_exits_0()
     {
-        using var relay = RelayProcess.Start(["--help"]);
+        using var relay = RelayProcessRunner.Start(["--help"]);
         var (code, stdout, stderr) = await relay.WaitForExitAsync();
         Assert.Equal(0, code);
         Assert.Equal("", stdout);

@@ -6,7 +6,7 @@ namespace PyrycodeRelay.Tests.Startup.Process;
 internal static class ProcessBootAssert
 {
     public static string[] InsecureArgs() =>
-        ["--insecure-listen", "127.0.0.1:" + RelayProcess.FreePort(), "--metrics-listen", "127.0.0.1:" + RelayProcess.FreePort()];
+        ["--insecure-listen", "127.0.0.1:" + RelayProcessRunner.FreePort(), "--metrics-listen", "127.0.0.1:" + RelayProcessRunner.FreePort()];
 
     /// <summary>
     /// Starts the relay, expects exit 2 with exactly one ERROR line carrying <paramref name="message"/>, no
@@ -16,7 +16,7 @@ internal static class ProcessBootAssert
         string message, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, Caps caps = Caps.Dropped,
         bool allowStarting = false)
     {
-        using var relay = RelayProcess.Start(args, env, caps);
+        using var relay = RelayProcessRunner.Start(args, env, caps);
         var (code, stdout, stderr) = await relay.WaitForExitAsync();
         var all = string.Join("\n", stderr);
         Assert.True(code == 2, $"exit {code}; stderr:\n{all}");
@@ -93,7 +93,7 @@ internal static class ProcessBootAssert
     public static async Task<IReadOnlyList<string>> StartsAsync(
         IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, Caps caps = Caps.Dropped, string[]? extraSetpriv = null)
     {
-        using var relay = RelayProcess.Start(args, env, caps, extraSetpriv);
+        using var relay = RelayProcessRunner.Start(args, env, caps, extraSetpriv);
         await relay.WaitForStderrAsync(l => l.Contains(" msg=starting ", StringComparison.Ordinal));
         relay.Terminate();
         var (code, stdout, stderr) = await relay.WaitForExitAsync();

@@ -28,7 +28,7 @@ internal static class TlsProbe
     }
 
     /// <summary>Retries <see cref="GetAsync"/> until the listener accepts (boot still running); fails after 30 s.</summary>
-    public static async Task<string> GetWhenListeningAsync(RelayProcess relay, int port, string sni, string path, string expectedSubject)
+    public static async Task<string> GetWhenListeningAsync(RelayProcessRunner relay, int port, string sni, string path, string expectedSubject)
     {
         var watch = Stopwatch.StartNew();
         while (true)
@@ -38,7 +38,7 @@ internal static class TlsProbe
             {
                 return await GetAsync(port, sni, path, expectedSubject);
             }
-            catch (SocketException) when (watch.Elapsed < RelayProcess.Timeout)
+            catch (SocketException) when (watch.Elapsed < RelayProcessRunner.Timeout)
             {
                 await Task.Delay(50);
             }

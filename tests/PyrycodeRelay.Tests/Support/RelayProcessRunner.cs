@@ -2,45 +2,26 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace PyrycodeRelay.Tests.Startup.Process;
-
-/// <summary>How the relay process gets its Linux capabilities.</summary>
-public enum Caps
-{
-    /// <summary><c>setpriv --bounding-set=-all --inh-caps=-all</c>: empty effective set.</summary>
-    Dropped,
-
-    /// <summary>Only <c>CAP_NET_BIND_SERVICE</c> (root with the bounding set limited to it).</summary>
-    NetBindServiceOnly,
-
-    /// <summary>Only <c>CAP_SYS_ADMIN</c>.</summary>
-    SysAdminOnly,
-
-    /// <summary>No setpriv: whatever this (root) test process has.</summary>
-    Inherited,
-
-    /// <summary>
-    /// uid/gid 65534 with <c>CAP_NET_BIND_SERVICE</c> as an ambient capability (a non-root container with
-    /// <c>--cap-drop=ALL --cap-add=NET_BIND_SERVICE</c>).
-    /// </summary>
-    NobodyWithNetBindService,
-}
+namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>
-/// Runs the built relay (<c>dotnet pyrycode-relay.dll</c> from the test output directory) in a controlled
-/// environment (empty plus PATH, HOME and DOTNET_ROOT), capturing stdout and stderr.
+/// Runs the built relay as a real process: <c>dotnet pyrycode-relay.dll</c> under <c>setpriv</c> (capabilities
+/// dropped, see <see cref="Caps"/>; the tests run as root with every capability, which the relay refuses), in a
+/// controlled environment (empty plus PATH, HOME and DOTNET_ROOT), capturing stdout and every stderr line, with
+/// readiness polling and real signals. Every wait fails the test after <see cref="Timeout"/>.
 /// </summary>
-public sealed class RelayProcess : IDisposable
+public sealed partial class RelayProcessRunner : IDisposable
 {
+    /// <summary>How long a start, a wait for a line or an exit may take.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private readonly System.Diagnostics.Process _process;
+    private readonly Process _process;
     private readonly List<string> _stderrLines = [];
     private readonly SemaphoreSlim _changed = new(0);
     private readonly Task<string> _stdout;
     private readonly Task _stderrPump;
 
-    private RelayProcess(System.Diagnostics.Process process)
+    private RelayProcessRunner(Process process)
     {
         _process = process;
         _stdout = process.StandardOutput.ReadToEndAsync();
@@ -60,6 +41,7 @@ public sealed class RelayProcess : IDisposable
         });
     }
 
+    /// <summary>The stderr lines so far.</summary>
     public IReadOnlyList<string> StderrLines
     {
         get
@@ -71,8 +53,20 @@ public sealed class RelayProcess : IDisposable
         }
     }
 
-    public static RelayProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, Caps caps = Caps.Dropped, string[]? extraSetpriv = null)
+    /// <summary>The relay's pid (setpriv execs the runtime, so it is the relay's own).</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>Whether the relay has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>
+    /// Starts the relay with <paramref name="args"/> and <paramref name="env"/> (added to the controlled environment);
+    /// <paramref name="extraSetpriv"/> go first on setpriv's command line (e.g. <c>--reuid=65534</c>).
+    /// </summary>
+    public static RelayProcessRunner Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, Caps caps = Caps.Dropped,
+        string[]? extraSetpriv = null)
     {
+        var otherUser = caps == Caps.NobodyWithNetBindService || (extraSetpriv ?? []).Any(a => a.StartsWith("--reuid=", StringComparison.Ordinal));
         var psi = new ProcessStartInfo
         {
             RedirectStandardOutput = true,
@@ -89,31 +83,15 @@ public sealed class RelayProcess : IDisposable
         else
         {
             psi.FileName = "setpriv";
-            foreach (var a in extraSetpriv ?? [])
+            foreach (var a in (string[])[.. extraSetpriv ?? [], .. SetprivCaps(caps)])
             {
                 psi.ArgumentList.Add(a);
             }
 
-            switch (caps)
-            {
-                case Caps.Dropped: psi.ArgumentList.Add("--bounding-set=-all"); break;
-                case Caps.NetBindServiceOnly: psi.ArgumentList.Add("--bounding-set=-all,+net_bind_service"); break;
-                case Caps.SysAdminOnly: psi.ArgumentList.Add("--bounding-set=-all,+sys_admin"); break;
-                case Caps.NobodyWithNetBindService:
-                    foreach (var a in (string[])["--reuid=65534", "--regid=65534", "--clear-groups", "--ambient-caps=+net_bind_service", "--bounding-set=-all,+net_bind_service"])
-                    {
-                        psi.ArgumentList.Add(a);
-                    }
-
-                    break;
-                default: break;
-            }
-
-            psi.ArgumentList.Add(caps == Caps.NobodyWithNetBindService ? "--inh-caps=-all,+net_bind_service" : "--inh-caps=-all");
             psi.ArgumentList.Add(dotnet);
         }
 
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pyrycode-relay.dll"));
+        psi.ArgumentList.Add(otherUser ? StagedRelay(dotnet) : Path.Combine(AppContext.BaseDirectory, RelayDll));
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
@@ -132,8 +110,7 @@ public sealed class RelayProcess : IDisposable
             psi.Environment[k] = v;
         }
 
-        var process = System.Diagnostics.Process.Start(psi) ?? throw new InvalidOperationException("relay did not start");
-        return new RelayProcess(process);
+        return new RelayProcessRunner(Process.Start(psi) ?? throw new InvalidOperationException("relay did not start"));
     }
 
     /// <summary>Waits for exit (failing after <see cref="Timeout"/>) and returns the exit code with all output.</summary>
@@ -177,19 +154,41 @@ public sealed class RelayProcess : IDisposable
         }
     }
 
-    /// <summary>Sends SIGTERM to the relay (setpriv execs, so the pid is the relay's).</summary>
+    /// <summary>
+    /// Polls <c>GET <paramref name="path"/></c> (Host <paramref name="host"/>) on <paramref name="target"/> until it
+    /// answers 200 and returns that response; fails when the relay exits first or after <see cref="Timeout"/>.
+    /// </summary>
+    public async Task<RawResponse> WaitUntilServingAsync(RelayTarget target, string host, string path = "/readyz")
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            Assert.False(HasExited, "relay exited before it served; stderr:\n" + string.Join("\n", StderrLines));
+            Assert.True(watch.Elapsed < Timeout, $"relay did not serve {path} within {Timeout}; stderr:\n" + string.Join("\n", StderrLines));
+            try
+            {
+                var response = await RawHttp.SendAsync(target, RawHttp.Get(path, host, "Connection: close"));
+                if (response.Status == 200)
+                {
+                    return response;
+                }
+            }
+            catch (Exception e) when (e is IOException or SocketException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
+            {
+                // not listening (or no certificate) yet
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Sends SIGTERM to the relay.</summary>
     public void Terminate() => Signal("TERM");
-
-    /// <summary>The relay's pid (setpriv execs the runtime, so it is the relay's own).</summary>
-    public int Pid => _process.Id;
-
-    /// <summary>Whether the relay has exited.</summary>
-    public bool HasExited => _process.HasExited;
 
     /// <summary>Sends the named signal (<c>TERM</c>, <c>INT</c>) to the relay.</summary>
     public void Signal(string name)
     {
-        using var kill = System.Diagnostics.Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        using var kill = Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
     }
@@ -225,6 +224,7 @@ public sealed class RelayProcess : IDisposable
         throw new InvalidOperationException("no free privileged port");
     }
 
+    /// <inheritdoc />
     public void Dispose()
     {
         if (!_process.HasExited)
@@ -237,14 +237,17 @@ public sealed class RelayProcess : IDisposable
         _changed.Dispose();
     }
 
-    private static string DotnetPath()
+    private static string[] SetprivCaps(Caps caps) => caps switch
     {
-        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
-        {
-            return host;
-        }
-
-        var self = Environment.ProcessPath;
-        return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
-    }
+        Caps.Dropped => ["--bounding-set=-all", "--inh-caps=-all"],
+        Caps.Inherited => ["--inh-caps=-all"],
+        Caps.NetBindServiceOnly => ["--bounding-set=-all,+net_bind_service", "--inh-caps=-all"],
+        Caps.SysAdminOnly => ["--bounding-set=-all,+sys_admin", "--inh-caps=-all"],
+        Caps.NobodyWithNetBindService =>
+        [
+            "--reuid=65534", "--regid=65534", "--clear-groups", "--ambient-caps=+net_bind_service",
+            "--bounding-set=-all,+net_bind_service", "--inh-caps=-all,+net_bind_service",
+        ],
+        _ => throw new ArgumentOutOfRangeException(nameof(caps)),
+    };
 }

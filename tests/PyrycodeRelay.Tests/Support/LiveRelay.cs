@@ -1,33 +1,38 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http;
-using System.Runtime.Versioning;
 
-namespace PyrycodeRelay.Tests.Startup.Process;
+namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>
-/// A relay process in insecure mode that is serving: started with free ports, ready (<c>/readyz</c> 200),
-/// with helpers to talk to it, read its log and stop it with a signal.
+/// The built relay as a real process (<see cref="RelayProcessRunner"/>) that is serving: started on free loopback
+/// ports and waited for until <c>/readyz</c> answers 200 (plain, or over TLS through its <see cref="Target"/>), with
+/// helpers to talk to it, read its log and stop it with a signal.
 /// </summary>
-[SupportedOSPlatform("linux")]
-internal sealed partial class LiveRelay : IAsyncDisposable
+internal sealed partial class LiveRelay : IAsyncDisposable, IDisposable
 {
     /// <summary>The version the test build reports.</summary>
     public const string Version = "0.1.0";
 
-    private LiveRelay(RelayProcess process, int port, int metricsPort, string logFormat)
+    private LiveRelay(RelayProcessRunner process, RelayTarget target, string hostName, int metricsPort, string logFormat)
     {
         Process = process;
-        Port = port;
+        Target = target;
+        HostName = hostName;
         MetricsPort = metricsPort;
         LogFormat = logFormat;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{target.Port}"), Timeout = TimeSpan.FromSeconds(10) };
     }
 
-    public RelayProcess Process { get; }
+    /// <summary>The process.</summary>
+    public RelayProcessRunner Process { get; }
 
-    /// <summary>The <c>--insecure-listen</c> port.</summary>
-    public int Port { get; }
+    /// <summary>How clients reach the relay listener (plain in insecure mode, TLS in TLS mode).</summary>
+    public RelayTarget Target { get; }
+
+    /// <summary>The Host header the relay listener accepts.</summary>
+    public string HostName { get; }
+
+    /// <summary>The relay listener's port.</summary>
+    public int Port => Target.Port;
 
     /// <summary>The metrics port, 0 when metrics are off.</summary>
     public int MetricsPort { get; }
@@ -35,11 +40,14 @@ internal sealed partial class LiveRelay : IAsyncDisposable
     /// <summary><c>text</c> or <c>json</c>.</summary>
     public string LogFormat { get; }
 
-    /// <summary>HTTP client for the relay listener on 127.0.0.1.</summary>
+    /// <summary>Plain HTTP client for the relay listener on 127.0.0.1 (insecure mode).</summary>
     public HttpClient Http { get; }
 
     /// <summary>All stderr lines so far, parsed in the relay's log format.</summary>
     public IReadOnlyList<LogfmtLine> Lines => [.. Process.StderrLines.Select(l => LogfmtLine.Parse(l, LogFormat))];
+
+    /// <summary>The stderr lines so far with <c>msg</c> = <paramref name="msg"/>.</summary>
+    public IReadOnlyList<LogfmtLine> Named(string msg) => [.. Lines.Where(l => l["msg"] == msg)];
 
     /// <summary>
     /// Starts <c>--insecure-listen 127.0.0.1:&lt;p&gt; --metrics-listen 127.0.0.1:&lt;m&gt;</c> (or
@@ -49,8 +57,8 @@ internal sealed partial class LiveRelay : IAsyncDisposable
         IEnumerable<string>? extraArgs = null, IReadOnlyDictionary<string, string>? env = null, Caps caps = Caps.Dropped,
         string logFormat = "text", bool metrics = true)
     {
-        var port = RelayProcess.FreePort();
-        var metricsPort = metrics ? RelayProcess.FreePort() : 0;
+        var port = RelayProcessRunner.FreePort();
+        var metricsPort = metrics ? RelayProcessRunner.FreePort() : 0;
         string[] args =
         [
             "--insecure-listen", "127.0.0.1:" + port,
@@ -61,48 +69,39 @@ internal sealed partial class LiveRelay : IAsyncDisposable
         return StartAsync(args, port, metricsPort, env, caps, logFormat);
     }
 
-    /// <summary>Starts the relay with exactly <paramref name="args"/> and waits until <c>127.0.0.1:port/readyz</c> answers 200.</summary>
-    public static async Task<LiveRelay> StartAsync(
+    /// <summary>Starts the relay with exactly <paramref name="args"/> (insecure on <paramref name="port"/>) and waits until it is ready.</summary>
+    public static Task<LiveRelay> StartAsync(
         IEnumerable<string> args, int port, int metricsPort, IReadOnlyDictionary<string, string>? env = null, Caps caps = Caps.Dropped,
-        string logFormat = "text", string[]? extraSetpriv = null)
+        string logFormat = "text", string[]? extraSetpriv = null) =>
+        StartAsync(args, new RelayTarget(port), "127.0.0.1", metricsPort, env, caps, logFormat, extraSetpriv);
+
+    /// <summary>
+    /// Starts the relay with exactly <paramref name="args"/>, reached through <paramref name="target"/> with Host
+    /// <paramref name="hostName"/>, and (unless <paramref name="waitReady"/> is false) waits until it is ready.
+    /// </summary>
+    public static async Task<LiveRelay> StartAsync(
+        IEnumerable<string> args, RelayTarget target, string hostName, int metricsPort, IReadOnlyDictionary<string, string>? env = null,
+        Caps caps = Caps.Dropped, string logFormat = "text", string[]? extraSetpriv = null, bool waitReady = true)
     {
-        var relay = new LiveRelay(RelayProcess.Start(args, env, caps, extraSetpriv), port, metricsPort, logFormat);
+        var relay = new LiveRelay(RelayProcessRunner.Start(args, env, caps, extraSetpriv), target, hostName, metricsPort, logFormat);
         try
         {
-            await relay.WaitReadyAsync();
+            if (waitReady)
+            {
+                await relay.WaitReadyAsync();
+            }
+
             return relay;
         }
         catch
         {
-            await relay.DisposeAsync();
+            relay.Dispose();
             throw;
         }
     }
 
     /// <summary>Polls <c>/readyz</c> until 200; fails when the relay exits first or after 30 s.</summary>
-    public async Task WaitReadyAsync()
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            Assert.False(Process.HasExited, "relay exited before it was ready; stderr:\n" + string.Join("\n", Process.StderrLines));
-            Assert.True(deadline.Elapsed < RelayProcess.Timeout, "relay not ready in time; stderr:\n" + string.Join("\n", Process.StderrLines));
-            try
-            {
-                using var response = await Http.GetAsync(new Uri("/readyz", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public Task WaitReadyAsync() => Process.WaitUntilServingAsync(Target, HostName);
 
     /// <summary>GET <c>/healthz</c> (see <see cref="Health.CountsAsync(HttpClient, string)"/>): (connected_binaries, connected_phones).</summary>
     public Task<(int Binaries, int Phones)> HealthAsync() => Health.CountsAsync(Http, Version);
@@ -135,15 +134,23 @@ internal sealed partial class LiveRelay : IAsyncDisposable
     /// <summary>Waits for the exit (at most 30 s); the elapsed time is read from <paramref name="sinceSignal"/>.</summary>
     public async Task<StoppedRelay> WaitForExitAsync(Stopwatch sinceSignal)
     {
+        ArgumentNullException.ThrowIfNull(sinceSignal);
         var (code, stdout, stderr) = await Process.WaitForExitAsync();
         var elapsed = sinceSignal.Elapsed;
         return new StoppedRelay(code, stdout, stderr, [.. stderr.Select(l => LogfmtLine.Parse(l, LogFormat))], elapsed);
     }
 
-    public ValueTask DisposeAsync()
+    /// <inheritdoc />
+    public void Dispose()
     {
         Http.Dispose();
         Process.Dispose();
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
         return ValueTask.CompletedTask;
     }
 }
@@ -159,4 +166,8 @@ internal sealed record StoppedRelay(int ExitCode, string Stdout, IReadOnlyList<s
 
     /// <summary>The only line with <c>msg</c> = <paramref name="msg"/>.</summary>
     public LogfmtLine Single(string msg) => Assert.Single(Lines, l => l["msg"] == msg);
+
+    /// <summary>The exit code, the time from the signal and stderr.</summary>
+    public void Deconstruct(out int exitCode, out TimeSpan elapsed, out IReadOnlyList<string> stderr) =>
+        (exitCode, elapsed, stderr) = (ExitCode, Elapsed, Stderr);
 }

@@ -1,4 +1,4 @@
-namespace PyrycodeRelay.Tests.Startup.Process;
+namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>Process tests run one at a time (the machine has 2 shared cores).</summary>
 [CollectionDefinition(Name)]
