@@ -77,7 +77,7 @@ public sealed class TlsProcessTests : IDisposable
     private async Task<string> PresentedAsync(int port)
     {
         string? seen = null;
-        await using (await Tls.TlsClients.HandshakeAsync(port, Domain, _certs.Root, seen: c => seen = c.Thumbprint))
+        await using (await TlsClients.HandshakeAsync(port, Domain, _certs.Root, seen: c => seen = c.Thumbprint))
         {
         }
 

@@ -103,7 +103,7 @@ public class KestrelLimitsTests
         var host = await KestrelTestHost.StartAsync(
             listen =>
             {
-                listen.UseHttps(TestCertificate.Server, https => https.HandshakeTimeout = TimeSpan.FromSeconds(1));
+                listen.UseHttps(TestPki.RelayTest, https => https.HandshakeTimeout = TimeSpan.FromSeconds(1));
                 listen.UseFirstByteTimeout(TimeSpan.FromSeconds(1));
             },
             context => context.Response.WriteAsync("ok"),
@@ -117,7 +117,7 @@ public class KestrelLimitsTests
 
             using var good = await RawHttp.ConnectAsync(host.Port);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            var response = await TlsClient.GetAsync(good, prefix: null, "/", cts.Token);
+            var response = await TlsClients.GetAsync(good, prefix: null, "/", TestPki.RelayTest, cts.Token);
             Assert.StartsWith("HTTP/1.1 200 OK\r\n", response, StringComparison.Ordinal);
         }
 

@@ -46,7 +46,7 @@ public class ProxyProtocolMiddlewareTests
         using var socket = await RawHttp.ConnectAsync(host.Port);
         using var cts = new CancellationTokenSource(Deadline);
 
-        var response = await TlsClient.GetAsync(socket, header, "/ip", cts.Token);
+        var response = await TlsClients.GetAsync(socket, header, "/ip", TestPki.RelayTest, cts.Token);
 
         Assert.StartsWith("HTTP/1.1 200 ", response, StringComparison.Ordinal);
         Assert.EndsWith("\r\n\r\n" + expected, response, StringComparison.Ordinal);
@@ -65,7 +65,7 @@ public class ProxyProtocolMiddlewareTests
             await Task.Delay(2, cts.Token);
         }
 
-        var response = await TlsClient.GetAsync(socket, prefix: null, "/ip", cts.Token);
+        var response = await TlsClients.GetAsync(socket, prefix: null, "/ip", TestPki.RelayTest, cts.Token);
         Assert.EndsWith("\r\n\r\n203.0.113.77|4242", response, StringComparison.Ordinal);
     }
 
@@ -98,7 +98,7 @@ public class ProxyProtocolMiddlewareTests
             using var socket = await RawHttp.ConnectAsync(host.Port);
             using var cts = new CancellationTokenSource(Deadline);
 
-            var (bytes, error) = await TlsClient.TryHandshakeAsync(socket, prefix: null, cts.Token);
+            var (bytes, error) = await TlsClients.TryHandshakeAsync(socket, prefix: null, TestPki.RelayTest, cts.Token);
 
             Assert.NotNull(error);
             Assert.Equal(0, bytes);
@@ -124,7 +124,7 @@ public class ProxyProtocolMiddlewareTests
             var started = Stopwatch.GetTimestamp();
             using var good = await RawHttp.ConnectAsync(host.Port);
             using var cts = new CancellationTokenSource(Deadline);
-            var response = await TlsClient.GetAsync(good, ProxyHeaders.V2Tcp("203.0.113.8", 1, "192.0.2.2", 443), "/ip", cts.Token);
+            var response = await TlsClients.GetAsync(good, ProxyHeaders.V2Tcp("203.0.113.8", 1, "192.0.2.2", 443), "/ip", TestPki.RelayTest, cts.Token);
             var servedAfter = Stopwatch.GetElapsedTime(started);
 
             Assert.EndsWith("203.0.113.8|1", response, StringComparison.Ordinal);
@@ -152,7 +152,7 @@ public class ProxyProtocolMiddlewareTests
         {
             using var socket = await RawHttp.ConnectAsync(host.Port);
             using var cts = new CancellationTokenSource(Deadline);
-            var (bytes, error) = await TlsClient.TryHandshakeAsync(socket, ProxyHeaders.V2Tcp("203.0.113.1", 1, "192.0.2.2", 443), cts.Token);
+            var (bytes, error) = await TlsClients.TryHandshakeAsync(socket, ProxyHeaders.V2Tcp("203.0.113.1", 1, "192.0.2.2", 443), TestPki.RelayTest, cts.Token);
             Assert.NotNull(error);
             Assert.Equal(0, bytes);
 
@@ -184,7 +184,7 @@ public class ProxyProtocolMiddlewareTests
         using var socket = await RawHttp.ConnectAsync(host.Port);
         using var cts = new CancellationTokenSource(Deadline);
 
-        var response = await TlsClient.GetAsync(socket, ProxyHeaders.V2Tcp("203.0.113.1", 9, "192.0.2.2", 443), "/ip", cts.Token);
+        var response = await TlsClients.GetAsync(socket, ProxyHeaders.V2Tcp("203.0.113.1", 9, "192.0.2.2", 443), "/ip", TestPki.RelayTest, cts.Token);
 
         Assert.StartsWith("HTTP/1.1 200 ", response, StringComparison.Ordinal);
         Assert.EndsWith("203.0.113.1|9", response, StringComparison.Ordinal);
@@ -195,7 +195,7 @@ public class ProxyProtocolMiddlewareTests
             listen =>
             {
                 listen.UseProxyProtocol(options);
-                listen.UseHttps(TestCertificate.Server, https => https.HandshakeTimeout = TimeSpan.FromSeconds(5));
+                listen.UseHttps(TestPki.RelayTest, https => https.HandshakeTimeout = TimeSpan.FromSeconds(5));
             },
             context =>
             {

@@ -5,10 +5,15 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace PyrycodeRelay.Tests.Tls;
+namespace PyrycodeRelay.Tests.Support;
 
-/// <summary>Client helpers: TLS handshakes, raw HTTP over TLS, HttpClient trusting a given root.</summary>
-internal static class TlsClients
+/// <summary>
+/// TLS client helpers: trust only a given root, handshakes with a chosen SNI/protocol/ALPN, raw HTTP over TLS (also
+/// over a socket a PROXY header was already written to, or with the header in the ClientHello's write), and an
+/// HttpClient trusting a given root. (For plain or TLS exchanges with a relay, <see cref="RawHttp"/> on a
+/// <see cref="RelayTarget"/> is shorter.)
+/// </summary>
+public static class TlsClients
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
@@ -135,6 +140,49 @@ internal static class TlsClients
         };
         return new HttpClient(handler) { Timeout = Timeout };
     }
+
+    /// <summary>
+    /// TLS over an open <paramref name="socket"/> trusting only <paramref name="trusted"/> (SNI and Host
+    /// <c>relay.test</c>), with <paramref name="prefix"/> sent in the same write as the ClientHello (so the server
+    /// receives header and TLS bytes together); then <c>GET path</c> with <c>Connection: close</c>; returns the whole
+    /// response text.
+    /// </summary>
+    public static async Task<string> GetAsync(Socket socket, byte[]? prefix, string path, X509Certificate2 trusted, CancellationToken cancellationToken)
+    {
+        using var network = new NetworkStream(socket, ownsSocket: false);
+        using var counting = new CountingStream(network, prefix);
+        using var ssl = new SslStream(counting, leaveInnerStreamOpen: true);
+        await ssl.AuthenticateAsClientAsync(RelayTestOptions(trusted), cancellationToken);
+        await ssl.WriteAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: relay.test\r\nConnection: close\r\n\r\n"), cancellationToken);
+        using var reader = new StreamReader(ssl, Encoding.ASCII);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
+
+    /// <summary>Attempts a TLS handshake as <see cref="GetAsync(Socket, byte[], string, X509Certificate2, CancellationToken)"/> does; returns the bytes received from the server and the failure.</summary>
+    public static async Task<(long BytesReceived, Exception? Error)> TryHandshakeAsync(Socket socket, byte[]? prefix, X509Certificate2 trusted,
+        CancellationToken cancellationToken)
+    {
+        using var network = new NetworkStream(socket, ownsSocket: false);
+        using var counting = new CountingStream(network, prefix);
+        using var ssl = new SslStream(counting, leaveInnerStreamOpen: true);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(RelayTestOptions(trusted), cancellationToken);
+            return (counting.BytesRead, null);
+        }
+        catch (Exception e) when (e is IOException or AuthenticationException)
+        {
+            return (counting.BytesRead, e);
+        }
+    }
+
+    private static SslClientAuthenticationOptions RelayTestOptions(X509Certificate2 trusted) => new()
+    {
+        TargetHost = "relay.test",
+        ApplicationProtocols = [SslApplicationProtocol.Http11],
+        RemoteCertificateValidationCallback = TrustOnly(trusted, checkName: true),
+        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+    };
 
     private static bool CompleteResponse(string text)
     {

@@ -1,11 +1,17 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace PyrycodeRelay.Tests.Tls;
+namespace PyrycodeRelay.Tests.Support;
 
-/// <summary>A throw-away CA issuing leaf certificates, written as PEM files for the tests.</summary>
-internal sealed class TestPki : IDisposable
+/// <summary>
+/// The test certificates: a throw-away CA issuing leaf certificates (written as PEM files by the tests, see
+/// <see cref="StaticCerts"/>), and <see cref="RelayTest"/>, one self-signed server certificate for <c>relay.test</c>
+/// with its private key, for Kestrel listeners built by hand.
+/// </summary>
+public sealed class TestPki : IDisposable
 {
+    private static readonly Lazy<X509Certificate2> RelayTestInstance = new(() => SelfSigned("relay.test"));
+
     public TestPki(string name = "Test Root")
     {
         RootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -54,6 +60,24 @@ internal sealed class TestPki : IDisposable
         return (cert, key);
     }
 
+    /// <summary>A self-signed server certificate for <c>relay.test</c> with its private key (generated once per run).</summary>
+    public static X509Certificate2 RelayTest => RelayTestInstance.Value;
+
+    /// <summary>A self-signed server certificate for <paramref name="dnsName"/> with its private key, usable by Kestrel and SslStream.</summary>
+    public static X509Certificate2 SelfSigned(string dnsName)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=" + dnsName, key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(dnsName);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        var now = DateTimeOffset.UtcNow;
+        using var ephemeral = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(1));
+        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), password: null);
+    }
+
+    /// <summary>The PEM of <paramref name="key"/> in <paramref name="format"/> (<c>pkcs8</c>, <c>sec1</c>, <c>pkcs1</c>).</summary>
     public static string KeyPem(AsymmetricAlgorithm key, string format) => (key, format) switch
     {
         (_, "pkcs8") => key.ExportPkcs8PrivateKeyPem(),

@@ -1,7 +1,7 @@
-namespace PyrycodeRelay.Tests.Tls;
+namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>A temporary directory removed at dispose.</summary>
-internal sealed class TempDir : IDisposable
+public sealed class TempDir : IDisposable
 {
     public TempDir()
     {
