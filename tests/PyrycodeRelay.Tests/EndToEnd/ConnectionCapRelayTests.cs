@@ -18,9 +18,9 @@ public sealed class ConnectionCapRelayTests
         var logsBefore = relay.Logs.Entries.Count;
 
         var phone = await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1", "X-Forwarded-For: 192.0.2.1", "X-Pyrycode-Device-Name: DEVICE-MARKER"));
-        RateLimitRelayTests.AssertLimitShape(phone, 503);
+        RelayResponses.AssertRefusal(phone, 503);
         var binary = await RawHttp.SendAsync(relay.Target, RawHttp.BinaryUpgrade(Host, "e2e-s47-other"));
-        RateLimitRelayTests.AssertLimitShape(binary, 503);
+        RelayResponses.AssertRefusal(binary, 503);
 
         var denied = relay.Logs.Entries.Skip(logsBefore).ToList();
         Assert.Equal(["conn_cap_reached", "conn_cap_reached"], denied.Select(e => e.Name));
@@ -46,7 +46,7 @@ public sealed class ConnectionCapRelayTests
         await relay.WaitForSlotsAsync(1);
         var (p2, _) = await relay.ConnectRegisteredPhoneAsync("e2e-s1");
         await using var _ = p2;
-        RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1")), 503);
+        RelayResponses.AssertRefusal(await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1")), 503);
         Assert.Equal(3, relay.Logs.Named("conn_cap_reached").Count);
         await p.DisposeAsync();
     }
@@ -96,9 +96,9 @@ public sealed class ConnectionCapRelayTests
     {
         await using var relay = await TestRelay.StartAsync(TestRelay.Insecure() with { MaxConnections = 1, RateLimitBurst = 3 });
         await using var b = await relay.ConnectHolderAsync("e2e-s1");
-        RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1").Replace("/v1/client", "/v2/client?x=1", StringComparison.Ordinal)), 503);
-        RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1")), 503);
-        RateLimitRelayTests.AssertLimitShape(await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1")), 429);
+        RelayResponses.AssertRefusal(await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1").Replace("/v1/client", "/v2/client?x=1", StringComparison.Ordinal)), 503);
+        RelayResponses.AssertRefusal(await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1")), 503);
+        RelayResponses.AssertRefusal(await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s1")), 429);
         Assert.Equal(["/v2/client", "/v1/client"], relay.Logs.Named("conn_cap_reached").Select(e => e["path"]));
         Assert.Single(relay.Logs.Named("rate_limited"));
     }
@@ -127,7 +127,7 @@ public sealed class ConnectionCapRelayTests
         using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
         {
             await using var keepAlive = await relay.Target.OpenStreamAsync(cts.Token);
-            RateLimitRelayTests.AssertLimitShape(await RawHttp.ExchangeAsync(keepAlive, RawHttp.Upgrade("/v1/server", Host), cts.Token), 400);
+            RelayResponses.AssertRefusal(await RawHttp.ExchangeAsync(keepAlive, RawHttp.Upgrade("/v1/server", Host), cts.Token), 400);
             await AdmittedAgainAsync(relay, "400");
             var post = RawHttp.Request("POST", "/v1/server", Host, ["X-Pyrycode-Server: e2e-s9", "X-Pyrycode-Version: 1", "User-Agent: u", "Content-Length: 0"]);
             Assert.Equal(405, (await RawHttp.ExchangeAsync(keepAlive, post, cts.Token)).Status);

@@ -62,7 +62,7 @@ public sealed class ProxyProtocolRelayTests : IDisposable
         var request = RawHttp.Upgrade("/v1/server", Domain);
         Assert.Equal(400, (await RawHttp.SendAsync(Tls(relay, V1("203.0.113.1")), request)).Status);
         var limited = await RawHttp.SendAsync(Tls(relay, ProxyHeaders.V2Tcp("203.0.113.1", 40001, "10.0.0.1", 443)), request);
-        RateLimitRelayTests.AssertLimitShape(limited, 429);
+        RelayResponses.AssertRefusal(limited, 429);
         Assert.Equal(400, (await RawHttp.SendAsync(Tls(relay, V1("198.51.100.7")), request)).Status);
 
         var warn = Assert.Single(relay.Logs.Named("rate_limited"));

@@ -7,17 +7,6 @@ public sealed class RateLimitRelayTests
 {
     private const string Host = "127.0.0.1";
 
-    /// <summary>The protocol.md §3.1 shape of 429/503/400: exact headers and a single LF body.</summary>
-    internal static void AssertLimitShape(RawResponse response, int status)
-    {
-        Assert.Equal(status, response.Status);
-        Assert.Equal("text/plain; charset=utf-8", response.Header("Content-Type"));
-        Assert.Equal("nosniff", response.Header("X-Content-Type-Options"));
-        Assert.Equal("1", response.Header("Content-Length"));
-        Assert.Equal("\n"u8.ToArray(), response.Body);
-        Assert.Equal(["content-length", "content-type", "date", "x-content-type-options"], response.HeaderNames);
-    }
-
     [Fact]
     public async Task D43_the_21st_attempt_from_one_ip_is_429_another_ip_is_allowed_and_a_token_returns_after_6s()
     {
@@ -40,7 +29,7 @@ public sealed class RateLimitRelayTests
 
             var logsBefore = relay.Logs.Entries.Count;
             var denied = await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s43"));
-            AssertLimitShape(denied, 429);
+            RelayResponses.AssertRefusal(denied, 429);
             Assert.Equal((1, 10), (relay.Host.Runtime.Registry.ConnectedBinaries, relay.Host.Runtime.Registry.ConnectedPhones));
             var warn = Assert.Single(relay.Logs.Entries.Skip(logsBefore));
             Assert.Equal("rate_limited", warn.Name);
@@ -158,7 +147,7 @@ public sealed class RateLimitRelayTests
             "X-Pyrycode-Token: phone-token-opaque", "User-Agent: UA-MARKER/1.0", "X-Pyrycode-Device-Name: DEVICE-MARKER");
         Assert.Equal(400, (await RawHttp.SendAsync(relay.Target, request)).Status); // passed the gate; not an upgrade
         Assert.Empty(relay.Logs.Entries);
-        AssertLimitShape(await RawHttp.SendAsync(relay.Target, request), 429);
+        RelayResponses.AssertRefusal(await RawHttp.SendAsync(relay.Target, request), 429);
 
         var warn = Assert.Single(relay.Logs.Entries);
         Assert.Equal("rate_limited", warn.Name);
