@@ -23,7 +23,7 @@ public sealed class StaticTlsTests : IAsyncLifetime, IDisposable
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private X509Certificate2 _certA = null!;
     private RelayTls _tls = null!;
-    private TlsTestHost _host = null!;
+    private KestrelTestHost _host = null!;
 
     private string CertFile => _dir.File("c.pem");
     private string KeyFile => _dir.File("k.pem");
@@ -81,8 +81,8 @@ public sealed class StaticTlsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Refused_handshakes_are_logged_by_kestrel_at_debug_only()
     {
-        using var kestrelLogs = new CapturingLoggerProvider();
-        await using var host = await TlsTestHost.StartAsync(_tls, frameworkLogs: kestrelLogs);
+        await using var host = await TlsTestHost.StartAsync(_tls);
+        var kestrelLogs = host.Logs;
         await Record.ExceptionAsync(() => TlsClients.HandshakeAsync(host.HttpsPort, "evil.example.com", _pki.Root));
         await Record.ExceptionAsync(() => TlsClients.HandshakeAsync(host.HttpsPort, "", _pki.Root));
         var failed = await kestrelLogs.WaitForAsync("AuthenticationFailed", timeout: TlsClients.Timeout, count: 2);
