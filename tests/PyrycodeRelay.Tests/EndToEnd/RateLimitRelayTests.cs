@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
@@ -75,7 +76,9 @@ public sealed class RateLimitRelayTests
     [Fact]
     public async Task D44_whole_tokens_refill_with_the_fraction_carried_over()
     {
-        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure() with { RateLimitBurst = 2, RateLimitRefill = TimeSpan.FromSeconds(1) });
+        // The relay's clock is a fake one, so the refill is exact (wall-clock sleeps gave 0.6 s of slack on a loaded machine).
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure() with { RateLimitBurst = 2, RateLimitRefill = TimeSpan.FromSeconds(1) }, time: time);
         async Task<int[]> Attempts(int n)
         {
             var statuses = new int[n];
@@ -89,10 +92,10 @@ public sealed class RateLimitRelayTests
 
         var first = await Attempts(2);
         Assert.Equal(new[] { 400, 400 }, first);
-        await Task.Delay(TimeSpan.FromSeconds(1.4));
+        time.Advance(TimeSpan.FromSeconds(1.4));
         var second = await Attempts(2);
         Assert.Equal(new[] { 400, 429 }, second);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        time.Advance(TimeSpan.FromSeconds(2));
         var third = await Attempts(3);
         Assert.Equal(new[] { 400, 400, 429 }, third);
     }

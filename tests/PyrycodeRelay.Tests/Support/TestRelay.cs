@@ -77,10 +77,11 @@ public sealed partial class TestRelay : IAsyncDisposable
     /// Starts a relay with exactly <paramref name="options"/> (see <see cref="Insecure"/> and <see cref="Static"/>). In
     /// TLS mode the HTTPS listener is on 127.0.0.1:0 and the HTTP listener on 127.0.0.1:<paramref name="httpPort"/>
     /// (0 = any); <paramref name="startTls"/> false leaves the certificate source unstarted. Push: the real sender from
-    /// <paramref name="fcmCredentials"/>, else <paramref name="push"/>, else off.
+    /// <paramref name="fcmCredentials"/>, else <paramref name="push"/>, else off. <paramref name="time"/> is the relay's
+    /// clock (a FakeTimeProvider makes rate-limit refills exact; Kestrel's own timeouts keep real time).
     /// </summary>
     public static async Task<TestRelay> StartAsync(RelayOptions options, string? fcmCredentials = null, IPushWakeHandler? push = null,
-        bool metrics = true, TlsSettings? tlsSettings = null, int httpPort = 0, bool startTls = true)
+        bool metrics = true, TlsSettings? tlsSettings = null, int httpPort = 0, bool startTls = true, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var logs = new CapturingLoggerProvider(LogLevel.Information);
@@ -108,6 +109,7 @@ public sealed partial class TestRelay : IAsyncDisposable
             Tls = tls,
             FcmCredentials = fcmCredentials,
             Push = fcmCredentials is null ? push ?? new PushOff() : null,
+            Time = time ?? TimeProvider.System,
             Version = Version,
         });
         if (startTls)
