@@ -60,7 +60,7 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
             // B28: the HTTP listener (ACME mode) answers 404 without a redirect.
             foreach (var path in new[] { "/healthz", "/" })
             {
-                TlsStaticRelayTests.HttpListenerAssert404(await RawHttp.SendAsync(new RelayTarget(pebble.HttpPort), RawHttp.Get(path, Domain)));
+                RelayResponses.AssertNotFound(await RawHttp.SendAsync(new RelayTarget(pebble.HttpPort), RawHttp.Get(path, Domain)));
             }
 
             var (code, _, stderr) = await relay.StopAsync();

@@ -53,19 +53,19 @@ public sealed class TlsStaticRelayTests : IDisposable
         var logsBefore = relay.Logs.Entries.Count;
         foreach (var host in new[] { "evil.com", "", Domain + ".evil.com" })
         {
-            AssertMisdirected(await RawHttp.SendAsync(target, RawHttp.Get("/healthz", host)));
+            RelayResponses.AssertMisdirected(await RawHttp.SendAsync(target, RawHttp.Get("/healthz", host)));
         }
 
         // Every path, not only the routes.
         foreach (var path in new[] { "/readyz", "/nope", "/metrics", "/v2/client" })
         {
-            AssertMisdirected(await RawHttp.SendAsync(target, RawHttp.Get(path, "evil.com")));
+            RelayResponses.AssertMisdirected(await RawHttp.SendAsync(target, RawHttp.Get(path, "evil.com")));
         }
 
         // An upgrade request to /v1/server with a foreign Host: 421, twice, and the single token is still there.
         for (var i = 0; i < 2; i++)
         {
-            AssertMisdirected(await RawHttp.SendAsync(target, RawHttp.BinaryUpgrade("evil.com", "e2e-s1")));
+            RelayResponses.AssertMisdirected(await RawHttp.SendAsync(target, RawHttp.BinaryUpgrade("evil.com", "e2e-s1")));
         }
 
         Assert.Equal(logsBefore, relay.Logs.Entries.Count);
@@ -105,7 +105,7 @@ public sealed class TlsStaticRelayTests : IDisposable
         foreach (var path in new[] { "/healthz", "/", "/.well-known/acme-challenge/abc", "/v1/server" })
         {
             var response = await RawHttp.SendAsync(new RelayTarget(relay.Host.HttpPort), RawHttp.Get(path, Domain));
-            HttpListenerAssert404(response);
+            RelayResponses.AssertNotFound(response);
         }
     }
 
@@ -162,22 +162,5 @@ public sealed class TlsStaticRelayTests : IDisposable
         Assert.Equal($"\"{marker}\"", await phone.ReceiveTextAsync());
         await phone.CloseAsync();
         Assert.Equal($"{{\"conn_id\":\"{connId}\",\"close_code\":1000}}", await binary.ReceiveTextAsync());
-    }
-
-    internal static void AssertMisdirected(RawResponse response)
-    {
-        Assert.Equal("HTTP/1.1 421 Misdirected Request", response.StatusLine);
-        Assert.Equal("0", response.Header("Content-Length"));
-        Assert.Empty(response.Body);
-        Assert.Equal(["content-length", "date"], response.HeaderNames);
-    }
-
-    internal static void HttpListenerAssert404(RawResponse response)
-    {
-        Assert.Equal(404, response.Status);
-        Assert.Equal("404 page not found\n", response.BodyText);
-        Assert.Equal("text/plain; charset=utf-8", response.Header("Content-Type"));
-        Assert.Equal("nosniff", response.Header("X-Content-Type-Options"));
-        Assert.Null(response.Header("Location"));
     }
 }
