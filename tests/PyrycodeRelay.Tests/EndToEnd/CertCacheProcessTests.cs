@@ -1,5 +1,4 @@
 using System.Runtime.Versioning;
-using PyrycodeRelay.Tests.Startup.Process;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using PyrycodeRelay.Tests.Startup.Process;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Tests.Push;
-using PyrycodeRelay.Tests.Startup.Process;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using PyrycodeRelay.Tests.Push;
-using PyrycodeRelay.Tests.Startup.Process;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using PyrycodeRelay.Configuration;
 using PyrycodeRelay.Limits;
-using PyrycodeRelay.Tests.Limits.ProxyProtocol;
 
 namespace PyrycodeRelay.Tests.Limits;
 

@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using PyrycodeRelay.Tests.Scenarios.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 

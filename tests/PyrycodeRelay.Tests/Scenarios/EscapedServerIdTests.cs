@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PyrycodeRelay.Tests.Scenarios.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 

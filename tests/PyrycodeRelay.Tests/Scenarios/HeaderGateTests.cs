@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PyrycodeRelay.Tests.Scenarios.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using PyrycodeRelay.Tests.Scenarios.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 

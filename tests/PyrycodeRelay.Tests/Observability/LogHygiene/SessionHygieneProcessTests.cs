@@ -3,7 +3,6 @@ using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
 using PyrycodeRelay.Tests.Push;
-using PyrycodeRelay.Tests.Startup.Process;
 
 namespace PyrycodeRelay.Tests.Observability.LogHygiene;
 
