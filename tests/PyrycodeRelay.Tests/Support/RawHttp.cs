@@ -138,6 +138,48 @@ public static class RawHttp
         return response with { Body = rest.ToArray() };
     }
 
+    /// <summary>As <see cref="ExchangeTextAsync(Stream, string, bool, CancellationToken)"/> up to a complete response, within <see cref="Timeout"/>.</summary>
+    public static async Task<string> ExchangeTextAsync(Stream stream, string request)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        return await ExchangeTextAsync(stream, request, untilClosed: false, cts.Token);
+    }
+
+    /// <summary>
+    /// Sends one request and returns what came back exactly as text (ASCII): everything until the server closes
+    /// when <paramref name="untilClosed"/>, else until a complete Content-Length response (or the close). A reset after
+    /// some bytes ends the read.
+    /// </summary>
+    public static async Task<string> ExchangeTextAsync(Stream stream, string request, bool untilClosed, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request), ct);
+        await stream.FlushAsync(ct);
+        using var received = new MemoryStream();
+        var buffer = new byte[4096];
+        while (untilClosed || !IsComplete(Encoding.ASCII.GetString(received.ToArray())))
+        {
+            int n;
+            try
+            {
+                n = await stream.ReadAsync(buffer, ct);
+            }
+            catch (IOException) when (received.Length > 0)
+            {
+                break;
+            }
+
+            if (n == 0)
+            {
+                break;
+            }
+
+            received.Write(buffer, 0, n);
+        }
+
+        return Encoding.ASCII.GetString(received.ToArray());
+    }
+
     /// <summary>A TCP connection to 127.0.0.1:<paramref name="port"/> (fails after <see cref="RelayTarget.ConnectTimeout"/>).</summary>
     public static Task<Socket> ConnectAsync(int port) => new RelayTarget(port).ConnectAsync();
 
@@ -201,6 +243,14 @@ public static class RawHttp
         {
             return new ClosedConnection(received.ToArray(), Stopwatch.GetElapsedTime(started), Reset: true);
         }
+    }
+
+    private static bool IsComplete(string text)
+    {
+        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        var length = end < 0 ? null : text[..end].Split("\r\n").Where(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+            .Select(l => (int?)int.Parse(l[15..].Trim(), CultureInfo.InvariantCulture)).FirstOrDefault();
+        return length is { } l && text.Length - end - 4 >= l;
     }
 
     private static bool EndsWithBlankLine(List<byte> bytes)

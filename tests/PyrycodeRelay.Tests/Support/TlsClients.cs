@@ -3,7 +3,6 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 
 namespace PyrycodeRelay.Tests.Support;
 
@@ -84,41 +83,7 @@ public static class TlsClients
     public static async Task<string> RawRequestAsync(int port, string sni, X509Certificate2 root, string request)
     {
         await using var ssl = await HandshakeAsync(port, sni, root);
-        return await ExchangeAsync(ssl, request);
-    }
-
-    public static async Task<string> ExchangeAsync(Stream stream, string request)
-    {
-        using var cts = new CancellationTokenSource(Timeout);
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(request), cts.Token);
-        var ms = new MemoryStream();
-        var buffer = new byte[4096];
-        while (true)
-        {
-            int n;
-            try
-            {
-                n = await stream.ReadAsync(buffer, cts.Token);
-            }
-            catch (IOException) when (ms.Length > 0)
-            {
-                break;
-            }
-
-            if (n == 0)
-            {
-                break;
-            }
-
-            ms.Write(buffer, 0, n);
-            var text = Encoding.ASCII.GetString(ms.ToArray());
-            if (CompleteResponse(text))
-            {
-                break;
-            }
-        }
-
-        return Encoding.ASCII.GetString(ms.ToArray());
+        return await RawHttp.ExchangeTextAsync(ssl, request);
     }
 
     /// <summary>An HttpClient that dials 127.0.0.1:<paramref name="port"/> for any host and trusts only <paramref name="root"/>.</summary>
@@ -153,9 +118,7 @@ public static class TlsClients
         using var counting = new CountingStream(network, prefix);
         using var ssl = new SslStream(counting, leaveInnerStreamOpen: true);
         await ssl.AuthenticateAsClientAsync(RelayTestOptions(trusted), cancellationToken);
-        await ssl.WriteAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: relay.test\r\nConnection: close\r\n\r\n"), cancellationToken);
-        using var reader = new StreamReader(ssl, Encoding.ASCII);
-        return await reader.ReadToEndAsync(cancellationToken);
+        return await RawHttp.ExchangeTextAsync(ssl, RawHttp.Get(path, "relay.test", "Connection: close"), untilClosed: true, cancellationToken);
     }
 
     /// <summary>Attempts a TLS handshake as <see cref="GetAsync(Socket, byte[], string, X509Certificate2, CancellationToken)"/> does; returns the bytes received from the server and the failure.</summary>
@@ -183,24 +146,4 @@ public static class TlsClients
         RemoteCertificateValidationCallback = TrustOnly(trusted, checkName: true),
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
     };
-
-    private static bool CompleteResponse(string text)
-    {
-        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        if (end < 0)
-        {
-            return false;
-        }
-
-        var head = text[..end];
-        foreach (var line in head.Split("\r\n"))
-        {
-            if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
-            {
-                return text.Length - end - 4 >= int.Parse(line[15..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        return false;
-    }
 }

@@ -105,7 +105,7 @@ public sealed class PebbleEndToEndTests(PebbleFixture pebble) : IDisposable
         }
 
         Assert.Equal(first.Leaf.Thumbprint, X509CertificateLoader.LoadCertificate(open.RemoteCertificate!.GetRawCertData()).Thumbprint);
-        var text = await TlsClients.ExchangeAsync(open, "GET /healthz HTTP/1.1\r\nHost: relay.test\r\n\r\n");
+        var text = await RawHttp.ExchangeTextAsync(open, "GET /healthz HTTP/1.1\r\nHost: relay.test\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 200 OK", text);
     }
 

@@ -166,7 +166,7 @@ public sealed class StaticTlsTests : IAsyncLifetime, IDisposable
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(System.Net.IPAddress.Loopback, _host.HttpsPort);
-        var text = await TlsClients.ExchangeAsync(tcp.GetStream(), "GET /healthz HTTP/1.1\r\nHost: relay.example.com\r\n\r\n");
+        var text = await RawHttp.ExchangeTextAsync(tcp.GetStream(), "GET /healthz HTTP/1.1\r\nHost: relay.example.com\r\n\r\n");
         Assert.Equal("HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.", text);
     }
 
