@@ -119,7 +119,7 @@ public sealed class AdmissionGateTests : IAsyncLifetime, IDisposable
         var host = await StartAsync(burst: 100, maxConnections: 1, trustForwardedFor: false);
         using var holder = await RawHttp.ConnectAsync(host.Port);
         var held = RawHttp.GetAsync(holder, "/hold");
-        await WaitUntilAsync(() => _cap!.Count == 1);
+        await Eventually.Async(() => _cap!.Count == 1, "1 connection slot(s) held");
 
         var rejected = await RawHttp.GetAsync(host.Port, "/v2/client", PyryHeaders, "X-Forwarded-For: 9.9.9.9");
 
@@ -131,9 +131,9 @@ public sealed class AdmissionGateTests : IAsyncLifetime, IDisposable
 
         _release.SetResult();
         Assert.Equal(200, (await held).Status);
-        await WaitUntilAsync(() => _cap!.Count == 0);
+        await Eventually.Async(() => _cap!.Count == 0, "0 connection slot(s) held");
         Assert.Equal(200, (await RawHttp.GetAsync(host.Port, "/v1/client")).Status);
-        await WaitUntilAsync(() => _cap!.Count == 0);
+        await Eventually.Async(() => _cap!.Count == 0, "0 connection slot(s) held");
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class AdmissionGateTests : IAsyncLifetime, IDisposable
     {
         var host = await StartAsync(burst: 100, maxConnections: 10, trustForwardedFor: false);
         AssertLimitShape(await RawHttp.GetAsync(host.Port, "/bad"), "HTTP/1.1 400 Bad Request");
-        await WaitUntilAsync(() => _cap!.Count == 0);
+        await Eventually.Async(() => _cap!.Count == 0, "0 connection slot(s) held");
     }
 
     private static void AssertLimitShape(RawResponse response, string statusLine)
@@ -179,15 +179,6 @@ public sealed class AdmissionGateTests : IAsyncLifetime, IDisposable
 
     private static object? Value(LogEntry entry, string key) =>
         Assert.Single(entry.State, kv => kv.Key == key).Value;
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, cts.Token);
-        }
-    }
 
     private List<LogEntry> Warnings() =>
         [.. _host!.Logs.Entries.Where(e => e.Level >= LogLevel.Warning)];

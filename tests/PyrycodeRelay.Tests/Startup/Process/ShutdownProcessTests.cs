@@ -112,7 +112,7 @@ public class ShutdownProcessTests
                 new Dictionary<string, string> { ["PYRYCODE_RELAY_FCM_CREDENTIALS"] = TestKeys.Json() });
             await using var binary = await relay.ConnectHolderAsync();
             await binary.SendTextAsync("""{"push_wake":{"platform":"fcm","token":"T"}}""");
-            await WaitUntilAsync(() => stub.SendRequests.Count == 1);
+            await Eventually.Async(() => stub.SendRequests.Count == 1, "the send request at the stub");
 
             var sinceSignal = relay.Signal();
             Assert.Equal((1001, "shutting down"), await binary.ReceiveCloseAsync(DefaultDrain));
@@ -131,16 +131,6 @@ public class ShutdownProcessTests
         finally
         {
             release.TrySetResult();
-        }
-    }
-
-    /// <summary>Polls <paramref name="condition"/> every 20 ms; fails after 10 s.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(20, cts.Token);
         }
     }
 
