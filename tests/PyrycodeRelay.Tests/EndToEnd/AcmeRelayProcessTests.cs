@@ -1,6 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
-using PyrycodeRelay.Tests.Tls;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 

@@ -1,7 +1,6 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Text;
-using PyrycodeRelay.Tests.Limits.ProxyProtocol;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 

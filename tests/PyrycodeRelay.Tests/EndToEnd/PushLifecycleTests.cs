@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using PyrycodeRelay.Tests.Push;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 

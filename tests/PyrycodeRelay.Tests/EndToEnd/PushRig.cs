@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using PyrycodeRelay.Tests.Push;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 

@@ -1,7 +1,6 @@
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
-using PyrycodeRelay.Tests.Tls;
 using PyrycodeRelay.Tls;
 
 namespace PyrycodeRelay.Tests.EndToEnd;

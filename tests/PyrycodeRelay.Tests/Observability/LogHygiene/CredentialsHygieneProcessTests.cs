@@ -1,6 +1,5 @@
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
-using PyrycodeRelay.Tests.Push;
 using PyrycodeRelay.Tests.Startup.Process;
 
 namespace PyrycodeRelay.Tests.Observability.LogHygiene;

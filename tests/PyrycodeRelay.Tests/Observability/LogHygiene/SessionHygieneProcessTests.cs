@@ -2,7 +2,6 @@ using System.Net.WebSockets;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
-using PyrycodeRelay.Tests.Push;
 
 namespace PyrycodeRelay.Tests.Observability.LogHygiene;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using PyrycodeRelay.Push;
-using PyrycodeRelay.Tests.Push;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 

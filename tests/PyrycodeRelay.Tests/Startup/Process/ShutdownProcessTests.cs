@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using System.Runtime.Versioning;
 using System.Text;
-using PyrycodeRelay.Tests.Push;
 
 namespace PyrycodeRelay.Tests.Startup.Process;
 

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace PyrycodeRelay.Tests.Tls;
+namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>
 /// Sends a hand-built ClientHello of a chosen legacy version (no supported_versions extension), so the

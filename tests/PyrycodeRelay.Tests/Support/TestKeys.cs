@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace PyrycodeRelay.Tests.Push;
+namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>Service-account keys made at test time (no real key is ever committed).</summary>
 internal static class TestKeys

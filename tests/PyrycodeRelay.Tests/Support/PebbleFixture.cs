@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace PyrycodeRelay.Tests.Tls;
+namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>
 /// A real ACME server for the tests: Debian's <c>pebble</c> and <c>pebble-challtestsrv</c> on free loopback

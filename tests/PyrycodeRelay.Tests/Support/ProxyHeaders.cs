@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using PyrycodeRelay.Limits.ProxyProtocol;
 
-namespace PyrycodeRelay.Tests.Limits.ProxyProtocol;
+namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>Builders of PROXY protocol headers (HAProxy proxy-protocol.txt) for tests.</summary>
 internal static class ProxyHeaders

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace PyrycodeRelay.Tests.Push;
+namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>
 /// A real Kestrel server on 127.0.0.1:0 standing in for Google's OAuth token endpoint (<c>/token</c>) and the
