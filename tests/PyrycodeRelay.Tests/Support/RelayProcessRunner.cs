@@ -193,6 +193,10 @@ public sealed partial class RelayProcessRunner : IDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
+    /// <summary><c>--insecure-listen</c> and <c>--metrics-listen</c> on free 127.0.0.1 ports.</summary>
+    public static string[] InsecureArgs() =>
+        ["--insecure-listen", "127.0.0.1:" + FreePort(), "--metrics-listen", "127.0.0.1:" + FreePort()];
+
     /// <summary>A TCP port that is free on 127.0.0.1 right now.</summary>
     public static int FreePort() => FreePort(IPAddress.Loopback);
 

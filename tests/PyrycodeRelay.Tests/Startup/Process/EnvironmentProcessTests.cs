@@ -20,7 +20,7 @@ public class EnvironmentProcessTests
     public async Task A6_production_must_be_exactly_1(string value)
     {
         var (error, _) = await ProcessBootAssert.RefusesAsync("refusing to start: invalid env-var config",
-            ProcessBootAssert.InsecureArgs(), new Dictionary<string, string> { ["PYRYCODE_RELAY_PRODUCTION"] = value });
+            RelayProcessRunner.InsecureArgs(), new Dictionary<string, string> { ["PYRYCODE_RELAY_PRODUCTION"] = value });
         Assert.Equal(["time", "level", "msg", "err", "env_var", "reason"], error.Keys);
         Assert.Equal("PYRYCODE_RELAY_PRODUCTION", error["env_var"]);
         Assert.Equal($"malformed-value: expected \"1\" or unset, got \"{value}\"", error["reason"]);
@@ -34,7 +34,7 @@ public class EnvironmentProcessTests
     public async Task A8_bad_credentials_are_refused_and_never_echoed(string value)
     {
         var (error, stderr) = await ProcessBootAssert.RefusesAsync("refusing to start: invalid env-var config",
-            ProcessBootAssert.InsecureArgs(), new Dictionary<string, string> { ["PYRYCODE_RELAY_FCM_CREDENTIALS"] = value });
+            RelayProcessRunner.InsecureArgs(), new Dictionary<string, string> { ["PYRYCODE_RELAY_FCM_CREDENTIALS"] = value });
         Assert.Equal("PYRYCODE_RELAY_FCM_CREDENTIALS", error["env_var"]);
         Assert.Equal("malformed-value: not a service-account JSON key (value withheld)", error["reason"]);
         Assert.DoesNotContain(stderr, l => l.Contains("MARKER", StringComparison.Ordinal));
@@ -44,7 +44,7 @@ public class EnvironmentProcessTests
     public async Task A9_production_refuses_the_insecure_listener()
     {
         var (error, _) = await ProcessBootAssert.RefusesAsync("refusing to start: production-mode misconfiguration",
-            ProcessBootAssert.InsecureArgs(), new Dictionary<string, string> { ["PYRYCODE_RELAY_PRODUCTION"] = "1" });
+            RelayProcessRunner.InsecureArgs(), new Dictionary<string, string> { ["PYRYCODE_RELAY_PRODUCTION"] = "1" });
         Assert.Equal(["time", "level", "msg", "err", "env_var", "fix"], error.Keys);
         Assert.Equal("PYRYCODE_RELAY_PRODUCTION", error["env_var"]);
         Assert.Contains("--insecure-listen", error["err"], StringComparison.Ordinal);

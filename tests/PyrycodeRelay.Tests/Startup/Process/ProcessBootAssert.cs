@@ -5,9 +5,6 @@ namespace PyrycodeRelay.Tests.Startup.Process;
 /// <summary>Runs the relay process to a refusal or to a clean start-and-SIGTERM.</summary>
 internal static class ProcessBootAssert
 {
-    public static string[] InsecureArgs() =>
-        ["--insecure-listen", "127.0.0.1:" + RelayProcessRunner.FreePort(), "--metrics-listen", "127.0.0.1:" + RelayProcessRunner.FreePort()];
-
     /// <summary>
     /// Starts the relay, expects exit 2 with exactly one ERROR line carrying <paramref name="message"/>, no
     /// <c>starting</c> line (no listener set up) and nothing on stdout. Returns the parsed ERROR line.
