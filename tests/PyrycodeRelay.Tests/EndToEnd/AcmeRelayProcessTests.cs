@@ -1,7 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
-using PyrycodeRelay.Tests.Startup.Process;
-using PyrycodeRelay.Tests.Tls;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
@@ -34,7 +32,7 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
             Assert.Equal(["time", "level", "msg", "version", "mode", "domain", "cert_cache", "https_proxy_protocol"], starting.Keys);
             Assert.Equal("autocert", starting["mode"]);
             Assert.Equal(Cache, starting["cert_cache"]);
-            await relay.WaitHealthyAsync();
+            await relay.WaitReadyAsync();
 
             X509Certificate2? seen = null;
             await using (await TlsClients.HandshakeAsync(relay.Target.Port, Domain, pebble.IssuingRoot, seen: c => seen = c))
@@ -45,7 +43,7 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
             Assert.Contains("Pebble Intermediate CA", seen.Issuer, StringComparison.Ordinal);
             thumbprint = seen.Thumbprint;
 
-            var health = await RawHttp1.SendAsync(relay.Target, RawHttp1.Get("/healthz", Domain));
+            var health = await RawHttp.SendAsync(relay.Target, RawHttp.Get("/healthz", Domain));
             Assert.Equal(200, health.Status);
             Assert.Equal("application/json; charset=utf-8", health.Header("Content-Type"));
             Assert.Equal("no-store", health.Header("Cache-Control"));
@@ -60,10 +58,10 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
             // B28: the HTTP listener (ACME mode) answers 404 without a redirect.
             foreach (var path in new[] { "/healthz", "/" })
             {
-                TlsStaticRelayTests.HttpListenerAssert404(await RawHttp1.SendAsync(new E2eTarget(pebble.HttpPort), RawHttp1.Get(path, Domain)));
+                RelayResponses.AssertNotFound(await RawHttp.SendAsync(new RelayTarget(pebble.HttpPort), RawHttp.Get(path, Domain)));
             }
 
-            var (code, _, stderr) = await relay.TerminateAsync();
+            var (code, _, stderr) = await relay.StopAsync();
             Assert.True(code == 0, string.Join("\n", stderr));
             Assert.DoesNotContain(stderr, l => l.Contains("level=ERROR", StringComparison.Ordinal) || l.Contains("acme_issue_failed", StringComparison.Ordinal));
         }
@@ -74,7 +72,7 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
         // Restart with the same cache: the cached certificate is served at once and no order is placed.
         using (var again = await StartAsync())
         {
-            await again.WaitHealthyAsync();
+            await again.WaitReadyAsync();
             string? seen = null;
             await using (await TlsClients.HandshakeAsync(again.Target.Port, Domain, pebble.IssuingRoot, seen: c => seen = c.Thumbprint))
             {
@@ -82,7 +80,7 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
 
             Assert.Equal(thumbprint, seen);
             await ExchangeOverWssAsync(again);
-            var (code, _, stderr) = await again.TerminateAsync();
+            var (code, _, stderr) = await again.StopAsync();
             Assert.True(code == 0, string.Join("\n", stderr));
             Assert.DoesNotContain(stderr, l => l.Contains("msg=acme_certificate_obtained", StringComparison.Ordinal));
             Assert.Equal(ordersAfterFirst, NewOrders());
@@ -91,30 +89,30 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
 
     public void Dispose() => _dir.Dispose();
 
-    private Task<ProcessRelay> StartAsync()
+    private Task<LiveRelay> StartAsync()
     {
-        int https = RelayProcess.FreePort(), metrics = RelayProcess.FreePort();
+        int https = RelayProcessRunner.FreePort(), metrics = RelayProcessRunner.FreePort();
         string[] args =
         [
             "--domain", Domain, "--acme-directory", pebble.DirectoryUrl.AbsoluteUri, "--acme-ca-file", pebble.ServerCaFile,
             "--http-listen", $"127.0.0.1:{pebble.HttpPort}", "--https-listen", $"127.0.0.1:{https}",
             "--metrics-listen", $"127.0.0.1:{metrics}", "--cert-cache", Cache,
         ];
-        return ProcessRelay.StartAsync(args, null, new E2eTarget(https, Domain, pebble.IssuingRoot), Domain, metrics, waitHealthy: false);
+        return LiveRelay.StartAsync(args, new RelayTarget(https, Domain, pebble.IssuingRoot), Domain, metrics, waitReady: false);
     }
 
-    private static async Task<IReadOnlyList<LogfmtLine>> WaitAsync(ProcessRelay relay, string msg)
+    private static async Task<IReadOnlyList<LogfmtLine>> WaitAsync(LiveRelay relay, string msg)
     {
         await relay.Process.WaitForStderrAsync(l => l.Contains(" msg=" + msg + " ", StringComparison.Ordinal) || l.EndsWith(" msg=" + msg, StringComparison.Ordinal));
         return relay.Named(msg);
     }
 
     /// <summary>A binary and a phone over wss:// (trusting only Pebble's root) exchange a frame both ways.</summary>
-    private static async Task ExchangeOverWssAsync(ProcessRelay relay)
+    private static async Task ExchangeOverWssAsync(LiveRelay relay)
     {
-        await using var b = await E2eWs.ConnectBinaryAsync(relay.Target, "e2e-s21");
+        await using var b = await WsTestClient.ConnectBinaryAsync(relay.Target, "e2e-s21");
         await relay.Process.WaitForStderrAsync(l => l.Contains("msg=server_claimed server_id=e2e-s21", StringComparison.Ordinal) && !l.Contains("bogus", StringComparison.Ordinal));
-        await using var p = await E2eWs.ConnectPhoneAsync(relay.Target, "e2e-s21");
+        await using var p = await WsTestClient.ConnectPhoneAsync(relay.Target, "e2e-s21");
         await p.SendTextAsync("""{"v":2,"t":"probe-21"}""");
         var envelope = await b.ReceiveTextAsync();
         var match = Envelope().Match(envelope);

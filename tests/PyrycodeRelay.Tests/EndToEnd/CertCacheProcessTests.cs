@@ -1,5 +1,4 @@
 using System.Runtime.Versioning;
-using PyrycodeRelay.Tests.Startup.Process;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
@@ -16,7 +15,7 @@ public sealed class CertCacheProcessTests : IDisposable
     private static string[] AcmeArgs(string cache) =>
     [
         "--domain", "relay.test", "--acme-directory", "https://127.0.0.1:9/directory",
-        "--https-listen", "127.0.0.1:" + RelayProcess.FreePort(), "--http-listen", "127.0.0.1:" + RelayProcess.FreePort(),
+        "--https-listen", "127.0.0.1:" + RelayProcessRunner.FreePort(), "--http-listen", "127.0.0.1:" + RelayProcessRunner.FreePort(),
         "--metrics-listen=", "--cert-cache", cache,
     ];
 
@@ -24,7 +23,7 @@ public sealed class CertCacheProcessTests : IDisposable
 
     private static async Task<LogfmtLine> FailsWithExit1Async(string cache)
     {
-        using var relay = RelayProcess.Start(AcmeArgs(cache));
+        using var relay = RelayProcessRunner.Start(AcmeArgs(cache));
         var (code, stdout, stderr) = await relay.WaitForExitAsync();
         Assert.True(code == 1, $"exit {code}; stderr:\n{string.Join("\n", stderr)}");
         Assert.Equal("", stdout);
@@ -43,7 +42,7 @@ public sealed class CertCacheProcessTests : IDisposable
         Directory.CreateDirectory(cache);
         File.SetUnixFileMode(cache, (UnixFileMode)0b111_101_101); // 0755, owned by the relay's uid (the test's)
 
-        using var relay = RelayProcess.Start(AcmeArgs(cache));
+        using var relay = RelayProcessRunner.Start(AcmeArgs(cache));
         var tightened = LogfmtLine.Parse(await relay.WaitForStderrAsync(l => l.Contains("tightened cert cache dir perms", StringComparison.Ordinal)));
         await relay.WaitForStderrAsync(l => l.Contains("msg=starting", StringComparison.Ordinal));
         relay.Terminate();

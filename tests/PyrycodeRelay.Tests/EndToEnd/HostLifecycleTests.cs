@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using PyrycodeRelay.Hosting;
 using PyrycodeRelay.Push;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
@@ -15,14 +14,14 @@ public sealed class HostLifecycleTests
         using var logs = new CapturingLoggerProvider();
         var host = await RelayHost.StartAsync(new RelayHostSettings
         {
-            Options = E2eRelay.Insecure() with { MetricsListen = "" },
+            Options = TestRelay.Insecure() with { MetricsListen = "" },
             Loggers = logs,
-            RelayListener = E2eRelay.Loopback(0),
+            RelayListener = TestRelay.Loopback(0),
             Push = new PushOff(),
             Time = time,
         });
         var limiter = host.Admission.RateLimiter;
-        Assert.Equal(400, (await RawHttp1.SendAsync(new E2eTarget(host.RelayPort), RawHttp1.Upgrade("/v1/server", "127.0.0.1"))).Status);
+        Assert.Equal(400, (await RawHttp.SendAsync(new RelayTarget(host.RelayPort), RawHttp.Upgrade("/v1/server", "127.0.0.1"))).Status);
         Assert.Equal(1, limiter.BucketCount);
 
         await host.DisposeAsync();

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using PyrycodeRelay.Tests.Startup.Process;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
@@ -14,20 +13,20 @@ public sealed partial class LimitsProcessTests
     [Fact]
     public async Task D46_rate_limited_line_and_peer_rendering_on_a_dual_stack_listener()
     {
-        int port = RelayProcess.FreePort(), metrics = RelayProcess.FreePort();
-        using var relay = await ProcessRelay.StartAsync(
+        int port = RelayProcessRunner.FreePort(), metrics = RelayProcessRunner.FreePort();
+        using var relay = await LiveRelay.StartAsync(
             ["--insecure-listen", $":{port}", "--metrics-listen", $"127.0.0.1:{metrics}", "--rate-limit-burst", "1", "--trust-x-forwarded-for"],
-            null, new E2eTarget(port), "127.0.0.1", metrics);
-        var request = RawHttp1.Get("/v1/client", "127.0.0.1", "X-Forwarded-For: 1.2.3.4", "X-Pyrycode-Server: e2e-secret-sid",
+            new RelayTarget(port), "127.0.0.1", metrics);
+        var request = RawHttp.Get("/v1/client", "127.0.0.1", "X-Forwarded-For: 1.2.3.4", "X-Pyrycode-Server: e2e-secret-sid",
             "X-Pyrycode-Token: SECRET-TOKEN", "User-Agent: UA-MARKER/1.0", "X-Pyrycode-Device-Name: DEVICE-MARKER");
-        Assert.Equal(400, (await RawHttp1.SendAsync(relay.Target, request)).Status);
-        Assert.Equal(429, (await RawHttp1.SendAsync(relay.Target, request)).Status);
+        Assert.Equal(400, (await RawHttp.SendAsync(relay.Target, request)).Status);
+        Assert.Equal(429, (await RawHttp.SendAsync(relay.Target, request)).Status);
         var line = await relay.Process.WaitForStderrAsync(l => l.Contains("msg=rate_limited", StringComparison.Ordinal));
         Assert.Matches(RateLimitedLine(), line);
 
         // An IPv4 client of the dual-stack socket is keyed and logged as dotted IPv4.
-        Assert.Equal(400, (await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/server", "127.0.0.1"))).Status);
-        Assert.Equal(429, (await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/server", "127.0.0.1"))).Status);
+        Assert.Equal(400, (await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade("/v1/server", "127.0.0.1"))).Status);
+        Assert.Equal(429, (await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade("/v1/server", "127.0.0.1"))).Status);
         var v4 = await relay.Process.WaitForStderrAsync(l => l.Contains("msg=rate_limited remote=\"\\\"127.", StringComparison.Ordinal));
         Assert.EndsWith(" level=WARN msg=rate_limited remote=\"\\\"127.0.0.1\\\"\"", v4, StringComparison.Ordinal);
 
@@ -36,7 +35,7 @@ public sealed partial class LimitsProcessTests
         if (Ipv6LoopbackAvailable())
         {
             using var ws = new System.Net.WebSockets.ClientWebSocket();
-            foreach (var (k, v) in E2eWs.BinaryHeaders("e2e-s46"))
+            foreach (var (k, v) in ClientHeaders.Binary("e2e-s46"))
             {
                 ws.Options.SetRequestHeader(k, v);
             }
@@ -47,7 +46,7 @@ public sealed partial class LimitsProcessTests
             Assert.EndsWith(" msg=server_claimed server_id=e2e-s46 binary_version=0.1.0-test remote=::1", claimed, StringComparison.Ordinal);
         }
 
-        var (code, _, stderr) = await relay.TerminateAsync();
+        var (code, _, stderr) = await relay.StopAsync();
         Assert.Equal(0, code);
         foreach (var marker in new[] { "e2e-secret-sid", "SECRET-TOKEN", "UA-MARKER", "DEVICE-MARKER", "::ffff:" })
         {

@@ -1,7 +1,6 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Text;
-using PyrycodeRelay.Tests.Limits.ProxyProtocol;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
@@ -11,10 +10,10 @@ public sealed class ProxyProtocolRelayTests : IDisposable
     private const string Domain = "relay.test";
     private readonly StaticCerts _certs = new(Domain);
 
-    private Task<E2eRelay> StartAsync(string trusted = "", int burst = 20) => E2eRelay.StartAsync(
-        E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { HttpsProxyProtocol = true, ProxyProtocolTrustedCidrs = trusted, RateLimitBurst = burst });
+    private Task<TestRelay> StartAsync(string trusted = "", int burst = 20) => TestRelay.StartAsync(
+        TestRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { HttpsProxyProtocol = true, ProxyProtocolTrustedCidrs = trusted, RateLimitBurst = burst });
 
-    private E2eTarget Tls(E2eRelay relay, byte[]? header) => new(relay.Port, Domain, _certs.Root, Prefix: header);
+    private RelayTarget Tls(TestRelay relay, byte[]? header) => new(relay.Port, Domain, _certs.Root, Prefix: header);
 
     public static byte[] V1(string source) => Encoding.ASCII.GetBytes($"PROXY TCP4 {source} 10.0.0.1 40000 443\r\n");
 
@@ -32,7 +31,7 @@ public sealed class ProxyProtocolRelayTests : IDisposable
         ];
         foreach (var header in accepted)
         {
-            var response = await RawHttp1.SendAsync(Tls(relay, header), RawHttp1.Get("/healthz", Domain));
+            var response = await RawHttp.SendAsync(Tls(relay, header), RawHttp.Get("/healthz", Domain));
             Assert.Equal(200, response.Status);
         }
 
@@ -59,11 +58,11 @@ public sealed class ProxyProtocolRelayTests : IDisposable
     public async Task B31_rate_limit_is_keyed_by_the_proxy_source()
     {
         await using var relay = await StartAsync(burst: 1);
-        var request = RawHttp1.Upgrade("/v1/server", Domain);
-        Assert.Equal(400, (await RawHttp1.SendAsync(Tls(relay, V1("203.0.113.1")), request)).Status);
-        var limited = await RawHttp1.SendAsync(Tls(relay, ProxyHeaders.V2Tcp("203.0.113.1", 40001, "10.0.0.1", 443)), request);
-        RateLimitRelayTests.AssertLimitShape(limited, 429);
-        Assert.Equal(400, (await RawHttp1.SendAsync(Tls(relay, V1("198.51.100.7")), request)).Status);
+        var request = RawHttp.Upgrade("/v1/server", Domain);
+        Assert.Equal(400, (await RawHttp.SendAsync(Tls(relay, V1("203.0.113.1")), request)).Status);
+        var limited = await RawHttp.SendAsync(Tls(relay, ProxyHeaders.V2Tcp("203.0.113.1", 40001, "10.0.0.1", 443)), request);
+        RelayResponses.AssertRefusal(limited, 429);
+        Assert.Equal(400, (await RawHttp.SendAsync(Tls(relay, V1("198.51.100.7")), request)).Status);
 
         var warn = Assert.Single(relay.Logs.Named("rate_limited"));
         Assert.Equal("\"203.0.113.1\"", warn["remote"]);
@@ -76,12 +75,12 @@ public sealed class ProxyProtocolRelayTests : IDisposable
     [Fact]
     public async Task A_trusted_x_forwarded_for_wins_over_the_proxy_source()
     {
-        await using var relay = await E2eRelay.StartAsync(
-            E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { HttpsProxyProtocol = true, RateLimitBurst = 1, TrustXForwardedFor = true });
-        string Upgrade(string xff) => RawHttp1.Upgrade("/v1/server", Domain, "X-Forwarded-For: " + xff);
-        Assert.Equal(400, (await RawHttp1.SendAsync(Tls(relay, V1("203.0.113.1")), Upgrade("192.0.2.50"))).Status);
-        Assert.Equal(400, (await RawHttp1.SendAsync(Tls(relay, V1("203.0.113.1")), Upgrade("192.0.2.51"))).Status);
-        Assert.Equal(429, (await RawHttp1.SendAsync(Tls(relay, V1("203.0.113.2")), Upgrade("192.0.2.50"))).Status);
+        await using var relay = await TestRelay.StartAsync(
+            TestRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { HttpsProxyProtocol = true, RateLimitBurst = 1, TrustXForwardedFor = true });
+        string Upgrade(string xff) => RawHttp.Upgrade("/v1/server", Domain, "X-Forwarded-For: " + xff);
+        Assert.Equal(400, (await RawHttp.SendAsync(Tls(relay, V1("203.0.113.1")), Upgrade("192.0.2.50"))).Status);
+        Assert.Equal(400, (await RawHttp.SendAsync(Tls(relay, V1("203.0.113.1")), Upgrade("192.0.2.51"))).Status);
+        Assert.Equal(429, (await RawHttp.SendAsync(Tls(relay, V1("203.0.113.2")), Upgrade("192.0.2.50"))).Status);
         Assert.Equal("\"192.0.2.50\"", Assert.Single(relay.Logs.Named("rate_limited"))["remote"]);
     }
 
@@ -90,13 +89,13 @@ public sealed class ProxyProtocolRelayTests : IDisposable
     {
         await using var relay = await StartAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        using var silent = await new E2eTarget(relay.Port).ConnectAsync(cts.Token);
-        var closed = RawHttp1.ReadUntilClosedAsync(silent, TimeSpan.FromSeconds(15));
-        using var partial = await new E2eTarget(relay.Port, Prefix: Encoding.ASCII.GetBytes("PROXY TCP4 203.0.")).ConnectAsync(cts.Token);
-        var partialClosed = RawHttp1.ReadUntilClosedAsync(partial, TimeSpan.FromSeconds(15));
+        using var silent = await new RelayTarget(relay.Port).ConnectAsync(cts.Token);
+        var closed = RawHttp.ReadUntilClosedAsync(silent, TimeSpan.FromSeconds(15));
+        using var partial = await new RelayTarget(relay.Port, Prefix: Encoding.ASCII.GetBytes("PROXY TCP4 203.0.")).ConnectAsync(cts.Token);
+        var partialClosed = RawHttp.ReadUntilClosedAsync(partial, TimeSpan.FromSeconds(15));
 
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        Assert.Equal(200, (await RawHttp1.SendAsync(Tls(relay, V1("203.0.113.5")), RawHttp1.Get("/healthz", Domain))).Status);
+        Assert.Equal(200, (await RawHttp.SendAsync(Tls(relay, V1("203.0.113.5")), RawHttp.Get("/healthz", Domain))).Status);
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2.5), $"good request took {sw.Elapsed}"); // blocked, it would take 5 s
 
         var (bytes, elapsed, reset) = await closed;
@@ -118,13 +117,13 @@ public sealed class ProxyProtocolRelayTests : IDisposable
         }
 
         await using var trusted = await StartAsync(trusted: "127.0.0.0/8");
-        Assert.Equal(200, (await RawHttp1.SendAsync(Tls(trusted, header), RawHttp1.Get("/healthz", Domain))).Status);
+        Assert.Equal(200, (await RawHttp.SendAsync(Tls(trusted, header), RawHttp.Get("/healthz", Domain))).Status);
     }
 
     public void Dispose() => _certs.Dispose();
 
     /// <summary>Writes the target's prefix, attempts TLS, and expects the relay to close having written nothing.</summary>
-    private static async Task AssertClosedWithZeroBytesAsync(E2eTarget target)
+    private static async Task AssertClosedWithZeroBytesAsync(RelayTarget target)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         using var socket = await target.ConnectAsync(cts.Token);
@@ -133,7 +132,7 @@ public sealed class ProxyProtocolRelayTests : IDisposable
         var failure = await Record.ExceptionAsync(() => ssl.AuthenticateAsClientAsync(target.SslOptions(), cts.Token));
         Assert.True(failure is IOException or AuthenticationException, $"prefix {Convert.ToHexString(target.Prefix ?? [])}: {failure?.GetType().Name ?? "handshake succeeded"}");
         Assert.Equal(0, counting.BytesRead);
-        var (bytes, _, _) = await RawHttp1.ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(5));
+        var (bytes, _, _) = await RawHttp.ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(5));
         Assert.Empty(bytes);
     }
 }

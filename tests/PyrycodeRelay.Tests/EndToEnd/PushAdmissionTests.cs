@@ -13,7 +13,7 @@ public sealed partial class PushAdmissionTests
         await using var rig = await PushRig.StartAsync();
         var gate = rig.BlockSends();
         await using var b = await rig.Relay.ConnectHolderAsync("e2e-s1");
-        var (p1, p1Id) = await rig.Relay.ConnectPhoneAsync("e2e-s1");
+        var (p1, p1Id) = await rig.Relay.ConnectRegisteredPhoneAsync("e2e-s1");
         await using var _ = p1;
 
         await b.SendTextAsync(PushRig.Wake("DEVTOKEN-83"));
@@ -44,7 +44,7 @@ public sealed partial class PushAdmissionTests
         await using (var rig = await PushRig.StartAsync())
         {
             await using var b = await rig.Relay.ConnectHolderAsync("e2e-s1");
-            var (p1, p1Id) = await rig.Relay.ConnectPhoneAsync("e2e-s1");
+            var (p1, p1Id) = await rig.Relay.ConnectRegisteredPhoneAsync("e2e-s1");
             await using var _ = p1;
             string[] wakes =
             [
@@ -72,9 +72,9 @@ public sealed partial class PushAdmissionTests
         }
 
         // Push off: a valid wake is refused before anything else.
-        await using var off = await E2eRelay.StartAsync();
+        await using var off = await TestRelay.StartAsync(TestRelay.Insecure());
         await using var b2 = await off.ConnectHolderAsync("e2e-s1");
-        var (p, pId) = await off.ConnectPhoneAsync("e2e-s1");
+        var (p, pId) = await off.ConnectRegisteredPhoneAsync("e2e-s1");
         await using var __ = p;
         await b2.SendTextAsync(PushRig.Wake("DEVTOKEN-84"));
         await b2.SendTextAsync($$"""{"conn_id":"{{pId}}","frame":"after"}""");
@@ -119,7 +119,7 @@ public sealed partial class PushAdmissionTests
     {
         await using var rig = await PushRig.StartAsync();
         var gate = rig.BlockSends();
-        var binaries = new List<E2eWs>();
+        var binaries = new List<WsTestClient>();
         try
         {
             for (var s = 1; s <= 6; s++)
@@ -187,7 +187,7 @@ public sealed partial class PushAdmissionTests
     {
         await using var rig = await PushRig.StartAsync();
         await using var b = await rig.Relay.ConnectHolderAsync("e2e-s1");
-        var (p1, p1Id) = await rig.Relay.ConnectPhoneAsync("e2e-s1");
+        var (p1, p1Id) = await rig.Relay.ConnectRegisteredPhoneAsync("e2e-s1");
         await using var _ = p1;
         await b.SendTextAsync($$$"""{"conn_id":"{{{p1Id}}}","frame":{"d":1},"push_wake":{"platform":"fcm","token":"DEVTOKEN-x"}}""");
         Assert.Equal("""{"d":1}""", await p1.ReceiveTextAsync());
@@ -198,7 +198,7 @@ public sealed partial class PushAdmissionTests
         await rig.Relay.ExpectMetricsAsync(new() { ["pyrycode_relay_push_wakes_total"] = [] });
     }
 
-    private static void AssertDropShape(Support.LogEntry drop, string serverId)
+    private static void AssertDropShape(LogEntry drop, string serverId)
     {
         Assert.Equal(LogLevel.Warning, drop.Level);
         Assert.Equal(["server_id", "binary_conn_id", "err"], drop.Fields.Select(f => f.Key));

@@ -5,7 +5,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
-using PyrycodeRelay.Tests.Push;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging;
-using PyrycodeRelay.Tests.Push;
-using PyrycodeRelay.Tests.Startup.Process;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
@@ -81,16 +79,16 @@ public sealed class PushLifecycleTests
         stub.SendHandler = FcmStub.Blocking(gate);
         try
         {
-            using var relay = await ProcessRelay.StartInsecureAsync(
+            using var relay = await LiveRelay.StartAsync(
                 ["--fcm-base-url", stub.BaseUrl, "--fcm-token-url", stub.TokenUrl, "--fcm-project-id", "test-proj", "--drain-timeout", "3s"],
                 new Dictionary<string, string> { ["PYRYCODE_RELAY_FCM_CREDENTIALS"] = TestKeys.Json() });
-            await using var b = await E2eWs.ConnectBinaryAsync(relay.Target, "e2e-s1");
+            await using var b = await WsTestClient.ConnectBinaryAsync(relay.Target, "e2e-s1");
             await relay.Process.WaitForStderrAsync(l => l.Contains(" msg=server_claimed ", StringComparison.Ordinal));
             var closed = b.ReadUntilCloseAsync();
             await b.SendTextAsync(PushRig.Wake("DEVTOKEN-94"));
             await Eventually.Async(() => stub.SendRequests.Count == 1, "the send request at the stub");
 
-            var (code, elapsed, stderr) = await relay.TerminateAsync();
+            var (code, elapsed, stderr) = await relay.StopAsync();
             Assert.True(code == 0, $"exit {code}:\n{string.Join("\n", stderr)}");
             Assert.True(elapsed < TimeSpan.FromSeconds(3 + 2), $"exit took {elapsed}");
             var all = string.Join("\n", stderr);
@@ -113,7 +111,7 @@ public sealed class PushLifecycleTests
     public async Task L95_push_on_exports_five_series_at_zero_and_push_off_none()
     {
         await using var stub = await FcmStub.StartAsync();
-        using (var on = await ProcessRelay.StartInsecureAsync(
+        using (var on = await LiveRelay.StartAsync(
             ["--fcm-base-url", stub.BaseUrl, "--fcm-token-url", stub.TokenUrl, "--fcm-project-id", "test-proj"],
             new Dictionary<string, string> { ["PYRYCODE_RELAY_FCM_CREDENTIALS"] = TestKeys.Json() }))
         {
@@ -125,21 +123,21 @@ public sealed class PushLifecycleTests
             Assert.All(family.Samples, s => Assert.Equal(0, s.Value));
             Assert.Empty(on.Named("push off: PYRYCODE_RELAY_FCM_CREDENTIALS unset"));
 
-            await using var b = await E2eWs.ConnectBinaryAsync(on.Target, "e2e-s95");
+            await using var b = await WsTestClient.ConnectBinaryAsync(on.Target, "e2e-s95");
             var closed = b.ReadUntilCloseAsync();
             await b.SendTextAsync(PushRig.Wake("DEVTOKEN-95"));
             await MetricsScrape.ExpectAsync(on.MetricsPort, new() { ["pyrycode_relay_push_wakes_total"] = new() { ["outcome=sent"] = 1 } });
-            var (code, _, stderr) = await on.TerminateAsync();
+            var (code, _, stderr) = await on.StopAsync();
             Assert.Equal(0, code);
             Assert.Equal((1001, "shutting down"), await closed);
             Assert.DoesNotContain(stderr, l => l.Contains("DEVTOKEN", StringComparison.Ordinal));
         }
 
-        using var off = await ProcessRelay.StartInsecureAsync([]);
+        using var off = await LiveRelay.StartAsync([]);
         var pushOff = Assert.Single(off.Named("push off: PYRYCODE_RELAY_FCM_CREDENTIALS unset"));
         Assert.Equal("INFO", pushOff["level"]);
         Assert.Equal(["time", "level", "msg"], pushOff.Keys);
         Assert.False((await MetricsScrape.ScrapeAsync(off.MetricsPort)).Has("pyrycode_relay_push_wakes_total"));
-        Assert.Equal(0, (await off.TerminateAsync()).ExitCode);
+        Assert.Equal(0, (await off.StopAsync()).ExitCode);
     }
 }

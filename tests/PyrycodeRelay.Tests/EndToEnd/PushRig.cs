@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using PyrycodeRelay.Tests.Push;
-using PyrycodeRelay.Tests.Startup.Process;
-using LogEntry = PyrycodeRelay.Tests.Support.LogEntry;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
@@ -14,7 +11,7 @@ internal sealed class PushRig : IAsyncDisposable
 {
     private readonly List<TaskCompletionSource> _gates = [];
 
-    private PushRig(FcmStub stub, E2eRelay relay)
+    private PushRig(FcmStub stub, TestRelay relay)
     {
         Stub = stub;
         Relay = relay;
@@ -22,14 +19,14 @@ internal sealed class PushRig : IAsyncDisposable
 
     public FcmStub Stub { get; }
 
-    public E2eRelay Relay { get; }
+    public TestRelay Relay { get; }
 
     public static async Task<PushRig> StartAsync(Action<FcmStub>? configure = null)
     {
         var stub = await FcmStub.StartAsync();
         configure?.Invoke(stub);
-        var options = E2eRelay.Insecure() with { FcmBaseUrl = stub.BaseUrl, FcmTokenUrl = stub.TokenUrl, FcmProjectId = "test-proj" };
-        return new PushRig(stub, await E2eRelay.StartAsync(options, fcmCredentials: TestKeys.Json()));
+        var options = TestRelay.Insecure() with { FcmBaseUrl = stub.BaseUrl, FcmTokenUrl = stub.TokenUrl, FcmProjectId = "test-proj" };
+        return new PushRig(stub, await TestRelay.StartAsync(options, fcmCredentials: TestKeys.Json()));
     }
 
     /// <summary>Makes the send endpoint block until the returned gate completes (released at dispose at the latest).</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
@@ -7,22 +8,11 @@ public sealed class RateLimitRelayTests
 {
     private const string Host = "127.0.0.1";
 
-    /// <summary>The docs/protocol.md#before-the-upgrade shape of 429/503/400: exact headers and a single LF body.</summary>
-    internal static void AssertLimitShape(RawResponse response, int status)
-    {
-        Assert.Equal(status, response.Status);
-        Assert.Equal("text/plain; charset=utf-8", response.Header("Content-Type"));
-        Assert.Equal("nosniff", response.Header("X-Content-Type-Options"));
-        Assert.Equal("1", response.Header("Content-Length"));
-        Assert.Equal("\n"u8.ToArray(), response.Body);
-        Assert.Equal(["content-length", "content-type", "date", "x-content-type-options"], response.HeaderNames);
-    }
-
     [Fact]
     public async Task D43_the_21st_attempt_from_one_ip_is_429_another_ip_is_allowed_and_a_token_returns_after_6s()
     {
-        await using var relay = await E2eRelay.StartAsync();
-        var phones = new List<E2eWs>();
+        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure());
+        var phones = new List<WsTestClient>();
         try
         {
             await using var b = await relay.ConnectHolderAsync("e2e-s43");
@@ -30,17 +20,17 @@ public sealed class RateLimitRelayTests
             {
                 if (i % 2 == 0)
                 {
-                    phones.Add((await relay.ConnectPhoneAsync("e2e-s43")).Client); // 10 valid phones
+                    phones.Add((await relay.ConnectRegisteredPhoneAsync("e2e-s43")).Client); // 10 valid phones
                 }
                 else
                 {
-                    Assert.Equal(400, (await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/server", Host))).Status); // 9 header-less
+                    Assert.Equal(400, (await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade("/v1/server", Host))).Status); // 9 header-less
                 }
             }
 
             var logsBefore = relay.Logs.Entries.Count;
-            var denied = await RawHttp1.SendAsync(relay.Target, RawHttp1.PhoneUpgrade(Host, "e2e-s43"));
-            AssertLimitShape(denied, 429);
+            var denied = await RawHttp.SendAsync(relay.Target, RawHttp.PhoneUpgrade(Host, "e2e-s43"));
+            RelayResponses.AssertRefusal(denied, 429);
             Assert.Equal((1, 10), (relay.Host.Registry.ConnectedBinaries, relay.Host.Registry.ConnectedPhones));
             var warn = Assert.Single(relay.Logs.Entries.Skip(logsBefore));
             Assert.Equal("rate_limited", warn.Name);
@@ -50,14 +40,14 @@ public sealed class RateLimitRelayTests
             Assert.Contains("level=WARN msg=rate_limited remote=\"\\\"127.0.0.1\\\"\"\n", relay.Text, StringComparison.Ordinal);
 
             // Another client IP has its own bucket.
-            phones.Add((await relay.ConnectPhoneAsync("e2e-s43", relay.Target.From("127.0.0.2"))).Client);
+            phones.Add((await relay.ConnectRegisteredPhoneAsync("e2e-s43", relay.Target.From("127.0.0.2"))).Client);
             Assert.Equal("127.0.0.2", relay.Logs.Named("phone_registered")[^1]["remote"]);
 
             // /healthz and /readyz are never limited.
             for (var i = 0; i < 3; i++)
             {
-                Assert.Equal(200, (await RawHttp1.SendAsync(relay.Target, RawHttp1.Get("/healthz", Host))).Status);
-                Assert.Equal(200, (await RawHttp1.SendAsync(relay.Target, RawHttp1.Get("/readyz", Host))).Status);
+                Assert.Equal(200, (await RawHttp.SendAsync(relay.Target, RawHttp.Get("/healthz", Host))).Status);
+                Assert.Equal(200, (await RawHttp.SendAsync(relay.Target, RawHttp.Get("/readyz", Host))).Status);
             }
 
             await relay.ExpectMetricsAsync(new()
@@ -71,7 +61,7 @@ public sealed class RateLimitRelayTests
             });
 
             await Task.Delay(TimeSpan.FromSeconds(6)); // the refill period of the scenario
-            phones.Add((await relay.ConnectPhoneAsync("e2e-s43")).Client);
+            phones.Add((await relay.ConnectRegisteredPhoneAsync("e2e-s43")).Client);
             Assert.Single(relay.Logs.Named("rate_limited"));
         }
         finally
@@ -86,13 +76,15 @@ public sealed class RateLimitRelayTests
     [Fact]
     public async Task D44_whole_tokens_refill_with_the_fraction_carried_over()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { RateLimitBurst = 2, RateLimitRefill = TimeSpan.FromSeconds(1) });
+        // The relay's clock is a fake one, so the refill is exact (wall-clock sleeps gave 0.6 s of slack on a loaded machine).
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure() with { RateLimitBurst = 2, RateLimitRefill = TimeSpan.FromSeconds(1) }, time: time);
         async Task<int[]> Attempts(int n)
         {
             var statuses = new int[n];
             for (var i = 0; i < n; i++)
             {
-                statuses[i] = (await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/client", Host))).Status;
+                statuses[i] = (await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade("/v1/client", Host))).Status;
             }
 
             return statuses;
@@ -100,10 +92,10 @@ public sealed class RateLimitRelayTests
 
         var first = await Attempts(2);
         Assert.Equal(new[] { 400, 400 }, first);
-        await Task.Delay(TimeSpan.FromSeconds(1.4));
+        time.Advance(TimeSpan.FromSeconds(1.4));
         var second = await Attempts(2);
         Assert.Equal(new[] { 400, 429 }, second);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        time.Advance(TimeSpan.FromSeconds(2));
         var third = await Attempts(3);
         Assert.Equal(new[] { 400, 400, 429 }, third);
     }
@@ -111,17 +103,17 @@ public sealed class RateLimitRelayTests
     [Fact]
     public async Task D45_x_forwarded_for_is_ignored_without_the_flag_and_keys_the_bucket_with_it()
     {
-        string Upgrade(string? xff) => RawHttp1.Upgrade("/v1/client", Host, xff is null ? [] : ["X-Forwarded-For: " + xff]);
+        string Upgrade(string? xff) => RawHttp.Upgrade("/v1/client", Host, xff is null ? [] : ["X-Forwarded-For: " + xff]);
 
-        await using (var off = await E2eRelay.StartAsync(E2eRelay.Insecure() with { RateLimitBurst = 1 }))
+        await using (var off = await TestRelay.StartAsync(TestRelay.Insecure() with { RateLimitBurst = 1 }))
         {
-            Assert.Equal(400, (await RawHttp1.SendAsync(off.Target, Upgrade("9.9.9.9"))).Status);
-            Assert.Equal(429, (await RawHttp1.SendAsync(off.Target, Upgrade("8.8.8.8"))).Status);
+            Assert.Equal(400, (await RawHttp.SendAsync(off.Target, Upgrade("9.9.9.9"))).Status);
+            Assert.Equal(429, (await RawHttp.SendAsync(off.Target, Upgrade("8.8.8.8"))).Status);
             Assert.Equal("\"127.0.0.1\"", Assert.Single(off.Logs.Named("rate_limited"))["remote"]);
         }
 
-        var trusting = E2eRelay.Insecure() with { RateLimitBurst = 1, TrustXForwardedFor = true };
-        await using (var on = await E2eRelay.StartAsync(trusting))
+        var trusting = TestRelay.Insecure() with { RateLimitBurst = 1, TrustXForwardedFor = true };
+        await using (var on = await TestRelay.StartAsync(trusting))
         {
             (string Xff, int Status)[] steps =
             [
@@ -130,35 +122,35 @@ public sealed class RateLimitRelayTests
             ];
             foreach (var (xff, status) in steps)
             {
-                Assert.Equal(status, (await RawHttp1.SendAsync(on.Target, Upgrade(xff))).Status);
+                Assert.Equal(status, (await RawHttp.SendAsync(on.Target, Upgrade(xff))).Status);
             }
 
             // The key is not validated as an IP; the formatter escapes the quotes it is wrapped in.
-            Assert.Equal(400, (await RawHttp1.SendAsync(on.Target, Upgrade("not an \"ip\""))).Status);
-            Assert.Equal(429, (await RawHttp1.SendAsync(on.Target, Upgrade("not an \"ip\""))).Status);
+            Assert.Equal(400, (await RawHttp.SendAsync(on.Target, Upgrade("not an \"ip\""))).Status);
+            Assert.Equal(429, (await RawHttp.SendAsync(on.Target, Upgrade("not an \"ip\""))).Status);
             Assert.Equal(["\"9.9.9.9\"", "\"203.0.113.7\"", "\"not an \"ip\"\""], on.Logs.Named("rate_limited").Select(e => e["remote"]));
             Assert.Contains("level=WARN msg=rate_limited remote=\"\\\"not an \\\"ip\\\"\\\"\"\n", on.Text, StringComparison.Ordinal);
 
             // Every other log line names the peer, never the forwarded value.
-            await using var b = await E2eWs.ConnectAsync(on.Target, "/v1/server", new(E2eWs.BinaryHeaders("e2e-s45")) { ["X-Forwarded-For"] = "192.0.2.99" });
+            await using var b = await WsTestClient.ConnectAsync(on.Target, "/v1/server", new Dictionary<string, string>(ClientHeaders.Binary("e2e-s45")) { ["X-Forwarded-For"] = "192.0.2.99" });
             Assert.Equal("127.0.0.1", (await on.Logs.WaitForAsync("server_claimed"))["remote"]);
         }
 
-        await using var fresh = await E2eRelay.StartAsync(trusting);
-        Assert.Equal(400, (await RawHttp1.SendAsync(fresh.Target, Upgrade("   , 198.51.100.4"))).Status);
-        Assert.Equal(429, (await RawHttp1.SendAsync(fresh.Target, Upgrade(null))).Status);
+        await using var fresh = await TestRelay.StartAsync(trusting);
+        Assert.Equal(400, (await RawHttp.SendAsync(fresh.Target, Upgrade("   , 198.51.100.4"))).Status);
+        Assert.Equal(429, (await RawHttp.SendAsync(fresh.Target, Upgrade(null))).Status);
         Assert.Equal("\"127.0.0.1\"", Assert.Single(fresh.Logs.Named("rate_limited"))["remote"]);
     }
 
     [Fact]
     public async Task D46_one_rate_limited_warn_with_the_quoted_key_and_nothing_else()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { RateLimitBurst = 1, TrustXForwardedFor = true });
-        var request = RawHttp1.Get("/v1/client", Host, "X-Forwarded-For: 1.2.3.4", "X-Pyrycode-Server: e2e-secret-sid",
+        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure() with { RateLimitBurst = 1, TrustXForwardedFor = true });
+        var request = RawHttp.Get("/v1/client", Host, "X-Forwarded-For: 1.2.3.4", "X-Pyrycode-Server: e2e-secret-sid",
             "X-Pyrycode-Token: phone-token-opaque", "User-Agent: UA-MARKER/1.0", "X-Pyrycode-Device-Name: DEVICE-MARKER");
-        Assert.Equal(400, (await RawHttp1.SendAsync(relay.Target, request)).Status); // passed the gate; not an upgrade
+        Assert.Equal(400, (await RawHttp.SendAsync(relay.Target, request)).Status); // passed the gate; not an upgrade
         Assert.Empty(relay.Logs.Entries);
-        AssertLimitShape(await RawHttp1.SendAsync(relay.Target, request), 429);
+        RelayResponses.AssertRefusal(await RawHttp.SendAsync(relay.Target, request), 429);
 
         var warn = Assert.Single(relay.Logs.Entries);
         Assert.Equal("rate_limited", warn.Name);

@@ -11,16 +11,16 @@ public sealed class SlowHeaderTests
     [InlineData(2)]
     public async Task O107_a_partial_header_block_is_closed_after_the_header_timeout_without_running_an_endpoint(int seconds)
     {
-        var options = E2eRelay.Insecure() with { RateLimitBurst = 1, RequestHeadersTimeout = TimeSpan.FromSeconds(seconds) };
-        await using var relay = await E2eRelay.StartAsync(options);
+        var options = TestRelay.Insecure() with { RateLimitBurst = 1, RequestHeadersTimeout = TimeSpan.FromSeconds(seconds) };
+        await using var relay = await TestRelay.StartAsync(options);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var slow = await relay.Target.ConnectAsync(cts.Token);
         await slow.SendAsync(Encoding.ASCII.GetBytes("GET /v1/server HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pyrycode-Server: e2e-s1\r\nX-Pyry"), SocketFlags.None, cts.Token);
-        var closed = RawHttp1.ReadUntilClosedAsync(slow, TimeSpan.FromSeconds(seconds + 5));
+        var closed = RawHttp.ReadUntilClosedAsync(slow, TimeSpan.FromSeconds(seconds + 5));
 
         // Meanwhile another client is served at once.
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        Assert.Equal(200, (await RawHttp1.SendAsync(relay.Target, RawHttp1.Get("/healthz", "127.0.0.1"))).Status);
+        Assert.Equal(200, (await RawHttp.SendAsync(relay.Target, RawHttp.Get("/healthz", "127.0.0.1"))).Status);
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(seconds * 0.75), $"healthz took {sw.Elapsed}"); // blocked, it would take `seconds`
 
         var (bytes, elapsed, _) = await closed;
@@ -33,24 +33,24 @@ public sealed class SlowHeaderTests
         // No endpoint ran: nothing logged, no metric, and the single rate-limit token is still there.
         Assert.Empty(relay.Logs.Entries);
         await relay.ExpectMetricsAsync(new() { ["pyrycode_relay_ws_upgrade_attempts_total"] = [] });
-        Assert.Equal(400, (await RawHttp1.SendAsync(relay.Target, RawHttp1.Upgrade("/v1/server", "127.0.0.1"))).Status);
+        Assert.Equal(400, (await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade("/v1/server", "127.0.0.1"))).Status);
     }
 
     [Fact]
     public async Task Silent_connections_to_every_listener_are_closed_after_the_header_timeout()
     {
         using var certs = new StaticCerts("relay.example.com");
-        await using var insecure = await E2eRelay.StartAsync();
-        await using var tls = await E2eRelay.StartAsync(E2eRelay.Static("relay.example.com", certs.CertFile, certs.KeyFile));
+        await using var insecure = await TestRelay.StartAsync(TestRelay.Insecure());
+        await using var tls = await TestRelay.StartAsync(TestRelay.Static("relay.example.com", certs.CertFile, certs.KeyFile));
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         int[] ports = [insecure.Port, insecure.Host.MetricsPort, tls.Host.HttpPort, tls.Host.MetricsPort];
         var sockets = new List<Socket>();
         foreach (var port in ports)
         {
-            sockets.Add(await new E2eTarget(port).ConnectAsync(cts.Token));
+            sockets.Add(await new RelayTarget(port).ConnectAsync(cts.Token));
         }
 
-        var closes = sockets.Select(s => RawHttp1.ReadUntilClosedAsync(s, TimeSpan.FromSeconds(10))).ToList();
+        var closes = sockets.Select(s => RawHttp.ReadUntilClosedAsync(s, TimeSpan.FromSeconds(10))).ToList();
         for (var i = 0; i < ports.Length; i++)
         {
             var (bytes, elapsed, _) = await closes[i];
@@ -63,12 +63,12 @@ public sealed class SlowHeaderTests
     [Fact]
     public async Task An_idle_keep_alive_connection_is_closed_after_the_keep_alive_timeout()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Insecure() with { KeepAliveTimeout = TimeSpan.FromSeconds(3) });
+        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure() with { KeepAliveTimeout = TimeSpan.FromSeconds(3) });
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var socket = await relay.Target.ConnectAsync(cts.Token);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
-        Assert.Equal(200, (await RawHttp1.ExchangeAsync(stream, RawHttp1.Get("/healthz", "127.0.0.1"), cts.Token)).Status);
-        var (bytes, elapsed, _) = await RawHttp1.ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(10));
+        Assert.Equal(200, (await RawHttp.ExchangeAsync(stream, RawHttp.Get("/healthz", "127.0.0.1"), cts.Token)).Status);
+        var (bytes, elapsed, _) = await RawHttp.ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(10));
         Assert.Empty(bytes);
         Assert.InRange(elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(6));
     }

@@ -1,5 +1,4 @@
 using System.Text;
-using PyrycodeRelay.Tests.Startup.Process;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
@@ -19,7 +18,7 @@ public sealed class TlsProcessTests : IDisposable
         var text = Encoding.ASCII.GetString(bytes);
         Assert.StartsWith("HTTP/1.0 400", text, StringComparison.Ordinal);
         Assert.Equal("HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.", text);
-        var (code, _, stderr) = await relay.TerminateAsync();
+        var (code, _, stderr) = await relay.StopAsync();
         Assert.True(code == 0, string.Join("\n", stderr));
     }
 
@@ -31,7 +30,7 @@ public sealed class TlsProcessTests : IDisposable
         Assert.Empty(bytes);
         var starting = Assert.Single(relay.Named("starting"));
         Assert.Equal("true", starting["https_proxy_protocol"]);
-        var (code, _, stderr) = await relay.TerminateAsync();
+        var (code, _, stderr) = await relay.StopAsync();
         Assert.True(code == 0, string.Join("\n", stderr));
     }
 
@@ -40,7 +39,7 @@ public sealed class TlsProcessTests : IDisposable
     {
         using var relay = await StartAsync(proxyProtocol: false);
         var target = relay.Target;
-        await using var b = await E2eWs.ConnectBinaryAsync(target, "e2e-s34");
+        await using var b = await WsTestClient.ConnectBinaryAsync(target, "e2e-s34");
         await relay.Process.WaitForStderrAsync(l => l.Contains(" msg=server_claimed server_id=e2e-s34 ", StringComparison.Ordinal));
 
         var second = _certs.Issue();
@@ -60,7 +59,7 @@ public sealed class TlsProcessTests : IDisposable
         Assert.Equal(second.Thumbprint, await PresentedAsync(target.Port));
         await ExchangeAsync(target, b, "e2e-s34");
         var closed = b.ReadUntilCloseAsync();
-        var (code, _, stderr) = await relay.TerminateAsync();
+        var (code, _, stderr) = await relay.StopAsync();
         Assert.True(code == 0, string.Join("\n", stderr));
         Assert.Equal((1001, "shutting down"), await closed);
     }
@@ -68,7 +67,7 @@ public sealed class TlsProcessTests : IDisposable
     public void Dispose() => _certs.Dispose();
 
     /// <summary>Waits (up to the 60 s of operations.md §10.4) for a stderr line with <c>msg=</c><paramref name="msg"/>.</summary>
-    private static async Task<LogfmtLine> WaitLineAsync(ProcessRelay relay, string msg)
+    private static async Task<LogfmtLine> WaitLineAsync(LiveRelay relay, string msg)
     {
         await Eventually.Async(() => relay.Named(msg).Count > 0, "log line " + msg, TimeSpan.FromSeconds(60));
         return Assert.Single(relay.Named(msg));
@@ -77,16 +76,16 @@ public sealed class TlsProcessTests : IDisposable
     private async Task<string> PresentedAsync(int port)
     {
         string? seen = null;
-        await using (await Tls.TlsClients.HandshakeAsync(port, Domain, _certs.Root, seen: c => seen = c.Thumbprint))
+        await using (await TlsClients.HandshakeAsync(port, Domain, _certs.Root, seen: c => seen = c.Thumbprint))
         {
         }
 
         return seen!;
     }
 
-    private static async Task ExchangeAsync(E2eTarget target, E2eWs binary, string serverId)
+    private static async Task ExchangeAsync(RelayTarget target, WsTestClient binary, string serverId)
     {
-        var phone = await E2eWs.ConnectPhoneAsync(target, serverId);
+        var phone = await WsTestClient.ConnectPhoneAsync(target, serverId);
         await phone.SendTextAsync("{\"x\":1}");
         var envelope = await binary.ReceiveTextAsync();
         Assert.EndsWith("\",\"frame\":{\"x\":1}}", envelope, StringComparison.Ordinal);
@@ -95,29 +94,29 @@ public sealed class TlsProcessTests : IDisposable
         await phone.DisposeAsync();
     }
 
-    private Task<ProcessRelay> StartAsync(bool proxyProtocol)
+    private Task<LiveRelay> StartAsync(bool proxyProtocol)
     {
-        int https = RelayProcess.FreePort(), http = RelayProcess.FreePort(), metrics = RelayProcess.FreePort();
+        int https = RelayProcessRunner.FreePort(), http = RelayProcessRunner.FreePort(), metrics = RelayProcessRunner.FreePort();
         string[] args =
         [
             "--domain", Domain, "--tls-cert-file", _certs.CertFile, "--tls-key-file", _certs.KeyFile,
             "--https-listen", $"127.0.0.1:{https}", "--http-listen", $"127.0.0.1:{http}", "--metrics-listen", $"127.0.0.1:{metrics}",
             .. proxyProtocol ? new[] { "--https-proxy-protocol" } : [],
         ];
-        var target = new E2eTarget(https, Domain, _certs.Root);
+        var target = new RelayTarget(https, Domain, _certs.Root);
         if (proxyProtocol)
         {
             target = target.Behind(Encoding.ASCII.GetBytes("PROXY TCP4 203.0.113.9 127.0.0.1 50000 443\r\n"));
         }
 
-        return ProcessRelay.StartAsync(args, null, target, Domain, metrics);
+        return LiveRelay.StartAsync(args, target, Domain, metrics);
     }
 
-    private static async Task<(byte[] Bytes, TimeSpan Elapsed, bool Reset)> PlaintextAsync(int port)
+    private static async Task<ClosedConnection> PlaintextAsync(int port)
     {
-        using var cts = new CancellationTokenSource(E2eWs.DefaultTimeout);
-        using var socket = await new E2eTarget(port).ConnectAsync(cts.Token);
+        using var cts = new CancellationTokenSource(RawHttp.Timeout);
+        using var socket = await new RelayTarget(port).ConnectAsync(cts.Token);
         await socket.SendAsync(Encoding.ASCII.GetBytes(Plaintext), System.Net.Sockets.SocketFlags.None, cts.Token);
-        return await RawHttp1.ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(10));
+        return await RawHttp.ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(10));
     }
 }

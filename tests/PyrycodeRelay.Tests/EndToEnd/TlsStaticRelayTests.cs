@@ -2,7 +2,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Tests.Configuration;
-using PyrycodeRelay.Tests.Tls;
+using PyrycodeRelay.Tls;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
@@ -12,12 +12,12 @@ public sealed class TlsStaticRelayTests : IDisposable
     private const string Domain = "relay.example.com";
     private readonly StaticCerts _certs = new(Domain);
 
-    private E2eTarget Tls(E2eRelay relay) => new(relay.Port, Domain, _certs.Root);
+    private RelayTarget Tls(TestRelay relay) => new(relay.Port, Domain, _certs.Root);
 
     [Fact]
     public async Task B25_only_the_configured_sni_gets_a_certificate()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile));
+        await using var relay = await TestRelay.StartAsync(TestRelay.Static(Domain, _certs.CertFile, _certs.KeyFile));
         X509Certificate2? seen = null;
         await using (await TlsClients.HandshakeAsync(relay.Port, Domain, _certs.Root, seen: c => seen = c))
         {
@@ -40,40 +40,40 @@ public sealed class TlsStaticRelayTests : IDisposable
     [Fact]
     public async Task B26_host_gate_answers_421_before_anything_else_and_takes_no_rate_limit_token()
     {
-        var options = E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { RateLimitBurst = 1 };
-        await using var relay = await E2eRelay.StartAsync(options);
+        var options = TestRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { RateLimitBurst = 1 };
+        await using var relay = await TestRelay.StartAsync(options);
         var target = Tls(relay);
         foreach (var host in new[] { Domain, Domain + ":8443", "RELAY.EXAMPLE.COM" })
         {
-            var ok = await RawHttp1.SendAsync(target, RawHttp1.Get("/healthz", host));
+            var ok = await RawHttp.SendAsync(target, RawHttp.Get("/healthz", host));
             Assert.Equal(200, ok.Status);
-            Assert.StartsWith("{\"status\":\"ok\",\"version\":\"e2e-version\",", ok.BodyText, StringComparison.Ordinal);
+            Assert.StartsWith("{\"status\":\"ok\",\"version\":\"test-version\",", ok.BodyText, StringComparison.Ordinal);
         }
 
         var logsBefore = relay.Logs.Entries.Count;
         foreach (var host in new[] { "evil.com", "", Domain + ".evil.com" })
         {
-            AssertMisdirected(await RawHttp1.SendAsync(target, RawHttp1.Get("/healthz", host)));
+            RelayResponses.AssertMisdirected(await RawHttp.SendAsync(target, RawHttp.Get("/healthz", host)));
         }
 
         // Every path, not only the routes.
         foreach (var path in new[] { "/readyz", "/nope", "/metrics", "/v2/client" })
         {
-            AssertMisdirected(await RawHttp1.SendAsync(target, RawHttp1.Get(path, "evil.com")));
+            RelayResponses.AssertMisdirected(await RawHttp.SendAsync(target, RawHttp.Get(path, "evil.com")));
         }
 
         // An upgrade request to /v1/server with a foreign Host: 421, twice, and the single token is still there.
         for (var i = 0; i < 2; i++)
         {
-            AssertMisdirected(await RawHttp1.SendAsync(target, RawHttp1.BinaryUpgrade("evil.com", "e2e-s1")));
+            RelayResponses.AssertMisdirected(await RawHttp.SendAsync(target, RawHttp.BinaryUpgrade("evil.com", "e2e-s1")));
         }
 
         Assert.Equal(logsBefore, relay.Logs.Entries.Count);
         await relay.ExpectMetricsAsync(new() { ["pyrycode_relay_ws_upgrade_attempts_total"] = [] });
 
-        var first = await RawHttp1.SendAsync(target, RawHttp1.Upgrade("/v1/server", Domain));
+        var first = await RawHttp.SendAsync(target, RawHttp.Upgrade("/v1/server", Domain));
         Assert.Equal(400, first.Status); // the one token: reached the header gate
-        var second = await RawHttp1.SendAsync(target, RawHttp1.Upgrade("/v1/server", Domain));
+        var second = await RawHttp.SendAsync(target, RawHttp.Upgrade("/v1/server", Domain));
         Assert.Equal(429, second.Status);
         await relay.ExpectMetricsAsync(new()
         {
@@ -86,14 +86,14 @@ public sealed class TlsStaticRelayTests : IDisposable
     [Fact]
     public async Task B27_tls_1_1_is_refused_and_1_2_and_1_3_are_served()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile));
+        await using var relay = await TestRelay.StartAsync(TestRelay.Static(Domain, _certs.CertFile, _certs.KeyFile));
         Assert.False(await RawClientHello.GetsServerHelloAsync(relay.Port, Domain, 0x0302), "TLS 1.1 ClientHello answered");
         Assert.True(await RawClientHello.GetsServerHelloAsync(relay.Port, Domain, 0x0303), "TLS 1.2 ClientHello not answered");
         foreach (var protocol in new[] { SslProtocols.Tls12, SslProtocols.Tls13 })
         {
             await using var ssl = await TlsClients.HandshakeAsync(relay.Port, Domain, _certs.Root, protocol);
             Assert.Equal(protocol, ssl.SslProtocol);
-            var response = await TlsClients.ExchangeAsync(ssl, $"GET /healthz HTTP/1.1\r\nHost: {Domain}\r\n\r\n");
+            var response = await RawHttp.ExchangeTextAsync(ssl, $"GET /healthz HTTP/1.1\r\nHost: {Domain}\r\n\r\n");
             Assert.StartsWith("HTTP/1.1 200 OK\r\n", response, StringComparison.Ordinal);
         }
     }
@@ -101,11 +101,11 @@ public sealed class TlsStaticRelayTests : IDisposable
     [Fact]
     public async Task B28_static_mode_http_listener_answers_404_to_everything_without_a_redirect()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile));
+        await using var relay = await TestRelay.StartAsync(TestRelay.Static(Domain, _certs.CertFile, _certs.KeyFile));
         foreach (var path in new[] { "/healthz", "/", "/.well-known/acme-challenge/abc", "/v1/server" })
         {
-            var response = await RawHttp1.SendAsync(new E2eTarget(relay.Host.HttpPort), RawHttp1.Get(path, Domain));
-            HttpListenerAssert404(response);
+            var response = await RawHttp.SendAsync(new RelayTarget(relay.Host.HttpPort), RawHttp.Get(path, Domain));
+            RelayResponses.AssertNotFound(response);
         }
     }
 
@@ -113,7 +113,7 @@ public sealed class TlsStaticRelayTests : IDisposable
     public async Task B34_reloaded_certificate_serves_new_handshakes_while_an_open_websocket_stays()
     {
         var settings = DefaultOptions.Tls with { StaticReloadInterval = TimeSpan.FromMilliseconds(200) };
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile), tlsSettings: settings);
+        await using var relay = await TestRelay.StartAsync(TestRelay.Static(Domain, _certs.CertFile, _certs.KeyFile), tlsSettings: settings);
         var first = _certs.Current;
         await using var b = await relay.ConnectHolderAsync("e2e-s1", Tls(relay));
 
@@ -141,7 +141,7 @@ public sealed class TlsStaticRelayTests : IDisposable
 
     public void Dispose() => _certs.Dispose();
 
-    private async Task<string> PresentedAsync(E2eRelay relay)
+    private async Task<string> PresentedAsync(TestRelay relay)
     {
         string? seen = null;
         await using (await TlsClients.HandshakeAsync(relay.Port, Domain, _certs.Root, seen: c => seen = c.Thumbprint))
@@ -152,9 +152,9 @@ public sealed class TlsStaticRelayTests : IDisposable
     }
 
     /// <summary>A new phone (new handshake) and the long-lived binary exchange a frame both ways.</summary>
-    private async Task AssertExchangeAsync(E2eRelay relay, E2eWs binary, string marker)
+    private async Task AssertExchangeAsync(TestRelay relay, WsTestClient binary, string marker)
     {
-        var (phone, connId) = await relay.ConnectPhoneAsync("e2e-s1", Tls(relay));
+        var (phone, connId) = await relay.ConnectRegisteredPhoneAsync("e2e-s1", Tls(relay));
         await using var _ = phone;
         await phone.SendTextAsync($"{{\"m\":\"{marker}\"}}");
         Assert.Equal($"{{\"conn_id\":\"{connId}\",\"frame\":{{\"m\":\"{marker}\"}}}}", await binary.ReceiveTextAsync());
@@ -162,22 +162,5 @@ public sealed class TlsStaticRelayTests : IDisposable
         Assert.Equal($"\"{marker}\"", await phone.ReceiveTextAsync());
         await phone.CloseAsync();
         Assert.Equal($"{{\"conn_id\":\"{connId}\",\"close_code\":1000}}", await binary.ReceiveTextAsync());
-    }
-
-    internal static void AssertMisdirected(RawResponse response)
-    {
-        Assert.Equal("HTTP/1.1 421 Misdirected Request", response.StatusLine);
-        Assert.Equal("0", response.Header("Content-Length"));
-        Assert.Empty(response.Body);
-        Assert.Equal(["content-length", "date"], response.HeaderNames);
-    }
-
-    internal static void HttpListenerAssert404(RawResponse response)
-    {
-        Assert.Equal(404, response.Status);
-        Assert.Equal("404 page not found\n", response.BodyText);
-        Assert.Equal("text/plain; charset=utf-8", response.Header("Content-Type"));
-        Assert.Equal("nosniff", response.Header("X-Content-Type-Options"));
-        Assert.Null(response.Header("Location"));
     }
 }

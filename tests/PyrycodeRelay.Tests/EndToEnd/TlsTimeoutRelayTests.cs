@@ -17,8 +17,8 @@ public sealed class TlsTimeoutRelayTests : IDisposable
     [Fact]
     public async Task Stalled_tls_clients_are_closed_after_about_5s_and_hold_no_slot()
     {
-        await using var relay = await E2eRelay.StartAsync(E2eRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { MaxConnections = 1 });
-        var tls = new E2eTarget(relay.Port, Domain, _certs.Root);
+        await using var relay = await TestRelay.StartAsync(TestRelay.Static(Domain, _certs.CertFile, _certs.KeyFile) with { MaxConnections = 1 });
+        var tls = new RelayTarget(relay.Port, Domain, _certs.Root);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         // 1. Connects and sends nothing. 2. Sends 3 bytes of a TLS record header. 3. Completes TLS, sends half a request.
@@ -29,13 +29,13 @@ public sealed class TlsTimeoutRelayTests : IDisposable
         var ssl = new SslStream(new NetworkStream(afterTls, ownsSocket: false));
         await ssl.AuthenticateAsClientAsync(tls.SslOptions(), cts.Token);
         await ssl.WriteAsync(Encoding.ASCII.GetBytes($"GET /v1/server HTTP/1.1\r\nHost: {Domain}\r\nX-Pyry"), cts.Token);
-        var closes = new[] { silent, partialHello }.Select(s => RawHttp1.ReadUntilClosedAsync(s, TimeSpan.FromSeconds(10))).ToList();
+        var closes = new[] { silent, partialHello }.Select(s => RawHttp.ReadUntilClosedAsync(s, TimeSpan.FromSeconds(10))).ToList();
         var tlsClosed = ReadTlsUntilClosedAsync(ssl);
 
         // Meanwhile a binary is admitted (the stalled connections hold no slot) and /healthz is served.
         await using (var b = await relay.ConnectHolderAsync("e2e-s1", tls))
         {
-            Assert.Equal(200, (await RawHttp1.SendAsync(tls, RawHttp1.Get("/healthz", Domain))).Status);
+            Assert.Equal(200, (await RawHttp.SendAsync(tls, RawHttp.Get("/healthz", Domain))).Status);
         }
 
         foreach (var close in closes)

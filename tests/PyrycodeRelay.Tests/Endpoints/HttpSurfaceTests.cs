@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http;
 using System.Text.RegularExpressions;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Endpoints;
 

@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.RegularExpressions;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Forwarding;
 

@@ -117,9 +117,9 @@ public sealed class AdmissionGateTests : IAsyncLifetime, IDisposable
     public async Task At_capacity_request_gets_503_and_one_WARN_and_the_slot_frees_when_the_request_ends()
     {
         var host = await StartAsync(burst: 100, maxConnections: 1, trustForwardedFor: false);
-        using var holder = await RawSocket.ConnectAsync(host.Port);
+        using var holder = await RawHttp.ConnectAsync(host.Port);
         var held = RawHttp.GetAsync(holder, "/hold");
-        await WaitUntilAsync(() => _cap!.Count == 1);
+        await Eventually.Async(() => _cap!.Count == 1, "1 connection slot(s) held");
 
         var rejected = await RawHttp.GetAsync(host.Port, "/v2/client", PyryHeaders, "X-Forwarded-For: 9.9.9.9");
 
@@ -131,9 +131,9 @@ public sealed class AdmissionGateTests : IAsyncLifetime, IDisposable
 
         _release.SetResult();
         Assert.Equal(200, (await held).Status);
-        await WaitUntilAsync(() => _cap!.Count == 0);
+        await Eventually.Async(() => _cap!.Count == 0, "0 connection slot(s) held");
         Assert.Equal(200, (await RawHttp.GetAsync(host.Port, "/v1/client")).Status);
-        await WaitUntilAsync(() => _cap!.Count == 0);
+        await Eventually.Async(() => _cap!.Count == 0, "0 connection slot(s) held");
     }
 
     [Fact]
@@ -165,10 +165,10 @@ public sealed class AdmissionGateTests : IAsyncLifetime, IDisposable
     {
         var host = await StartAsync(burst: 100, maxConnections: 10, trustForwardedFor: false);
         AssertLimitShape(await RawHttp.GetAsync(host.Port, "/bad"), "HTTP/1.1 400 Bad Request");
-        await WaitUntilAsync(() => _cap!.Count == 0);
+        await Eventually.Async(() => _cap!.Count == 0, "0 connection slot(s) held");
     }
 
-    private static void AssertLimitShape(RawHttp.RawResponse response, string statusLine)
+    private static void AssertLimitShape(RawResponse response, string statusLine)
     {
         Assert.Equal(statusLine, response.StatusLine);
         Assert.Equal("text/plain; charset=utf-8", response.Header("Content-Type"));
@@ -177,19 +177,10 @@ public sealed class AdmissionGateTests : IAsyncLifetime, IDisposable
         Assert.Equal("\n"u8.ToArray(), response.Body);
     }
 
-    private static object? Value(CapturingLoggerProvider.LogEntry entry, string key) =>
+    private static object? Value(LogEntry entry, string key) =>
         Assert.Single(entry.State, kv => kv.Key == key).Value;
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, cts.Token);
-        }
-    }
-
-    private List<CapturingLoggerProvider.LogEntry> Warnings() =>
+    private List<LogEntry> Warnings() =>
         [.. _host!.Logs.Entries.Where(e => e.Level >= LogLevel.Warning)];
 
     private async Task<KestrelTestHost> StartAsync(int burst, int maxConnections, bool trustForwardedFor, string? unixSocketPath = null)

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using PyrycodeRelay.Configuration;
 using PyrycodeRelay.Limits;
-using PyrycodeRelay.Tests.Limits.ProxyProtocol;
 
 namespace PyrycodeRelay.Tests.Limits;
 
@@ -25,10 +24,10 @@ public class KestrelLimitsTests
         var host = await StartAsync(headers: TimeSpan.FromSeconds(2), keepAlive: TimeSpan.FromSeconds(120), firstByte: null);
         await using (host)
         {
-            using var socket = await RawSocket.ConnectAsync(host.Port);
-            await RawSocket.SendAsync(socket, PartialHeader);
+            using var socket = await RawHttp.ConnectAsync(host.Port);
+            await RawHttp.SendBytesAsync(socket, PartialHeader);
 
-            var closed = await RawSocket.ReadUntilClosedAsync(socket);
+            var closed = await RawHttp.ReadUntilClosedAsync(socket);
 
             Assert.InRange(closed.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(5)); // upper: Kestrel checks once a second, plus a loaded machine
             Assert.StartsWith("HTTP/1.1 408 Request Timeout\r\n", closed.Text, StringComparison.Ordinal);
@@ -46,12 +45,12 @@ public class KestrelLimitsTests
         var host = await StartAsync(headers: TimeSpan.FromSeconds(2), keepAlive: TimeSpan.FromSeconds(4), firstByte: null);
         await using (host)
         {
-            using var socket = await RawSocket.ConnectAsync(host.Port);
+            using var socket = await RawHttp.ConnectAsync(host.Port);
 
-            var closed = await RawSocket.ReadUntilClosedAsync(socket);
+            var closed = await RawHttp.ReadUntilClosedAsync(socket);
 
             Assert.InRange(closed.Elapsed, TimeSpan.FromSeconds(3.9), TimeSpan.FromSeconds(8)); // upper bound generous: shared CI cores
-            Assert.Empty(closed.Received);
+            Assert.Empty(closed.Bytes);
         }
 
         Assert.Equal(0, host.Requests);
@@ -63,10 +62,10 @@ public class KestrelLimitsTests
         var host = await StartAsync(headers: TimeSpan.FromSeconds(5), keepAlive: TimeSpan.FromSeconds(120), firstByte: TimeSpan.FromSeconds(1));
         await using (host)
         {
-            using var silent = await RawSocket.ConnectAsync(host.Port);
-            var silentClosed = RawSocket.ReadUntilClosedAsync(silent);
+            using var silent = await RawHttp.ConnectAsync(host.Port);
+            var silentClosed = RawHttp.ReadUntilClosedAsync(silent);
 
-            using var keepAlive = await RawSocket.ConnectAsync(host.Port);
+            using var keepAlive = await RawHttp.ConnectAsync(host.Port);
             var first = await RoundTripAsync(keepAlive);
             await Task.Delay(TimeSpan.FromSeconds(1.5)); // idle longer than the first-byte timeout
             var second = await RoundTripAsync(keepAlive);
@@ -76,7 +75,7 @@ public class KestrelLimitsTests
 
             var closed = await silentClosed;
             Assert.InRange(closed.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4)); // upper: Kestrel checks once a second, plus a loaded machine
-            Assert.Empty(closed.Received);
+            Assert.Empty(closed.Bytes);
             Assert.False(closed.Reset);
         }
 
@@ -103,21 +102,21 @@ public class KestrelLimitsTests
         var host = await KestrelTestHost.StartAsync(
             listen =>
             {
-                listen.UseHttps(TestCertificate.Server, https => https.HandshakeTimeout = TimeSpan.FromSeconds(1));
+                listen.UseHttps(TestPki.RelayTest, https => https.HandshakeTimeout = TimeSpan.FromSeconds(1));
                 listen.UseFirstByteTimeout(TimeSpan.FromSeconds(1));
             },
             context => context.Response.WriteAsync("ok"),
             options => options.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(120));
         await using (host)
         {
-            using var silent = await RawSocket.ConnectAsync(host.Port);
-            var closed = await RawSocket.ReadUntilClosedAsync(silent);
+            using var silent = await RawHttp.ConnectAsync(host.Port);
+            var closed = await RawHttp.ReadUntilClosedAsync(silent);
             Assert.InRange(closed.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4)); // upper: Kestrel checks once a second, plus a loaded machine
-            Assert.Empty(closed.Received);
+            Assert.Empty(closed.Bytes);
 
-            using var good = await RawSocket.ConnectAsync(host.Port);
+            using var good = await RawHttp.ConnectAsync(host.Port);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            var response = await TlsClient.GetAsync(good, prefix: null, "/", cts.Token);
+            var response = await TlsClients.GetAsync(good, prefix: null, "/", TestPki.RelayTest, cts.Token);
             Assert.StartsWith("HTTP/1.1 200 OK\r\n", response, StringComparison.Ordinal);
         }
 
@@ -126,7 +125,7 @@ public class KestrelLimitsTests
 
     private static async Task<string> RoundTripAsync(System.Net.Sockets.Socket socket)
     {
-        await RawSocket.SendAsync(socket, Encoding.ASCII.GetBytes("GET /healthz HTTP/1.1\r\nHost: relay.test\r\n\r\n"));
+        await RawHttp.SendBytesAsync(socket, Encoding.ASCII.GetBytes("GET /healthz HTTP/1.1\r\nHost: relay.test\r\n\r\n"));
         var buffer = new byte[1024];
         var text = new StringBuilder();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));

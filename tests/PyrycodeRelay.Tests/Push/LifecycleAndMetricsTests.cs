@@ -119,7 +119,7 @@ public class LifecycleAndMetricsTests
         Assert.DoesNotContain("fcm_message_id", lines[1].Message, StringComparison.Ordinal);
         Assert.StartsWith($"push_wake_send_failed server_id=srv-2 token_fp={fp} duration=", lines[2].Message, StringComparison.Ordinal);
         Assert.EndsWith(" err=relay: fcm send failed: status 404", lines[2].Message, StringComparison.Ordinal);
-        Assert.All(lines, l => Assert.Equal(TimeSpan.Zero, l["duration"])); // the fake clock did not move
+        Assert.All(lines, l => Assert.Equal(TimeSpan.Zero, l.Value("duration"))); // the fake clock did not move
         Assert.All(lines, l => Assert.Null(l.Exception));
         Assert.DoesNotContain(token, h.Logs.AllText(), StringComparison.Ordinal);
         Assert.DoesNotContain(TestKeys.ClientEmail, h.Logs.AllText(), StringComparison.Ordinal);
@@ -139,7 +139,7 @@ public class LifecycleAndMetricsTests
         h.Time.Advance(TimeSpan.FromMilliseconds(152.3));
         gate.SetResult();
         await h.OutcomeLogs(1);
-        Assert.Equal(TimeSpan.FromMilliseconds(152.3), h.OutcomeEntries[0]["duration"]);
+        Assert.Equal(TimeSpan.FromMilliseconds(152.3), h.OutcomeEntries[0].Value("duration"));
     }
 
     [Fact]

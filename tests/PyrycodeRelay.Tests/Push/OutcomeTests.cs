@@ -124,7 +124,7 @@ public class OutcomeTests
         Assert.Equal("s1", line["server_id"]);
         Assert.Equal(PushAssert.Fingerprint(DeviceToken), line["token_fp"]);
         Assert.Matches("^[0-9a-f]{8}$", (string)line["token_fp"]!);
-        Assert.IsType<TimeSpan>(line["duration"]);
+        Assert.IsType<TimeSpan>(line.Value("duration"));
         Assert.Equal("projects/p/messages/0:123", line["fcm_message_id"]);
         Assert.Equal(1, h.Metrics["sent"]);
         PushAssert.NoSecrets(h);
@@ -158,7 +158,7 @@ public class OutcomeTests
         h.Stub.SendHandler = (ctx, _) => FcmStub.Json(ctx, 200, $$"""{"name":"{{names.Dequeue()}}"}""");
         Assert.Null(h.Service.TryAdmit("s1", PushHarness.Wake(DeviceToken)));
         await h.OutcomeLogs(1);
-        Assert.Null(h.OutcomeEntries[0]["fcm_message_id"]);
+        Assert.Null(h.OutcomeEntries[0].Value("fcm_message_id"));
         Assert.Null(h.Service.TryAdmit("s1", PushHarness.Wake(DeviceToken)));
         await h.OutcomeLogs(2);
         Assert.Equal(new string('b', 256), h.OutcomeEntries[1]["fcm_message_id"]);
@@ -188,7 +188,7 @@ public class OutcomeTests
         h.Time.Advance(TimeSpan.FromSeconds(0.01));
         await h.OutcomeLogs(1);
         Assert.Equal("relay: fcm send failed: timeout", h.OutcomeEntries[0]["err"]);
-        Assert.Equal(TimeSpan.FromSeconds(10), h.OutcomeEntries[0]["duration"]);
+        Assert.Equal(TimeSpan.FromSeconds(10), h.OutcomeEntries[0].Value("duration"));
         Assert.Equal(1, h.Metrics["send_failed"]);
         gate.SetResult();
     }

@@ -55,19 +55,7 @@ internal sealed class PushHarness : IAsyncDisposable
         System.Text.Encoding.UTF8.GetBytes($$"""{"platform":"fcm","token":"{{token}}"}""");
 
     /// <summary>Waits (failing the test after <see cref="Wait"/>) until <paramref name="condition"/> holds.</summary>
-    public static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"timed out waiting for: {what}");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    public static Task Eventually(Func<bool> condition, string what) => Support.Eventually.Async(condition, what, Wait);
 
     /// <summary>Waits until <paramref name="count"/> outcome lines (sent or send_failed) were logged.</summary>
     public Task OutcomeLogs(int count) => Eventually(() => OutcomeEntries.Count >= count, $"{count} outcome log lines");

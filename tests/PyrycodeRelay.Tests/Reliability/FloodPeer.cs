@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using System.Text;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Reliability;
 

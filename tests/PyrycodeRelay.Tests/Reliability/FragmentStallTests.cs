@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Reliability;
 
@@ -26,7 +25,7 @@ public sealed class FragmentStallTests
         await using var relay = await StartAsync();
         await using var binary = await relay.ConnectHolderAsync();
         var before = relay.Logs.Named("phone_registered").Count;
-        using var stalled = await RawWsClient.ConnectAsync(relay.Host.RelayPort, "/v1/client", RawWsClient.PhoneHeaders("s1"));
+        using var stalled = await RawWsClient.ConnectAsync(relay.Target, "/v1/client", RawWsClient.PhoneHeaders("s1"));
         var stalledId = (await relay.Logs.WaitForAsync("phone_registered", _ => relay.Logs.Named("phone_registered").Count > before))["conn_id"]!;
         var (idle, idleId) = await relay.ConnectRegisteredPhoneAsync();
         await using var _ = idle;
@@ -42,8 +41,8 @@ public sealed class FragmentStallTests
                 break; // torn down: EOF or reset
             }
 
-            Assert.Equal(0x9, frame.Value.Opcode); // only Pings; no close frame is required on this abort
-            if (!await TryPongAsync(stalled, frame.Value.Payload))
+            Assert.Equal(0x9, frame.Opcode); // only Pings; no close frame is required on this abort
+            if (!await TryPongAsync(stalled, frame.Payload))
             {
                 break; // torn down between the Ping and our answer
             }
@@ -67,7 +66,7 @@ public sealed class FragmentStallTests
     public async Task Binary_stalling_inside_a_message_is_torn_down_at_the_deadline_and_its_server_id_graces()
     {
         await using var relay = await StartAsync();
-        using var stalled = await RawWsClient.ConnectAsync(relay.Host.RelayPort, "/v1/server", RawWsClient.BinaryHeaders("s1"));
+        using var stalled = await RawWsClient.ConnectAsync(relay.Target, "/v1/server", RawWsClient.BinaryHeaders("s1"));
         await relay.Logs.WaitForAsync("server_claimed", e => e["server_id"] == "s1");
 
         await stalled.SendFrameAsync(0x1, Encoding.UTF8.GetBytes("{\"conn_id\":"), fin: false);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Reliability;
 
@@ -13,16 +12,15 @@ public sealed class HalfOpenBinaryTests
     public async Task Half_open_holder_is_taken_over_within_the_probe_timeout()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(1) });
-        var port = relay.Host.RelayPort;
 
         // The incumbent: upgrades, is claimed, then never reads or writes again (its kernel still ACKs).
-        using var incumbent = await RawWsClient.ConnectAsync(port, "/v1/server", RawWsClient.BinaryHeaders("s1"));
+        using var incumbent = await RawWsClient.ConnectAsync(relay.Target, "/v1/server", RawWsClient.BinaryHeaders("s1"));
         await relay.Logs.WaitForAsync("server_claimed", e => e["server_id"] == "s1");
         var (phone, connId) = await relay.ConnectRegisteredPhoneAsync();
         await using var _ = phone;
 
         var sw = Stopwatch.StartNew();
-        await using var restarted = await WsTestClient.ConnectBinaryAsync(relay);
+        await using var restarted = await WsTestClient.ConnectBinaryAsync(relay.Target);
         var evicted = await phone.ReceiveCloseAsync(TimeSpan.FromSeconds(5));
         var took = sw.Elapsed;
 

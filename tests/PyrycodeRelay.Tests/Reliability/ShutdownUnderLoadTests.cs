@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Net.Http;
 using System.Text.Json;
-using PyrycodeRelay.Tests.Startup.Process;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Reliability;
 
@@ -41,19 +38,13 @@ public sealed class ShutdownUnderLoadTests
     [Fact]
     public async Task Sigterm_mid_flood_closes_everyone_1001_and_the_process_exits_0_within_the_drain_deadline()
     {
-        var port = RelayProcess.FreePort();
-        using var process = RelayProcess.Start(
-            ["--insecure-listen", $"127.0.0.1:{port}", "--metrics-listen=", "--rate-limit-burst", "1000000", "--drain-timeout", "5s"]);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
-        await WaitForHealthAsync(http, body => true);
-
-        var uri = new Uri($"ws://127.0.0.1:{port}/v1/server");
-        var binary = await WsTestClient.ConnectAsync(uri, RawWsClient.BinaryHeaders("s1"));
-        await WaitForHealthAsync(http, body => body.Contains("\"connected_binaries\":1", StringComparison.Ordinal));
+        await using var relay = await LiveRelay.StartAsync(["--rate-limit-burst", "1000000", "--drain-timeout", "5s"], metrics: false);
+        var binary = await WsTestClient.ConnectAsync(relay.Target, "/v1/server", ClientHeaders.Binary("s1"));
+        await relay.WaitForCountsAsync(1, 0);
         var phones = new List<(WsTestClient Client, string ConnId)>();
         for (var i = 0; i < 3; i++)
         {
-            var phone = await WsTestClient.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/v1/client"), RawWsClient.PhoneHeaders("s1"));
+            var phone = await WsTestClient.ConnectAsync(relay.Target, "/v1/client", ClientHeaders.Phone("s1"));
             await phone.SendTextAsync($"{{\"hello\":{i}}}");
             using var doc = JsonDocument.Parse(await binary.ReceiveTextAsync());
             phones.Add((phone, doc.RootElement.GetProperty("conn_id").GetString()!));
@@ -63,9 +54,9 @@ public sealed class ShutdownUnderLoadTests
         await WaitForTrafficAsync(binaryPeer, phonePeers);
 
         var sw = Stopwatch.StartNew();
-        process.Terminate();
+        relay.Process.Terminate();
         await AssertAllClosedShuttingDownAsync(binaryPeer, phonePeers);
-        var (exitCode, _, stderr) = await process.WaitForExitAsync();
+        var (exitCode, _, stderr) = await relay.Process.WaitForExitAsync();
         Assert.Equal(0, exitCode);
         Assert.True(sw.Elapsed < Drain, $"exit took {sw.Elapsed}");
         Assert.Contains(stderr, l => l.Contains("msg=\"shutdown signal received; draining\"", StringComparison.Ordinal));
@@ -101,30 +92,5 @@ public sealed class ShutdownUnderLoadTests
 
         // docs/protocol.md#graceful-shutdown: no close notices once shutdown has begun; the binary only ever received data envelopes.
         Assert.All(binary.Messages, m => Assert.Contains("\"frame\":", m, StringComparison.Ordinal));
-    }
-
-    private static async Task WaitForHealthAsync(HttpClient http, Func<string, bool> ok)
-    {
-        var sw = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                var body = await http.GetStringAsync(new Uri("/healthz", UriKind.Relative));
-                if (ok(body))
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(20), "relay did not become healthy");
-            await Task.Delay(50);
-        }
     }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Reliability;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Reliability;
 
@@ -20,7 +19,7 @@ public sealed class StalledPhoneTests
         });
         await using var binary = await relay.ConnectHolderAsync();
         var before = relay.Logs.Named("phone_registered").Count;
-        using var stalled = await RawWsClient.ConnectAsync(relay.Host.RelayPort, "/v1/client", RawWsClient.PhoneHeaders("s1"), receiveBuffer: 8192);
+        using var stalled = await RawWsClient.ConnectAsync(relay.Target, "/v1/client", RawWsClient.PhoneHeaders("s1"), receiveBuffer: 8192);
         var stalledId = (await relay.Logs.WaitForAsync("phone_registered", _ => relay.Logs.Named("phone_registered").Count > before))["conn_id"]!;
         var (pb, pbId) = await relay.ConnectRegisteredPhoneAsync();
         var (pc, pcId) = await relay.ConnectRegisteredPhoneAsync();

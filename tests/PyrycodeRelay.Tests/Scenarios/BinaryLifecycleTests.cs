@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using PyrycodeRelay.Tests.Scenarios.Support;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
@@ -22,7 +21,7 @@ public sealed class BinaryLifecycleTests
         Assert.Equal(("s1", "0.1.0-test", "127.0.0.1"), (claimed["server_id"], claimed["binary_version"], claimed["remote"]));
         Assert.Equal(1, metrics.Counter("pyrycode_relay_ws_upgrade_attempts_total", ("endpoint", "server"), ("outcome", "accept")));
 
-        var (phone, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        var (phone, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = phone;
         await Health.WaitForAsync(relay, 1, 1);
         await Assert.ThrowsAsync<TimeoutException>(() => binary.ReadFrameAsync(Silence));
@@ -32,13 +31,13 @@ public sealed class BinaryLifecycleTests
     public async Task Scenario54_Grace_PhoneDuringGraceRegisters_AfterExpiry4404_ThenOrdinaryClaim()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(2) });
-        await using var b = await WsPeer.HolderAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
         await b.CloseOutputAsync();
         var closedAt = Stopwatch.StartNew();
         Assert.Equal((1000, ""), await b.ReceiveCloseAsync());
         await relay.Logs.WaitForAsync("server_released");
 
-        var (p1, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        var (p1, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p1 = p1;
         Assert.True(closedAt.Elapsed < TimeSpan.FromSeconds(1), $"phone registered {closedAt.Elapsed} after the close");
         await p1.AssertSilentAsync(TimeSpan.FromMilliseconds(800));
@@ -50,10 +49,10 @@ public sealed class BinaryLifecycleTests
             await Task.Delay(wait);
         }
 
-        await using var p2 = await WsPeer.PhoneAsync(relay);
+        await using var p2 = await WsTestClient.ConnectPhoneAsync(relay.Target, read: true);
         Assert.Equal((4404, "no server with that id"), await p2.ReceiveCloseAsync());
 
-        await using var b2 = await WsPeer.BinaryAsync(relay);
+        await using var b2 = await WsTestClient.ConnectBinaryAsync(relay.Target, read: true);
         await relay.Logs.WaitForAsync("server_claimed", _ => relay.Logs.Named("server_claimed").Count == 2);
         await b2.AssertSilentAsync(Silence);
         Assert.Empty(relay.Logs.Named("server_id_conflict"));
@@ -64,8 +63,8 @@ public sealed class BinaryLifecycleTests
     public async Task Scenario55_Reclaim_EvictsOldPhone4404_NoNoticeToEitherBinary()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b1 = await WsPeer.HolderAsync(relay);
-        var (p, c1) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b1 = await relay.ConnectHolderAsync(read: true);
+        var (p, c1) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
         await p.SendTextAsync("{\"v\":2,\"t\":\"probe-1\"}");
         Assert.Equal($"{{\"conn_id\":\"{c1}\",\"frame\":{{\"v\":2,\"t\":\"probe-1\"}}}}", await b1.ReceiveTextAsync());
@@ -74,11 +73,11 @@ public sealed class BinaryLifecycleTests
         Assert.Equal((1000, ""), await b1.ReceiveCloseAsync());
         await relay.Logs.WaitForAsync("server_released");
 
-        await using var b2 = await WsPeer.BinaryAsync(relay);
+        await using var b2 = await WsTestClient.ConnectBinaryAsync(relay.Target, read: true);
         Assert.Equal((4404, "binary reclaimed server-id"), await p.ReceiveCloseAsync());
         await relay.Logs.WaitForAsync("server_claimed", _ => relay.Logs.Named("server_claimed").Count == 2);
 
-        var (p2, c2) = await WsPeer.RegisteredPhoneAsync(relay);
+        var (p2, c2) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p2 = p2;
         Assert.NotEqual(c1, c2);
         await p2.SendTextAsync("{\"v\":2,\"t\":\"probe-2\"}");
@@ -93,9 +92,9 @@ public sealed class BinaryLifecycleTests
     {
         await using var relay = await TestRelay.StartAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(1) });
         using var metrics = new RelayMetricsProbe(relay);
-        await using var b1 = await WsPeer.HolderAsync(relay);
-        var (p1, _) = await WsPeer.RegisteredPhoneAsync(relay);
-        var (p2, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b1 = await relay.ConnectHolderAsync(read: true);
+        var (p1, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
+        var (p2, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p1 = p1;
         await using var _p2 = p2;
 
@@ -109,9 +108,9 @@ public sealed class BinaryLifecycleTests
         Assert.Equal(1, metrics.Counter("pyrycode_relay_grace_expiries_total"));
         await Health.WaitForAsync(relay, 0, 0);
 
-        await using var p3 = await WsPeer.PhoneAsync(relay);
+        await using var p3 = await WsTestClient.ConnectPhoneAsync(relay.Target, read: true);
         Assert.Equal((4404, "no server with that id"), await p3.ReceiveCloseAsync());
-        await using var b2 = await WsPeer.BinaryAsync(relay);
+        await using var b2 = await WsTestClient.ConnectBinaryAsync(relay.Target, read: true);
         await relay.Logs.WaitForAsync("server_claimed", _ => relay.Logs.Named("server_claimed").Count == 2);
         await b2.AssertSilentAsync(Silence);
         Assert.Equal(1, metrics.Counter("pyrycode_relay_grace_expiries_total"));
@@ -121,8 +120,8 @@ public sealed class BinaryLifecycleTests
     public async Task Scenario57_HealthDuringGraceAndAfterReclaim()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
         await Health.WaitForAsync(relay, 1, 1);
 
@@ -130,7 +129,7 @@ public sealed class BinaryLifecycleTests
         await relay.Logs.WaitForAsync("server_released");
         Assert.Equal((0, 1), await Health.CountsAsync(relay));
 
-        await using var b2 = await WsPeer.BinaryAsync(relay);
+        await using var b2 = await WsTestClient.ConnectBinaryAsync(relay.Target, read: true);
         await relay.Logs.WaitForAsync("server_claimed", _ => relay.Logs.Named("server_claimed").Count == 2);
         Assert.Equal((1, 0), await Health.CountsAsync(relay));
         Assert.Equal((4404, "binary reclaimed server-id"), await p.ReceiveCloseAsync());
@@ -140,16 +139,16 @@ public sealed class BinaryLifecycleTests
     public async Task Reclaim_EvictsPhonesRegisteredBeforeAndDuringGrace()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p1, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p1, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p1 = p1;
         b.Socket.Abort();
         await relay.Logs.WaitForAsync("server_released");
-        var (p2, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        var (p2, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p2 = p2;
         await Health.WaitForAsync(relay, 0, 2);
 
-        await using var b2 = await WsPeer.BinaryAsync(relay);
+        await using var b2 = await WsTestClient.ConnectBinaryAsync(relay.Target, read: true);
         Assert.Equal((4404, "binary reclaimed server-id"), await p1.ReceiveCloseAsync());
         Assert.Equal((4404, "binary reclaimed server-id"), await p2.ReceiveCloseAsync());
         await b2.AssertSilentAsync(Silence);
@@ -161,14 +160,14 @@ public sealed class BinaryLifecycleTests
     {
         await using var relay = await TestRelay.StartAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(1) });
         using var metrics = new RelayMetricsProbe(relay);
-        await using var b = await WsPeer.HolderAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
         b.Socket.Abort();
         await relay.Logs.WaitForAsync("server_released");
-        await using var b2 = await WsPeer.HolderAsync(relay);
+        await using var b2 = await relay.ConnectHolderAsync(read: true);
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.Empty(relay.Logs.Named("server_grace_expired"));
         Assert.Equal(0, metrics.Counter("pyrycode_relay_grace_expiries_total"));
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay);
+        var (p, c) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
         await p.SendTextAsync("1");
         Assert.Equal($"{{\"conn_id\":\"{c}\",\"frame\":1}}", await b2.ReceiveTextAsync());

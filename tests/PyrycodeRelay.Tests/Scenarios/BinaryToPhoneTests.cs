@@ -1,5 +1,4 @@
 using PyrycodeRelay.Tests.Scenarios.Support;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
@@ -12,8 +11,8 @@ public sealed class BinaryToPhoneTests
     public async Task Scenario68_UnknownConnId_DroppedWithWarn_BinaryStays()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p1, c1) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p1;
         await b.SendTextAsync("{\"conn_id\":\"client-s1-00000000deadbeef\",\"frame\":{\"lost\":1}}");
         await b.SendTextAsync(Envelopes.Data(c1, "{\"ok\":1}"));
@@ -30,8 +29,8 @@ public sealed class BinaryToPhoneTests
     public async Task Scenario69_BadEnvelopes_DroppedWithUnmarshalWarn_ValidOnesDelivered()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p1, c1) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p1;
         (string Bad, string Err)[] cases =
         [
@@ -79,8 +78,8 @@ public sealed class BinaryToPhoneTests
     public async Task WrongTypesAndNonObjects_Malformed_PhoneUnaffected(string bad)
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p1, c1) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p1;
         await b.SendTextAsync(bad.Replace("@", c1, StringComparison.Ordinal));
         await b.SendTextAsync(Envelopes.Data(c1, "\"after\""));
@@ -93,8 +92,8 @@ public sealed class BinaryToPhoneTests
     public async Task EnvelopeFields_ZeroOrNullCloseCodeIsData_LastDuplicateWins_UnknownKeysIgnored_ExactBytes()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p1, c1) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p1;
         await b.SendTextAsync($"{{\"conn_id\":\"{c1}\",\"frame\":1,\"close_code\":0}}");
         await b.SendTextAsync($"{{\"conn_id\":\"{c1}\",\"frame\":2,\"close_code\":null}}");
@@ -118,8 +117,8 @@ public sealed class BinaryToPhoneTests
     public async Task PushWakeWithoutConnId_PushOff_DroppedWithWarn_NothingForwardedOrSentBack()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p1, c1) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p1;
         await b.SendTextAsync("{\"push_wake\":{\"platform\":\"fcm\",\"token\":\"DEVTOKEN\"},\"frame\":{\"ignored\":1}}");
         await b.SendTextAsync(Envelopes.Data(c1, "7"));
@@ -135,9 +134,9 @@ public sealed class BinaryToPhoneTests
     public async Task ConnIdOfAnotherServerId_NeverFound()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b1 = await WsPeer.HolderAsync(relay, "s1");
-        await using var b2 = await WsPeer.HolderAsync(relay, "s2");
-        var (q, cq) = await WsPeer.RegisteredPhoneAsync(relay, "s2");
+        await using var b1 = await relay.ConnectHolderAsync("s1", read: true);
+        await using var b2 = await relay.ConnectHolderAsync("s2", read: true);
+        var (q, cq) = await relay.ConnectRegisteredPhoneAsync("s2", read: true);
         await using var _q = q;
         await b1.SendTextAsync(Envelopes.Data(cq, "{\"cross\":1}"));
         var warn = await relay.Logs.WaitForAsync("binary_forwarder_unknown_conn_id");
@@ -149,10 +148,10 @@ public sealed class BinaryToPhoneTests
     public async Task Scenario70_CloseDirectives_EmptyReason_OtherPhonesUnaffected_NoNotice()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p1, c1) = await WsPeer.RegisteredPhoneAsync(relay);
-        var (p2, c2) = await WsPeer.RegisteredPhoneAsync(relay);
-        var (p3, c3) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(read: true);
+        var (p2, c2) = await relay.ConnectRegisteredPhoneAsync(read: true);
+        var (p3, c3) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _1 = p1;
         await using var _2 = p2;
         await using var _3 = p3;
@@ -178,8 +177,8 @@ public sealed class BinaryToPhoneTests
     {
         await using var relay = await TestRelay.StartAsync();
         using var metrics = new RelayMetricsProbe(relay);
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p1, c1) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p1;
         await b.SendTextAsync($"{{\"conn_id\":\"{c1}\",\"frame\":{{\"type\":\"error\",\"payload\":{{\"code\":\"unauthorized\"}}}},\"close_code\":4401}}");
         Assert.Equal("{\"type\":\"error\",\"payload\":{\"code\":\"unauthorized\"}}", await p1.ReceiveTextAsync());
@@ -192,8 +191,8 @@ public sealed class BinaryToPhoneTests
     public async Task Scenario72_FrameThenDirectiveWithFrame_InOrder()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p, c) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
         await b.SendTextAsync($"{{\"conn_id\":\"{c}\",\"frame\":{{\"v\":2,\"type\":\"noise_resp\",\"data\":\"AA==\"}}}}");
         await b.SendTextAsync($"{{\"conn_id\":\"{c}\",\"frame\":{{\"v\":2,\"type\":\"noise_msg\",\"data\":\"AQ==\"}},\"close_code\":4401}}");
@@ -206,8 +205,8 @@ public sealed class BinaryToPhoneTests
     public async Task Scenario73_PhoneNotReading_FifoThroughDirective_LaterItemRefused()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay, read: false);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p, c) = await relay.ConnectRegisteredPhoneAsync();
         await using var _p = p;
         await b.SendTextAsync(Envelopes.Data(c, "{\"n\":1}"));
         await b.SendTextAsync(Envelopes.Data(c, "{\"n\":2}"));
@@ -229,12 +228,12 @@ public sealed class BinaryToPhoneTests
     public async Task Scenario74_InvalidDirectiveCodes_1011_ValidOnesExact()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
         int[] codes = [1005, 999, 5000, 2000, 1000, 3000, 4999];
-        var phones = new List<(WsPeer Peer, string ConnId)>();
+        var phones = new List<(WsTestClient Client, string ConnId)>();
         foreach (var _ in codes)
         {
-            phones.Add(await WsPeer.RegisteredPhoneAsync(relay));
+            phones.Add(await relay.ConnectRegisteredPhoneAsync(read: true));
         }
 
         for (var i = 0; i < codes.Length; i++)
@@ -245,7 +244,7 @@ public sealed class BinaryToPhoneTests
         for (var i = 0; i < codes.Length; i++)
         {
             var expected = i < 4 ? 1011 : codes[i];
-            Assert.Equal((expected, ""), await phones[i].Peer.ReceiveCloseAsync());
+            Assert.Equal((expected, ""), await phones[i].Client.ReceiveCloseAsync());
             var closed = await relay.Logs.WaitForAsync("binary_forwarder_phone_closed", e => e["conn_id"] == phones[i].ConnId);
             Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), closed["close_code"]);
         }
@@ -270,8 +269,8 @@ public sealed class BinaryToPhoneTests
     public async Task InvalidDirectiveCode_FrameStillDelivered()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p, c) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
         await b.SendTextAsync($"{{\"conn_id\":\"{c}\",\"frame\":[\"last\"],\"close_code\":1015}}");
         Assert.Equal("[\"last\"]", await p.ReceiveTextAsync());

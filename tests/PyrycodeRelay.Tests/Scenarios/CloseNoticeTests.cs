@@ -1,6 +1,4 @@
 using System.Net.WebSockets;
-using PyrycodeRelay.Tests.Scenarios.Support;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
@@ -16,7 +14,7 @@ public sealed class CloseNoticeTests
         var (b, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _b = b;
         await relay.Logs.WaitForAsync("server_claimed");
-        var (p, connId) = await WsPeer.RegisteredPhoneAsync(relay);
+        var (p, connId) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
         await p.CloseOutputAsync(WebSocketCloseStatus.NormalClosure);
         Assert.Equal((1000, ""), await p.ReceiveCloseAsync());
@@ -33,8 +31,8 @@ public sealed class CloseNoticeTests
     public async Task Scenario76_PhoneDropsTcp_Notice1001()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p, connId) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p, connId) = await relay.ConnectRegisteredPhoneAsync(read: true);
         p.Socket.Abort();
         Assert.Equal($"{{\"conn_id\":\"{connId}\",\"close_code\":1001}}", await b.ReceiveTextAsync());
         await b.AssertSilentAsync(Silence);
@@ -49,7 +47,7 @@ public sealed class CloseNoticeTests
     public async Task PhoneCloseWithCode_NoticeCarriesThatCode(int code, string reason)
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = p;
         var connId = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"];
@@ -65,7 +63,7 @@ public sealed class CloseNoticeTests
     public async Task PhoneCloseWithoutStatusCode_Notice1001()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = p;
         var connId = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"];
@@ -81,7 +79,7 @@ public sealed class CloseNoticeTests
     public async Task Notice_AfterEveryEnvelopeOfThatPhone()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = p;
         var connId = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"];
@@ -101,14 +99,14 @@ public sealed class CloseNoticeTests
     public async Task PhoneOfGracingBinaryLeaves_NoNoticeToReclaimer()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b1 = await WsPeer.HolderAsync(relay);
-        var (p, connId) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b1 = await relay.ConnectHolderAsync(read: true);
+        var (p, connId) = await relay.ConnectRegisteredPhoneAsync(read: true);
         b1.Socket.Abort();
         await relay.Logs.WaitForAsync("server_released");
         p.Socket.Abort();
         await relay.Logs.WaitForAsync("phone_unregistered", e => e["conn_id"] == connId);
         await p.DisposeAsync();
-        await using var b2 = await WsPeer.HolderAsync(relay);
+        await using var b2 = await relay.ConnectHolderAsync(read: true);
         await b2.AssertSilentAsync(Silence);
         Assert.Empty(relay.Logs.Named("phone_close_notice_send_failed"));
     }

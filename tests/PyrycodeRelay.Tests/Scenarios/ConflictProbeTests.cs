@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using PyrycodeRelay.Tests.Scenarios.Support;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
@@ -14,13 +13,13 @@ public sealed class ConflictProbeTests
     {
         // A long probe timeout: the incumbent's Pong, not the timeout, must decide (well before 6 s even when loaded).
         await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(6) });
-        await using var b1 = await WsPeer.HolderAsync(relay);
-        var (p, connId) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b1 = await relay.ConnectHolderAsync(read: true);
+        var (p, connId) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
         using var metrics = new RelayMetricsProbe(relay);
 
         var clock = Stopwatch.StartNew();
-        await using var b2 = await WsPeer.BinaryAsync(relay);
+        await using var b2 = await WsTestClient.ConnectBinaryAsync(relay.Target, read: true);
         Assert.Equal((4409, "server-id already claimed"), await b2.ReceiveCloseAsync(TimeSpan.FromSeconds(8)));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"4409 took {clock.Elapsed}");
 
@@ -42,13 +41,13 @@ public sealed class ConflictProbeTests
     public async Task Scenario52_HalfOpenIncumbent_TakenOverWithinProbeTimeout()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(1), GracePeriod = TimeSpan.FromSeconds(1) });
-        await using var b1 = await WsPeer.HolderAsync(relay, read: false);
-        var (p, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b1 = await relay.ConnectHolderAsync();
+        var (p, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
         using var metrics = new RelayMetricsProbe(relay);
 
         var clock = Stopwatch.StartNew();
-        await using var b2 = await WsPeer.BinaryAsync(relay);
+        await using var b2 = await WsTestClient.ConnectBinaryAsync(relay.Target, read: true);
         var takeover = await relay.Logs.WaitForAsync("server_id_takeover", timeout: TimeSpan.FromSeconds(5));
         var claimed = await relay.Logs.WaitForAsync("server_claimed", _ => relay.Logs.Named("server_claimed").Count == 2);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"takeover took {clock.Elapsed}"); // 1 s probe; room for a loaded machine
@@ -61,6 +60,7 @@ public sealed class ConflictProbeTests
         Assert.Equal(0, metrics.Counter("pyrycode_relay_ws_upgrade_attempts_total", ("outcome", "reject_409")));
 
         // B1 reads afterwards (within the close-handshake wait) and finds the takeover close.
+        b1.StartReading();
         Assert.Equal((1011, "heartbeat timeout"), await b1.ReceiveCloseAsync(TimeSpan.FromSeconds(2)));
 
         // 3 s later (beyond the 1 s grace) B2 still holds s1: the displaced teardown started no grace.
@@ -68,7 +68,7 @@ public sealed class ConflictProbeTests
         Assert.Empty(relay.Logs.Named("server_released"));
         Assert.Empty(relay.Logs.Named("server_grace_expired"));
         Assert.Equal(0, metrics.Counter("pyrycode_relay_grace_expiries_total"));
-        var (p2, c2) = await WsPeer.RegisteredPhoneAsync(relay);
+        var (p2, c2) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p2 = p2;
         await p2.SendTextAsync("[3]");
         Assert.Equal($"{{\"conn_id\":\"{c2}\",\"frame\":[3]}}", await b2.ReceiveTextAsync());
@@ -79,8 +79,8 @@ public sealed class ConflictProbeTests
     public async Task Scenario53_IncumbentFeedingStalledPhone_StillAnswersProbe_4409()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(3) });
-        await using var b1 = await WsPeer.HolderAsync(relay);
-        var (p, connId) = await WsPeer.RegisteredPhoneAsync(relay, read: false);
+        await using var b1 = await relay.ConnectHolderAsync(read: true);
+        var (p, connId) = await relay.ConnectRegisteredPhoneAsync();
         await using var _p = p;
         var envelope = Envelopes.MaxSized(connId, relay.Options.MaxMessageBytes);
         for (var i = 0; i < 8; i++)
@@ -88,7 +88,7 @@ public sealed class ConflictProbeTests
             await b1.SendTextAsync(envelope);
         }
 
-        await using var b2 = await WsPeer.BinaryAsync(relay);
+        await using var b2 = await WsTestClient.ConnectBinaryAsync(relay.Target, read: true);
         Assert.Equal((4409, "server-id already claimed"), await b2.ReceiveCloseAsync(TimeSpan.FromSeconds(3)));
         await relay.Logs.WaitForAsync("server_id_conflict");
         Assert.Empty(relay.Logs.Named("server_id_takeover"));
@@ -104,7 +104,7 @@ public sealed class ConflictProbeTests
         var (b1, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _b1 = b1;
         await relay.Logs.WaitForAsync("server_claimed");
-        await using var b2 = await WsPeer.BinaryAsync(relay);
+        await using var b2 = await WsTestClient.ConnectBinaryAsync(relay.Target, read: true);
         var ping = await b1.ReadFrameAsync(TimeSpan.FromSeconds(2));
         Assert.NotNull(ping);
         Assert.Equal(WsFrames.Ping, ping.Opcode);
@@ -126,7 +126,7 @@ public sealed class ConflictProbeTests
         var (b1, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _b1 = b1;
         await relay.Logs.WaitForAsync("server_claimed");
-        await using var b2 = await WsPeer.BinaryAsync(relay);
+        await using var b2 = await WsTestClient.ConnectBinaryAsync(relay.Target, read: true);
         var ping = await b1.ReadFrameAsync(TimeSpan.FromSeconds(2));
         Assert.NotNull(ping);
         Assert.Equal(WsFrames.Ping, ping.Opcode);
@@ -139,7 +139,7 @@ public sealed class ConflictProbeTests
     public async Task NewcomerMessagesDuringProbe_ProcessedInOrderAfterTakeover()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(1) });
-        await using var b1 = await WsPeer.HolderAsync(relay, read: false);
+        await using var b1 = await relay.ConnectHolderAsync();
         var (b2, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders(),
             tail: [.. WsFrames.Text1("not-json"), .. WsFrames.Text1("{\"conn_id\":\"client-s1-00000000deadbeef\",\"frame\":{}}")]);
         await using var _b2 = b2;
@@ -154,7 +154,7 @@ public sealed class ConflictProbeTests
     public async Task NewcomerMessagesDuringProbe_DiscardedWhenRefused()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(3) });
-        await using var b1 = await WsPeer.HolderAsync(relay);
+        await using var b1 = await relay.ConnectHolderAsync(read: true);
         var (b2, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders(), tail: WsFrames.Text1("not-json"));
         await using var _b2 = b2;
         var close = await b2.ReadMessageFrameAsync(TimeSpan.FromSeconds(3));
@@ -173,9 +173,9 @@ public sealed class ConflictProbeTests
         var (b1, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _b1 = b1;
         await relay.Logs.WaitForAsync("server_claimed");
-        var (p, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        var (p, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
-        await using var b2 = await WsPeer.BinaryAsync(relay);
+        await using var b2 = await WsTestClient.ConnectBinaryAsync(relay.Target, read: true);
         var ping = await b1.ReadFrameAsync(TimeSpan.FromSeconds(2));
         Assert.Equal(WsFrames.Ping, ping!.Opcode);
 
@@ -196,10 +196,10 @@ public sealed class ConflictProbeTests
     public async Task Probe_TwoClaimantsOfHalfOpenIncumbent_OneTakesOver_Other4409()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(1) });
-        await using var b1 = await WsPeer.HolderAsync(relay, read: false);
+        await using var b1 = await relay.ConnectHolderAsync();
         using var metrics = new RelayMetricsProbe(relay);
-        var b2Task = WsPeer.BinaryAsync(relay);
-        var b3Task = WsPeer.BinaryAsync(relay);
+        var b2Task = WsTestClient.ConnectBinaryAsync(relay.Target, read: true);
+        var b3Task = WsTestClient.ConnectBinaryAsync(relay.Target, read: true);
         await using var b2 = await b2Task;
         await using var b3 = await b3Task;
         await relay.Logs.WaitForAsync("server_id_takeover", timeout: TimeSpan.FromSeconds(4));
@@ -216,7 +216,7 @@ public sealed class ConflictProbeTests
         await Health.WaitForAsync(relay, 1, 0);
     }
 
-    private static async Task<PeerEvent?> FirstEventOrNullAsync(WsPeer peer)
+    private static async Task<PeerEvent?> FirstEventOrNullAsync(WsTestClient peer)
     {
         try
         {

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using PyrycodeRelay.Tests.Scenarios.Support;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
@@ -22,8 +20,8 @@ public sealed class EscapedServerIdTests
     public async Task PhoneFrameEnvelope_BinaryReply_AndCloseNotice_RoundTrip(string serverId)
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay, serverId);
-        var (p, connId) = await WsPeer.RegisteredPhoneAsync(relay, serverId);
+        await using var b = await relay.ConnectHolderAsync(serverId, read: true);
+        var (p, connId) = await relay.ConnectRegisteredPhoneAsync(serverId, read: true);
         await using var _p = p;
         var escaped = connId.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 

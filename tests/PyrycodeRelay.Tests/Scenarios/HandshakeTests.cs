@@ -1,6 +1,5 @@
 using System.Text;
 using PyrycodeRelay.Tests.Scenarios.Support;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
@@ -16,26 +15,26 @@ public sealed class HandshakeTests
     public async Task InvalidUpgrades_405_426_400_NotLoggedNotCountedNotRegistered(string path, string endpoint)
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var binary = path.EndsWith("client", StringComparison.Ordinal) ? await WsPeer.HolderAsync(relay) : null;
+        await using var binary = path.EndsWith("client", StringComparison.Ordinal) ? await relay.ConnectHolderAsync(read: true) : null;
         using var metrics = new RelayMetricsProbe(relay);
         var headers = endpoint == "server" ? RawWsClient.BinaryHeaders("s2") : RawWsClient.PhoneHeaders();
         var logsBefore = relay.Logs.Entries.Count;
         var health = await Health.CountsAsync(relay);
 
-        var post = await RawWsClient.RequestAsync(relay, RawWsClient.UpgradeRequest(path, headers, method: "POST", key: RawWsClient.NewKey()));
+        var post = await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade(path, headers, method: "POST", key: RawWsClient.NewKey()));
         Assert.True(post.Status == 405, post.ToString());
 
-        var badVersion = await RawWsClient.RequestAsync(relay, RawWsClient.UpgradeRequest(path, headers, key: RawWsClient.NewKey(), version: "8"));
+        var badVersion = await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade(path, headers, key: RawWsClient.NewKey(), version: "8"));
         Assert.True(badVersion.Status == 426, badVersion.ToString());
         Assert.Equal("13", badVersion.Header("Sec-WebSocket-Version"));
 
-        var noKey = await RawWsClient.RequestAsync(relay, RawWsClient.UpgradeRequest(path, headers, key: null));
+        var noKey = await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade(path, headers, key: null));
         Assert.True(noKey.Status == 400, noKey.ToString());
 
-        var shortKey = await RawWsClient.RequestAsync(relay, RawWsClient.UpgradeRequest(path, headers, key: "c2hvcnQ="));
+        var shortKey = await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade(path, headers, key: "c2hvcnQ="));
         Assert.True(shortKey.Status == 400, shortKey.ToString());
 
-        var noUpgrade = await RawWsClient.RequestAsync(relay, RawWsClient.UpgradeRequest(path, headers, websocket: false));
+        var noUpgrade = await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade(path, headers, websocket: false));
         Assert.True(noUpgrade.Status == 400, noUpgrade.ToString());
 
         foreach (var response in new[] { post, badVersion, noKey, shortKey, noUpgrade })
@@ -65,7 +64,7 @@ public sealed class HandshakeTests
     public async Task Phone_RelaySendsNothingAfter101()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
         var (phone, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = phone;
         await relay.Logs.WaitForAsync("phone_registered");
@@ -106,10 +105,10 @@ public sealed class HandshakeTests
     {
         await using var relay = await TestRelay.StartAsync();
         using var metrics = new RelayMetricsProbe(relay);
-        await using var b = await WsPeer.BinaryAsync(relay, path: "/v2/server");
+        await using var b = await WsTestClient.ConnectBinaryAsync(relay.Target, path: "/v2/server", read: true);
         await relay.Logs.WaitForAsync("server_claimed");
-        await using var p1 = await WsPeer.PhoneAsync(relay, path: "/v1/client");
-        await using var p2 = await WsPeer.PhoneAsync(relay, path: "/v2/client");
+        await using var p1 = await WsTestClient.ConnectPhoneAsync(relay.Target, path: "/v1/client", read: true);
+        await using var p2 = await WsTestClient.ConnectPhoneAsync(relay.Target, path: "/v2/client", read: true);
         await p1.SendTextAsync("{\"p\":1}");
         await p2.SendTextAsync("{\"p\":2}");
         var envelopes = new[] { await b.ReceiveTextAsync(), await b.ReceiveTextAsync() };
@@ -136,7 +135,7 @@ public sealed class HandshakeTests
     public async Task PhoneFrameInSamePacketAsHandshake_Forwarded()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var binary = await WsPeer.HolderAsync(relay);
+        await using var binary = await relay.ConnectHolderAsync(read: true);
         var (phone, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders(), tail: WsFrames.Text1("{\"early\":1}"));
         await using var _p = phone;
         var connId = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"];
@@ -165,7 +164,7 @@ public sealed class HandshakeTests
     public async Task PeerPing_AnsweredWithSamePayload(string path, int length)
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var holder = path == "/v1/client" ? await WsPeer.HolderAsync(relay) : null;
+        await using var holder = path == "/v1/client" ? await relay.ConnectHolderAsync(read: true) : null;
         var (client, _) = await RawWsClient.UpgradeAsync(relay, path, path == "/v1/client" ? RawWsClient.PhoneHeaders() : RawWsClient.BinaryHeaders());
         await using var _c = client;
         await relay.Logs.WaitForAsync(path == "/v1/client" ? "phone_registered" : "server_claimed");

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using PyrycodeRelay.Tests.Scenarios.Support;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
@@ -20,7 +18,7 @@ public sealed class HeartbeatTests
         await using var _b = b;
         await relay.Logs.WaitForAsync("server_claimed");
         b.StartReading(answerPings: true);
-        var (okPhone, okId) = await WsPeer.RegisteredPhoneAsync(relay);
+        var (okPhone, okId) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _ok = okPhone;
 
         var clock = Stopwatch.StartNew();
@@ -75,7 +73,7 @@ public sealed class HeartbeatTests
             HeartbeatTimeout = TimeSpan.FromSeconds(1),
             CloseHandshakeTimeout = TimeSpan.FromSeconds(1),
         });
-        await using var b = await WsPeer.HolderAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
 
         // The clock starts before the upgrade, so the phone's heartbeat cannot start earlier: 1 s is a hard lower
         // bound for the first Ping and 2 s for the timeout close; the upper bounds leave room for a loaded machine.
@@ -126,7 +124,7 @@ public sealed class HeartbeatTests
     public async Task CloseHandshakeWait_PeerNeverAnswersClose_DroppedAfterTimeout()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { CloseHandshakeTimeout = TimeSpan.FromSeconds(1) });
-        await using var b = await WsPeer.HolderAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = p;
         var c = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"]!;

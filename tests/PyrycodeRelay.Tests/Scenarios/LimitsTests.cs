@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using PyrycodeRelay.Tests.Scenarios.Support;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
@@ -17,8 +16,8 @@ public sealed class LimitsTests
     public async Task Scenario80_PhoneMessage_ExactlyLimitDelivered_OneMoreClosed1009_Notice1001()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { MaxMessageBytes = 1024 });
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p, c) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
         await p.SendTextAsync(Json(1024));
         Assert.Equal(Envelopes.Data(c, Json(1024)), await b.ReceiveTextAsync());
@@ -34,8 +33,8 @@ public sealed class LimitsTests
     public async Task Scenario80_BinaryEnvelope_ExactlyLimitDelivered_OneMoreClosed1009_Grace()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { MaxMessageBytes = 1024 });
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p, c) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
         var exact = Envelopes.MaxSized(c, 1024);
         Assert.Equal(1024, Encoding.UTF8.GetByteCount(exact));
@@ -53,8 +52,8 @@ public sealed class LimitsTests
     {
         await using var relay = await TestRelay.StartAsync();
         Assert.Equal(262144, relay.Options.MaxMessageBytes);
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p, c) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
         await p.SendTextAsync(Json(262144));
         Assert.Equal(Envelopes.Data(c, Json(262144)), await b.ReceiveTextAsync());
@@ -68,7 +67,7 @@ public sealed class LimitsTests
     public async Task FragmentedMessages_Reassembled_LimitAppliesToTheWhole()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { MaxMessageBytes = 1024 });
-        await using var b = await WsPeer.HolderAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = p;
         var c = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"]!;
@@ -104,8 +103,8 @@ public sealed class LimitsTests
             HeartbeatInterval = TimeSpan.FromSeconds(1),
             HeartbeatTimeout = TimeSpan.FromSeconds(1),
         });
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p2, c2) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p2, c2) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p2 = p2;
         var idleSince = Stopwatch.StartNew();
         var (p1, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
@@ -138,7 +137,7 @@ public sealed class LimitsTests
     {
         // 3 s deadline; each message takes 1.6 s (1.4 s of margin on a loaded machine), the two together 3.2 s.
         await using var relay = await TestRelay.StartAsync(o => o with { MessageReadTimeout = TimeSpan.FromSeconds(3) });
-        await using var b = await WsPeer.HolderAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = p;
         var c = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"]!;

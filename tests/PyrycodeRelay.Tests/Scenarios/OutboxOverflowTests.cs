@@ -1,5 +1,4 @@
 using PyrycodeRelay.Tests.Scenarios.Support;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
@@ -20,8 +19,8 @@ public sealed class OutboxOverflowTests
             WriteTimeout = TimeSpan.FromSeconds(60),
             CloseHandshakeTimeout = TimeSpan.FromSeconds(30),
         });
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay, read: false);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p, c) = await relay.ConnectRegisteredPhoneAsync();
         await using var _p = p;
         using var metrics = new RelayMetricsProbe(relay);
         var marker = new Marker(relay, b);
@@ -61,9 +60,9 @@ public sealed class OutboxOverflowTests
     public async Task Reclaim_EvictsStalledPhoneAtOnce_PendingDropped()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { WriteTimeout = TimeSpan.FromSeconds(60) });
-        await using var b1 = await WsPeer.HolderAsync(relay);
+        await using var b1 = await relay.ConnectHolderAsync(read: true);
         // A fixed small receive window: otherwise TCP autotuning can absorb the whole queue while the test reclaims.
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay, read: false, receiveBufferBytes: 64 * 1024);
+        var (p, c) = await relay.ConnectRegisteredPhoneAsync(receiveBuffer: 64 * 1024);
         await using var _p = p;
         using var metrics = new RelayMetricsProbe(relay);
         var marker = new Marker(relay, b1);
@@ -78,7 +77,7 @@ public sealed class OutboxOverflowTests
 
         b1.Socket.Abort();
         await relay.Logs.WaitForAsync("server_released");
-        await using var b2 = await WsPeer.BinaryAsync(relay);
+        await using var b2 = await WsTestClient.ConnectBinaryAsync(relay.Target, read: true);
         await relay.Logs.WaitForAsync("server_claimed", _ => relay.Logs.Named("server_claimed").Count == 2);
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (metrics.Gauge(Queued) > 262144 + 64 && DateTime.UtcNow < deadline)
@@ -110,8 +109,8 @@ public sealed class OutboxOverflowTests
             PhoneOutboxBytes = 64 << 20,
             OutboxBudgetBytes = 64 << 20,
         });
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay, read: false);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p, c) = await relay.ConnectRegisteredPhoneAsync();
         await using var _p = p;
         var envelope = Envelopes.MaxSized(c, relay.Options.MaxMessageBytes);
         for (var i = 0; i < 60 && relay.Logs.Named("binary_forwarder_phone_send_failed").Count == 0; i++)
@@ -133,7 +132,7 @@ public sealed class OutboxOverflowTests
         while (!text.Contains("close_code", StringComparison.Ordinal));
         Assert.Equal($"{{\"conn_id\":\"{c}\",\"close_code\":1001}}", text);
         await Health.WaitForAsync(relay, 1, 0);
-        var (p2, c2) = await WsPeer.RegisteredPhoneAsync(relay);
+        var (p2, c2) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p2 = p2;
         await b.SendTextAsync(Envelopes.Data(c2, "[\"ok\"]"));
         Assert.Equal("[\"ok\"]", await p2.ReceiveTextAsync());

@@ -1,6 +1,5 @@
 using System.Globalization;
 using PyrycodeRelay.Tests.Scenarios.Support;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
@@ -13,9 +12,9 @@ public sealed class OutboxTests
     public async Task Scenario77_StalledPhone_DoesNotDelayOtherPhoneOrBinary()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { HeartbeatInterval = TimeSpan.FromSeconds(1), HeartbeatTimeout = TimeSpan.FromSeconds(1) });
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (pa, ca) = await WsPeer.RegisteredPhoneAsync(relay, read: false);
-        var (pb, cb) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (pa, ca) = await relay.ConnectRegisteredPhoneAsync();
+        var (pb, cb) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _a = pa;
         await using var _b = pb;
 
@@ -44,9 +43,9 @@ public sealed class OutboxTests
     public async Task Scenario77_StalledPhoneWithFullSocketAndQueue_OtherPhoneStillPrompt()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { WriteTimeout = TimeSpan.FromSeconds(30) });
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (pa, ca) = await WsPeer.RegisteredPhoneAsync(relay, read: false);
-        var (pb, cb) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (pa, ca) = await relay.ConnectRegisteredPhoneAsync();
+        var (pb, cb) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _a = pa;
         await using var _b = pb;
         var marker = new Marker(relay, b);
@@ -76,8 +75,8 @@ public sealed class OutboxTests
     public async Task Scenario78_NeverReadingPhone_256KiBFrames_BacklogFull()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { WriteTimeout = TimeSpan.FromSeconds(60), CloseHandshakeTimeout = TimeSpan.FromSeconds(30) });
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay, read: false);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p, c) = await relay.ConnectRegisteredPhoneAsync();
         await using var _p = p;
         using var metrics = new RelayMetricsProbe(relay);
         metrics.StartSampling();
@@ -107,8 +106,8 @@ public sealed class OutboxTests
     public async Task Scenario78_NeverReadingPhone_1KiBFrames_MoreThan300Accepted()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { WriteTimeout = TimeSpan.FromSeconds(60), CloseHandshakeTimeout = TimeSpan.FromSeconds(30) });
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay, read: false);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p, c) = await relay.ConnectRegisteredPhoneAsync();
         await using var _p = p;
         using var metrics = new RelayMetricsProbe(relay);
         metrics.StartSampling();
@@ -134,9 +133,9 @@ public sealed class OutboxTests
             WriteTimeout = TimeSpan.FromSeconds(60),
             CloseHandshakeTimeout = TimeSpan.FromSeconds(30),
         });
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p1, c1) = await WsPeer.RegisteredPhoneAsync(relay, read: false);
-        var (p2, c2) = await WsPeer.RegisteredPhoneAsync(relay, read: false);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p1, c1) = await relay.ConnectRegisteredPhoneAsync();
+        var (p2, c2) = await relay.ConnectRegisteredPhoneAsync();
         await using var _1 = p1;
         await using var _2 = p2;
         using var metrics = new RelayMetricsProbe(relay);
@@ -181,8 +180,8 @@ public sealed class OutboxTests
     public async Task Burst300Frames_BrieflyNotReading_DeliveredInFullAndInOrder()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay, read: false);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p, c) = await relay.ConnectRegisteredPhoneAsync();
         await using var _p = p;
         for (var i = 1; i <= 300; i++)
         {
@@ -207,7 +206,7 @@ public sealed class OutboxTests
         return head + new string('x', length - head.Length - 1) + "\"";
     }
 
-    private static async Task<string> NextEnvelopeAsync(WsPeer b)
+    private static async Task<string> NextEnvelopeAsync(WsTestClient b)
     {
         while (true)
         {
@@ -220,7 +219,7 @@ public sealed class OutboxTests
     }
 
     /// <summary>Sends numbered frames (synchronising every <paramref name="batch"/>) until the first refusal; returns how many were accepted before it.</summary>
-    private static async Task<int> FillUntilRefusedAsync(TestRelay relay, WsPeer b, string connId, int frameLength, int batch, int limit, RelayMetricsProbe metrics)
+    private static async Task<int> FillUntilRefusedAsync(TestRelay relay, WsTestClient b, string connId, int frameLength, int batch, int limit, RelayMetricsProbe metrics)
     {
         var marker = new Marker(relay, b);
         var sent = 0;
@@ -243,7 +242,7 @@ public sealed class OutboxTests
         }
     }
 
-    private static async Task<(int Count, (int, string) Close)> ReadInOrderUntilCloseAsync(WsPeer p, int frameLength)
+    private static async Task<(int Count, (int, string) Close)> ReadInOrderUntilCloseAsync(WsTestClient p, int frameLength)
     {
         var count = 0;
         while (true)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using PyrycodeRelay.Tests.Scenarios.Support;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
@@ -15,8 +14,8 @@ public sealed class PhoneLifecycleTests
     public async Task Scenario58_ConnIdFormat()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        await using var p = await WsPeer.PhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        await using var p = await WsTestClient.ConnectPhoneAsync(relay.Target, read: true);
         await p.SendTextAsync("{}");
         var envelope = await b.ReceiveTextAsync();
         using var doc = JsonDocument.Parse(envelope);
@@ -30,7 +29,7 @@ public sealed class PhoneLifecycleTests
     {
         await using var relay = await TestRelay.StartAsync();
         using var metrics = new RelayMetricsProbe(relay);
-        await using var p = await WsPeer.PhoneAsync(relay);
+        await using var p = await WsTestClient.ConnectPhoneAsync(relay.Target, read: true);
         Assert.Equal((4404, "no server with that id"), await p.ReceiveCloseAsync());
         var log = await relay.Logs.WaitForAsync("phone_register_no_server");
         Assert.Equal(("s1", "127.0.0.1"), (log["server_id"], log["remote"]));
@@ -46,15 +45,15 @@ public sealed class PhoneLifecycleTests
     {
         await using var relay = await TestRelay.StartAsync(o => o with { PhonesPerServer = 3 });
         using var metrics = new RelayMetricsProbe(relay);
-        await using var b = await WsPeer.HolderAsync(relay, "s1");
-        await using var b2 = await WsPeer.HolderAsync(relay, "s2");
-        var phones = new List<WsPeer>();
+        await using var b = await relay.ConnectHolderAsync("s1", read: true);
+        await using var b2 = await relay.ConnectHolderAsync("s2", read: true);
+        var phones = new List<WsTestClient>();
         for (var i = 0; i < 3; i++)
         {
-            phones.Add((await WsPeer.RegisteredPhoneAsync(relay, "s1")).Peer);
+            phones.Add((await relay.ConnectRegisteredPhoneAsync("s1", read: true)).Client);
         }
 
-        await using var fourth = await WsPeer.PhoneAsync(relay, "s1");
+        await using var fourth = await WsTestClient.ConnectPhoneAsync(relay.Target, "s1", read: true);
         Assert.Equal((4429, "too many phones for server-id"), await fourth.ReceiveCloseAsync());
         var atCap = await relay.Logs.WaitForAsync("phone_register_at_cap");
         Assert.Equal(("s1", "127.0.0.1"), (atCap["server_id"], atCap["remote"]));
@@ -69,11 +68,11 @@ public sealed class PhoneLifecycleTests
         await phones[0].CloseOutputAsync();
         await phones[0].ReceiveCloseAsync();
         await Health.WaitForAsync(relay, 2, 2);
-        var (again, _) = await WsPeer.RegisteredPhoneAsync(relay, "s1");
+        var (again, _) = await relay.ConnectRegisteredPhoneAsync("s1", read: true);
         await using var _a = again;
         await Health.WaitForAsync(relay, 2, 3);
 
-        var (other, _) = await WsPeer.RegisteredPhoneAsync(relay, "s2");
+        var (other, _) = await relay.ConnectRegisteredPhoneAsync("s2", read: true);
         await using var _o = other;
         await Health.WaitForAsync(relay, 2, 4);
         foreach (var phone in phones)
@@ -86,10 +85,10 @@ public sealed class PhoneLifecycleTests
     public async Task Scenario61_DeviceNames_LoggedSanitised()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p1, c1) = await WsPeer.RegisteredPhoneAsync(relay, deviceName: "Juhana's iPhone");
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(deviceName: "Juhana's iPhone", read: true);
         await using var _1 = p1;
-        var (p2, c2) = await WsPeer.RegisteredPhoneAsync(relay);
+        var (p2, c2) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _2 = p2;
         var name = new string('A', 40) + "\t" + new string('B', 20) + "\u0001" + new string('C', 38);
         Assert.Equal(100, name.Length);
@@ -107,7 +106,7 @@ public sealed class PhoneLifecycleTests
     public async Task DeviceName_TruncatedByCodePoints_NotUtf16Units()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
         var name = string.Concat(Enumerable.Repeat("📱", 70));
         var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", [.. RawWsClient.PhoneHeaders(), ("X-Pyrycode-Device-Name", name)]);
         await using var _p = p;
@@ -123,10 +122,10 @@ public sealed class PhoneLifecycleTests
         for (var run = 0; run < 2; run++)
         {
             await using var relay = await TestRelay.StartAsync();
-            await using var b = await WsPeer.HolderAsync(relay);
+            await using var b = await relay.ConnectHolderAsync(read: true);
             for (var i = 0; i < PerRun; i++)
             {
-                var p = await WsPeer.PhoneAsync(relay, read: false);
+                var p = await WsTestClient.ConnectPhoneAsync(relay.Target);
                 await p.SendTextAsync("0");
                 var envelope = await b.ReceiveTextAsync();
                 var connId = envelope[12..envelope.IndexOf('"', 12)];
@@ -145,12 +144,12 @@ public sealed class PhoneLifecycleTests
     public async Task Scenario63_PhoneDuringGrace_FrameCannotBeDelivered_Closed1000()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(5) });
-        await using var b = await WsPeer.HolderAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
         await b.CloseOutputAsync();
         await b.ReceiveCloseAsync();
         await relay.Logs.WaitForAsync("server_released");
 
-        var (p, connId) = await WsPeer.RegisteredPhoneAsync(relay);
+        var (p, connId) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
         await p.AssertSilentAsync(TimeSpan.FromMilliseconds(300));
         await p.SendTextAsync("{\"during\":\"grace\"}");

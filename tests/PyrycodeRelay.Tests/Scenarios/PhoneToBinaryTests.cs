@@ -1,6 +1,5 @@
 using System.Text;
 using PyrycodeRelay.Tests.Scenarios.Support;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
@@ -51,8 +50,8 @@ public sealed class PhoneToBinaryTests
     public async Task AnyJsonValue_Accepted_SplicedVerbatim(string frame)
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p, c) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
         await p.SendTextAsync(frame);
         Assert.Equal(Envelopes.Data(c, frame), await b.ReceiveTextAsync());
@@ -62,8 +61,8 @@ public sealed class PhoneToBinaryTests
     public async Task SurroundingJsonWhitespace_AllowedAndAtMostTrimmed()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p, c) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
         const string Inner = "{ \"k\" :\t[ 1 ] }";
         await p.SendTextAsync(" \r\n\t" + Inner + "\n ");
@@ -76,7 +75,7 @@ public sealed class PhoneToBinaryTests
     public async Task InvalidPayload_PhoneClosed1000_NothingForwarded_Notice1001(byte[] payload)
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = p;
         var c = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"];
@@ -99,7 +98,7 @@ public sealed class PhoneToBinaryTests
         var (b, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _b = b;
         await relay.Logs.WaitForAsync("server_claimed");
-        var (p, c) = await WsPeer.RegisteredPhoneAsync(relay);
+        var (p, c) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
         var frame = Encoding.UTF8.GetBytes(Envelopes.StringFrame(200_000));
         using var stop = new CancellationTokenSource();

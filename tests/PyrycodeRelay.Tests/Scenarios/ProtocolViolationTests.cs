@@ -1,6 +1,4 @@
 using System.Text;
-using PyrycodeRelay.Tests.Scenarios.Support;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
@@ -17,7 +15,7 @@ public sealed class ProtocolViolationTests
     public async Task PhoneViolation_Closed1002_NoticeToBinary1001(string violation)
     {
         await using var relay = await TestRelay.StartAsync(o => o with { CloseHandshakeTimeout = TimeSpan.FromSeconds(1) });
-        await using var binary = await WsPeer.HolderAsync(relay);
+        await using var binary = await relay.ConnectHolderAsync(read: true);
         var (phone, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = phone;
         var connId = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"];
@@ -57,7 +55,7 @@ public sealed class ProtocolViolationTests
     public async Task PhoneInvalidUtf8Text_ClosedAndNothingForwarded()
     {
         await using var relay = await TestRelay.StartAsync(o => o with { CloseHandshakeTimeout = TimeSpan.FromSeconds(1) });
-        await using var binary = await WsPeer.HolderAsync(relay);
+        await using var binary = await relay.ConnectHolderAsync(read: true);
         var (phone, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = phone;
         var connId = (await relay.Logs.WaitForAsync("phone_registered"))["conn_id"];

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Tests.Scenarios.Support;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
@@ -13,7 +12,7 @@ public sealed class ShutdownTests
     public async Task Scenario104_Shutdown_BinaryGets1001_Complete()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
         var clock = Stopwatch.StartNew();
         Assert.True(await relay.Host.ShutdownAsync());
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"drain took {clock.Elapsed}");
@@ -28,9 +27,9 @@ public sealed class ShutdownTests
     public async Task Scenario105_Shutdown_AllGet1001_NoCloseNotice()
     {
         await using var relay = await TestRelay.StartAsync();
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p1, _) = await WsPeer.RegisteredPhoneAsync(relay);
-        var (p2, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p1, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
+        var (p2, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _1 = p1;
         await using var _2 = p2;
         Assert.True(await relay.Host.ShutdownAsync());
@@ -76,7 +75,7 @@ public sealed class ShutdownTests
         await using var _b1 = b1;
         await relay.Logs.WaitForAsync("server_claimed");
         using var metrics = new RelayMetricsProbe(relay);
-        await using var b2 = await WsPeer.BinaryAsync(relay);
+        await using var b2 = await WsTestClient.ConnectBinaryAsync(relay.Target, read: true);
         var ping = await b1.ReadFrameAsync(TimeSpan.FromSeconds(2));
         Assert.Equal(WsFrames.Ping, ping!.Opcode); // the probe is running; B1 does not answer
 
@@ -98,8 +97,8 @@ public sealed class ShutdownTests
     {
         await using var relay = await TestRelay.StartAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(1) });
         using var metrics = new RelayMetricsProbe(relay);
-        await using var b = await WsPeer.HolderAsync(relay);
-        var (p, _) = await WsPeer.RegisteredPhoneAsync(relay);
+        await using var b = await relay.ConnectHolderAsync(read: true);
+        var (p, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
         await b.CloseOutputAsync();
         await b.ReceiveCloseAsync();

@@ -59,9 +59,9 @@ public partial class BootLogContractTests
     [GeneratedRegex("^refusing to start: invalid --[a-z-]+( address)?$")]
     private static partial Regex FlagMessage();
 
-    private static (LogCapture Capture, BootPlan Plan) Plan(RelayOptions options, RelayMode mode, ListenEndpoint? metrics)
+    private static (CapturingLoggerProvider Capture, BootPlan Plan) Plan(RelayOptions options, RelayMode mode, ListenEndpoint? metrics)
     {
-        var capture = new LogCapture();
+        var capture = new CapturingLoggerProvider();
         var plan = new BootPlan
         {
             Options = options, ExplicitlySet = new HashSet<string>(), Mode = mode, Production = false, Metrics = metrics,
@@ -76,7 +76,7 @@ public partial class BootLogContractTests
         var (capture, plan) = Plan(new RelayOptions { InsecureListen = "127.0.0.1:8080" }, RelayMode.Insecure, null);
         BootAnnouncements.LogStarting(plan);
         BootAnnouncements.LogStartingMetricsListener(plan);
-        var e = Assert.Single(capture.Events);
+        var e = Assert.Single(capture.Entries);
         Assert.Equal((LogLevel.Information, "starting"), (e.Level, e.Name));
         Assert.Equal([new("version", "9.9.9"), new("mode", "insecure"), new KeyValuePair<string, object?>("listen", "127.0.0.1:8080")], e.Fields);
     }
@@ -88,11 +88,11 @@ public partial class BootLogContractTests
         var (capture, plan) = Plan(new RelayOptions { Domain = "relay.test", CertCache = "/c", HttpsProxyProtocol = true }, RelayMode.TlsAcme, metrics);
         BootAnnouncements.LogStarting(plan);
         BootAnnouncements.LogStartingMetricsListener(plan);
-        Assert.Equal(["starting", "starting metrics listener"], capture.Events.Select(e => e.Name));
+        Assert.Equal(["starting", "starting metrics listener"], capture.Entries.Select(e => e.Name));
         Assert.Equal(
             [new("version", "9.9.9"), new("mode", "autocert"), new("domain", "relay.test"), new("cert_cache", "/c"), new KeyValuePair<string, object?>("https_proxy_protocol", true)],
-            capture.Events[0].Fields);
-        Assert.Equal([new KeyValuePair<string, object?>("listen", "127.0.0.1:9191")], capture.Events[1].Fields);
+            capture.Entries[0].Fields);
+        Assert.Equal([new KeyValuePair<string, object?>("listen", "127.0.0.1:9191")], capture.Entries[1].Fields);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public partial class BootLogContractTests
     {
         var (capture, plan) = Plan(new RelayOptions { Domain = "relay.test", TlsCertFile = "c", TlsKeyFile = "k" }, RelayMode.TlsStatic, null);
         BootAnnouncements.LogStarting(plan);
-        var e = Assert.Single(capture.Events);
+        var e = Assert.Single(capture.Entries);
         Assert.Equal(
             [new("version", "9.9.9"), new("mode", "static-cert"), new("domain", "relay.test"), new KeyValuePair<string, object?>("https_proxy_protocol", false)],
             e.Fields);
@@ -115,10 +115,10 @@ public partial class BootLogContractTests
     public void Skip_line_names_the_os(string os)
     {
         var env = new FakeBootEnvironment { OperatingSystem = os };
-        var capture = new LogCapture();
+        var capture = new CapturingLoggerProvider();
         var result = BootSequence.Run(["--insecure-listen", ":1"], env, TextWriter.Null, TextWriter.Null, capture.CreateFactory);
         Assert.True(result.ShouldRun);
-        Assert.Equal("skipping linux-only capability check on " + os, capture.Events[0].Name);
-        Assert.Empty(capture.Events[0].Fields);
+        Assert.Equal("skipping linux-only capability check on " + os, capture.Entries[0].Name);
+        Assert.Empty(capture.Entries[0].Fields);
     }
 }

@@ -20,7 +20,7 @@ public class BootSequenceTests
 
         public FakeBootEnvironment Env { get; }
 
-        public LogCapture Capture { get; } = new();
+        public CapturingLoggerProvider Capture { get; } = new();
 
         public StringWriter Stdout { get; } = new();
 
@@ -28,9 +28,9 @@ public class BootSequenceTests
 
         public BootResult Result { get; }
 
-        public IReadOnlyList<CapturedEvent> Events => Capture.Events;
+        public IReadOnlyList<LogEntry> Events => Capture.Entries;
 
-        public CapturedEvent Refusal
+        public LogEntry Refusal
         {
             get
             {
@@ -211,7 +211,7 @@ public class BootSequenceTests
         var e = run.Refusal;
         Assert.Equal("refusing to start: production-mode misconfiguration", e.Name);
         Assert.Equal(["err", "env_var", "effective_uid", "fix"], e.Keys);
-        Assert.Equal(0, e["effective_uid"]);
+        Assert.Equal(0, e.Value("effective_uid"));
     }
 
     [Fact]

@@ -30,12 +30,12 @@ internal static class RefusalAssert
     /// <summary>Logging the refusal yields one ERROR event named as the message with the same fields.</summary>
     public static void AssertLogsItsFields(BootRefusal refusal)
     {
-        using var capture = new LogCapture();
+        using var capture = new CapturingLoggerProvider();
         refusal.Log(capture.CreateLogger("t"));
-        var e = Assert.Single(capture.Events);
+        var e = Assert.Single(capture.Entries);
         Assert.Equal(LogLevel.Error, e.Level);
         Assert.Equal(refusal.Message, e.Name);
-        Assert.InRange(e.Id, 100, 199);
+        Assert.InRange(e.EventId.Id, 100, 199);
         Assert.Equal(refusal.Fields.Select(f => f.Key), e.Keys);
         for (var i = 0; i < refusal.Fields.Count; i++)
         {

@@ -1,101 +1,170 @@
 using System.Net;
-using System.Net.Http;
+using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Configuration;
 using PyrycodeRelay.Hosting;
+using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Push;
 using PyrycodeRelay.Startup;
+using PyrycodeRelay.Tls;
 
 namespace PyrycodeRelay.Tests.Support;
 
-/// <summary>A real relay (Kestrel on 127.0.0.1:0) in the test process, with captured logs.</summary>
-public sealed class TestRelay : IAsyncDisposable
+/// <summary>
+/// The real relay host in the test process: real Kestrel on 127.0.0.1:0, wired as the relay process wires it.
+/// Insecure or TLS mode (with a non-empty <see cref="RelayOptions.Domain"/> and no
+/// <see cref="RelayOptions.InsecureListen"/>, the certificate source built by <see cref="TlsSetup.Create"/>); push
+/// off, a handler of the test's, or the real FCM sender built from a service-account key; a metrics listener; logs
+/// captured twice from one logger factory: structured (<see cref="Logs"/>) and as the relay's text output
+/// (<see cref="TextLog"/>).
+/// </summary>
+public sealed partial class TestRelay : IAsyncDisposable
 {
-    private TestRelay(RelayHost host, CapturingLoggerProvider logs, RelayOptions options)
+    /// <summary>The version the in-process relay reports.</summary>
+    public const string Version = "test-version";
+
+    private readonly ILoggerFactory _loggers;
+    private bool _disposed;
+
+    private TestRelay(RelayHost host, RelayOptions options, RelayTls? tls, CapturingLoggerProvider logs, LogCapture text, ILoggerFactory loggers)
     {
         Host = host;
-        Logs = logs;
         Options = options;
+        Tls = tls;
+        Logs = logs;
+        TextLog = text;
+        _loggers = loggers;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{host.RelayPort}"), Timeout = TimeSpan.FromSeconds(10) };
     }
 
     /// <summary>The running host.</summary>
     public RelayHost Host { get; }
 
-    /// <summary>Captured log events.</summary>
-    public CapturingLoggerProvider Logs { get; }
-
     /// <summary>The options it runs with.</summary>
     public RelayOptions Options { get; }
 
-    /// <summary>HTTP client for the relay listener.</summary>
+    /// <summary>TLS mode: the certificate source etc.; null in insecure mode.</summary>
+    public RelayTls? Tls { get; }
+
+    /// <summary>Captured log events (INFO and up, as the relay prints them).</summary>
+    public CapturingLoggerProvider Logs { get; }
+
+    /// <summary>The relay's text-format log output.</summary>
+    public LogCapture TextLog { get; }
+
+    /// <summary>The relay's text-format log output so far.</summary>
+    public string Text => TextLog.Text;
+
+    /// <summary>The relay listener's port.</summary>
+    public int Port => Host.RelayPort;
+
+    /// <summary>Plain HTTP client for the relay listener (insecure mode).</summary>
     public HttpClient Http { get; }
 
-    /// <summary>The relay listener's WebSocket base URI.</summary>
-    public Uri WsUri(string path) => new($"ws://127.0.0.1:{Host.RelayPort}{path}");
+    /// <summary>How clients reach the relay listener (plain; in TLS mode build a target with the root).</summary>
+    public RelayTarget Target => new(Port);
 
-    /// <summary>127.0.0.1 with an ephemeral port.</summary>
-    public static ListenEndpoint Loopback0 => new("127.0.0.1:0", ListenHostKind.IpLiteral, IPAddress.Loopback, 0);
-
-    /// <summary>Starts a relay with <paramref name="configure"/> applied to test-friendly defaults.</summary>
-    public static async Task<TestRelay> StartAsync(Func<RelayOptions, RelayOptions>? configure = null, IPushWakeHandler? push = null, bool metrics = false)
+    /// <summary>
+    /// Starts an insecure relay with <paramref name="configure"/> applied to test-friendly defaults (the rate
+    /// limit is out of the way: burst 1,000,000), push off unless <paramref name="push"/>, metrics only when asked.
+    /// </summary>
+    public static Task<TestRelay> StartAsync(Func<RelayOptions, RelayOptions>? configure = null, IPushWakeHandler? push = null, bool metrics = false)
     {
         var options = new RelayOptions { InsecureListen = "127.0.0.1:0", MetricsListen = metrics ? "127.0.0.1:0" : "", RateLimitBurst = 1_000_000 };
-        options = configure?.Invoke(options) ?? options;
-        var logs = new CapturingLoggerProvider();
+        return StartAsync(configure?.Invoke(options) ?? options, push: push, metrics: metrics);
+    }
+
+    /// <summary>
+    /// Starts a relay with exactly <paramref name="options"/> (see <see cref="Insecure"/> and <see cref="Static"/>). In
+    /// TLS mode the HTTPS listener is on 127.0.0.1:0 and the HTTP listener on 127.0.0.1:<paramref name="httpPort"/>
+    /// (0 = any); <paramref name="startTls"/> false leaves the certificate source unstarted. Push: the real sender from
+    /// <paramref name="fcmCredentials"/>, else <paramref name="push"/>, else off. <paramref name="time"/> is the relay's
+    /// clock (a FakeTimeProvider makes rate-limit refills exact; Kestrel's own timeouts keep real time).
+    /// </summary>
+    public static async Task<TestRelay> StartAsync(RelayOptions options, string? fcmCredentials = null, IPushWakeHandler? push = null,
+        bool metrics = true, TlsSettings? tlsSettings = null, int httpPort = 0, bool startTls = true, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var logs = new CapturingLoggerProvider(LogLevel.Information);
+        var text = new LogCapture();
+        var loggers = LoggerFactory.Create(b =>
+        {
+            b.AddRelayLogging(RelayLogFormat.Text, text.Output, TimeProvider.System);
+            b.AddProvider(logs);
+        });
+        RelayTls? tls = null;
+        if (options.InsecureListen.Length == 0)
+        {
+            var setup = TlsSetup.Create(options, loggers, TimeProvider.System, tlsSettings);
+            Assert.True(setup.Succeeded, setup.Error);
+            tls = setup.Tls;
+        }
+
         var host = await RelayHost.StartAsync(new RelayHostSettings
         {
             Options = options,
-            Loggers = logs,
-            RelayListener = Loopback0,
-            MetricsListener = metrics ? Loopback0 : null,
-            Push = push ?? new PushOff(),
-            Version = "test-version",
+            Loggers = loggers,
+            RelayListener = Loopback(0),
+            HttpListener = tls is null ? null : Loopback(httpPort),
+            MetricsListener = metrics ? Loopback(0) : null,
+            Tls = tls,
+            FcmKey = fcmCredentials is null ? null : ServiceAccountKey.TryParse(fcmCredentials, out var key) ? key : throw new FormatException(ServiceAccountKey.Error),
+            Push = fcmCredentials is null ? push ?? new PushOff() : null,
+            Time = time ?? TimeProvider.System,
+            Version = Version,
         });
-        return new TestRelay(host, logs, options);
-    }
-
-    /// <summary>Polls /healthz until <paramref name="binaries"/> and <paramref name="phones"/> match; fails after 10 s.</summary>
-    public async Task WaitForCountsAsync(int binaries, int phones)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        var last = (-1, -1);
-        while (DateTime.UtcNow < deadline)
+        if (startTls)
         {
-            last = (Host.Registry.ConnectedBinaries, Host.Registry.ConnectedPhones);
-            if (last == (binaries, phones))
-            {
-                return;
-            }
-
-            await Task.Delay(20);
+            tls?.Start();
         }
 
-        throw new TimeoutException($"expected binaries={binaries} phones={phones}, have {last}");
+        return new TestRelay(host, options, tls, logs, text, loggers);
     }
 
-    /// <summary>Connects a binary for <paramref name="serverId"/> and waits until it holds it.</summary>
-    public async Task<WsTestClient> ConnectHolderAsync(string serverId = "s1", string path = "/v1/server")
-    {
-        var before = Logs.Named("server_claimed").Count(x => x["server_id"] == serverId);
-        var client = await WsTestClient.ConnectBinaryAsync(this, serverId, path);
-        await Logs.WaitForAsync("server_claimed", _ => Logs.Named("server_claimed").Count(x => x["server_id"] == serverId) > before);
-        return client;
-    }
+    /// <summary>Insecure-mode options with the spec's defaults (rate-limit burst 20 included) and metrics.</summary>
+    public static RelayOptions Insecure() => new() { InsecureListen = "127.0.0.1:0", MetricsListen = "127.0.0.1:0" };
 
-    /// <summary>Connects a phone and waits until it is registered (its conn_id is in the returned log entry).</summary>
-    public async Task<(WsTestClient Client, string ConnId)> ConnectRegisteredPhoneAsync(string serverId = "s1", string path = "/v1/client", string? deviceName = null)
+    /// <summary>TLS-mode options with static certificate files, and metrics.</summary>
+    public static RelayOptions Static(string domain, string certFile, string keyFile) => new()
     {
-        var before = Logs.Named("phone_registered").Select(e => e["conn_id"]).ToHashSet();
-        var client = await WsTestClient.ConnectPhoneAsync(this, serverId, path, deviceName);
-        var entry = await Logs.WaitForAsync("phone_registered", e => e["server_id"] == serverId && !before.Contains(e["conn_id"]));
-        return (client, entry["conn_id"]!);
-    }
+        Domain = domain,
+        TlsCertFile = certFile,
+        TlsKeyFile = keyFile,
+        HttpsListen = "127.0.0.1:0",
+        HttpListen = "127.0.0.1:0",
+        MetricsListen = "127.0.0.1:0",
+    };
+
+    /// <summary>127.0.0.1:<paramref name="port"/> as a listener.</summary>
+    public static ListenEndpoint Loopback(int port) => new($"127.0.0.1:{port}", ListenHostKind.IpLiteral, IPAddress.Loopback, port);
+
+    /// <summary>Polls the registry until <paramref name="binaries"/> and <paramref name="phones"/> match; fails after 10 s.</summary>
+    public Task WaitForCountsAsync(int binaries, int phones) => Eventually.Async(
+        () => (Host.Registry.ConnectedBinaries, Host.Registry.ConnectedPhones) == (binaries, phones),
+        () => $"binaries={binaries} phones={phones}; have {Host.Registry.ConnectedBinaries}/{Host.Registry.ConnectedPhones}");
+
+    /// <summary>Polls until the connection cap holds exactly <paramref name="slots"/> slots; fails after 10 s.</summary>
+    public Task WaitForSlotsAsync(int slots) => Eventually.Async(
+        () => Host.Admission.ConnectionCap.Count == slots,
+        () => $"{slots} connection slots held; have {Host.Admission.ConnectionCap.Count}");
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Http.Dispose();
         await Host.DisposeAsync();
+        if (Tls is not null)
+        {
+            await Tls.DisposeAsync();
+        }
+
+        _loggers.Dispose();
+        TextLog.Dispose();
         Logs.Dispose();
     }
 }

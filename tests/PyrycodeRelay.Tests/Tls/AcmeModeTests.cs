@@ -12,7 +12,7 @@ namespace PyrycodeRelay.Tests.Tls;
 public sealed class AcmeModeTests : IDisposable
 {
     private readonly TempDir _dir = new();
-    private readonly LogCapture _logs = new();
+    private readonly CapturingLoggerProvider _logs = new();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
 
     private string Cache => Path.Combine(_dir.Path, "certs");
@@ -24,10 +24,10 @@ public sealed class AcmeModeTests : IDisposable
         var result = TlsSetup.Create(Options(), _logs, _time);
         Assert.False(result.Succeeded);
         Assert.Equal($"relay: cert cache path is not a directory: {Cache}", result.Error);
-        var e = Assert.Single(_logs.Events);
+        var e = Assert.Single(_logs.Entries);
         Assert.Equal(LogLevel.Error, e.Level);
         Assert.Equal("autocert setup failed", e.EventName);
-        Assert.Equal(705, e.EventId);
+        Assert.Equal(705, e.EventId.Id);
         Assert.Equal($"autocert setup failed err={result.Error}", e.Message);
     }
 
@@ -37,7 +37,7 @@ public sealed class AcmeModeTests : IDisposable
         var result = TlsSetup.Create(Options() with { AcmeCaFile = _dir.File("missing.pem") }, _logs, _time);
         Assert.False(result.Succeeded);
         Assert.StartsWith($"relay: reading --acme-ca-file {_dir.File("missing.pem")}: ", result.Error);
-        Assert.Equal("autocert setup failed", Assert.Single(_logs.Events).EventName);
+        Assert.Equal("autocert setup failed", Assert.Single(_logs.Entries).EventName);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class AcmeModeTests : IDisposable
         var result = TlsSetup.Create(Options() with { AcmeCaFile = _dir.File("empty.pem") }, _logs, _time);
         Assert.Equal($"relay: reading --acme-ca-file {_dir.File("empty.pem")}: no PEM certificates in {_dir.File("empty.pem")}",
             result.Error);
-        Assert.Equal("autocert setup failed", Assert.Single(_logs.Events).EventName);
+        Assert.Equal("autocert setup failed", Assert.Single(_logs.Entries).EventName);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class AcmeModeTests : IDisposable
         await using var tls = result.Tls;
         Assert.Equal("autocert", tls.ModeName);
         Assert.Equal(Cache, tls.CertCache);
-        Assert.Equal("tightened cert cache dir perms", Assert.Single(_logs.Events).EventName);
+        Assert.Equal("tightened cert cache dir perms", Assert.Single(_logs.Entries).EventName);
         Assert.False(tls.HasCertificate);
         Assert.False(tls.IsReady); // not started: nothing is being obtained yet
 
@@ -76,8 +76,7 @@ public sealed class AcmeModeTests : IDisposable
 
         foreach (var path in new[] { "/healthz", "/", "/.well-known/acme-challenge/other", "/.well-known/acme-challenge/" })
         {
-            using var r = await client.GetAsync($"http://127.0.0.1:{host.HttpPort}{path}");
-            await HttpListenerAssert.Is404Async(r);
+            RelayResponses.AssertNotFound(await RawHttp.SendAsync(new RelayTarget(host.HttpPort), RawHttp.Get(path, "127.0.0.1")));
         }
 
         // Until a certificate exists, handshakes fail, even with the right name.
@@ -98,16 +97,16 @@ public sealed class AcmeModeTests : IDisposable
         tls.Start();
         Assert.True(tls.IsReady); // being obtained
 
-        var first = await _logs.WaitForAsync("acme_issue_failed", TlsClients.Timeout);
+        var first = await _logs.WaitForAsync("acme_issue_failed", timeout: TlsClients.Timeout);
         Assert.Equal(LogLevel.Warning, first.Level);
-        Assert.Equal(702, first.EventId);
-        Assert.Equal("relay.test", first.Fields["domain"]);
-        Assert.StartsWith("acme: ", (string)first.Fields["err"]!);
+        Assert.Equal(702, first.EventId.Id);
+        Assert.Equal("relay.test", first["domain"]);
+        Assert.StartsWith("acme: ", first["err"]!);
         Assert.Equal(t0 + TimeSpan.FromSeconds(30), await WaitRetryAtAsync(manager));
         _time.Advance(TimeSpan.FromSeconds(29));
         Assert.Equal(1, manager.IssuanceAttempts);
         _time.Advance(TimeSpan.FromSeconds(1));
-        await _logs.WaitForAsync("acme_issue_failed", TlsClients.Timeout, count: 2);
+        await _logs.WaitForAsync("acme_issue_failed", timeout: TlsClients.Timeout, count: 2);
         Assert.Equal(t0 + TimeSpan.FromSeconds(90), await WaitRetryAtAsync(manager));
         Assert.Equal(2, manager.IssuanceAttempts);
         Assert.False(tls.HasCertificate);

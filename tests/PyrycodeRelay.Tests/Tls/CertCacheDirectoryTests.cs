@@ -9,7 +9,7 @@ namespace PyrycodeRelay.Tests.Tls;
 public sealed class CertCacheDirectoryTests : IDisposable
 {
     private readonly TempDir _tmp = new();
-    private readonly LogCapture _logs = new();
+    private readonly CapturingLoggerProvider _logs = new();
     private ILogger Logger => _logs.CreateLogger("t");
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class CertCacheDirectoryTests : IDisposable
         Assert.True(Directory.Exists(dir));
         Assert.Equal("700", Mode(dir));
         Assert.Equal("700", Mode(Path.Combine(_tmp.Path, "a")));
-        Assert.Empty(_logs.Events);
+        Assert.Empty(_logs.Entries);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class CertCacheDirectoryTests : IDisposable
         Assert.Null(CertCacheDirectory.Prepare("relay.test", dir, Logger));
         Assert.Equal("500", Mode(dir));
         Assert.Equal("644", Mode(Path.Combine(dir, "relay.test")));
-        Assert.Empty(_logs.Events);
+        Assert.Empty(_logs.Entries);
     }
 
     [Fact]
@@ -52,13 +52,13 @@ public sealed class CertCacheDirectoryTests : IDisposable
         File.SetUnixFileMode(dir, (UnixFileMode)0x1ED); // 0755
         Assert.Null(CertCacheDirectory.Prepare("relay.test", dir, Logger));
         Assert.Equal("700", Mode(dir));
-        var e = Assert.Single(_logs.Events);
+        var e = Assert.Single(_logs.Entries);
         Assert.Equal(LogLevel.Information, e.Level);
         Assert.Equal("tightened cert cache dir perms", e.EventName);
         Assert.Equal($"tightened cert cache dir perms path={dir} from=0755 to=0700", e.Message);
-        Assert.Equal(dir, e.Fields["path"]);
-        Assert.Equal("0755", e.Fields["from"]);
-        Assert.Equal("0700", e.Fields["to"]);
+        Assert.Equal(dir, e["path"]);
+        Assert.Equal("0755", e["from"]);
+        Assert.Equal("0700", e["to"]);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class CertCacheDirectoryTests : IDisposable
             CertCacheDirectory.Prepare("relay.test", dir, Logger));
         Assert.Equal("755", Mode(dir));
         Assert.Equal("65534", Run("stat", $"-c %u {dir}").Trim());
-        Assert.Empty(_logs.Events);
+        Assert.Empty(_logs.Entries);
     }
 
     [Fact]

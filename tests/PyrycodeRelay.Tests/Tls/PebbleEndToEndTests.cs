@@ -20,7 +20,7 @@ public sealed class PebbleEndToEndTests(PebbleFixture pebble) : IDisposable
     [Fact]
     public async Task Obtains_serves_caches_and_reuses_the_certificate_after_a_restart()
     {
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         string thumbprint;
         await using (var tls = Setup(logs, TimeProvider.System))
         {
@@ -55,7 +55,7 @@ public sealed class PebbleEndToEndTests(PebbleFixture pebble) : IDisposable
         }
 
         // Restart: the cached certificate is served from the first handshake, and no order is placed.
-        var logs2 = new LogCapture();
+        var logs2 = new CapturingLoggerProvider();
         await using (var tls = Setup(logs2, TimeProvider.System))
         {
             Assert.True(tls.HasCertificate);
@@ -80,7 +80,7 @@ public sealed class PebbleEndToEndTests(PebbleFixture pebble) : IDisposable
     [Fact]
     public async Task Renews_when_a_third_of_the_lifetime_remains_for_new_handshakes_only()
     {
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var tls = Setup(logs, clock);
         await using var host = await TlsTestHost.StartAsync(tls, httpPort: pebble.HttpPort);
@@ -95,7 +95,7 @@ public sealed class PebbleEndToEndTests(PebbleFixture pebble) : IDisposable
         clock.Advance(renewAt - clock.GetUtcNow() - TimeSpan.FromMinutes(1));
         Assert.Single(logs.Named("acme_certificate_obtained"));
         clock.Advance(TimeSpan.FromMinutes(1));
-        await logs.WaitForAsync("acme_certificate_obtained", IssueTimeout, count: 2);
+        await logs.WaitForAsync("acme_certificate_obtained", timeout: IssueTimeout, count: 2);
         Assert.Equal(2, manager.OrdersCreated);
 
         string? seen = null;
@@ -105,13 +105,13 @@ public sealed class PebbleEndToEndTests(PebbleFixture pebble) : IDisposable
         }
 
         Assert.Equal(first.Leaf.Thumbprint, X509CertificateLoader.LoadCertificate(open.RemoteCertificate!.GetRawCertData()).Thumbprint);
-        var text = await TlsClients.ExchangeAsync(open, "GET /healthz HTTP/1.1\r\nHost: relay.test\r\n\r\n");
+        var text = await RawHttp.ExchangeTextAsync(open, "GET /healthz HTTP/1.1\r\nHost: relay.test\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 200 OK", text);
     }
 
     public void Dispose() => _dir.Dispose();
 
-    private RelayTls Setup(LogCapture logs, TimeProvider time)
+    private RelayTls Setup(CapturingLoggerProvider logs, TimeProvider time)
     {
         var result = TlsSetup.Create(new RelayOptions
         {
@@ -125,11 +125,11 @@ public sealed class PebbleEndToEndTests(PebbleFixture pebble) : IDisposable
         return result.Tls;
     }
 
-    private async Task<CapturedLog> WaitObtainedAsync(LogCapture logs)
+    private async Task<LogEntry> WaitObtainedAsync(CapturingLoggerProvider logs)
     {
         try
         {
-            return await logs.WaitForAsync("acme_certificate_obtained", IssueTimeout);
+            return await logs.WaitForAsync("acme_certificate_obtained", timeout: IssueTimeout);
         }
         catch (TimeoutException e)
         {

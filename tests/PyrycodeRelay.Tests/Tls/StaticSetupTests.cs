@@ -10,7 +10,7 @@ public sealed class StaticSetupTests : IDisposable
 {
     private readonly TestPki _pki = new();
     private readonly TempDir _dir = new();
-    private readonly LogCapture _logs = new();
+    private readonly CapturingLoggerProvider _logs = new();
 
     [Theory]
     [InlineData("ec", "pkcs8")]
@@ -31,7 +31,7 @@ public sealed class StaticSetupTests : IDisposable
         await using var ssl = await TlsClients.HandshakeAsync(host.HttpsPort, "relay.example.com", _pki.Root,
             seen: c => seen = c.Thumbprint);
         Assert.Equal(cert.Thumbprint, seen);
-        Assert.Empty(_logs.Events);
+        Assert.Empty(_logs.Entries);
     }
 
     [Fact]
@@ -75,11 +75,11 @@ public sealed class StaticSetupTests : IDisposable
         Assert.Null(result.Tls);
         Assert.Contains(contains, result.Error, StringComparison.Ordinal);
         Assert.StartsWith($"relay: loading TLS key pair ({_dir.File("c.pem")}, {_dir.File("k.pem")}): ", result.Error);
-        var e = Assert.Single(_logs.Events);
+        var e = Assert.Single(_logs.Entries);
         Assert.Equal(LogLevel.Error, e.Level);
         Assert.Equal("tls setup failed", e.EventName);
-        Assert.Equal(706, e.EventId);
-        Assert.Equal(result.Error, e.Fields["err"]);
+        Assert.Equal(706, e.EventId.Id);
+        Assert.Equal(result.Error, e["err"]);
         Assert.Equal("tls setup failed err=" + result.Error, e.Message);
     }
 }

@@ -20,11 +20,11 @@ public sealed class StaticTlsTests : IAsyncLifetime, IDisposable
     private const string Domain = "relay.example.com";
     private readonly TestPki _pki = new();
     private readonly TempDir _dir = new();
-    private readonly LogCapture _logs = new();
+    private readonly CapturingLoggerProvider _logs = new();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private X509Certificate2 _certA = null!;
     private RelayTls _tls = null!;
-    private TlsTestHost _host = null!;
+    private KestrelTestHost _host = null!;
 
     private string CertFile => _dir.File("c.pem");
     private string KeyFile => _dir.File("k.pem");
@@ -82,13 +82,13 @@ public sealed class StaticTlsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Refused_handshakes_are_logged_by_kestrel_at_debug_only()
     {
-        using var kestrelLogs = new LogCapture();
-        await using var host = await TlsTestHost.StartAsync(_tls, frameworkLogs: kestrelLogs);
+        await using var host = await TlsTestHost.StartAsync(_tls);
+        var kestrelLogs = host.Logs;
         await Record.ExceptionAsync(() => TlsClients.HandshakeAsync(host.HttpsPort, "evil.example.com", _pki.Root));
         await Record.ExceptionAsync(() => TlsClients.HandshakeAsync(host.HttpsPort, "", _pki.Root));
-        var failed = await kestrelLogs.WaitForAsync("AuthenticationFailed", TlsClients.Timeout, count: 2);
+        var failed = await kestrelLogs.WaitForAsync("AuthenticationFailed", timeout: TlsClients.Timeout, count: 2);
         Assert.Equal(LogLevel.Debug, failed.Level);
-        Assert.DoesNotContain(kestrelLogs.Events, e => e.Level >= LogLevel.Warning);
+        Assert.DoesNotContain(kestrelLogs.Entries, e => e.Level >= LogLevel.Warning);
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public sealed class StaticTlsTests : IAsyncLifetime, IDisposable
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(System.Net.IPAddress.Loopback, _host.HttpsPort);
-        var text = await TlsClients.ExchangeAsync(tcp.GetStream(), "GET /healthz HTTP/1.1\r\nHost: relay.example.com\r\n\r\n");
+        var text = await RawHttp.ExchangeTextAsync(tcp.GetStream(), "GET /healthz HTTP/1.1\r\nHost: relay.example.com\r\n\r\n");
         Assert.Equal("HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.", text);
     }
 
@@ -177,9 +177,7 @@ public sealed class StaticTlsTests : IAsyncLifetime, IDisposable
     [InlineData("/.well-known/acme-challenge/abc")]
     public async Task Http_listener_answers_404_to_everything_in_static_mode(string path)
     {
-        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-        using var response = await client.GetAsync($"http://127.0.0.1:{_host.HttpPort}{path}");
-        await HttpListenerAssert.Is404Async(response);
+        RelayResponses.AssertNotFound(await RawHttp.SendAsync(new RelayTarget(_host.HttpPort), RawHttp.Get(path, "127.0.0.1")));
     }
 
     [Fact]
@@ -193,7 +191,7 @@ public sealed class StaticTlsTests : IAsyncLifetime, IDisposable
         var certB = WritePair(CertFile, KeyFile);
         Assert.NotEqual(_certA.Thumbprint, certB.Thumbprint);
         _time.Advance(TimeSpan.FromSeconds(10));
-        var reloaded = await _logs.WaitForAsync("tls_cert_reloaded", TlsClients.Timeout);
+        var reloaded = await _logs.WaitForAsync("tls_cert_reloaded", timeout: TlsClients.Timeout);
         Assert.Equal(LogLevel.Information, reloaded.Level);
         Assert.Equal($"tls_cert_reloaded path={CertFile}", reloaded.Message);
         Assert.Equal(certB.Thumbprint, await PresentedThumbprintAsync());
@@ -201,10 +199,10 @@ public sealed class StaticTlsTests : IAsyncLifetime, IDisposable
 
         File.WriteAllText(CertFile, "garbage\n");
         _time.Advance(TimeSpan.FromSeconds(10));
-        var failed = await _logs.WaitForAsync("tls_cert_reload_failed", TlsClients.Timeout);
+        var failed = await _logs.WaitForAsync("tls_cert_reload_failed", timeout: TlsClients.Timeout);
         Assert.Equal(LogLevel.Warning, failed.Level);
-        Assert.Equal(CertFile, failed.Fields["path"]);
-        Assert.StartsWith($"relay: loading TLS key pair ({CertFile}, {KeyFile}): ", (string)failed.Fields["err"]!);
+        Assert.Equal(CertFile, failed["path"]);
+        Assert.StartsWith($"relay: loading TLS key pair ({CertFile}, {KeyFile}): ", failed["err"]!);
         Assert.Equal(certB.Thumbprint, await PresentedThumbprintAsync());
 
         // Unchanged files are not reloaded again.

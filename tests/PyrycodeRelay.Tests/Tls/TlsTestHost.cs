@@ -1,72 +1,28 @@
 using System.Net;
 using System.Net.WebSockets;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Tls;
 
 namespace PyrycodeRelay.Tests.Tls;
 
 /// <summary>
-/// A small real Kestrel host wired the way the relay's hosting code is expected to wire <see cref="RelayTls"/>:
-/// TLS listener (guard + UseHttps(HandshakeOptions), Host gate first), HTTP listener (HttpListenerApp).
+/// <see cref="RelayTls"/> on a <see cref="KestrelTestHost"/>, wired the way the relay's hosting code is expected to
+/// wire it: TLS listener (guard + UseHttps(HandshakeOptions), Host gate first), HTTP listener (HttpListenerApp).
 /// TLS routes: <c>/healthz</c> 200 <c>ok</c>, <c>/ws</c> WebSocket echo, anything else 404.
 /// </summary>
-internal sealed class TlsTestHost : IAsyncDisposable
+internal static class TlsTestHost
 {
-    private readonly WebApplication _app;
-
-    private TlsTestHost(WebApplication app, int httpsPort, int httpPort)
+    public static Task<KestrelTestHost> StartAsync(RelayTls tls, int httpsPort = 0, int httpPort = 0)
     {
-        _app = app;
-        HttpsPort = httpsPort;
-        HttpPort = httpPort;
-    }
-
-    public int HttpsPort { get; }
-
-    public int HttpPort { get; }
-
-    public static async Task<TlsTestHost> StartAsync(RelayTls tls, int httpsPort = 0, int httpPort = 0,
-        ILoggerProvider? frameworkLogs = null)
-    {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Logging.ClearProviders();
-        if (frameworkLogs is not null)
-        {
-            builder.Logging.SetMinimumLevel(LogLevel.Debug);
-            builder.Logging.AddProvider(frameworkLogs);
-        }
-
-        builder.WebHost.UseKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, httpsPort, tls.ConfigureHttpsListener);
-            k.Listen(IPAddress.Loopback, httpPort);
-        });
-        var app = builder.Build();
-        app.UseWebSockets();
         var gated = tls.HostGate(TlsRoutes);
-        app.Run(ctx => ctx.Request.IsHttps ? gated(ctx) : tls.HttpListenerApp(ctx));
-        await app.StartAsync();
-        int https = 0, http = 0;
-        foreach (var a in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses)
-        {
-            var uri = new Uri(a);
-            if (uri.Scheme == "https")
+        return KestrelTestHost.StartAsync(
+            k =>
             {
-                https = uri.Port;
-            }
-            else
-            {
-                http = uri.Port;
-            }
-        }
-
-        return new TlsTestHost(app, https, http);
+                k.Listen(IPAddress.Loopback, httpsPort, tls.ConfigureHttpsListener);
+                k.Listen(IPAddress.Loopback, httpPort);
+            },
+            ctx => ctx.Request.IsHttps ? gated(ctx) : tls.HttpListenerApp(ctx),
+            webSockets: true);
     }
 
     private static async Task TlsRoutes(HttpContext ctx)
@@ -98,11 +54,5 @@ internal sealed class TlsTestHost : IAsyncDisposable
                 ctx.Response.StatusCode = 404;
                 break;
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Time.Testing;
@@ -41,7 +42,30 @@ internal sealed class PipeHarness
     /// <summary>One receive, failing the test if it does not complete within 5 s.</summary>
     public Task<WsReceiveResult> ReceiveAsync() => Connection.ReceiveAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
 
-    public Task<(WsOpcode Opcode, byte[] Payload)> ReadFrameAsync() => FrameCodec.ReadServerFrameAsync(Output.Reader);
+    /// <summary>Reads one server frame (unmasked, FIN, no RSV bits) from <see cref="Output"/>; fails after 5 s.</summary>
+    public async Task<(WsOpcode Opcode, byte[] Payload)> ReadFrameAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        while (true)
+        {
+            var result = await Output.Reader.ReadAsync(cts.Token);
+            var buffer = result.Buffer;
+            if (WsFrames.TryParse(buffer.ToArray(), out var frame, out var consumed))
+            {
+                Output.Reader.AdvanceTo(buffer.GetPosition(consumed));
+                Assert.True(frame.Fin && frame.Rsv == 0, "server frames are whole, without RSV bits: " + frame);
+                Assert.False(frame.Masked, "server frames are not masked");
+                return ((WsOpcode)frame.Opcode, frame.Payload);
+            }
+
+            if (result.IsCompleted)
+            {
+                throw new InvalidOperationException("output completed without a frame");
+            }
+
+            Output.Reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
 
     private void Abort()
     {

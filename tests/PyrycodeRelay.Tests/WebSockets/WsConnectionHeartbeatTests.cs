@@ -23,7 +23,7 @@ public sealed class WsConnectionHeartbeatTests
             Assert.Equal(8, payload.Length);
             h.Time.Advance(TimeSpan.FromSeconds(29));
             // A data message after the Pong proves the reader has processed the Pong.
-            await h.SendAsync(FrameCodec.Client(WsOpcode.Pong, payload), FrameCodec.Client(WsOpcode.Text, "[]"u8));
+            await h.SendAsync(WsFrames.Build(WsOpcode.Pong, payload), WsFrames.Build(WsOpcode.Text, "[]"u8));
             Assert.True((await h.ReceiveAsync()).IsMessage);
             h.Time.Advance(TimeSpan.FromSeconds(1)); // 30 s after the ping: the next ping, not a timeout
         }
@@ -86,7 +86,7 @@ public sealed class WsConnectionHeartbeatTests
         var (_, payload) = await h.ReadFrameAsync();
         var wrong = (byte[])payload.Clone();
         wrong[7] ^= 0xFF;
-        await h.SendAsync(FrameCodec.Client(WsOpcode.Pong, wrong), FrameCodec.Client(WsOpcode.Pong, "hello"u8));
+        await h.SendAsync(WsFrames.Build(WsOpcode.Pong, wrong), WsFrames.Build(WsOpcode.Pong, "hello"u8));
         await Task.Delay(50);
         h.Time.Advance(TimeSpan.FromSeconds(30));
         await timedOut.Task.WaitAsync(TimeSpan.FromSeconds(5));
@@ -101,7 +101,7 @@ public sealed class WsConnectionHeartbeatTests
         var probe = h.Connection.ProbeAsync(TimeSpan.FromSeconds(10));
         var (opcode, payload) = await h.ReadFrameAsync();
         Assert.Equal(WsOpcode.Ping, opcode);
-        await h.SendAsync(FrameCodec.Client(WsOpcode.Pong, payload));
+        await h.SendAsync(WsFrames.Build(WsOpcode.Pong, payload));
         Assert.True(await probe.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.False(reader.IsCompleted);
     }

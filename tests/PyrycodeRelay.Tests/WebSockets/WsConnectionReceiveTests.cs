@@ -12,7 +12,7 @@ public sealed class WsConnectionReceiveTests
     public async Task MaskedTextFrame_YieldsUnmaskedMessage()
     {
         var h = new PipeHarness();
-        await h.SendAsync(FrameCodec.Client(WsOpcode.Text, Utf8("hello")));
+        await h.SendAsync(WsFrames.Build(WsOpcode.Text, Utf8("hello")));
         var result = await h.ReceiveAsync();
         Assert.Equal(WsReceiveStatus.Message, result.Status);
         Assert.Equal("hello", Encoding.UTF8.GetString(h.Connection.Message.Span));
@@ -30,7 +30,7 @@ public sealed class WsConnectionReceiveTests
         var h = new PipeHarness();
         var payload = new byte[length];
         new Random(length).NextBytes(payload);
-        var frame = FrameCodec.Client(WsOpcode.Binary, payload);
+        var frame = WsFrames.Build(WsOpcode.Binary, payload);
         // Deliver in uneven pieces to exercise partial headers and payloads.
         for (var at = 0; at < frame.Length; at += 7919)
         {
@@ -47,10 +47,10 @@ public sealed class WsConnectionReceiveTests
     {
         var h = new PipeHarness();
         await h.SendAsync(
-            FrameCodec.Client(WsOpcode.Text, Utf8("{\"a\":"), fin: false),
-            FrameCodec.Client(WsOpcode.Ping, Utf8("ping-payload")),
-            FrameCodec.Client(WsOpcode.Continuation, Utf8("[1,"), fin: false),
-            FrameCodec.Client(WsOpcode.Continuation, Utf8("2]}")));
+            WsFrames.Build(WsOpcode.Text, Utf8("{\"a\":"), fin: false),
+            WsFrames.Build(WsOpcode.Ping, Utf8("ping-payload")),
+            WsFrames.Build(WsOpcode.Continuation, Utf8("[1,"), fin: false),
+            WsFrames.Build(WsOpcode.Continuation, Utf8("2]}")));
         var result = await h.ReceiveAsync();
         Assert.Equal(WsReceiveStatus.Message, result.Status);
         Assert.Equal("{\"a\":[1,2]}", Encoding.UTF8.GetString(h.Connection.Message.Span));
@@ -63,7 +63,7 @@ public sealed class WsConnectionReceiveTests
     public async Task TwoMessagesInOneRead_BothReturnedWithoutNewData()
     {
         var h = new PipeHarness();
-        var both = FrameCodec.Client(WsOpcode.Text, Utf8("one")).Concat(FrameCodec.Client(WsOpcode.Text, Utf8("two"))).ToArray();
+        var both = WsFrames.Build(WsOpcode.Text, Utf8("one")).Concat(WsFrames.Build(WsOpcode.Text, Utf8("two"))).ToArray();
         await h.SendAsync(both);
         Assert.True((await h.ReceiveAsync()).IsMessage);
         Assert.Equal("one", Encoding.UTF8.GetString(h.Connection.Message.Span));
@@ -76,16 +76,16 @@ public sealed class WsConnectionReceiveTests
     public async Task MessageOfExactlyTheLimit_Accepted_OneMore_TooBigWith1009()
     {
         var h = new PipeHarness(DefaultOptions.WebSocket with { MaxMessageBytes = 1024 });
-        await h.SendAsync(FrameCodec.Client(WsOpcode.Text, new byte[1024]));
+        await h.SendAsync(WsFrames.Build(WsOpcode.Text, new byte[1024]));
         Assert.True((await h.ReceiveAsync()).IsMessage);
         Assert.Equal(1024, h.Connection.Message.Length);
 
         // 1025 bytes spread over two fragments: refused as soon as the second header is seen.
-        await h.SendAsync(FrameCodec.Client(WsOpcode.Text, new byte[1000], fin: false), FrameCodec.Client(WsOpcode.Continuation, new byte[25]));
+        await h.SendAsync(WsFrames.Build(WsOpcode.Text, new byte[1000], fin: false), WsFrames.Build(WsOpcode.Continuation, new byte[25]));
         Assert.Equal(WsReceiveStatus.TooBig, (await h.ReceiveAsync()).Status);
         var (opcode, payload) = await h.ReadFrameAsync();
         Assert.Equal(WsOpcode.Close, opcode);
-        Assert.Equal((1009, "message too big"), FrameCodec.ParseClose(payload));
+        Assert.Equal((1009, "message too big"), WsFrames.ParseClose(payload));
         Assert.True(h.Connection.CloseSent);
     }
 
@@ -95,8 +95,8 @@ public sealed class WsConnectionReceiveTests
         var h = new PipeHarness();
         Assert.True(await h.Connection.SendCloseAsync(4404, "no server with that id"));
         var (_, closePayload) = await h.ReadFrameAsync();
-        Assert.Equal((4404, "no server with that id"), FrameCodec.ParseClose(closePayload));
-        await h.SendAsync(FrameCodec.Client(WsOpcode.Text, Utf8("ignored")), FrameCodec.ClientClose(4404));
+        Assert.Equal((4404, "no server with that id"), WsFrames.ParseClose(closePayload));
+        await h.SendAsync(WsFrames.Build(WsOpcode.Text, Utf8("ignored")), WsFrames.CloseFrame(4404));
         var result = await h.ReceiveAsync();
         Assert.Equal(WsReceiveStatus.CloseAcknowledged, result.Status);
         Assert.False(await h.Connection.SendTextAsync(Utf8("late")));
@@ -106,19 +106,19 @@ public sealed class WsConnectionReceiveTests
     public async Task PeerClose_WithCode_EchoedAndReported()
     {
         var h = new PipeHarness();
-        await h.SendAsync(FrameCodec.ClientClose(4000, "bye"));
+        await h.SendAsync(WsFrames.CloseFrame(4000, "bye"));
         var result = await h.ReceiveAsync();
         Assert.Equal(new WsReceiveResult(WsReceiveStatus.PeerClosed, 4000), result);
         var (opcode, payload) = await h.ReadFrameAsync();
         Assert.Equal(WsOpcode.Close, opcode);
-        Assert.Equal((4000, ""), FrameCodec.ParseClose(payload));
+        Assert.Equal((4000, ""), WsFrames.ParseClose(payload));
     }
 
     [Fact]
     public async Task PeerClose_Empty_ReportedAsNoStatus_EchoedEmpty()
     {
         var h = new PipeHarness();
-        await h.SendAsync(FrameCodec.Client(WsOpcode.Close, []));
+        await h.SendAsync(WsFrames.Build(WsOpcode.Close, []));
         Assert.Equal(new WsReceiveResult(WsReceiveStatus.PeerClosed, WsCloseCodes.NoStatus), await h.ReceiveAsync());
         var (_, payload) = await h.ReadFrameAsync();
         Assert.Empty(payload);
@@ -126,17 +126,17 @@ public sealed class WsConnectionReceiveTests
 
     public static TheoryData<string, byte[]> Violations => new()
     {
-        { "unmasked", FrameCodec.Client(WsOpcode.Text, "x"u8, mask: false) },
-        { "rsv1", FrameCodec.Client(WsOpcode.Text, "x"u8, rsv: 4) },
-        { "opcode 3", FrameCodec.Client((WsOpcode)3, "x"u8) },
-        { "opcode 0xB", FrameCodec.Client((WsOpcode)0xB, "x"u8) },
-        { "continuation first", FrameCodec.Client(WsOpcode.Continuation, "x"u8) },
-        { "fragmented ping", FrameCodec.Client(WsOpcode.Ping, "x"u8, fin: false) },
-        { "ping 126 bytes", FrameCodec.Client(WsOpcode.Ping, new byte[126]) },
-        { "close 1 byte", FrameCodec.Client(WsOpcode.Close, [3]) },
-        { "close code 1005", FrameCodec.ClientClose(1005) },
-        { "close code 999", FrameCodec.ClientClose(999) },
-        { "close reason bad utf8", FrameCodec.Client(WsOpcode.Close, [0x03, 0xE8, 0xC3]) },
+        { "unmasked", WsFrames.Build(WsOpcode.Text, "x"u8, mask: false) },
+        { "rsv1", WsFrames.Build(WsOpcode.Text, "x"u8, rsv: 4) },
+        { "opcode 3", WsFrames.Build((WsOpcode)3, "x"u8) },
+        { "opcode 0xB", WsFrames.Build((WsOpcode)0xB, "x"u8) },
+        { "continuation first", WsFrames.Build(WsOpcode.Continuation, "x"u8) },
+        { "fragmented ping", WsFrames.Build(WsOpcode.Ping, "x"u8, fin: false) },
+        { "ping 126 bytes", WsFrames.Build(WsOpcode.Ping, new byte[126]) },
+        { "close 1 byte", WsFrames.Build(WsOpcode.Close, [3]) },
+        { "close code 1005", WsFrames.CloseFrame(1005) },
+        { "close code 999", WsFrames.CloseFrame(999) },
+        { "close reason bad utf8", WsFrames.Build(WsOpcode.Close, [0x03, 0xE8, 0xC3]) },
     };
 
     [Theory]
@@ -148,11 +148,11 @@ public sealed class WsConnectionReceiveTests
         Assert.Equal(WsReceiveStatus.ProtocolError, (await h.ReceiveAsync()).Status);
         var (opcode, payload) = await h.ReadFrameAsync();
         Assert.Equal(WsOpcode.Close, opcode);
-        Assert.Equal((1002, ""), FrameCodec.ParseClose(payload));
+        Assert.Equal((1002, ""), WsFrames.ParseClose(payload));
         Assert.Equal(0, h.AbortCount); // the close frame must reach the wire before the transport goes
 
         // Whatever follows is not parsed (not even a well-formed message); the close wait ends it.
-        await h.SendAsync(FrameCodec.Client(WsOpcode.Text, "ignored"u8));
+        await h.SendAsync(WsFrames.Build(WsOpcode.Text, "ignored"u8));
         var drain = h.Connection.ReceiveAsync().AsTask();
         h.Time.Advance(h.Options.CloseHandshakeTimeout);
         Assert.NotEqual(WsReceiveStatus.Message, (await drain.WaitAsync(TimeSpan.FromSeconds(5))).Status);
@@ -164,7 +164,7 @@ public sealed class WsConnectionReceiveTests
     public async Task NewDataFrameDuringFragmentedMessage_ProtocolError()
     {
         var h = new PipeHarness();
-        await h.SendAsync(FrameCodec.Client(WsOpcode.Text, "a"u8, fin: false), FrameCodec.Client(WsOpcode.Text, "b"u8));
+        await h.SendAsync(WsFrames.Build(WsOpcode.Text, "a"u8, fin: false), WsFrames.Build(WsOpcode.Text, "b"u8));
         Assert.Equal(WsReceiveStatus.ProtocolError, (await h.ReceiveAsync()).Status);
     }
 
@@ -180,14 +180,14 @@ public sealed class WsConnectionReceiveTests
     public async Task StartedMessage_NotCompleteWithinReadTimeout_Aborted_ReadTimeout()
     {
         var h = new PipeHarness(DefaultOptions.WebSocket with { MessageReadTimeout = TimeSpan.FromSeconds(2) });
-        await h.SendAsync(FrameCodec.Client(WsOpcode.Text, "{"u8, fin: false));
+        await h.SendAsync(WsFrames.Build(WsOpcode.Text, "{"u8, fin: false));
         var receive = h.Connection.ReceiveAsync().AsTask();
         await Task.Delay(50);
         Assert.False(receive.IsCompleted);
         h.Time.Advance(TimeSpan.FromMilliseconds(1999));
         Assert.Equal(0, h.AbortCount);
         // Pings keep arriving and are answered, but do not extend the deadline.
-        await h.SendAsync(FrameCodec.Client(WsOpcode.Ping, "p"u8));
+        await h.SendAsync(WsFrames.Build(WsOpcode.Ping, "p"u8));
         h.Time.Advance(TimeSpan.FromMilliseconds(2));
         var result = await receive.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(WsReceiveStatus.ReadTimeout, result.Status);
@@ -201,7 +201,7 @@ public sealed class WsConnectionReceiveTests
         var receive = h.Connection.ReceiveAsync().AsTask();
         h.Time.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal(0, h.AbortCount);
-        await h.SendAsync(FrameCodec.Client(WsOpcode.Text, "[]"u8));
+        await h.SendAsync(WsFrames.Build(WsOpcode.Text, "[]"u8));
         Assert.True((await receive.WaitAsync(TimeSpan.FromSeconds(5))).IsMessage);
     }
 }

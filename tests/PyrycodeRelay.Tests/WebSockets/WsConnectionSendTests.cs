@@ -74,7 +74,7 @@ public sealed class WsConnectionSendTests
         Assert.False(await h.Connection.SendTextAsync("x"u8.ToArray()));
         var (opcode, payload) = await h.ReadFrameAsync();
         Assert.Equal(WsOpcode.Close, opcode);
-        Assert.Equal((1001, "shutting down"), FrameCodec.ParseClose(payload));
+        Assert.Equal((1001, "shutting down"), WsFrames.ParseClose(payload));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.WebSockets;
 

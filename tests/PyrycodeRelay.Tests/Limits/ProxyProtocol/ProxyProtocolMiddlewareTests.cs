@@ -44,10 +44,10 @@ public class ProxyProtocolMiddlewareTests
     public async Task Valid_header_then_TLS_is_served_and_the_handler_sees_the_header_source(string name, byte[] header, string expected)
     {
         await using var host = await StartAsync(DefaultOptions.Proxy);
-        using var socket = await RawSocket.ConnectAsync(host.Port);
+        using var socket = await RawHttp.ConnectAsync(host.Port);
         using var cts = new CancellationTokenSource(Deadline);
 
-        var response = await TlsClient.GetAsync(socket, header, "/ip", cts.Token);
+        var response = await TlsClients.GetAsync(socket, header, "/ip", TestPki.RelayTest, cts.Token);
 
         Assert.StartsWith("HTTP/1.1 200 ", response, StringComparison.Ordinal);
         Assert.EndsWith("\r\n\r\n" + expected, response, StringComparison.Ordinal);
@@ -58,15 +58,15 @@ public class ProxyProtocolMiddlewareTests
     public async Task Header_sent_byte_by_byte_before_TLS_is_parsed_incrementally()
     {
         await using var host = await StartAsync(DefaultOptions.Proxy);
-        using var socket = await RawSocket.ConnectAsync(host.Port);
+        using var socket = await RawHttp.ConnectAsync(host.Port);
         using var cts = new CancellationTokenSource(Deadline);
         foreach (var b in ProxyHeaders.V2Tcp("203.0.113.77", 4242, "192.0.2.2", 443))
         {
-            await RawSocket.SendAsync(socket, [b]);
+            await RawHttp.SendBytesAsync(socket, [b]);
             await Task.Delay(2, cts.Token);
         }
 
-        var response = await TlsClient.GetAsync(socket, prefix: null, "/ip", cts.Token);
+        var response = await TlsClients.GetAsync(socket, prefix: null, "/ip", TestPki.RelayTest, cts.Token);
         Assert.EndsWith("\r\n\r\n203.0.113.77|4242", response, StringComparison.Ordinal);
     }
 
@@ -77,12 +77,12 @@ public class ProxyProtocolMiddlewareTests
         var host = await StartAsync(DefaultOptions.Proxy with { HeaderTimeout = TimeSpan.FromSeconds(30) });
         await using (host)
         {
-            using var socket = await RawSocket.ConnectAsync(host.Port);
-            await RawSocket.SendAsync(socket, bytes);
+            using var socket = await RawHttp.ConnectAsync(host.Port);
+            await RawHttp.SendBytesAsync(socket, bytes);
 
-            var closed = await RawSocket.ReadUntilClosedAsync(socket, Deadline);
+            var closed = await RawHttp.ReadUntilClosedAsync(socket, Deadline);
 
-            Assert.True(closed.Received.Length == 0, $"{name}: received {closed.Received.Length} bytes");
+            Assert.True(closed.Bytes.Length == 0, $"{name}: received {closed.Bytes.Length} bytes");
             Assert.True(closed.Elapsed < TimeSpan.FromSeconds(5), $"{name}: closed only after {closed.Elapsed}");
         }
 
@@ -96,10 +96,10 @@ public class ProxyProtocolMiddlewareTests
         var host = await StartAsync(DefaultOptions.Proxy with { HeaderTimeout = TimeSpan.FromSeconds(30) });
         await using (host)
         {
-            using var socket = await RawSocket.ConnectAsync(host.Port);
+            using var socket = await RawHttp.ConnectAsync(host.Port);
             using var cts = new CancellationTokenSource(Deadline);
 
-            var (bytes, error) = await TlsClient.TryHandshakeAsync(socket, prefix: null, cts.Token);
+            var (bytes, error) = await TlsClients.TryHandshakeAsync(socket, prefix: null, TestPki.RelayTest, cts.Token);
 
             Assert.NotNull(error);
             Assert.Equal(0, bytes);
@@ -116,16 +116,16 @@ public class ProxyProtocolMiddlewareTests
         var host = await StartAsync(DefaultOptions.Proxy with { HeaderTimeout = timeout });
         await using (host)
         {
-            using var silent = await RawSocket.ConnectAsync(host.Port);
-            using var partial = await RawSocket.ConnectAsync(host.Port);
-            await RawSocket.SendAsync(partial, ProxyHeaders.V1("PROXY TCP4 203.0.113.1 "));
-            var silentClosed = RawSocket.ReadUntilClosedAsync(silent, Deadline);
-            var partialClosed = RawSocket.ReadUntilClosedAsync(partial, Deadline);
+            using var silent = await RawHttp.ConnectAsync(host.Port);
+            using var partial = await RawHttp.ConnectAsync(host.Port);
+            await RawHttp.SendBytesAsync(partial, ProxyHeaders.V1("PROXY TCP4 203.0.113.1 "));
+            var silentClosed = RawHttp.ReadUntilClosedAsync(silent, Deadline);
+            var partialClosed = RawHttp.ReadUntilClosedAsync(partial, Deadline);
 
             var started = Stopwatch.GetTimestamp();
-            using var good = await RawSocket.ConnectAsync(host.Port);
+            using var good = await RawHttp.ConnectAsync(host.Port);
             using var cts = new CancellationTokenSource(Deadline);
-            var response = await TlsClient.GetAsync(good, ProxyHeaders.V2Tcp("203.0.113.8", 1, "192.0.2.2", 443), "/ip", cts.Token);
+            var response = await TlsClients.GetAsync(good, ProxyHeaders.V2Tcp("203.0.113.8", 1, "192.0.2.2", 443), "/ip", TestPki.RelayTest, cts.Token);
             var servedAfter = Stopwatch.GetElapsedTime(started);
 
             Assert.EndsWith("203.0.113.8|1", response, StringComparison.Ordinal);
@@ -134,7 +134,7 @@ public class ProxyProtocolMiddlewareTests
 
             foreach (var closed in new[] { await silentClosed, await partialClosed })
             {
-                Assert.Empty(closed.Received);
+                Assert.Empty(closed.Bytes);
                 Assert.False(closed.Reset, "expected EOF (FIN), got a reset");
                 Assert.InRange(closed.Elapsed, timeout - TimeSpan.FromSeconds(0.5), timeout + TimeSpan.FromSeconds(4));
             }
@@ -151,9 +151,9 @@ public class ProxyProtocolMiddlewareTests
         var host = await StartAsync(DefaultOptions.Proxy with { HeaderTimeout = TimeSpan.FromSeconds(30), TrustedSources = trusted });
         await using (host)
         {
-            using var socket = await RawSocket.ConnectAsync(host.Port);
+            using var socket = await RawHttp.ConnectAsync(host.Port);
             using var cts = new CancellationTokenSource(Deadline);
-            var (bytes, error) = await TlsClient.TryHandshakeAsync(socket, ProxyHeaders.V2Tcp("203.0.113.1", 1, "192.0.2.2", 443), cts.Token);
+            var (bytes, error) = await TlsClients.TryHandshakeAsync(socket, ProxyHeaders.V2Tcp("203.0.113.1", 1, "192.0.2.2", 443), TestPki.RelayTest, cts.Token);
             Assert.NotNull(error);
             Assert.Equal(0, bytes);
 
@@ -161,9 +161,9 @@ public class ProxyProtocolMiddlewareTests
             var started = Stopwatch.GetTimestamp();
             try
             {
-                using var silent = await RawSocket.ConnectAsync(host.Port);
-                var closed = await RawSocket.ReadUntilClosedAsync(silent, Deadline);
-                Assert.Empty(closed.Received);
+                using var silent = await RawHttp.ConnectAsync(host.Port);
+                var closed = await RawHttp.ReadUntilClosedAsync(silent, Deadline);
+                Assert.Empty(closed.Bytes);
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
             {
@@ -182,10 +182,10 @@ public class ProxyProtocolMiddlewareTests
     {
         Assert.True(TrustedCidrs.TryParse("10.0.0.0/8, 127.0.0.0/8", out var trusted, out _));
         await using var host = await StartAsync(DefaultOptions.Proxy with { TrustedSources = trusted });
-        using var socket = await RawSocket.ConnectAsync(host.Port);
+        using var socket = await RawHttp.ConnectAsync(host.Port);
         using var cts = new CancellationTokenSource(Deadline);
 
-        var response = await TlsClient.GetAsync(socket, ProxyHeaders.V2Tcp("203.0.113.1", 9, "192.0.2.2", 443), "/ip", cts.Token);
+        var response = await TlsClients.GetAsync(socket, ProxyHeaders.V2Tcp("203.0.113.1", 9, "192.0.2.2", 443), "/ip", TestPki.RelayTest, cts.Token);
 
         Assert.StartsWith("HTTP/1.1 200 ", response, StringComparison.Ordinal);
         Assert.EndsWith("203.0.113.1|9", response, StringComparison.Ordinal);
@@ -196,7 +196,7 @@ public class ProxyProtocolMiddlewareTests
             listen =>
             {
                 listen.UseProxyProtocol(options);
-                listen.UseHttps(TestCertificate.Server, https => https.HandshakeTimeout = TimeSpan.FromSeconds(5));
+                listen.UseHttps(TestPki.RelayTest, https => https.HandshakeTimeout = TimeSpan.FromSeconds(5));
             },
             context =>
             {

@@ -21,7 +21,7 @@ public class ProxyRateLimitTests
             listen =>
             {
                 listen.UseProxyProtocol(DefaultOptions.Proxy);
-                listen.UseHttps(TestCertificate.Server);
+                listen.UseHttps(TestPki.RelayTest);
             },
             async context =>
             {
@@ -36,9 +36,9 @@ public class ProxyRateLimitTests
 
         async Task<string> AttemptAsync(string source)
         {
-            using var socket = await RawSocket.ConnectAsync(host.Port);
+            using var socket = await RawHttp.ConnectAsync(host.Port);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            return await TlsClient.GetAsync(socket, ProxyHeaders.V2Tcp(source, 40000, "192.0.2.2", 443), "/v1/server", cts.Token);
+            return await TlsClients.GetAsync(socket, ProxyHeaders.V2Tcp(source, 40000, "192.0.2.2", 443), "/v1/server", TestPki.RelayTest, cts.Token);
         }
 
         Assert.StartsWith("HTTP/1.1 400 ", await AttemptAsync("203.0.113.1"), StringComparison.Ordinal);

@@ -1,7 +1,5 @@
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
-using PyrycodeRelay.Tests.Push;
-using PyrycodeRelay.Tests.Startup.Process;
 
 namespace PyrycodeRelay.Tests.Observability.LogHygiene;
 
@@ -46,7 +44,7 @@ public class CredentialsHygieneProcessTests
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
 
-        using var relay = RelayProcess.Start([.. ProcessBootAssert.InsecureArgs(), .. format == "json" ? (string[])["--log-format", "json"] : []],
+        using var relay = RelayProcessRunner.Start([.. RelayProcessRunner.InsecureArgs(), .. format == "json" ? (string[])["--log-format", "json"] : []],
             new Dictionary<string, string> { ["PYRYCODE_RELAY_FCM_CREDENTIALS"] = value });
         var (code, stdout, stderr) = await relay.WaitForExitAsync();
         Assert.True(code == 2, $"exit {code}; stderr:\n{string.Join("\n", stderr)}");

@@ -3,7 +3,6 @@ using System.Net.WebSockets;
 using System.Runtime.Versioning;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using PyrycodeRelay.Tests.Startup.Process;
 
 namespace PyrycodeRelay.Tests.Observability.LogHygiene;
 

@@ -1,5 +1,3 @@
-using PyrycodeRelay.Tests.Startup.Process;
-
 namespace PyrycodeRelay.Tests.Observability.LogHygiene;
 
 /// <summary>Checks everything a relay process wrote against operations.md §18.2 (keys) and §18.3 (never logged).</summary>

@@ -2,9 +2,6 @@ using System.Net.WebSockets;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
-using PyrycodeRelay.Tests.Push;
-using PyrycodeRelay.Tests.Startup.Process;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Observability.LogHygiene;
 
@@ -52,7 +49,7 @@ public class SessionHygieneProcessTests
             using (var fifth = new ClientWebSocket())
             {
                 fifth.Options.CollectHttpResponseDetails = true;
-                foreach (var (k, v) in LiveRelay.PhoneHeaders(overrides: phoneHeaders))
+                foreach (var (k, v) in ClientHeaders.Phone().With(phoneHeaders))
                 {
                     fifth.Options.SetRequestHeader(k, v);
                 }

@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
@@ -18,7 +17,7 @@ public sealed class CloseCauseTests
             MessageReadTimeout = TimeSpan.FromMilliseconds(300),
         }, metrics: true);
         await using var b = await relay.ConnectHolderAsync("srv-m-ends");
-        var bReads = b.KeepReadingAsync();
+        var bReads = b.ReadToEndAsync();
 
         // Only the relay's side is asserted here: the client currently sees a reset instead of the 1009 close
         // (a WebSockets-layer issue reported separately).
@@ -36,7 +35,7 @@ public sealed class CloseCauseTests
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await slow.Socket.SendAsync("{\"part\":"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: false, cts.Token);
-            await Scraper.ExpectAsync(relay, new()
+            await relay.ExpectMetricsAsync(new()
             {
                 [Closes] = new()
                 {
@@ -60,11 +59,11 @@ public sealed class CloseCauseTests
             CloseHandshakeTimeout = TimeSpan.FromMilliseconds(300),
         }, metrics: true);
         await using var b = await relay.ConnectHolderAsync("srv-m-hb");
-        var bReads = b.KeepReadingAsync();
+        var bReads = b.ReadToEndAsync();
         var (silent, _) = await relay.ConnectRegisteredPhoneAsync("srv-m-hb"); // never reads, so never answers a ping
         await using var _ = silent;
 
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             [Closes] = new() { ["endpoint=client,cause=heartbeat_timeout"] = 1 },
             ["pyrycode_relay_connected_phones"] = [],
@@ -83,7 +82,7 @@ public sealed class CloseCauseTests
         }, metrics: true);
         await using var silent = await relay.ConnectHolderAsync("srv-m-bhb"); // never reads, so never answers a ping
 
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             [Closes] = new() { ["endpoint=server,cause=heartbeat_timeout"] = 1 },
             ["pyrycode_relay_connected_binaries"] = [],
@@ -110,10 +109,10 @@ public sealed class CloseCauseTests
     {
         await using var relay = await TestRelay.StartAsync(metrics: true);
         await using var b = await relay.ConnectHolderAsync(serverId);
-        var bReads = b.KeepReadingAsync();
+        var bReads = b.ReadToEndAsync();
         var (p, _) = await relay.ConnectRegisteredPhoneAsync(serverId);
         await using var _ = p;
-        var pReads = p.KeepReadingAsync();
+        var pReads = p.ReadToEndAsync();
 
         Assert.True(await relay.Host.ShutdownAsync());
         await Task.WhenAll(bReads, pReads).WaitAsync(TimeSpan.FromSeconds(10));

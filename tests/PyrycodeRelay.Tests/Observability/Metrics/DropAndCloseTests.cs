@@ -1,5 +1,3 @@
-using PyrycodeRelay.Tests.Support;
-
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
 /// <summary>frames_dropped_total by reason and connection_closes_total by cause, on representative paths.</summary>
@@ -21,7 +19,7 @@ public sealed class DropAndCloseTests
         Assert.Equal($"{{\"conn_id\":\"{connId}\",\"close_code\":1001}}", await b.ReceiveTextAsync());
         await p.ExpectCloseAsync(1000, "");
 
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             [Drops] = new() { ["direction=phone_to_binary,reason=invalid_json"] = 1 },
             [Closes] = new() { ["endpoint=client,cause=invalid_frame"] = 1 },
@@ -43,7 +41,7 @@ public sealed class DropAndCloseTests
         await p.SendTextAsync("{\"late\":true}");
         await p.ExpectCloseAsync(1000, "");
 
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             [Drops] = new() { ["direction=phone_to_binary,reason=no_binary"] = 1 },
             [Closes] = new() { ["endpoint=server,cause=peer_closed"] = 1, ["endpoint=client,cause=no_binary"] = 1 },
@@ -63,7 +61,7 @@ public sealed class DropAndCloseTests
         await p.ExpectCloseAsync(4401, "");
         await relay.Logs.WaitForAsync("phone_unregistered", e => e["conn_id"] == connId);
 
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             [Frames] = new() { ["direction=binary_to_phone"] = 1 },
             [Bytes] = new() { ["direction=binary_to_phone"] = "{\"bye\":true}".Length },
@@ -88,7 +86,7 @@ public sealed class DropAndCloseTests
         await b.SendTextAsync($"{{\"conn_id\":\"{connId}\",\"frame\":\"late\"}}");
         await relay.Logs.WaitForAsync("binary_forwarder_phone_enqueue_failed", e => e["conn_id"] == connId);
 
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             [Drops] = new() { ["direction=binary_to_phone,reason=phone_closed"] = 1 },
             [Frames] = [],
@@ -106,7 +104,7 @@ public sealed class DropAndCloseTests
         await b.SendTextAsync($"{{\"conn_id\":\"{connId}\",\"frame\":\"{new string('x', 48)}\"}}");
         await p.ExpectCloseAsync(1011, "phone backlog full");
 
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             [Drops] = new() { ["direction=binary_to_phone,reason=outbox_overflow"] = 1 },
             [Closes] = new() { ["endpoint=client,cause=backlog_full"] = 1 },
@@ -128,7 +126,7 @@ public sealed class DropAndCloseTests
         await using var b2 = await relay.ConnectHolderAsync("srv-m-rec");
         await p.ExpectCloseAsync(4404, "binary reclaimed server-id");
 
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             [Closes] = new() { ["endpoint=server,cause=peer_closed"] = 1, ["endpoint=client,cause=reclaimed"] = 1 },
             ["pyrycode_relay_ws_upgrade_attempts_total"] = new() { ["endpoint=server,outcome=accept"] = 2, ["endpoint=client,outcome=accept"] = 1 },

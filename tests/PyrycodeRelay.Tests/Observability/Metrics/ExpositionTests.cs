@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
@@ -11,14 +10,14 @@ public sealed class ExpositionTests
     public async Task Scenario96_FreshRelay_EveryCatalogueSeriesAtZero()
     {
         await using var relay = await TestRelay.StartAsync(metrics: true);
-        var (response, body) = await Scraper.SendAsync(relay);
+        var (response, body) = await MetricsScrape.SendAsync(relay.Host.MetricsPort);
         using (response)
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
         }
 
-        var scrape = await Scraper.ScrapeAsync(relay);
+        var scrape = await relay.ScrapeAsync();
         Assert.Equal(SpecCatalogue.Always.Order(StringComparer.Ordinal), scrape.FamilyNames.Order(StringComparer.Ordinal));
         Assert.Equal(12, scrape["pyrycode_relay_ws_upgrade_attempts_total"].Samples.Count);
         Assert.Equal(4, scrape["pyrycode_relay_register_failures_total"].Samples.Count);
@@ -52,7 +51,7 @@ public sealed class ExpositionTests
     public async Task Scenario101_OtherPaths_404(string path)
     {
         await using var relay = await TestRelay.StartAsync(metrics: true);
-        var (response, body) = await Scraper.SendAsync(relay, path);
+        var (response, body) = await MetricsScrape.SendAsync(relay.Host.MetricsPort, path);
         using (response)
         {
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
@@ -69,7 +68,7 @@ public sealed class ExpositionTests
     public async Task AnyMethod_ServesTheExposition(string method)
     {
         await using var relay = await TestRelay.StartAsync(metrics: true);
-        var (response, body) = await Scraper.SendAsync(relay, "/metrics", new HttpMethod(method));
+        var (response, body) = await MetricsScrape.SendAsync(relay.Host.MetricsPort, "/metrics", new HttpMethod(method));
         using (response)
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -83,7 +82,7 @@ public sealed class ExpositionTests
     public async Task Head_200_NoBody()
     {
         await using var relay = await TestRelay.StartAsync(metrics: true);
-        var (response, body) = await Scraper.SendAsync(relay, "/metrics", HttpMethod.Head);
+        var (response, body) = await MetricsScrape.SendAsync(relay.Host.MetricsPort, "/metrics", HttpMethod.Head);
         using (response)
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -91,7 +90,7 @@ public sealed class ExpositionTests
             Assert.Equal("", body);
         }
 
-        await Scraper.ScrapeAsync(relay); // the listener is still fine afterwards
+        await relay.ScrapeAsync(); // the listener is still fine afterwards
     }
 
     [Fact]
@@ -106,12 +105,12 @@ public sealed class ExpositionTests
     public async Task CollectionFailure_500()
     {
         await using var relay = await TestRelay.StartAsync(metrics: true);
-        await Scraper.ScrapeAsync(relay);
+        await relay.ScrapeAsync();
 
         // A second gauge feeding a catalogue family whose callback fails: the whole collection fails.
         Func<long> failing = () => throw new InvalidOperationException("gauge callback failed");
         relay.Host.Meter.CreateObservableGauge("pyrycode_relay_outbox_queued_bytes", failing, description: "failing test gauge");
-        var (response, body) = await Scraper.SendAsync(relay);
+        var (response, body) = await MetricsScrape.SendAsync(relay.Host.MetricsPort);
         using (response)
         {
             Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
@@ -130,7 +129,7 @@ public sealed class ExpositionTests
         factory.Create("Microsoft.AspNetCore.Hosting").CreateCounter<long>("microsoft_aspnetcore_requests").Add(1);
         relay.Host.Meter.CreateCounter<double>("pyrycode_relay_grace_expiries_total", description: "wrong type").Add(3);
 
-        var scrape = await Scraper.ScrapeAsync(relay);
+        var scrape = await relay.ScrapeAsync();
         Assert.Equal(SpecCatalogue.Always.Order(StringComparer.Ordinal), scrape.FamilyNames.Order(StringComparer.Ordinal));
         Assert.Equal(0, scrape.Series("pyrycode_relay_grace_expiries_total"));
     }

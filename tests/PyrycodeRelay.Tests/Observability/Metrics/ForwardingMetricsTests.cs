@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
@@ -23,7 +22,7 @@ public sealed class ForwardingMetricsTests
         await using var d1 = p1;
         await using var d2 = p2;
 
-        var scrape = await Scraper.ScrapeAsync(relay);
+        var scrape = await relay.ScrapeAsync();
         Assert.Equal(1, scrape.Series("pyrycode_relay_connected_binaries"));
         Assert.Equal(2, scrape.Series("pyrycode_relay_connected_phones"));
         Assert.Equal((1, 2), await HealthCountsAsync(relay));
@@ -33,7 +32,7 @@ public sealed class ForwardingMetricsTests
         await b.CloseAsync();
         await relay.WaitForCountsAsync(0, 1);
 
-        scrape = await Scraper.ScrapeAsync(relay);
+        scrape = await relay.ScrapeAsync();
         Assert.Equal(0, scrape.Series("pyrycode_relay_connected_binaries"));
         Assert.Equal(1, scrape.Series("pyrycode_relay_connected_phones"));
         Assert.Equal((0, 1), await HealthCountsAsync(relay));
@@ -64,7 +63,7 @@ public sealed class ForwardingMetricsTests
         Assert.Equal("{\"k\":1}", await p.ReceiveTextAsync());
         Assert.Equal("\"abc\"", await p.ReceiveTextAsync());
 
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             [Frames] = new() { ["direction=phone_to_binary"] = 3, ["direction=binary_to_phone"] = 2 },
             [Bytes] = new() { ["direction=phone_to_binary"] = envelopeBytes, ["direction=binary_to_phone"] = "{\"k\":1}".Length + "\"abc\"".Length },
@@ -91,7 +90,7 @@ public sealed class ForwardingMetricsTests
             await b.SendTextAsync(envelope);
         }
 
-        var stalled = await Scraper.WaitForAsync(relay, s => s.Series(Outbox) > 0, "a non-zero outbox charge");
+        var stalled = await relay.WaitForMetricsAsync(s => s.Series(Outbox) > 0, "a non-zero outbox charge");
         // The charge is whole items of (frame length + 64) (docs/protocol.md#phone-outbox), never more than was sent.
         Assert.True(stalled.Series(Outbox) <= (long)count * (frame.Length + 64));
         Assert.Equal(0, stalled.Series(Outbox) % (frame.Length + 64));
@@ -101,7 +100,7 @@ public sealed class ForwardingMetricsTests
             Assert.Equal(frame.Length, (await p.ReceiveAsync()).Bytes.Length);
         }
 
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             [Outbox] = [],
             [Frames] = new() { ["direction=binary_to_phone"] = count },

@@ -1,5 +1,3 @@
-using PyrycodeRelay.Tests.Support;
-
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
 /// <summary>Scenario 100: only a grace period (docs/protocol.md#grace-reclaim-and-expiry) that actually freed a server-id counts.</summary>
@@ -35,7 +33,7 @@ public sealed class GraceMetricsTests
             await Task.Delay(100);
         }
 
-        var scrape = await Scraper.ExpectAsync(relay, new()
+        var scrape = await relay.ExpectMetricsAsync(new()
         {
             ["pyrycode_relay_grace_expiries_total"] = new() { [""] = 1 },
             ["pyrycode_relay_ws_upgrade_attempts_total"] = new() { ["endpoint=server,outcome=accept"] = 3 },

@@ -1,8 +1,6 @@
 using System.Diagnostics.Metrics;
 using PyrycodeRelay.Push;
 using PyrycodeRelay.Tests.Configuration;
-using PyrycodeRelay.Tests.Push;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
@@ -14,7 +12,7 @@ public sealed class PushMetricsExpositionTests
     {
         var push = new DeferredPush();
         await using var relay = await TestRelay.StartAsync(push: push, metrics: true);
-        Assert.False((await Scraper.ScrapeAsync(relay)).Has("pyrycode_relay_push_wakes_total"));
+        Assert.False((await relay.ScrapeAsync()).Has("pyrycode_relay_push_wakes_total"));
 
         // Push on, sharing the host's meter factory (as boot must wire it).
         await using var stub = await FcmStub.StartAsync();
@@ -23,7 +21,7 @@ public sealed class PushMetricsExpositionTests
         await using var _ = service;
         push.Inner = service;
 
-        var scrape = await Scraper.ScrapeAsync(relay);
+        var scrape = await relay.ScrapeAsync();
         Assert.Equal(SpecCatalogue.PushOutcomes.Select(o => $"outcome={o}").Order(StringComparer.Ordinal),
             scrape["pyrycode_relay_push_wakes_total"].Samples.Select(s => s.LabelText).Order(StringComparer.Ordinal));
         Assert.All(scrape["pyrycode_relay_push_wakes_total"].Samples, s => Assert.Equal(0, s.Value));
@@ -35,7 +33,7 @@ public sealed class PushMetricsExpositionTests
             await b.SendTextAsync("{\"push_wake\":{\"platform\":\"fcm\",\"token\":\"device-token-secret-" + i + "\"}}");
         }
 
-        await Scraper.ExpectAsync(relay, new()
+        await relay.ExpectMetricsAsync(new()
         {
             ["pyrycode_relay_push_wakes_total"] = new() { ["outcome=sent"] = 6, ["outcome=dropped"] = 1 },
             ["pyrycode_relay_frames_dropped_total"] = [],

@@ -3,7 +3,6 @@ using System.IO.Pipelines;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using PyrycodeRelay.Tests.Configuration;
-using PyrycodeRelay.Tests.Support;
 using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Tests.Reliability.Regressions;
@@ -23,8 +22,8 @@ public sealed class WsContinuationLengthOverflowTests
 {
     private static byte[] Input()
     {
-        var first = Reliability.RawWsClient.Frame(0x01, "A"u8, fin: false);
-        var second = Reliability.RawWsClient.Frame(0x00, new byte[5000], fin: true, declaredLength: long.MaxValue);
+        var first = WsFrames.Build(0x01, "A"u8, fin: false);
+        var second = WsFrames.Build(0x00, new byte[5000], fin: true, declaredLength: long.MaxValue);
         return [.. first, .. second];
     }
 
@@ -51,7 +50,7 @@ public sealed class WsContinuationLengthOverflowTests
         await using var relay = await TestRelay.StartAsync(o => o with { PhonesPerServer = 1 });
         await using var binary = await relay.ConnectHolderAsync();
         var before = relay.Logs.Named("phone_registered").Count;
-        using var phone = await Reliability.RawWsClient.ConnectAsync(relay.Host.RelayPort, "/v1/client", Reliability.RawWsClient.PhoneHeaders("s1"));
+        using var phone = await RawWsClient.ConnectAsync(relay.Target, "/v1/client", RawWsClient.PhoneHeaders("s1"));
         var connId = (await relay.Logs.WaitForAsync("phone_registered", _ => relay.Logs.Named("phone_registered").Count > before))["conn_id"]!;
 
         await phone.SendRawAsync(Input());
@@ -67,7 +66,7 @@ public sealed class WsContinuationLengthOverflowTests
     public async Task Binary_sending_it_is_closed_1009_message_too_big_and_its_server_id_graces()
     {
         await using var relay = await TestRelay.StartAsync();
-        using var binary = await Reliability.RawWsClient.ConnectAsync(relay.Host.RelayPort, "/v1/server", Reliability.RawWsClient.BinaryHeaders("s1"));
+        using var binary = await RawWsClient.ConnectAsync(relay.Target, "/v1/server", RawWsClient.BinaryHeaders("s1"));
         await relay.Logs.WaitForAsync("server_claimed", e => e["server_id"] == "s1");
 
         await binary.SendRawAsync(Input());

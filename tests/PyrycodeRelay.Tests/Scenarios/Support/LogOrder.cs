@@ -1,5 +1,3 @@
-using PyrycodeRelay.Tests.Support;
-
 namespace PyrycodeRelay.Tests.Scenarios.Support;
 
 /// <summary>Ordering checks over captured log events.</summary>

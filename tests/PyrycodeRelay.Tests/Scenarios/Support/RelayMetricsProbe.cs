@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using PyrycodeRelay.Tests.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios.Support;
 

@@ -20,7 +20,7 @@ public class EnvironmentProcessTests
     public async Task A6_production_must_be_exactly_1(string value)
     {
         var (error, _) = await ProcessBootAssert.RefusesAsync("refusing to start: invalid env-var config",
-            ProcessBootAssert.InsecureArgs(), new Dictionary<string, string> { ["PYRYCODE_RELAY_PRODUCTION"] = value });
+            RelayProcessRunner.InsecureArgs(), new Dictionary<string, string> { ["PYRYCODE_RELAY_PRODUCTION"] = value });
         Assert.Equal(["time", "level", "msg", "err", "env_var", "reason"], error.Keys);
         Assert.Equal("PYRYCODE_RELAY_PRODUCTION", error["env_var"]);
         Assert.Equal($"malformed-value: expected \"1\" or unset, got \"{value}\"", error["reason"]);
@@ -34,7 +34,7 @@ public class EnvironmentProcessTests
     public async Task A8_bad_credentials_are_refused_and_never_echoed(string value)
     {
         var (error, stderr) = await ProcessBootAssert.RefusesAsync("refusing to start: invalid env-var config",
-            ProcessBootAssert.InsecureArgs(), new Dictionary<string, string> { ["PYRYCODE_RELAY_FCM_CREDENTIALS"] = value });
+            RelayProcessRunner.InsecureArgs(), new Dictionary<string, string> { ["PYRYCODE_RELAY_FCM_CREDENTIALS"] = value });
         Assert.Equal("PYRYCODE_RELAY_FCM_CREDENTIALS", error["env_var"]);
         Assert.Equal("malformed-value: not a service-account JSON key (value withheld)", error["reason"]);
         Assert.DoesNotContain(stderr, l => l.Contains("MARKER", StringComparison.Ordinal));
@@ -44,7 +44,7 @@ public class EnvironmentProcessTests
     public async Task A9_production_refuses_the_insecure_listener()
     {
         var (error, _) = await ProcessBootAssert.RefusesAsync("refusing to start: production-mode misconfiguration",
-            ProcessBootAssert.InsecureArgs(), new Dictionary<string, string> { ["PYRYCODE_RELAY_PRODUCTION"] = "1" });
+            RelayProcessRunner.InsecureArgs(), new Dictionary<string, string> { ["PYRYCODE_RELAY_PRODUCTION"] = "1" });
         Assert.Equal(["time", "level", "msg", "err", "env_var", "fix"], error.Keys);
         Assert.Equal("PYRYCODE_RELAY_PRODUCTION", error["env_var"]);
         Assert.Contains("--insecure-listen", error["err"], StringComparison.Ordinal);
@@ -54,7 +54,7 @@ public class EnvironmentProcessTests
     public async Task A10_production_refuses_root_in_tls_mode()
     {
         var (error, _) = await ProcessBootAssert.RefusesAsync("refusing to start: production-mode misconfiguration",
-            ["--domain", "relay.test", "--https-listen", ":" + RelayProcess.FreePort(), "--http-listen", ":" + RelayProcess.FreePort(),
+            ["--domain", "relay.test", "--https-listen", ":" + RelayProcessRunner.FreePort(), "--http-listen", ":" + RelayProcessRunner.FreePort(),
                 "--metrics-listen="],
             new Dictionary<string, string> { ["PYRYCODE_RELAY_PRODUCTION"] = "1" });
         Assert.Equal(["time", "level", "msg", "err", "env_var", "effective_uid", "fix"], error.Keys);
@@ -65,41 +65,32 @@ public class EnvironmentProcessTests
     [Fact]
     public async Task A10_production_as_uid_65534_passes_the_production_checks_and_serves_tls()
     {
-        var dir = Directory.CreateTempSubdirectory("relay-a10-");
-        try
-        {
-            File.SetUnixFileMode(dir.FullName, (UnixFileMode)0x1FF); // 0777: readable by the unprivileged relay
-            var (cert, key) = TestCertificate.WriteSelfSigned(dir.FullName, "relay.test");
-            int https = RelayProcess.FreePort(), http = RelayProcess.FreePort();
-            using var relay = RelayProcess.Start(
-                ["--domain", "relay.test", "--tls-cert-file", cert, "--tls-key-file", key,
-                    "--https-listen", ":" + https, "--http-listen", ":" + http, "--metrics-listen="],
-                new Dictionary<string, string> { ["PYRYCODE_RELAY_PRODUCTION"] = "1" },
-                Caps.Dropped, ["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        using var certs = new StaticCerts("relay.test", readableByAll: true); // the unprivileged relay must read them
+        int https = RelayProcessRunner.FreePort(), http = RelayProcessRunner.FreePort();
+        using var relay = RelayProcessRunner.Start(
+            ["--domain", "relay.test", "--tls-cert-file", certs.CertFile, "--tls-key-file", certs.KeyFile,
+                "--https-listen", ":" + https, "--http-listen", ":" + http, "--metrics-listen="],
+            new Dictionary<string, string> { ["PYRYCODE_RELAY_PRODUCTION"] = "1" },
+            Caps.Dropped, ["--reuid=65534", "--regid=65534", "--clear-groups"]);
 
-            var health = await TlsProbe.GetWhenListeningAsync(relay, https, "relay.test", "/healthz", "CN=relay.test");
-            Assert.StartsWith("HTTP/1.1 200 OK\r\n", health, StringComparison.Ordinal);
-            Assert.Matches("""\r\n\r\n\{"status":"ok","version":"0\.1\.0","connected_binaries":0,"connected_phones":0,"uptime_seconds":\d+\}$""", health);
-            Assert.Equal("65534\t65534\t65534\t65534", ProcFs.Status(relay.Pid, "Uid"));
-            Assert.Equal("0000000000000000", ProcFs.Status(relay.Pid, "CapEff"));
-            Assert.Equal(new[] { https, http }.Order(), ProcFs.ListeningPorts(relay.Pid));
+        var health = await relay.WaitUntilServingAsync(new RelayTarget(https, "relay.test", certs.Root), "relay.test", "/healthz");
+        Assert.Equal("HTTP/1.1 200 OK", health.StatusLine);
+        Assert.Matches("""^\{"status":"ok","version":"0\.1\.0","connected_binaries":0,"connected_phones":0,"uptime_seconds":\d+\}$""", health.BodyText);
+        Assert.Equal("65534\t65534\t65534\t65534", ProcFs.Status(relay.Pid, "Uid"));
+        Assert.Equal("0000000000000000", ProcFs.Status(relay.Pid, "CapEff"));
+        Assert.Equal(new[] { https, http }.Order(), ProcFs.ListeningPorts(relay.Pid));
 
-            relay.Terminate();
-            var (code, stdout, stderr) = await relay.WaitForExitAsync();
-            Assert.True(code == 0, $"exit {code}; stderr:\n{string.Join("\n", stderr)}");
-            Assert.Equal("", stdout);
-            var lines = stderr.Select(LogfmtLine.Parse).ToList();
-            Assert.Equal(
-                ["INFO push off: PYRYCODE_RELAY_FCM_CREDENTIALS unset", "INFO starting", "INFO shutdown signal received; draining", "INFO shutdown complete"],
-                lines.Select(l => l.LevelMsg));
-            var starting = lines[1];
-            Assert.Equal(["time", "level", "msg", "version", "mode", "domain", "https_proxy_protocol"], starting.Keys);
-            Assert.Equal(("0.1.0", "static-cert", "relay.test", "false"),
-                (starting["version"], starting["mode"], starting["domain"], starting["https_proxy_protocol"]));
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        relay.Terminate();
+        var (code, stdout, stderr) = await relay.WaitForExitAsync();
+        Assert.True(code == 0, $"exit {code}; stderr:\n{string.Join("\n", stderr)}");
+        Assert.Equal("", stdout);
+        var lines = stderr.Select(LogfmtLine.Parse).ToList();
+        Assert.Equal(
+            ["INFO push off: PYRYCODE_RELAY_FCM_CREDENTIALS unset", "INFO starting", "INFO shutdown signal received; draining", "INFO shutdown complete"],
+            lines.Select(l => l.LevelMsg));
+        var starting = lines[1];
+        Assert.Equal(["time", "level", "msg", "version", "mode", "domain", "https_proxy_protocol"], starting.Keys);
+        Assert.Equal(("0.1.0", "static-cert", "relay.test", "false"),
+            (starting["version"], starting["mode"], starting["domain"], starting["https_proxy_protocol"]));
     }
 }

@@ -10,7 +10,7 @@ public class FlagsProcessTests
     public async Task A11_capabilities_not_dropped_are_refused()
     {
         var (error, _) = await ProcessBootAssert.RefusesAsync("refusing to start: unexpected Linux capabilities",
-            ProcessBootAssert.InsecureArgs(), caps: Caps.Inherited);
+            RelayProcessRunner.InsecureArgs(), caps: Caps.Inherited);
         Assert.Equal(["time", "level", "msg", "err", "fix"], error.Keys);
         var err = error["err"];
         Assert.StartsWith("relay: process has unexpected effective Linux capabilities: ", err, StringComparison.Ordinal);
@@ -21,7 +21,7 @@ public class FlagsProcessTests
     public async Task A11_sys_admin_is_named_with_its_bit()
     {
         var (error, _) = await ProcessBootAssert.RefusesAsync("refusing to start: unexpected Linux capabilities",
-            ProcessBootAssert.InsecureArgs(), caps: Caps.SysAdminOnly);
+            RelayProcessRunner.InsecureArgs(), caps: Caps.SysAdminOnly);
         Assert.Equal(
             "relay: process has unexpected effective Linux capabilities: CAP_SYS_ADMIN (bit 21); allowlist: [CAP_NET_BIND_SERVICE (bit 10)]; drop with --cap-drop=ALL --cap-add=NET_BIND_SERVICE or equivalent",
             error["err"]);
@@ -44,7 +44,7 @@ public class FlagsProcessTests
     {
         var (error, _) = await ProcessBootAssert.RefusesAsync(
             "refusing to start: --insecure-listen is mutually exclusive with --http-listen / --https-listen / --https-proxy-protocol",
-            [.. ProcessBootAssert.InsecureArgs(), .. extra]);
+            [.. RelayProcessRunner.InsecureArgs(), .. extra]);
         Assert.Equal(["time", "level", "msg", "fix"], error.Keys);
     }
 
@@ -54,7 +54,7 @@ public class FlagsProcessTests
     public async Task A14_max_connections_must_be_positive(string value)
     {
         var (error, _) = await ProcessBootAssert.RefusesAsync("refusing to start: invalid --max-connections",
-            [.. ProcessBootAssert.InsecureArgs(), "--max-connections", value]);
+            [.. RelayProcessRunner.InsecureArgs(), "--max-connections", value]);
         Assert.Equal(["time", "level", "msg", "err", "value", "fix"], error.Keys);
         Assert.Equal($"max-connections {value}: relay: connection cap must be positive", error["err"]);
         Assert.Equal(value, error["value"]);
@@ -68,7 +68,7 @@ public class FlagsProcessTests
     [InlineData(":notaport", "invalid port")]
     public async Task A15_bad_insecure_listener_address_is_refused_after_starting(string addr, string detail)
     {
-        var metrics = "127.0.0.1:" + RelayProcess.FreePort();
+        var metrics = "127.0.0.1:" + RelayProcessRunner.FreePort();
         var (error, stderr) = await ProcessBootAssert.RefusesAsync("refusing to start: invalid listener address",
             ["--insecure-listen", addr, "--metrics-listen", metrics], allowStarting: true);
         Assert.Equal(["time", "level", "msg", "err", "addr"], error.Keys);
@@ -98,7 +98,7 @@ public class FlagsProcessTests
     public async Task A16_metrics_listener_must_be_a_loopback_literal(string value)
     {
         var (error, _) = await ProcessBootAssert.RefusesAsync("refusing to start: invalid --metrics-listen address",
-            ["--insecure-listen", "127.0.0.1:" + RelayProcess.FreePort(), "--metrics-listen", value]);
+            ["--insecure-listen", "127.0.0.1:" + RelayProcessRunner.FreePort(), "--metrics-listen", value]);
         Assert.Equal(["time", "level", "msg", "err", "value", "fix"], error.Keys);
         Assert.Contains("must be a loopback IP literal", error["err"], StringComparison.Ordinal);
         Assert.Equal(value, error["value"]);
@@ -107,7 +107,7 @@ public class FlagsProcessTests
     [Fact]
     public async Task A17_version_prints_one_line_before_any_check()
     {
-        using var relay = RelayProcess.Start(["--version"], new Dictionary<string, string> { ["FLY_APP_NAME"] = "pyrycode-relay" }, Caps.Inherited);
+        using var relay = RelayProcessRunner.Start(["--version"], new Dictionary<string, string> { ["FLY_APP_NAME"] = "pyrycode-relay" }, Caps.Inherited);
         var (code, stdout, stderr) = await relay.WaitForExitAsync();
         Assert.Equal(0, code);
         Assert.Equal("0.1.0\n", stdout);
@@ -122,14 +122,14 @@ public class FlagsProcessTests
     [InlineData("refusing to start: invalid --phone-outbox-bytes", "--phone-outbox-bytes", "1000")]
     public async Task A18_flag_value_rules(string message, string flag, string value)
     {
-        var (error, _) = await ProcessBootAssert.RefusesAsync(message, [.. ProcessBootAssert.InsecureArgs(), flag, value]);
+        var (error, _) = await ProcessBootAssert.RefusesAsync(message, [.. RelayProcessRunner.InsecureArgs(), flag, value]);
         Assert.Equal(["time", "level", "msg", "err", "value", "fix"], error.Keys);
     }
 
     [Fact]
     public async Task A18_duration_without_unit_is_a_usage_error()
     {
-        using var relay = RelayProcess.Start([.. ProcessBootAssert.InsecureArgs(), "--grace-period", "5"]);
+        using var relay = RelayProcessRunner.Start([.. RelayProcessRunner.InsecureArgs(), "--grace-period", "5"]);
         var (code, stdout, stderr) = await relay.WaitForExitAsync();
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
@@ -141,7 +141,7 @@ public class FlagsProcessTests
     [Fact]
     public async Task Help_prints_usage_on_stderr_and_exits_0()
     {
-        using var relay = RelayProcess.Start(["--help"]);
+        using var relay = RelayProcessRunner.Start(["--help"]);
         var (code, stdout, stderr) = await relay.WaitForExitAsync();
         Assert.Equal(0, code);
         Assert.Equal("", stdout);

@@ -20,8 +20,8 @@ public class ListenerProcessTests
     public async Task A16_metrics_on_a_loopback_literal_serve_metrics(string ip)
     {
         var address = IPAddress.Parse(ip);
-        var port = RelayProcess.FreePort();
-        var metricsPort = RelayProcess.FreePort(address);
+        var port = RelayProcessRunner.FreePort();
+        var metricsPort = RelayProcessRunner.FreePort(address);
         var metricsListen = (address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip) + ":" + metricsPort;
         await using var relay = await LiveRelay.StartAsync(
             ["--insecure-listen", "127.0.0.1:" + port, "--metrics-listen", metricsListen], port, metricsPort);
@@ -51,7 +51,7 @@ public class ListenerProcessTests
     [Fact]
     public async Task A20_framework_url_settings_open_no_port()
     {
-        int q1 = RelayProcess.FreePort(), q2 = RelayProcess.FreePort(), q3 = RelayProcess.FreePort(), q4 = RelayProcess.FreePort();
+        int q1 = RelayProcessRunner.FreePort(), q2 = RelayProcessRunner.FreePort(), q3 = RelayProcessRunner.FreePort(), q4 = RelayProcessRunner.FreePort();
         var env = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{q1}",
@@ -79,7 +79,7 @@ public class ListenerProcessTests
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
         squatter.Start();
         var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
-        var failed = await ListenerFailsAsync("127.0.0.1:" + port, "127.0.0.1:" + RelayProcess.FreePort());
+        var failed = await ListenerFailsAsync("127.0.0.1:" + port, "127.0.0.1:" + RelayProcessRunner.FreePort());
         Assert.Equal("127.0.0.1:" + port, failed["addr"]);
         AssertNamesTheCause(failed);
     }
@@ -101,8 +101,8 @@ public class ListenerProcessTests
     public async Task Privileged_port_without_net_bind_service_logs_listener_failed_and_exits_1()
     {
         // uid 65534 with no capability cannot bind below 1024 (a container without --cap-add=NET_BIND_SERVICE).
-        var port = RelayProcess.FreePrivilegedPort();
-        var failed = await ListenerFailsAsync("127.0.0.1:" + port, "127.0.0.1:" + RelayProcess.FreePort(),
+        var port = RelayProcessRunner.FreePrivilegedPort();
+        var failed = await ListenerFailsAsync("127.0.0.1:" + port, "127.0.0.1:" + RelayProcessRunner.FreePort(),
             ["--reuid=65534", "--regid=65534", "--clear-groups"]);
         Assert.Equal("127.0.0.1:" + port, failed["addr"]);
         Assert.EndsWith("bind: permission denied", failed["err"], StringComparison.Ordinal);
@@ -111,8 +111,8 @@ public class ListenerProcessTests
     [Fact]
     public async Task Address_not_on_this_host_logs_listener_failed_and_exits_1()
     {
-        var listen = "192.0.2.1:" + RelayProcess.FreePort(); // TEST-NET-1: assigned to no interface here
-        var failed = await ListenerFailsAsync(listen, "127.0.0.1:" + RelayProcess.FreePort());
+        var listen = "192.0.2.1:" + RelayProcessRunner.FreePort(); // TEST-NET-1: assigned to no interface here
+        var failed = await ListenerFailsAsync(listen, "127.0.0.1:" + RelayProcessRunner.FreePort());
         Assert.Equal(listen, failed["addr"]);
         Assert.EndsWith("bind: cannot assign requested address", failed["err"], StringComparison.Ordinal);
     }
@@ -120,7 +120,7 @@ public class ListenerProcessTests
     [Fact]
     public async Task Metrics_port_equal_to_the_relay_port_fails_at_bind_time_with_exit_1()
     {
-        var port = RelayProcess.FreePort();
+        var port = RelayProcessRunner.FreePort();
         var failed = await ListenerFailsAsync("127.0.0.1:" + port, "127.0.0.1:" + port);
         Assert.Equal("127.0.0.1:" + port, failed["addr"]);
         AssertNamesTheCause(failed);
@@ -132,7 +132,7 @@ public class ListenerProcessTests
     /// </summary>
     private static async Task<LogfmtLine> ListenerFailsAsync(string listen, string metricsListen, string[]? extraSetpriv = null)
     {
-        using var relay = RelayProcess.Start(["--insecure-listen", listen, "--metrics-listen", metricsListen], extraSetpriv: extraSetpriv);
+        using var relay = RelayProcessRunner.Start(["--insecure-listen", listen, "--metrics-listen", metricsListen], extraSetpriv: extraSetpriv);
         var (code, stdout, stderr) = await relay.WaitForExitAsync();
         var all = string.Join("\n", stderr);
         Assert.True(code == 1, $"exit {code}; stderr:\n{all}");

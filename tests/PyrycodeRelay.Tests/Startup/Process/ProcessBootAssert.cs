@@ -5,9 +5,6 @@ namespace PyrycodeRelay.Tests.Startup.Process;
 /// <summary>Runs the relay process to a refusal or to a clean start-and-SIGTERM.</summary>
 internal static class ProcessBootAssert
 {
-    public static string[] InsecureArgs() =>
-        ["--insecure-listen", "127.0.0.1:" + RelayProcess.FreePort(), "--metrics-listen", "127.0.0.1:" + RelayProcess.FreePort()];
-
     /// <summary>
     /// Starts the relay, expects exit 2 with exactly one ERROR line carrying <paramref name="message"/>, no
     /// <c>starting</c> line (no listener set up) and nothing on stdout. Returns the parsed ERROR line.
@@ -16,7 +13,7 @@ internal static class ProcessBootAssert
         string message, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, Caps caps = Caps.Dropped,
         bool allowStarting = false)
     {
-        using var relay = RelayProcess.Start(args, env, caps);
+        using var relay = RelayProcessRunner.Start(args, env, caps);
         var (code, stdout, stderr) = await relay.WaitForExitAsync();
         var all = string.Join("\n", stderr);
         Assert.True(code == 2, $"exit {code}; stderr:\n{all}");
@@ -93,7 +90,7 @@ internal static class ProcessBootAssert
     public static async Task<IReadOnlyList<string>> StartsAsync(
         IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, Caps caps = Caps.Dropped, string[]? extraSetpriv = null)
     {
-        using var relay = RelayProcess.Start(args, env, caps, extraSetpriv);
+        using var relay = RelayProcessRunner.Start(args, env, caps, extraSetpriv);
         await relay.WaitForStderrAsync(l => l.Contains(" msg=starting ", StringComparison.Ordinal));
         relay.Terminate();
         var (code, stdout, stderr) = await relay.WaitForExitAsync();

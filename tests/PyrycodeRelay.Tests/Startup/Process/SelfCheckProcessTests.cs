@@ -15,7 +15,7 @@ public class SelfCheckProcessTests
     public async Task A1_multi_instance_signal_refuses_with_the_documented_line()
     {
         var (error, stderr) = await ProcessBootAssert.RefusesAsync("refusing to start: multi-instance deploy detected",
-            ProcessBootAssert.InsecureArgs(), new Dictionary<string, string> { ["FLY_APP_NAME"] = "pyrycode-relay" });
+            RelayProcessRunner.InsecureArgs(), new Dictionary<string, string> { ["FLY_APP_NAME"] = "pyrycode-relay" });
         Assert.Equal(["time", "level", "msg", "err", "bypass_env_var", "fix"], error.Keys);
         Assert.Equal("relay: multi-instance deploy detected; set PYRYCODE_RELAY_SINGLE_INSTANCE=1 to bypass", error["err"]);
         Assert.Equal("PYRYCODE_RELAY_SINGLE_INSTANCE", error["bypass_env_var"]);
@@ -40,7 +40,7 @@ public class SelfCheckProcessTests
     public async Task A5_malformed_bypass_gets_the_env_config_refusal_first()
     {
         var (error, stderr) = await ProcessBootAssert.RefusesAsync("refusing to start: invalid env-var config",
-            ProcessBootAssert.InsecureArgs(),
+            RelayProcessRunner.InsecureArgs(),
             new Dictionary<string, string> { ["FLY_APP_NAME"] = "pyrycode-relay", ["PYRYCODE_RELAY_SINGLE_INSTANCE"] = "true" });
         Assert.Equal("PYRYCODE_RELAY_SINGLE_INSTANCE", error["env_var"]);
         Assert.StartsWith("malformed-value: ", error["reason"], StringComparison.Ordinal);
@@ -54,9 +54,9 @@ public class SelfCheckProcessTests
     [Fact]
     public async Task A19_self_check_precedes_production_checks()
     {
-        await ProcessBootAssert.RefusesAsync("refusing to start: multi-instance deploy detected", ProcessBootAssert.InsecureArgs(),
+        await ProcessBootAssert.RefusesAsync("refusing to start: multi-instance deploy detected", RelayProcessRunner.InsecureArgs(),
             new Dictionary<string, string> { ["FLY_APP_NAME"] = "x", ["PYRYCODE_RELAY_PRODUCTION"] = "1" });
-        var (error, _) = await ProcessBootAssert.RefusesAsync("refusing to start: invalid env-var config", ProcessBootAssert.InsecureArgs(),
+        var (error, _) = await ProcessBootAssert.RefusesAsync("refusing to start: invalid env-var config", RelayProcessRunner.InsecureArgs(),
             new Dictionary<string, string> { ["FLY_APP_NAME"] = "x", ["PYRYCODE_RELAY_PRODUCTION"] = "yes" });
         Assert.Equal("PYRYCODE_RELAY_PRODUCTION", error["env_var"]);
     }

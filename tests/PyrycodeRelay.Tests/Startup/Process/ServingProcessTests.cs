@@ -29,8 +29,8 @@ public class ServingProcessTests
     {
         // uid 65534 can bind a port below 1024 only through CAP_NET_BIND_SERVICE: that proves the relay kept it.
         Assert.Equal("1024", File.ReadAllText("/proc/sys/net/ipv4/ip_unprivileged_port_start").Trim());
-        var port = RelayProcess.FreePrivilegedPort();
-        var metricsPort = RelayProcess.FreePort();
+        var port = RelayProcessRunner.FreePrivilegedPort();
+        var metricsPort = RelayProcessRunner.FreePort();
         await using var relay = await LiveRelay.StartAsync(
             ["--insecure-listen", "127.0.0.1:" + port, "--metrics-listen", "127.0.0.1:" + metricsPort], port, metricsPort,
             caps: Caps.NobodyWithNetBindService);
@@ -43,7 +43,7 @@ public class ServingProcessTests
     [Fact]
     public async Task A13_insecure_listener_alone_serves_on_all_interfaces_and_exits_0()
     {
-        int port = RelayProcess.FreePort(), metricsPort = RelayProcess.FreePort();
+        int port = RelayProcessRunner.FreePort(), metricsPort = RelayProcessRunner.FreePort();
         await using var relay = await LiveRelay.StartAsync(
             ["--insecure-listen", ":" + port, "--metrics-listen", "127.0.0.1:" + metricsPort], port, metricsPort);
 

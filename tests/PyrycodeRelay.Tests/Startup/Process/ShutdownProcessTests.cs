@@ -1,8 +1,6 @@
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Runtime.Versioning;
 using System.Text;
-using PyrycodeRelay.Tests.Push;
 
 namespace PyrycodeRelay.Tests.Startup.Process;
 
@@ -72,7 +70,7 @@ public class ShutdownProcessTests
     public async Task O106_a_client_that_never_answers_is_force_closed_at_the_drain_deadline()
     {
         await using var relay = await LiveRelay.StartAsync(["--drain-timeout", "1s"]);
-        using var raw = await RawUpgrade.BinaryAsync(relay.Port);
+        using var raw = await RawWsClient.ConnectAsync(new RelayTarget(relay.Port), "/v1/server", RawWsClient.BinaryHeaders());
         await relay.WaitForLogAsync("server_claimed");
         var stopped = await relay.StopAsync();
 
@@ -86,7 +84,7 @@ public class ShutdownProcessTests
     public async Task A_second_sigterm_during_the_drain_is_ignored()
     {
         await using var relay = await LiveRelay.StartAsync(["--drain-timeout", "2s"]);
-        using var raw = await RawUpgrade.BinaryAsync(relay.Port);
+        using var raw = await RawWsClient.ConnectAsync(new RelayTarget(relay.Port), "/v1/server", RawWsClient.BinaryHeaders());
         await relay.WaitForLogAsync("server_claimed");
         var sinceSignal = relay.Signal("TERM");
         await relay.WaitForLogAsync("shutdown signal received; draining");
@@ -113,7 +111,7 @@ public class ShutdownProcessTests
                 new Dictionary<string, string> { ["PYRYCODE_RELAY_FCM_CREDENTIALS"] = TestKeys.Json() });
             await using var binary = await relay.ConnectHolderAsync();
             await binary.SendTextAsync("""{"push_wake":{"platform":"fcm","token":"T"}}""");
-            await WaitUntilAsync(() => stub.SendRequests.Count == 1);
+            await Eventually.Async(() => stub.SendRequests.Count == 1, "the send request at the stub");
 
             var sinceSignal = relay.Signal();
             Assert.Equal((1001, "shutting down"), await binary.ReceiveCloseAsync(DefaultDrain));
@@ -132,16 +130,6 @@ public class ShutdownProcessTests
         finally
         {
             release.TrySetResult();
-        }
-    }
-
-    /// <summary>Polls <paramref name="condition"/> every 20 ms; fails after 10 s.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(20, cts.Token);
         }
     }
 
@@ -184,18 +172,6 @@ public class ShutdownProcessTests
     }
 
     /// <summary>The silent client's receive buffer holds the relay's close frame 1001 <c>shutting down</c>.</summary>
-    private static async Task AssertReceivedShutdownCloseAsync(Socket raw)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        var buffer = new byte[ShutdownCloseFrame.Length];
-        var have = 0;
-        while (have < buffer.Length)
-        {
-            var n = await raw.ReceiveAsync(buffer.AsMemory(have), SocketFlags.None, cts.Token);
-            Assert.True(n > 0, $"EOF after {have} bytes");
-            have += n;
-        }
-
-        Assert.Equal(ShutdownCloseFrame, buffer);
-    }
+    private static async Task AssertReceivedShutdownCloseAsync(RawWsClient raw) =>
+        Assert.Equal(ShutdownCloseFrame, await raw.ReadBytesAsync(ShutdownCloseFrame.Length, TimeSpan.FromSeconds(5)));
 }

@@ -1,8 +1,0 @@
-namespace PyrycodeRelay.Tests.Startup.Process;
-
-/// <summary>Process tests run one at a time (the machine has 2 shared cores).</summary>
-[CollectionDefinition(Name)]
-public sealed class RelayProcessCollection
-{
-    public const string Name = "relay process";
-}

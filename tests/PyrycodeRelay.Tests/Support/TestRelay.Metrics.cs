@@ -1,0 +1,16 @@
+using PyrycodeRelay.Tests.Observability.Metrics;
+
+namespace PyrycodeRelay.Tests.Support;
+
+/// <summary>The metrics listener of a <see cref="TestRelay"/> (started with metrics), scraped over real HTTP.</summary>
+public sealed partial class TestRelay
+{
+    /// <summary>Scrapes /metrics (see <see cref="MetricsScrape.ScrapeAsync"/>).</summary>
+    internal Task<Exposition> ScrapeAsync() => MetricsScrape.ScrapeAsync(Host.MetricsPort);
+
+    /// <summary>Scrapes until <paramref name="condition"/> holds (see <see cref="MetricsScrape.WaitForAsync"/>).</summary>
+    internal Task<Exposition> WaitForMetricsAsync(Func<Exposition, bool> condition, string what) => MetricsScrape.WaitForAsync(Host.MetricsPort, condition, what);
+
+    /// <summary>Waits until every listed family has exactly the listed non-zero series (see <see cref="MetricsScrape.ExpectAsync"/>).</summary>
+    internal Task<Exposition> ExpectMetricsAsync(Dictionary<string, Dictionary<string, double>> expected) => MetricsScrape.ExpectAsync(Host.MetricsPort, expected);
+}
