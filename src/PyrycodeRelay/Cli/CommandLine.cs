@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Cli;
 /// <c>-name</c> equals <c>--name</c>; <c>--name value</c> or <c>--name=value</c>; booleans take a value
 /// only with <c>=</c>; parsing stops at the first non-flag or after <c>--</c>; the last occurrence wins.
 /// </summary>
-public static class CommandLine
+internal static class CommandLine
 {
     /// <summary>The program name used by the usage text.</summary>
     public const string ProgramName = "pyrycode-relay";

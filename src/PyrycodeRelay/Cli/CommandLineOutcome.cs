@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Cli;
 
 /// <summary>What the command line asks for.</summary>
-public enum CommandLineOutcome
+internal enum CommandLineOutcome
 {
     /// <summary>Run the relay with the parsed options.</summary>
     Run,

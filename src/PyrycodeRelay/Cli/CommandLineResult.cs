@@ -3,7 +3,7 @@ using PyrycodeRelay.Configuration;
 namespace PyrycodeRelay.Cli;
 
 /// <summary>The outcome of <see cref="CommandLine.Parse"/>.</summary>
-public sealed class CommandLineResult
+internal sealed class CommandLineResult
 {
     internal CommandLineResult(
         CommandLineOutcome outcome, RelayOptions options, IReadOnlySet<string> explicitlySet,

@@ -7,7 +7,7 @@ namespace PyrycodeRelay.Cli;
 /// <c>starting</c> log line: the assembly's informational version without a <c>+commit</c> suffix, or
 /// <c>dev</c> when the build set none.
 /// </summary>
-public static class RelayVersion
+internal static class RelayVersion
 {
     /// <summary>The version of this build.</summary>
     public static string Current { get; } = FromInformationalVersion(

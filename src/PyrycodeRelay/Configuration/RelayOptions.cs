@@ -7,7 +7,7 @@ namespace PyrycodeRelay.Configuration;
 /// <c>Cli.CommandLine</c>; tests build it directly (for example with short timings). Values are not
 /// validated here: boot validates them (<c>Startup</c>) in the documented order.
 /// </summary>
-public sealed record RelayOptions
+internal sealed record RelayOptions
 {
     // ---- Flags kept from the Go relay (operations.md §1.2) ----
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace PyrycodeRelay.Endpoints;
 
 /// <summary>Log sanitising of <c>X-Pyrycode-Device-Name</c> (operations.md §18.3).</summary>
-public static class DeviceName
+internal static class DeviceName
 {
     /// <summary>Largest number of code points kept.</summary>
     public const int MaxCodePoints = 64;

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace PyrycodeRelay.Endpoints;
 
 /// <summary>The fixed plain-text responses of docs/protocol.md#routes, #before-the-upgrade.</summary>
-public static class PlainResponses
+internal static class PlainResponses
 {
     private static readonly byte[] NotFoundBody = "404 page not found\n"u8.ToArray();
     private static readonly byte[] LineFeed = [(byte)'\n'];

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Endpoints;
 
 /// <summary>Readiness for <c>/readyz</c> (operations.md §15.1): ready once serving, not ready from shutdown on.</summary>
-public sealed class Readiness
+internal sealed class Readiness
 {
     private volatile bool _listening;
     private volatile bool _stopping;

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Forwarding;
 
 /// <summary>Why an upgraded connection ended (label <c>cause</c> of connection_closes_total).</summary>
-public enum CloseCause
+internal enum CloseCause
 {
     /// <summary>The peer sent a close frame.</summary>
     PeerClosed,

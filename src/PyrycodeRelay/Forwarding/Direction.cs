@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Forwarding;
 
 /// <summary>Which way a message travels (label <c>direction</c>).</summary>
-public enum Direction
+internal enum Direction
 {
     /// <summary><c>phone_to_binary</c></summary>
     PhoneToBinary,

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Forwarding;
 
 /// <summary>Why a received message was not delivered (label <c>reason</c> of frames_dropped_total).</summary>
-public enum DropReason
+internal enum DropReason
 {
     /// <summary>binary_to_phone: the envelope was malformed or lacked conn_id/frame.</summary>
     MalformedEnvelope,

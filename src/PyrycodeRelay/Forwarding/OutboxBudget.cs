@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Forwarding;
 
 /// <summary>The relay-wide outbox budget (<c>--outbox-budget-bytes</c>): the sum of charges over all phones.</summary>
-public sealed class OutboxBudget(long limit)
+internal sealed class OutboxBudget(long limit)
 {
     private long _charged;
 

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Forwarding;
 
 /// <summary>Upgrade endpoint (label <c>endpoint</c>); aliases count as their endpoint.</summary>
-public enum RelayEndpoint
+internal enum RelayEndpoint
 {
     /// <summary><c>server</c>: <c>/v1/server</c>, <c>/v2/server</c>.</summary>
     Server,

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Forwarding;
 
 /// <summary>Terminal upgrade decision (label <c>outcome</c>, operations.md §16.3).</summary>
-public enum UpgradeOutcome
+internal enum UpgradeOutcome
 {
     /// <summary><c>accept</c></summary>
     Accept,

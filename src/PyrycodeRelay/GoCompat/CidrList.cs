@@ -7,7 +7,7 @@ namespace PyrycodeRelay.GoCompat;
 /// The <c>--proxy-protocol-trusted-cidrs</c> list: comma-separated IPv4/IPv6 CIDRs (Go <c>net.ParseCIDR</c>).
 /// The one parser of that grammar: boot validation and the runtime list (<c>TrustedCidrs</c>) both use it.
 /// </summary>
-public static class CidrList
+internal static class CidrList
 {
     /// <summary>
     /// Parses the list (entries trimmed of blanks). Returns null on success, else the error text of the

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.GoCompat;
 
 /// <summary>Formatting like Go's <c>time.Duration.String</c>.</summary>
-public static partial class GoDuration
+internal static partial class GoDuration
 {
     /// <summary>Formats like Go's <c>time.Duration.String()</c>: <c>0s</c>, <c>1.5s</c>, <c>2m0s</c>, <c>152.3ms</c>.</summary>
     public static string Format(TimeSpan duration)

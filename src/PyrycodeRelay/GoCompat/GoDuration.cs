@@ -8,7 +8,7 @@ namespace PyrycodeRelay.GoCompat;
 /// <c>time.Duration.String</c>. Resolution is nanoseconds; a <see cref="TimeSpan"/> holds 100 ns ticks, so
 /// parsed values are truncated to whole ticks.
 /// </summary>
-public static partial class GoDuration
+internal static partial class GoDuration
 {
     private const long NsPerTick = 100;
 

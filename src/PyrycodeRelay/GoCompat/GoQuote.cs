@@ -12,7 +12,7 @@ namespace PyrycodeRelay.GoCompat;
 /// user-supplied values inside error texts and, allocation-free through <see cref="TryWrite"/>, by the text
 /// log format.
 /// </summary>
-public static class GoQuote
+internal static class GoQuote
 {
     /// <summary>Printable ASCII other than <c>"</c> and <c>\</c>: copied as is.</summary>
     private static readonly SearchValues<char> Plain =

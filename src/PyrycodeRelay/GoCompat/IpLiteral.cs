@@ -9,7 +9,7 @@ namespace PyrycodeRelay.GoCompat;
 /// more lenient (<c>10</c>, <c>0x7f.1</c>, <c>[::1]:80</c>, <c>fe80::1%eth0</c>), so it is only used for
 /// IPv6 after the character set has been checked.
 /// </summary>
-public static class IpLiteral
+internal static class IpLiteral
 {
     /// <summary>The longest IPv6 text, e.g. <c>ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255</c>.</summary>
     private const int MaxLength = 45;

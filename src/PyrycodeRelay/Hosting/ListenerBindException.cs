@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Hosting;
 
 /// <summary>A listener could not be bound: which one (<c>host:port</c> as configured) and the Go-style error.</summary>
-public sealed class ListenerBindException : Exception
+internal sealed class ListenerBindException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public ListenerBindException(string address, string error, Exception? inner = null)

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Hosting;
 
 /// <summary>Which listener a connection arrived on (a connection feature set by the listener).</summary>
-public enum ListenerRole
+internal enum ListenerRole
 {
     /// <summary>The relay listener (all routes; behind the Host gate in TLS mode).</summary>
     Relay,

@@ -3,7 +3,7 @@ using PyrycodeRelay.Push;
 namespace PyrycodeRelay.Hosting;
 
 /// <summary>Graceful shutdown (docs/protocol.md#graceful-shutdown, operations.md §19).</summary>
-public sealed partial class RelayHost
+internal sealed partial class RelayHost
 {
     /// <summary>
     /// Drains: readiness flips, listeners stop, every upgraded connection is closed 1001

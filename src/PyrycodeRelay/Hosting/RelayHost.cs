@@ -24,7 +24,7 @@ namespace PyrycodeRelay.Hosting;
 /// The running relay: Kestrel with exactly the listeners derived from the flags (framework URL settings
 /// are ignored), the request pipeline, the registry and sessions, and the graceful drain.
 /// </summary>
-public sealed partial class RelayHost : IAsyncDisposable
+internal sealed partial class RelayHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly RelayHostSettings _settings;

@@ -8,7 +8,7 @@ using PyrycodeRelay.Tls;
 namespace PyrycodeRelay.Hosting;
 
 /// <summary>Everything <see cref="RelayHost"/> needs; boot (or a test) builds it.</summary>
-public sealed record RelayHostSettings
+internal sealed record RelayHostSettings
 {
     /// <summary>The validated options.</summary>
     public required RelayOptions Options { get; init; }

@@ -6,7 +6,7 @@ namespace PyrycodeRelay.Hosting;
 /// Boot step 24 (operations.md §3, §19): bind the listeners and serve until SIGTERM/SIGINT (exit 0) or a
 /// listener failure (ERROR <c>listener failed</c>, exit 1), draining either way.
 /// </summary>
-public static class ServingLifecycle
+internal static class ServingLifecycle
 {
     /// <summary>Logger category of the serving and shutdown lines.</summary>
     public const string LoggerCategory = "PyrycodeRelay.Host";

@@ -6,7 +6,7 @@ namespace PyrycodeRelay.Hosting;
 /// SIGTERM and SIGINT (operations.md §19): <see cref="Received"/> completes on the first; a second signal during
 /// the drain is ignored. Register it before the first line that tells a supervisor the relay is starting.
 /// </summary>
-public sealed class ShutdownSignal : IDisposable
+internal sealed class ShutdownSignal : IDisposable
 {
     private readonly TaskCompletionSource _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly PosixSignalRegistration _term;

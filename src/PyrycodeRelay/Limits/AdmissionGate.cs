@@ -9,7 +9,7 @@ namespace PyrycodeRelay.Limits;
 /// <c>rate_limited</c>) then the global connection cap (503 and WARN <c>conn_cap_reached</c>). Metrics are
 /// left to the caller, which gets the <see cref="AdmissionOutcome"/>.
 /// </summary>
-public sealed class AdmissionGate : IDisposable
+internal sealed class AdmissionGate : IDisposable
 {
     private readonly RateLimiter _limiter;
     private readonly ConnectionCap _cap;

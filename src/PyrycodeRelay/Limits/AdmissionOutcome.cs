@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Limits;
 
 /// <summary>The result of steps 1–2 of docs/protocol.md#before-the-upgrade (see <see cref="AdmissionGate"/>).</summary>
-public enum AdmissionOutcome
+internal enum AdmissionOutcome
 {
     /// <summary>A token and a slot were taken; continue with the header gate.</summary>
     Admitted,

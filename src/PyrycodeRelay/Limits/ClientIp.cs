@@ -9,7 +9,7 @@ namespace PyrycodeRelay.Limits;
 /// Client-IP rules of operations.md §12: the peer address rendering used for <c>remote</c> in logs, and the
 /// per-IP rate-limit key (optionally taken from <c>X-Forwarded-For</c>).
 /// </summary>
-public static class ClientIp
+internal static class ClientIp
 {
     /// <summary>The request header consulted when <c>--trust-x-forwarded-for</c> is on.</summary>
     public const string ForwardedForHeader = "X-Forwarded-For";

@@ -5,7 +5,7 @@ namespace PyrycodeRelay.Limits;
 /// is taken without waiting after the rate limiter and before the header gate, and released (once) when the
 /// request has fully ended. Thread-safe.
 /// </summary>
-public sealed class ConnectionCap
+internal sealed class ConnectionCap
 {
     private readonly int _capacity;
     private int _count;

@@ -4,7 +4,7 @@ namespace PyrycodeRelay.Limits;
 /// One held slot of a <see cref="ConnectionCap"/>. <see cref="Release"/> and <see cref="Dispose"/> are
 /// idempotent and thread-safe: only the first call frees the slot.
 /// </summary>
-public sealed class ConnectionSlot : IDisposable
+internal sealed class ConnectionSlot : IDisposable
 {
     private ConnectionCap? _owner;
 

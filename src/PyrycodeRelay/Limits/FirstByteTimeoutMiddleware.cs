@@ -10,7 +10,7 @@ namespace PyrycodeRelay.Limits;
 /// connection). The bytes are only peeked, never consumed. On timeout the connection is closed with zero bytes
 /// written and nothing logged.
 /// </summary>
-public sealed class FirstByteTimeoutMiddleware
+internal sealed class FirstByteTimeoutMiddleware
 {
     private readonly ConnectionDelegate _next;
     private readonly TimeSpan _timeout;

@@ -10,7 +10,7 @@ namespace PyrycodeRelay.Limits;
 /// one second. Kestrel's header timeout starts at the first byte of a request (a silent new connection is
 /// otherwise governed by the keep-alive timeout): add <see cref="FirstByteTimeoutMiddleware"/> to each listener.
 /// </summary>
-public static class KestrelLimitSettings
+internal static class KestrelLimitSettings
 {
     /// <summary>Kestrel's extra heartbeat interval before a timeout fires.</summary>
     public static readonly TimeSpan HeartbeatTolerance = TimeSpan.FromSeconds(1);

@@ -6,7 +6,7 @@ namespace PyrycodeRelay.Limits;
 /// The one response shape of docs/protocol.md#before-the-upgrade steps 1–3 (429, 503, 400): <c>Content-Type: text/plain;
 /// charset=utf-8</c>, <c>X-Content-Type-Options: nosniff</c>, body a single LF; no reason, nothing echoed.
 /// </summary>
-public static class LimitResponses
+internal static class LimitResponses
 {
     /// <summary>The <c>Content-Type</c> value.</summary>
     public const string ContentType = "text/plain; charset=utf-8";

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace PyrycodeRelay.Limits;
 
 /// <summary>Installs <see cref="FirstByteTimeoutMiddleware"/> on a Kestrel listener.</summary>
-public static class LimitsListenOptionsExtensions
+internal static class LimitsListenOptionsExtensions
 {
     /// <summary>
     /// Closes connections whose first request byte does not arrive within <paramref name="timeout"/>. In TLS mode

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Limits;
 
 /// <summary>Idle-bucket eviction (operations.md §13 "Eviction").</summary>
-public sealed partial class RateLimiter
+internal sealed partial class RateLimiter
 {
     /// <summary>
     /// Drops every bucket whose last request is at least <see cref="EvictionAge"/> old. Runs on the sweeper

@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Limits;
 /// and its first request takes one token. A sweeper evicts idle buckets periodically. Thread-safe; a call
 /// for an existing key does not allocate.
 /// </summary>
-public sealed partial class RateLimiter : IDisposable
+internal sealed partial class RateLimiter : IDisposable
 {
     /// <summary>How often idle buckets are swept (operations.md §13: every 5 minutes).</summary>
     public static readonly TimeSpan DefaultSweepInterval = TimeSpan.FromMinutes(5);

@@ -5,7 +5,7 @@ namespace PyrycodeRelay.Push;
 /// binary's reader: it must return at once and never block. Admission and the FCM exchange are
 /// described in operations.md §17.
 /// </summary>
-public interface IPushWakeHandler
+internal interface IPushWakeHandler
 {
     /// <summary>
     /// Validates and admits one wake. <paramref name="pushWakeJson"/> is the raw JSON value of the

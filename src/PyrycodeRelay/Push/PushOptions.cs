@@ -6,7 +6,7 @@ namespace PyrycodeRelay.Push;
 /// Settings of the push-wake sender (operations.md §17), built from <see cref="RelayOptions"/>: the FCM
 /// endpoints come from the flags, the limits are fixed by the spec (protocol.md §14) and settable only by tests.
 /// </summary>
-public sealed record PushOptions
+internal sealed record PushOptions
 {
     /// <summary>The default OAuth token endpoint when neither the flag nor the key names one.</summary>
     public const string DefaultTokenUrl = "https://oauth2.googleapis.com/token";

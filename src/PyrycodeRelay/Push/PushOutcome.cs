@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Push;
 
 /// <summary>The <c>outcome</c> label of <c>pyrycode_relay_push_wakes_total</c> (operations.md §17.7).</summary>
-public enum PushOutcome
+internal enum PushOutcome
 {
     /// <summary><c>sent</c>: FCM accepted the message (with or without a message id).</summary>
     Sent,

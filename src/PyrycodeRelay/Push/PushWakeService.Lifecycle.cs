@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Push;
 
 /// <summary>Shutdown (operations.md §17.8).</summary>
-public sealed partial class PushWakeService
+internal sealed partial class PushWakeService
 {
     /// <summary>
     /// Refuses new wakes (<c>relay: push is off</c>), cancels in-flight sends (they end as <c>send_failed</c>

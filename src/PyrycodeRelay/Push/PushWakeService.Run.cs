@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace PyrycodeRelay.Push;
 
 /// <summary>Running one admitted wake: send, count, log (operations.md §17.6–17.7).</summary>
-public sealed partial class PushWakeService
+internal sealed partial class PushWakeService
 {
     private void Start(Wake wake)
     {

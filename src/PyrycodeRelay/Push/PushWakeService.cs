@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Push;
 /// wakes on the binary's reader without blocking, then sends each one to FCM in the background, independent
 /// of the binary connection. Shut down with <see cref="ShutdownAsync"/> (or <see cref="DisposeAsync"/>).
 /// </summary>
-public sealed partial class PushWakeService : IPushWakeHandler, IAsyncDisposable
+internal sealed partial class PushWakeService : IPushWakeHandler, IAsyncDisposable
 {
     /// <summary>Row 6 of §17.2.</summary>
     public const string RateLimited = "relay: push_wake rate-limited for server-id";

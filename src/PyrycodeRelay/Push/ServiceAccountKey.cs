@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Push;
 /// optional key id (JWT <c>kid</c>) and token URI. The parser never reports anything about the value: it only
 /// says whether the value is usable. Owns the RSA key; dispose it.
 /// </summary>
-public sealed class ServiceAccountKey : IDisposable
+internal sealed class ServiceAccountKey : IDisposable
 {
     /// <summary>The one error text for any unusable key; it carries nothing from the value.</summary>
     public const string Error = "relay: fcm credentials are not a service-account JSON key";

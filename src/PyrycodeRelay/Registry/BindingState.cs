@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Registry;
 
 /// <summary>Where a phone's bound binary connection stands (docs/protocol.md#phone-to-binary outcomes).</summary>
-public enum BindingState
+internal enum BindingState
 {
     /// <summary>The bound connection is the live holder: frames can be delivered.</summary>
     Live,

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Registry;
 
 /// <summary>Result kinds of a binary claim (docs/protocol.md#binary-claim, #conflict-probe-and-takeover).</summary>
-public enum ClaimOutcome
+internal enum ClaimOutcome
 {
     /// <summary>The server-id was free; the claimant is holder.</summary>
     Claimed,

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Registry;
 
 /// <summary>What the registry needs of a binary connection (the holder, or a claimant, of one server-id).</summary>
-public interface IRegistryBinary
+internal interface IRegistryBinary
 {
     /// <summary>The server-id it claims.</summary>
     string ServerId { get; }

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Registry;
 
 /// <summary>The connection counts of <c>/healthz</c> and the gauges; each node counts the connections it holds itself.</summary>
-public interface IRegistryCounts
+internal interface IRegistryCounts
 {
     /// <summary>Holders that are live (a gracing binary is not counted).</summary>
     int ConnectedBinaries { get; }

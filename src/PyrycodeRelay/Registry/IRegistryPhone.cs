@@ -3,7 +3,7 @@ namespace PyrycodeRelay.Registry;
 /// <summary>What the registry needs of a phone connection: the binding it was registered with.</summary>
 /// <typeparam name="TBinary">The binary connection type.</typeparam>
 /// <typeparam name="TPhone">The phone connection type itself.</typeparam>
-public interface IRegistryPhone<TBinary, TPhone>
+internal interface IRegistryPhone<TBinary, TPhone>
     where TBinary : class
     where TPhone : class
 {

@@ -10,7 +10,7 @@ namespace PyrycodeRelay.Registry;
 /// </summary>
 /// <typeparam name="TBinary">The binary connection type.</typeparam>
 /// <typeparam name="TPhone">The phone connection type.</typeparam>
-public interface IServerRegistry<TBinary, TPhone> : IRegistryCounts
+internal interface IServerRegistry<TBinary, TPhone> : IRegistryCounts
     where TBinary : class, IRegistryBinary
     where TPhone : class, IRegistryPhone<TBinary, TPhone>
 {

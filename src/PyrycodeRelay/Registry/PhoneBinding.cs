@@ -9,7 +9,7 @@ namespace PyrycodeRelay.Registry;
 /// <param name="Key">The 64 random bits of the phone's conn_id (its key within the server-id).</param>
 /// <param name="Epoch">The epoch of the claim the phone is bound to.</param>
 /// <param name="Holder">That claim's holder connection: where the phone's frames go while <see cref="State"/> is live.</param>
-public readonly record struct PhoneBinding<TBinary, TPhone>(ServerSlot<TBinary, TPhone> Slot, ulong Key, long Epoch, TBinary Holder)
+internal readonly record struct PhoneBinding<TBinary, TPhone>(ServerSlot<TBinary, TPhone> Slot, ulong Key, long Epoch, TBinary Holder)
     where TBinary : class
     where TPhone : class
 {

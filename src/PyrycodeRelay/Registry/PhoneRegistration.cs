@@ -1,5 +1,5 @@
 namespace PyrycodeRelay.Registry;
 
 /// <summary>The registration decision; <see cref="Phone"/> (built by the caller's factory) is set when registered.</summary>
-public readonly record struct PhoneRegistration<TPhone>(PhoneRegistrationOutcome Outcome, TPhone? Phone = null)
+internal readonly record struct PhoneRegistration<TPhone>(PhoneRegistrationOutcome Outcome, TPhone? Phone = null)
     where TPhone : class;

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Registry;
 
 /// <summary>Result kinds of a phone registration (protocol.md §5.4).</summary>
-public enum PhoneRegistrationOutcome
+internal enum PhoneRegistrationOutcome
 {
     /// <summary>Registered.</summary>
     Registered,

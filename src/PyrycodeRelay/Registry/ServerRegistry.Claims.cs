@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Registry;
 
 /// <summary>Binary claims: claim, reclaim, the conflict probe and takeover (protocol.md §5.1–5.2).</summary>
-public sealed partial class ServerRegistry<TBinary, TPhone>
+internal sealed partial class ServerRegistry<TBinary, TPhone>
 {
     /// <inheritdoc />
     public ValueTask<ClaimDecision<TBinary, TPhone>> ClaimAsync(TBinary claimant)

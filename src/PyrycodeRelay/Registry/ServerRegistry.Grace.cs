@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Registry;
 
 /// <summary>Release into grace and expiry (protocol.md §5.3).</summary>
-public sealed partial class ServerRegistry<TBinary, TPhone>
+internal sealed partial class ServerRegistry<TBinary, TPhone>
 {
     /// <inheritdoc />
     public ValueTask<bool> ReleaseAsync(TBinary holder)

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Registry;
 
 /// <summary>Phone registration and removal (protocol.md §5.4, §5.5).</summary>
-public sealed partial class ServerRegistry<TBinary, TPhone>
+internal sealed partial class ServerRegistry<TBinary, TPhone>
 {
     /// <inheritdoc />
     public ValueTask<PhoneRegistration<TPhone>> RegisterPhoneAsync(string serverId, Func<PhoneBinding<TBinary, TPhone>, TPhone> create)

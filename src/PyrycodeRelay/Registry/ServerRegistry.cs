@@ -6,7 +6,7 @@ namespace PyrycodeRelay.Registry;
 /// (docs/architecture.md). Every operation completes synchronously except a claim that must probe a live
 /// incumbent. One lock guards structural changes; per-frame lookups go to the slots.
 /// </summary>
-public sealed partial class ServerRegistry<TBinary, TPhone> : IServerRegistry<TBinary, TPhone>
+internal sealed partial class ServerRegistry<TBinary, TPhone> : IServerRegistry<TBinary, TPhone>
     where TBinary : class, IRegistryBinary
     where TPhone : class, IRegistryPhone<TBinary, TPhone>
 {

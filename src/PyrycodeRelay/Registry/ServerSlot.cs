@@ -11,7 +11,7 @@ namespace PyrycodeRelay.Registry;
 /// claim change (<see cref="Rebind"/>) and the phone set change together under that monitor, so every phone in
 /// the set is bound to the claim in force.
 /// </remarks>
-public sealed class ServerSlot<TBinary, TPhone>
+internal sealed class ServerSlot<TBinary, TPhone>
     where TBinary : class
     where TPhone : class
 {

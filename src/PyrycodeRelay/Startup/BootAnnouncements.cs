@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Startup;
 
 /// <summary>The INFO lines of boot steps 20i/22t (<c>starting</c>) and 23 (<c>starting metrics listener</c>).</summary>
-public static class BootAnnouncements
+internal static class BootAnnouncements
 {
     /// <summary>
     /// INFO <c>starting</c> in the shape of the mode: insecure (<c>version</c>, <c>mode</c>=<c>insecure</c>,

@@ -9,7 +9,7 @@ namespace PyrycodeRelay.Startup;
 /// logger built at step 3. <see cref="BootSequence"/> continues with steps 19–24 from it. The <c>push off</c>
 /// INFO line (step 16) has already been logged when push is off.
 /// </summary>
-public sealed class BootPlan
+internal sealed class BootPlan
 {
     /// <summary>The validated options.</summary>
     public required RelayOptions Options { get; init; }

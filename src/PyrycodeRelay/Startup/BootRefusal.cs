@@ -6,7 +6,7 @@ namespace PyrycodeRelay.Startup;
 /// A boot check that refused: the ERROR log message (the event name), its fields in the documented
 /// order, and the exit code. <see cref="Log"/> writes it through the matching <c>[LoggerMessage]</c> event.
 /// </summary>
-public sealed class BootRefusal
+internal sealed class BootRefusal
 {
     private readonly Action<ILogger> _log;
     private readonly KeyValuePair<string, object?>[] _fields;

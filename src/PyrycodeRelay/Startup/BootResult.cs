@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>The outcome of <see cref="BootSequence.Run"/>: either a plan to run, or an exit code.</summary>
-public sealed class BootResult
+internal sealed class BootResult
 {
     private BootResult(BootPlan? plan, int exitCode, BootRefusal? refusal)
     {

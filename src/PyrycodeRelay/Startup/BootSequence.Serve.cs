@@ -4,7 +4,7 @@ using PyrycodeRelay.Tls;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>Boot steps 19–24 (operations.md §3): from a validated <see cref="BootPlan"/> to a serving relay.</summary>
-public static partial class BootSequence
+internal static partial class BootSequence
 {
     /// <summary>
     /// Runs steps 20–24 for <paramref name="plan"/> and returns the process exit code (0 after a signal-triggered

@@ -12,7 +12,7 @@ namespace PyrycodeRelay.Startup;
 /// logs one ERROR line and ends the boot with its exit code. Steps 15, 17 and 19 build in-memory state only
 /// (start time, registry, metrics, rate limiter, routes): <see cref="Hosting.RelayHost"/> builds it at step 24.
 /// </summary>
-public static partial class BootSequence
+internal static partial class BootSequence
 {
     /// <summary>Logger category of the boot lines.</summary>
     public const string LoggerCategory = "PyrycodeRelay.Startup";

@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Startup;
 /// first failure stops the walk. Unset variables are skipped; set ones (even empty) are validated.
 /// Variables outside the table are never inspected.
 /// </summary>
-public static class EnvConfigValidator
+internal static class EnvConfigValidator
 {
     /// <summary>The refusal message.</summary>
     public const string Message = "refusing to start: invalid env-var config";

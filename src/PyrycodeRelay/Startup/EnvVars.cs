@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Startup;
 
 /// <summary>The environment variables of operations.md §2. No other variable is read.</summary>
-public static class EnvVars
+internal static class EnvVars
 {
     /// <summary>Production mode switch: exactly <c>1</c> or unset.</summary>
     public const string Production = "PYRYCODE_RELAY_PRODUCTION";

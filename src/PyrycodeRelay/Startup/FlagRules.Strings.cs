@@ -4,7 +4,7 @@ using PyrycodeRelay.GoCompat;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>The string-valued rules of step 8: trusted CIDRs, ACME directory, FCM project and URLs.</summary>
-public static partial class FlagRules
+internal static partial class FlagRules
 {
     private static BootRefusal? TrustedCidrs(string value)
     {

@@ -11,7 +11,7 @@ namespace PyrycodeRelay.Startup;
 /// (step 7) and the remaining rules in the order of the §1.3 table (step 8). Each refusal is
 /// ERROR <c>refusing to start: invalid --&lt;flag&gt;</c> with <c>err</c>, <c>value</c>, <c>fix</c>; exit 2.
 /// </summary>
-public static partial class FlagRules
+internal static partial class FlagRules
 {
     private const string DurationFix = "pass a positive duration such as 30s or 1500ms, or omit the flag for the default";
     private const string CountFix = "pass a positive number, or omit the flag for the default";

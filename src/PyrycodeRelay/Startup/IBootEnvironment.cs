@@ -4,7 +4,7 @@ namespace PyrycodeRelay.Startup;
 /// Everything the boot checks read from the process environment, behind one seam so the checks can be
 /// tested without depending on the machine (tests run as root with every capability).
 /// </summary>
-public interface IBootEnvironment
+internal interface IBootEnvironment
 {
     /// <summary>The value of an environment variable; null when unset, <c>""</c> when set to the empty string.</summary>
     string? GetEnvironmentVariable(string name);

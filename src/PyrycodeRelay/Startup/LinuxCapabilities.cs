@@ -10,7 +10,7 @@ namespace PyrycodeRelay.Startup;
 /// <c>/proc/self/status</c>) may hold nothing but <c>CAP_NET_BIND_SERVICE</c> (bit 10). Unconditional on
 /// Linux; other operating systems skip it with one INFO line.
 /// </summary>
-public static class LinuxCapabilities
+internal static class LinuxCapabilities
 {
     /// <summary>The refusal message.</summary>
     public const string Message = "refusing to start: unexpected Linux capabilities";

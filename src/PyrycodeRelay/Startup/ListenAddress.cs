@@ -7,7 +7,7 @@ namespace PyrycodeRelay.Startup;
 /// Listener address parsing (operations.md §8): <c>host:port</c> where host is empty, an IPv4 literal,
 /// a bracketed IPv6 literal or <c>localhost</c>, and port is decimal 1–65535.
 /// </summary>
-public static class ListenAddress
+internal static class ListenAddress
 {
     /// <summary>The detail for port 0.</summary>
     public const string PortZeroDetail = "port 0 is not permitted (ephemeral-port placeholder)";

@@ -7,4 +7,4 @@ namespace PyrycodeRelay.Startup;
 /// <param name="HostKind">What the host part is.</param>
 /// <param name="Ip">The IP when <paramref name="HostKind"/> is <see cref="ListenHostKind.IpLiteral"/>, else null.</param>
 /// <param name="Port">The TCP port, 1–65535.</param>
-public sealed record ListenEndpoint(string Address, ListenHostKind HostKind, IPAddress? Ip, int Port);
+internal sealed record ListenEndpoint(string Address, ListenHostKind HostKind, IPAddress? Ip, int Port);

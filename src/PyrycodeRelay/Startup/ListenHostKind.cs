@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Startup;
 
 /// <summary>The host part of a listener address (operations.md §8).</summary>
-public enum ListenHostKind
+internal enum ListenHostKind
 {
     /// <summary>Empty host: all interfaces, IPv4 and IPv6.</summary>
     AllInterfaces,

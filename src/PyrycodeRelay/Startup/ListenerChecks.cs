@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Startup;
 /// Boot steps 21i/21t (operations.md §8): parse the listener addresses of the mode and check, before
 /// binding, that every port about to be bound is in the expected set built from the flags.
 /// </summary>
-public static class ListenerChecks
+internal static class ListenerChecks
 {
     /// <summary>Message for a bad address.</summary>
     public const string InvalidAddressMessage = "refusing to start: invalid listener address";

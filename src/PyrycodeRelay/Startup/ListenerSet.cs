@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Startup;
 
 /// <summary>The listeners derived from the flags (boot steps 21i/21t) and the port allowlist built from them.</summary>
-public sealed class ListenerSet
+internal sealed class ListenerSet
 {
     internal ListenerSet(ListenEndpoint? insecure, ListenEndpoint? https, ListenEndpoint? http, ListenEndpoint? metrics, int[] expectedPorts)
     {

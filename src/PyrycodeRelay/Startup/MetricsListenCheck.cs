@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Startup;
 /// <c>host:port</c> with a loopback IP <b>literal</b> (127.0.0.0/8 or <c>::1</c>) — hostnames, including
 /// <c>localhost</c>, and the empty host are rejected.
 /// </summary>
-public static class MetricsListenCheck
+internal static class MetricsListenCheck
 {
     /// <summary>The refusal message.</summary>
     public const string Message = "refusing to start: invalid --metrics-listen address";

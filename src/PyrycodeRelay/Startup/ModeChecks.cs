@@ -4,7 +4,7 @@ using static PyrycodeRelay.Startup.BootRefusal;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>Boot steps 4–6: mode selection and the insecure-mode exclusions (only explicitly set flags count).</summary>
-public static class ModeChecks
+internal static class ModeChecks
 {
     /// <summary>Message of step 4.</summary>
     public const string NoModeMessage = "either --domain (for autocert) or --insecure-listen (for behind-proxy mode) must be set";

@@ -3,7 +3,7 @@ using static PyrycodeRelay.Startup.BootRefusal;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>Boot steps 12–13, production mode (operations.md §5): on iff <c>PYRYCODE_RELAY_PRODUCTION</c> is exactly <c>1</c>.</summary>
-public static class ProductionChecks
+internal static class ProductionChecks
 {
     /// <summary>The refusal message of both checks.</summary>
     public const string Message = "refusing to start: production-mode misconfiguration";

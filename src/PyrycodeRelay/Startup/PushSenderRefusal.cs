@@ -3,7 +3,7 @@ using static PyrycodeRelay.Startup.BootRefusal;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>Boot step 16 refusal, for the hosting code that builds the push sender.</summary>
-public static class PushSenderRefusal
+internal static class PushSenderRefusal
 {
     /// <summary>The refusal message.</summary>
     public const string Message = "refusing to start: cannot build the FCM push sender";

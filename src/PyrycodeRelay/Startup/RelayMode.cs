@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Startup;
 
 /// <summary>The serving mode selected at boot step 4 (operations.md §7).</summary>
-public enum RelayMode
+internal enum RelayMode
 {
     /// <summary><c>--insecure-listen</c>: one plain-HTTP listener behind a TLS-terminating proxy.</summary>
     Insecure,

@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Startup;
 /// (<c>FLY_APP_NAME</c>) is treated as a multi-instance deploy unless the operator bypasses the check
 /// with <c>PYRYCODE_RELAY_SINGLE_INSTANCE=1</c>. Local environment only: no SDK, network or DNS.
 /// </summary>
-public static class SingleInstanceCheck
+internal static class SingleInstanceCheck
 {
     /// <summary>The refusal message.</summary>
     public const string Message = "refusing to start: multi-instance deploy detected";

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>The real process environment.</summary>
-public sealed class SystemBootEnvironment : IBootEnvironment
+internal sealed class SystemBootEnvironment : IBootEnvironment
 {
     /// <summary>The single instance.</summary>
     public static SystemBootEnvironment Instance { get; } = new();

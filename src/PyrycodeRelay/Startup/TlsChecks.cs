@@ -4,7 +4,7 @@ using static PyrycodeRelay.Startup.BootRefusal;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>Boot step 9: TLS flag combinations (operations.md §1.4), TLS mode only.</summary>
-public static class TlsChecks
+internal static class TlsChecks
 {
     /// <summary>The refusal message.</summary>
     public const string Message = "refusing to start: invalid TLS configuration";

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Tls;
 
 /// <summary>ASCII-only name comparisons for the SNI policy (§10.5) and the Host gate (§10.6).</summary>
-public static class DomainName
+internal static class DomainName
 {
     /// <summary>The name used for issuance and the cache file: one trailing dot removed, ASCII lower case.</summary>
     public static string Normalize(string domain)

@@ -6,7 +6,7 @@ namespace PyrycodeRelay.Tls;
 /// The 421 Host gate (operations.md §10.6): first middleware on the TLS listener. A request whose Host
 /// (port stripped) is not <c>--domain</c> gets 421 with an empty body and nothing else runs.
 /// </summary>
-public static class HostGate
+internal static class HostGate
 {
     /// <summary>Middleware for <c>app.Use(HostGate.Middleware(domain))</c>.</summary>
     public static Func<RequestDelegate, RequestDelegate> Middleware(string domain)

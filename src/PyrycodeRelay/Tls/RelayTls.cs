@@ -11,7 +11,7 @@ namespace PyrycodeRelay.Tls;
 /// into Kestrel. Call <see cref="Start"/> once the listeners accept connections (ACME issuance needs the HTTP
 /// listener) and <see cref="StopAsync"/> at shutdown.
 /// </summary>
-public sealed class RelayTls : IAsyncDisposable
+internal sealed class RelayTls : IAsyncDisposable
 {
     private readonly ICertificateSource _source;
     private readonly TlsHandshakePolicy _policy;

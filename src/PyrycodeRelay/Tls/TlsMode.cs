@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Tls;
 
 /// <summary>The certificate source of TLS mode (operations.md §10.1).</summary>
-public enum TlsMode
+internal enum TlsMode
 {
     /// <summary>ACME (default): <c>mode=autocert</c>.</summary>
     Acme,

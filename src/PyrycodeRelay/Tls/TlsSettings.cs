@@ -4,7 +4,7 @@ using PyrycodeRelay.Tls.Acme;
 namespace PyrycodeRelay.Tls;
 
 /// <summary>TLS policy durations (not flags; operations.md §7 and §10), built from <see cref="RelayOptions"/>. Tests shorten them.</summary>
-public sealed record TlsSettings
+internal sealed record TlsSettings
 {
     /// <summary>TLS handshake limit; also bounds the wait for the first bytes of a connection.</summary>
     public required TimeSpan HandshakeTimeout { get; init; }

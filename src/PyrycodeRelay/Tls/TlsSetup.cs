@@ -11,7 +11,7 @@ namespace PyrycodeRelay.Tls;
 /// directory rules (§10.3), the extra ACME roots, a valid cached certificate. Static: the certificate files
 /// (§10.4). Failures are logged here (ERROR <c>autocert setup failed</c> / <c>tls setup failed</c>).
 /// </summary>
-public static class TlsSetup
+internal static class TlsSetup
 {
     /// <summary>Logger category of the TLS events.</summary>
     public const string LoggerCategory = "PyrycodeRelay.Tls";

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace PyrycodeRelay.Tls;
 
 /// <summary>Outcome of <see cref="TlsSetup.Create"/>: the TLS front end, or the boot refusal text (exit 1).</summary>
-public sealed class TlsSetupResult
+internal sealed class TlsSetupResult
 {
     internal TlsSetupResult(RelayTls? tls, string? error)
     {

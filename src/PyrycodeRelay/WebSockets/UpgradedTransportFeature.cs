@@ -8,14 +8,14 @@ namespace PyrycodeRelay.WebSockets;
 /// Kestrel no longer reads or writes the transport on its own, so the WebSocket layer uses the transport
 /// pipes directly: zero-copy reads from the socket's pipe and writes into it.
 /// </summary>
-public sealed class UpgradedTransportFeature(ConnectionContext connection)
+internal sealed class UpgradedTransportFeature(ConnectionContext connection)
 {
     /// <summary>The connection whose transport carries the WebSocket after the upgrade.</summary>
     public ConnectionContext Connection { get; } = connection;
 }
 
 /// <summary>Listener set-up for the upgraded transport.</summary>
-public static class UpgradedTransportExtensions
+internal static class UpgradedTransportExtensions
 {
     /// <summary>
     /// Captures the connection for <see cref="WsHandshake.AcceptAsync"/>. Must be the last connection

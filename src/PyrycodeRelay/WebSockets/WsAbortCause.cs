@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.WebSockets;
 
 /// <summary>Why the relay aborted a connection's transport.</summary>
-public enum WsAbortCause
+internal enum WsAbortCause
 {
     /// <summary>Not aborted by the relay.</summary>
     None,

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.WebSockets;
 
 /// <summary>Close status codes the relay uses (docs/protocol.md#close-codes) and the RFC 6455 validity rule.</summary>
-public static class WsCloseCodes
+internal static class WsCloseCodes
 {
     /// <summary>Normal closure.</summary>
     public const int Normal = 1000;

@@ -5,7 +5,7 @@ using System.Text.Unicode;
 namespace PyrycodeRelay.WebSockets;
 
 /// <summary>Control frames received from the peer.</summary>
-public sealed partial class WsConnection
+internal sealed partial class WsConnection
 {
     private Step OnControlFrame(in WsFrameHeader header, ReadOnlySequence<byte> maskedPayload)
     {

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace PyrycodeRelay.WebSockets;
 
 /// <summary>Relay-initiated Pings: the heartbeat (docs/protocol.md#heartbeat) and the conflict probe (#conflict-probe-and-takeover).</summary>
-public sealed partial class WsConnection
+internal sealed partial class WsConnection
 {
     private ITimer? _heartbeatTimer;
     private IHeartbeatOwner? _onHeartbeatTimeout;

@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 namespace PyrycodeRelay.WebSockets;
 
 /// <summary>The reader: frame parsing, reassembly, control frames.</summary>
-public sealed partial class WsConnection
+internal sealed partial class WsConnection
 {
     private byte[]? _messageBuffer;
     private int _messageLength;

@@ -6,7 +6,7 @@ using System.Text;
 namespace PyrycodeRelay.WebSockets;
 
 /// <summary>The write side: one frame per message, serialised by the write lock, each write time-limited.</summary>
-public sealed partial class WsConnection
+internal sealed partial class WsConnection
 {
     /// <summary>
     /// Sends one text message made of up to three parts written back to back (so an envelope can be

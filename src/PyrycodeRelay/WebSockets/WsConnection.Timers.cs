@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.WebSockets;
 
 /// <summary>Deadlines: armed only when an operation actually waits, so the steady state costs nothing.</summary>
-public sealed partial class WsConnection
+internal sealed partial class WsConnection
 {
     private ITimer? _readTimer;     // per-message read deadline, then the close-handshake wait
     private ITimer? _writeTimer;    // per-write timeout

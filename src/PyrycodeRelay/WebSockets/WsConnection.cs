@@ -12,7 +12,7 @@ namespace PyrycodeRelay.WebSockets;
 /// a per-write timeout, all armed only when needed.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The write SemaphoreSlim never creates a wait handle; late senders may still touch it after the connection ended.")]
-public sealed partial class WsConnection
+internal sealed partial class WsConnection
 {
     private readonly PipeReader _input;
     private readonly PipeWriter _output;

@@ -3,7 +3,7 @@ using PyrycodeRelay.Configuration;
 namespace PyrycodeRelay.WebSockets;
 
 /// <summary>Per-connection limits of the framing layer (protocol.md §9, §11); built from <see cref="RelayOptions"/>.</summary>
-public sealed record WsConnectionOptions
+internal sealed record WsConnectionOptions
 {
     /// <summary>Largest reassembled inbound message (<c>--max-message-bytes</c>).</summary>
     public required int MaxMessageBytes { get; init; }

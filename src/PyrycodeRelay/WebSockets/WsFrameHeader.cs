@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 namespace PyrycodeRelay.WebSockets;
 
 /// <summary>A parsed RFC 6455 §5.2 frame header.</summary>
-public readonly struct WsFrameHeader
+internal readonly struct WsFrameHeader
 {
     /// <summary>Largest header: 2 + 8 (64-bit length) + 4 (mask).</summary>
     public const int MaxSize = 14;

@@ -10,7 +10,7 @@ namespace PyrycodeRelay.WebSockets;
 /// The server side of the RFC 6455 §4.2 opening handshake (HTTP/1.1, version 13). No subprotocol is
 /// selected and no extension negotiated (docs/protocol.md#websocket-handshake).
 /// </summary>
-public static class WsHandshake
+internal static class WsHandshake
 {
     private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace PyrycodeRelay.WebSockets;
 
 /// <summary>RFC 6455 §5.3 masking, vectorised.</summary>
-public static class WsMasking
+internal static class WsMasking
 {
     /// <summary>
     /// Copies <paramref name="source"/> to <paramref name="destination"/> XOR-ing with the mask, where

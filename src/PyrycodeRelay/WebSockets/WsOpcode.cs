@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.WebSockets;
 
 /// <summary>RFC 6455 §5.2 opcodes.</summary>
-public enum WsOpcode : byte
+internal enum WsOpcode : byte
 {
     /// <summary>Continuation of a fragmented data message.</summary>
     Continuation = 0x0,

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.WebSockets;
 
 /// <summary>What <see cref="WsConnection.ReceiveAsync"/> produced.</summary>
-public enum WsReceiveStatus
+internal enum WsReceiveStatus
 {
     /// <summary>A complete data message is in <see cref="WsConnection.Message"/>.</summary>
     Message,

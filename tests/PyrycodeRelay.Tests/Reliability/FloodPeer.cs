@@ -7,7 +7,7 @@ namespace PyrycodeRelay.Tests.Reliability;
 /// Drives one <see cref="WsTestClient"/> during a flood: a sender loop (until the connection closes) and a reader
 /// that counts data messages, answers the relay's close frame and reports its code and reason.
 /// </summary>
-public sealed class FloodPeer
+internal sealed class FloodPeer
 {
     private readonly WsTestClient _client;
     private readonly Func<int, string?> _next;

@@ -230,27 +230,27 @@ public class BootSequenceTests
         Assert.Null(run.Result.Plan.Metrics);
     }
 
-    public static TheoryData<string, string[], Action<FakeBootEnvironment>> Precedence => new()
+    public static TheoryData<string, string[], EnvSetup> Precedence => new()
     {
-        { "refusing to start: invalid --log-format", ["--log-format", "xml", "--max-connections", "0"], _ => { } },
-        { "either --domain (for autocert) or --insecure-listen (for behind-proxy mode) must be set", ["--max-connections", "0"], e => e.With("FLY_APP_NAME", "x") },
-        { "refusing to start: --insecure-listen is mutually exclusive with --http-listen / --https-listen / --https-proxy-protocol", [.. Insecure, "--https-proxy-protocol=false", "--tls-cert-file", "c"], _ => { } },
-        { "refusing to start: --insecure-listen is mutually exclusive with TLS and PROXY-protocol flags", [.. Insecure, "--acme-email", "a@b", "--max-connections", "0"], _ => { } },
-        { "refusing to start: invalid --max-connections", [.. Insecure, "--max-connections", "-1", "--grace-period", "0s"], _ => { } },
-        { "refusing to start: invalid --grace-period", ["--domain", "d", "--grace-period", "0s", "--tls-cert-file", "c"], _ => { } },
-        { "refusing to start: invalid TLS configuration", ["--domain", "d", "--tls-cert-file", "c"], e => e.With("PYRYCODE_RELAY_PRODUCTION", "yes") },
-        { "refusing to start: invalid env-var config", Insecure, e => e.With("FLY_APP_NAME", "x").With("PYRYCODE_RELAY_SINGLE_INSTANCE", "true") },
-        { "refusing to start: multi-instance deploy detected", Insecure, e => e.With("FLY_APP_NAME", "x").With("PYRYCODE_RELAY_PRODUCTION", "1") },
-        { "refusing to start: production-mode misconfiguration", Insecure, e => { e.EffectiveUid = 0; e.ProcSelfStatus = "CapEff:\t1ffffffffff\n"; e.With("PYRYCODE_RELAY_PRODUCTION", "1"); } },
-        { "refusing to start: unexpected Linux capabilities", [.. Insecure, "--metrics-listen", ":9090"], e => e.ProcSelfStatus = "CapEff:\t0000000000200000\n" },
+        { "refusing to start: invalid --log-format", ["--log-format", "xml", "--max-connections", "0"], new(_ => { }) },
+        { "either --domain (for autocert) or --insecure-listen (for behind-proxy mode) must be set", ["--max-connections", "0"], new(e => e.With("FLY_APP_NAME", "x")) },
+        { "refusing to start: --insecure-listen is mutually exclusive with --http-listen / --https-listen / --https-proxy-protocol", [.. Insecure, "--https-proxy-protocol=false", "--tls-cert-file", "c"], new(_ => { }) },
+        { "refusing to start: --insecure-listen is mutually exclusive with TLS and PROXY-protocol flags", [.. Insecure, "--acme-email", "a@b", "--max-connections", "0"], new(_ => { }) },
+        { "refusing to start: invalid --max-connections", [.. Insecure, "--max-connections", "-1", "--grace-period", "0s"], new(_ => { }) },
+        { "refusing to start: invalid --grace-period", ["--domain", "d", "--grace-period", "0s", "--tls-cert-file", "c"], new(_ => { }) },
+        { "refusing to start: invalid TLS configuration", ["--domain", "d", "--tls-cert-file", "c"], new(e => e.With("PYRYCODE_RELAY_PRODUCTION", "yes")) },
+        { "refusing to start: invalid env-var config", Insecure, new(e => e.With("FLY_APP_NAME", "x").With("PYRYCODE_RELAY_SINGLE_INSTANCE", "true")) },
+        { "refusing to start: multi-instance deploy detected", Insecure, new(e => e.With("FLY_APP_NAME", "x").With("PYRYCODE_RELAY_PRODUCTION", "1")) },
+        { "refusing to start: production-mode misconfiguration", Insecure, new(e => { e.EffectiveUid = 0; e.ProcSelfStatus = "CapEff:\t1ffffffffff\n"; e.With("PYRYCODE_RELAY_PRODUCTION", "1"); }) },
+        { "refusing to start: unexpected Linux capabilities", [.. Insecure, "--metrics-listen", ":9090"], new(e => e.ProcSelfStatus = "CapEff:\t0000000000200000\n") },
     };
 
     [Theory]
     [MemberData(nameof(Precedence))]
-    public void The_first_refusal_in_boot_order_wins(string expected, string[] args, Action<FakeBootEnvironment> setup)
+    public void The_first_refusal_in_boot_order_wins(string expected, string[] args, EnvSetup setup)
     {
         var env = new FakeBootEnvironment();
-        setup(env);
+        setup.Apply(env);
         var run = new Run(args, env);
         Assert.Equal(expected, run.Refusal.Name);
         Assert.DoesNotContain(run.Events, e => e.Name!.StartsWith("push off", StringComparison.Ordinal));
@@ -270,5 +270,15 @@ public class BootSequenceTests
     {
         var run = new Run([.. Insecure, "--domain", "d", "--cert-cache", "/c", "--trust-x-forwarded-for", "--fcm-base-url", "http://127.0.0.1:1"]);
         Assert.True(run.Result.ShouldRun);
+    }
+
+    /// <summary>A change to the fake environment, as theory data (the environment type is internal).</summary>
+    public sealed class EnvSetup
+    {
+        private readonly Action<FakeBootEnvironment> _apply;
+
+        internal EnvSetup(Action<FakeBootEnvironment> apply) => _apply = apply;
+
+        internal void Apply(FakeBootEnvironment env) => _apply(env);
     }
 }

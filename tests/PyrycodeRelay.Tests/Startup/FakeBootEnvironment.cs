@@ -3,7 +3,7 @@ using PyrycodeRelay.Startup;
 namespace PyrycodeRelay.Tests.Startup;
 
 /// <summary>A controllable boot environment: non-root, Linux, empty effective capability set by default.</summary>
-public sealed class FakeBootEnvironment : IBootEnvironment
+internal sealed class FakeBootEnvironment : IBootEnvironment
 {
     public const string CleanStatus = "Name:\tpyrycode-relay\nUid:\t1000\t1000\t1000\t1000\nCapInh:\t0000000000000000\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapBnd:\t000001ffffffffff\n";
 

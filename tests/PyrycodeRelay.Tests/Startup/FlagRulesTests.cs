@@ -41,23 +41,23 @@ public class FlagRulesTests
     public void Log_format_err_matches_the_spec_example() =>
         Assert.Equal("relay: --log-format must be text or json, got \"xml\"", FlagRules.CheckLogFormat(Valid with { LogFormat = "xml" })!.Err);
 
-    public static TheoryData<string, Func<RelayOptions, RelayOptions>> DurationFlags => new()
+    public static TheoryData<string, Setter> DurationFlags => new()
     {
-        { "grace-period", o => o with { GracePeriod = TimeSpan.Zero } },
-        { "heartbeat-interval", o => o with { HeartbeatInterval = TimeSpan.Zero } },
-        { "heartbeat-timeout", o => o with { HeartbeatTimeout = TimeSpan.Zero } },
-        { "conflict-probe-timeout", o => o with { ConflictProbeTimeout = TimeSpan.Zero } },
-        { "message-read-timeout", o => o with { MessageReadTimeout = TimeSpan.Zero } },
-        { "write-timeout", o => o with { WriteTimeout = TimeSpan.Zero } },
-        { "rate-limit-refill", o => o with { RateLimitRefill = TimeSpan.Zero } },
-        { "drain-timeout", o => o with { DrainTimeout = TimeSpan.Zero } },
+        { "grace-period", new(o => o with { GracePeriod = TimeSpan.Zero }) },
+        { "heartbeat-interval", new(o => o with { HeartbeatInterval = TimeSpan.Zero }) },
+        { "heartbeat-timeout", new(o => o with { HeartbeatTimeout = TimeSpan.Zero }) },
+        { "conflict-probe-timeout", new(o => o with { ConflictProbeTimeout = TimeSpan.Zero }) },
+        { "message-read-timeout", new(o => o with { MessageReadTimeout = TimeSpan.Zero }) },
+        { "write-timeout", new(o => o with { WriteTimeout = TimeSpan.Zero }) },
+        { "rate-limit-refill", new(o => o with { RateLimitRefill = TimeSpan.Zero }) },
+        { "drain-timeout", new(o => o with { DrainTimeout = TimeSpan.Zero }) },
     };
 
     [Theory]
     [MemberData(nameof(DurationFlags))]
-    public void Zero_durations_are_refused(string flag, Func<RelayOptions, RelayOptions> set)
+    public void Zero_durations_are_refused(string flag, Setter set)
     {
-        RefusalAssert.Refused(FlagRules.CheckValueRules(set(Valid)), "refusing to start: invalid --" + flag,
+        RefusalAssert.Refused(FlagRules.CheckValueRules(set.Apply(Valid)), "refusing to start: invalid --" + flag,
             ("err", $"relay: --{flag} must be positive, got 0s"), ("value", "0s"), ("fix", null));
     }
 
@@ -69,20 +69,20 @@ public class FlagRulesTests
             ("err", "relay: --heartbeat-interval must be positive, got -1.5s"), ("value", "-1.5s"), ("fix", null));
     }
 
-    public static TheoryData<string, Func<RelayOptions, RelayOptions>> CountFlags => new()
+    public static TheoryData<string, Setter> CountFlags => new()
     {
-        { "max-message-bytes", o => o with { MaxMessageBytes = 0 } },
-        { "phones-per-server", o => o with { PhonesPerServer = 0 } },
-        { "phone-outbox-bytes", o => o with { PhoneOutboxBytes = 0 } },
-        { "outbox-budget-bytes", o => o with { OutboxBudgetBytes = 0 } },
-        { "rate-limit-burst", o => o with { RateLimitBurst = 0 } },
+        { "max-message-bytes", new(o => o with { MaxMessageBytes = 0 }) },
+        { "phones-per-server", new(o => o with { PhonesPerServer = 0 }) },
+        { "phone-outbox-bytes", new(o => o with { PhoneOutboxBytes = 0 }) },
+        { "outbox-budget-bytes", new(o => o with { OutboxBudgetBytes = 0 }) },
+        { "rate-limit-burst", new(o => o with { RateLimitBurst = 0 }) },
     };
 
     [Theory]
     [MemberData(nameof(CountFlags))]
-    public void Zero_counts_are_refused(string flag, Func<RelayOptions, RelayOptions> set)
+    public void Zero_counts_are_refused(string flag, Setter set)
     {
-        RefusalAssert.Refused(FlagRules.CheckValueRules(set(Valid)), "refusing to start: invalid --" + flag,
+        RefusalAssert.Refused(FlagRules.CheckValueRules(set.Apply(Valid)), "refusing to start: invalid --" + flag,
             ("err", $"relay: --{flag} must be positive, got 0"), ("value", 0L), ("fix", null));
     }
 
@@ -213,5 +213,15 @@ public class FlagRulesTests
         }
 
         Assert.Null(FlagRules.CheckValueRules(current));
+    }
+
+    /// <summary>A change to the valid options, as theory data (the options type is internal to the relay).</summary>
+    public sealed class Setter
+    {
+        private readonly Func<RelayOptions, RelayOptions> _apply;
+
+        internal Setter(Func<RelayOptions, RelayOptions> apply) => _apply = apply;
+
+        internal RelayOptions Apply(RelayOptions options) => _apply(options);
     }
 }

@@ -16,8 +16,9 @@ public class ListenAddressTests
     [InlineData(":1", ListenHostKind.AllInterfaces, null, 1)]
     [InlineData("[fe80::1]:8443", ListenHostKind.IpLiteral, "fe80::1", 8443)]
     [InlineData("[::ffff:10.0.0.1]:80", ListenHostKind.IpLiteral, "::ffff:10.0.0.1", 80)]
-    public void Accepted_forms(string addr, ListenHostKind kind, string? ip, int port)
+    public void Accepted_forms(string addr, object kindValue, string? ip, int port)
     {
+        var kind = (ListenHostKind)kindValue;
         Assert.True(ListenAddress.TryParse(addr, out var e, out var err), err);
         Assert.Equal(new ListenEndpoint(addr, kind, ip is null ? null : IPAddress.Parse(ip), port), e);
     }

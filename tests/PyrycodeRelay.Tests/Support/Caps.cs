@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>How <see cref="RelayProcessRunner"/> gives the relay process its Linux capabilities (via <c>setpriv</c>).</summary>
-public enum Caps
+internal enum Caps
 {
     /// <summary><c>setpriv --bounding-set=-all --inh-caps=-all</c>: empty effective set.</summary>
     Dropped,

@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// provider for a logging builder and also a logger factory of its own; <see cref="CreateFactory"/> plays the
 /// boot's "logger factory for a format" seam.
 /// </summary>
-public sealed class CapturingLoggerProvider(LogLevel minimumLevel = LogLevel.Trace) : ILoggerProvider, ILoggerFactory
+internal sealed class CapturingLoggerProvider(LogLevel minimumLevel = LogLevel.Trace) : ILoggerProvider, ILoggerFactory
 {
     private readonly ConcurrentQueue<LogEntry> _entries = new();
     private readonly SemaphoreSlim _signal = new(0);

@@ -4,7 +4,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// The request headers of a well-behaved binary and phone (protocol.md §3.2, scenarios.md conventions B and P):
 /// the one definition every client helper uses. The token and user agents are markers that must never be logged.
 /// </summary>
-public static class ClientHeaders
+internal static class ClientHeaders
 {
     /// <summary>The binary's <c>X-Pyrycode-Version</c>.</summary>
     public const string BinaryVersion = "0.1.0-test";

@@ -4,7 +4,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// Passes reads and writes through, counts the bytes read from the server and, with a <paramref name="prefix"/>,
 /// puts it in front of the first write (so a PROXY header and a TLS ClientHello reach the server together).
 /// </summary>
-public sealed class CountingStream(Stream inner, byte[]? prefix = null) : Stream
+internal sealed class CountingStream(Stream inner, byte[]? prefix = null) : Stream
 {
     private byte[]? _prefix = prefix;
 

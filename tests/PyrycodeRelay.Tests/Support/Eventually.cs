@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>Polling with a deadline that fails the test (no sleep-and-hope).</summary>
-public static class Eventually
+internal static class Eventually
 {
     /// <summary>How long a wait lasts unless told otherwise.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>Reads <c>/healthz</c> over HTTP, as an operator's probe does (operations.md §15).</summary>
-public static class Health
+internal static class Health
 {
     /// <summary>
     /// GET <c>/healthz</c>: asserts 200, the headers and the exact document shape with <paramref name="version"/>;

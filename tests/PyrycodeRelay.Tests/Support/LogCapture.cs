@@ -12,7 +12,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// builder of your own (<see cref="TestRelay"/> adds it next to a <see cref="CapturingLoggerProvider"/>).
 /// Safe to read while the relay writes.
 /// </summary>
-public sealed class LogCapture : IDisposable
+internal sealed class LogCapture : IDisposable
 {
     /// <summary>The fake clock's start: 2026-06-01T12:00:00.123Z.</summary>
     public static readonly DateTimeOffset Start = new(2026, 6, 1, 12, 0, 0, 123, TimeSpan.Zero);

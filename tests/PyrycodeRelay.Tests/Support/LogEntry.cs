@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// message, the structured state exactly as logged (template values and <c>{OriginalFormat}</c>) and the
 /// exception text.
 /// </summary>
-public sealed record LogEntry(
+internal sealed record LogEntry(
     string Category, LogLevel Level, EventId EventId, string Message, IReadOnlyList<KeyValuePair<string, object?>> State, string? Exception)
 {
     private const string OriginalFormat = "{OriginalFormat}";

@@ -6,7 +6,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// One line of the relay's log output as ordered pairs: text format (<c>key=value</c>, Go-quoted values) with
 /// <see cref="Parse(string)"/>, json format with <see cref="ParseJson"/>.
 /// </summary>
-public sealed class LogfmtLine
+internal sealed class LogfmtLine
 {
     private LogfmtLine(List<KeyValuePair<string, string>> pairs) => Pairs = pairs;
 

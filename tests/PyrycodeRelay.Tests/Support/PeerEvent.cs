@@ -4,7 +4,7 @@ using System.Text;
 namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>What a <see cref="WsTestClient"/>'s background reader received: a data message, a close frame, or the end of the connection.</summary>
-public sealed record PeerEvent(WebSocketMessageType? Type, byte[] Bytes, int? CloseCode, string? CloseReason, string? Error)
+internal sealed record PeerEvent(WebSocketMessageType? Type, byte[] Bytes, int? CloseCode, string? CloseReason, string? Error)
 {
     /// <summary>Whether this is a data message.</summary>
     public bool IsMessage => Type is WebSocketMessageType.Text or WebSocketMessageType.Binary;

@@ -3,7 +3,7 @@ using System.Text;
 namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>One frame as received from the relay, with its header bits exposed.</summary>
-public sealed record RawFrame(bool Fin, int Rsv, int Opcode, bool Masked, byte[] Payload)
+internal sealed record RawFrame(bool Fin, int Rsv, int Opcode, bool Masked, byte[] Payload)
 {
     /// <summary>Payload as UTF-8 text.</summary>
     public string Text => Encoding.UTF8.GetString(Payload);

@@ -10,7 +10,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// (exact, repeated, empty or non-ASCII headers), exact responses, and connections watched until the server closes.
 /// Every wait has a deadline that fails the test.
 /// </summary>
-public static class RawHttp
+internal static class RawHttp
 {
     /// <summary>The deadline of one exchange.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);

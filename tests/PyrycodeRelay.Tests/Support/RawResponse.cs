@@ -4,7 +4,7 @@ using System.Text;
 namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>One HTTP/1.1 response exactly as received: status line, header lines in order, body bytes.</summary>
-public sealed record RawResponse(string StatusLine, IReadOnlyList<(string Name, string Value)> Headers, byte[] Body)
+internal sealed record RawResponse(string StatusLine, IReadOnlyList<(string Name, string Value)> Headers, byte[] Body)
 {
     /// <summary>The status code.</summary>
     public int Status => int.Parse(StatusLine.Split(' ')[1], CultureInfo.InvariantCulture);

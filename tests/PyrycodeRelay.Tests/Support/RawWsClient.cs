@@ -12,7 +12,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// socket until the test asks (so it plays a peer that never reads); from then on a reader drains it into a
 /// queue and answers Pings only when started with <c>answerPings</c>. Every wait has a timeout.
 /// </summary>
-public sealed class RawWsClient : IAsyncDisposable, IDisposable
+internal sealed class RawWsClient : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
     private readonly Socket _socket;

@@ -7,7 +7,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// build output in a world-readable temporary directory, and fail with one clear line when the .NET runtime itself
 /// is out of that user's reach.
 /// </summary>
-public sealed partial class RelayProcessRunner
+internal sealed partial class RelayProcessRunner
 {
     private const string RelayDll = "pyrycode-relay.dll";
 

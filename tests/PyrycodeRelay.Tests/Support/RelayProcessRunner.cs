@@ -10,7 +10,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// controlled environment (empty plus PATH, HOME and DOTNET_ROOT), capturing stdout and every stderr line, with
 /// readiness polling and real signals. Every wait fails the test after <see cref="Timeout"/>.
 /// </summary>
-public sealed partial class RelayProcessRunner : IDisposable
+internal sealed partial class RelayProcessRunner : IDisposable
 {
     /// <summary>How long a start, a wait for a line or an exit may take.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>The exact shapes of the relay's own HTTP answers.</summary>
-public static class RelayResponses
+internal static class RelayResponses
 {
     /// <summary>
     /// The protocol.md §3.1 refusal before any upgrade (400 header gate, 429 rate limit, 503 connection cap):

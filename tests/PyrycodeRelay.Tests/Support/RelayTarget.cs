@@ -11,7 +11,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// over TLS with SNI and Host <see cref="Host"/>, trusting only that root. <see cref="Prefix"/> (a PROXY protocol
 /// header) is written first on every connection.
 /// </summary>
-public sealed record RelayTarget(int Port, string Host = "127.0.0.1", X509Certificate2? Root = null, IPAddress? LocalIp = null,
+internal sealed record RelayTarget(int Port, string Host = "127.0.0.1", X509Certificate2? Root = null, IPAddress? LocalIp = null,
     byte[]? Prefix = null)
 {
     /// <summary>How long connecting (and a TLS handshake) may take when the caller gives no token.</summary>

@@ -7,7 +7,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// Static certificate files for <c>--tls-cert-file</c>/<c>--tls-key-file</c>: a throw-away CA and leaves for one
 /// domain, all with the same key, so the certificate file alone can be swapped atomically (rename).
 /// </summary>
-public sealed class StaticCerts : IDisposable
+internal sealed class StaticCerts : IDisposable
 {
     private readonly TempDir _dir = new();
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

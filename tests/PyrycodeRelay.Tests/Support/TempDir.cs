@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>A temporary directory removed at dispose.</summary>
-public sealed class TempDir : IDisposable
+internal sealed class TempDir : IDisposable
 {
     public TempDir()
     {

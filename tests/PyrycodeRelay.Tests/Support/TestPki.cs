@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// <see cref="StaticCerts"/>), and <see cref="RelayTest"/>, one self-signed server certificate for <c>relay.test</c>
 /// with its private key, for Kestrel listeners built by hand.
 /// </summary>
-public sealed class TestPki : IDisposable
+internal sealed class TestPki : IDisposable
 {
     private static readonly Lazy<X509Certificate2> RelayTestInstance = new(() => SelfSigned("relay.test"));
 

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>Clients of a <see cref="TestRelay"/> that wait until the relay has taken them in.</summary>
-public sealed partial class TestRelay
+internal sealed partial class TestRelay
 {
     /// <summary>Connects a binary for <paramref name="serverId"/> and waits (log <c>server_claimed</c>) until it holds it.</summary>
     public async Task<WsTestClient> ConnectHolderAsync(string serverId = "s1", RelayTarget? target = null, string path = "/v1/server", bool read = false)

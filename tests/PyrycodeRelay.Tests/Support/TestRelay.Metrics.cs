@@ -3,7 +3,7 @@ using PyrycodeRelay.Tests.Observability.Metrics;
 namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>The metrics listener of a <see cref="TestRelay"/> (started with metrics), scraped over real HTTP.</summary>
-public sealed partial class TestRelay
+internal sealed partial class TestRelay
 {
     /// <summary>Scrapes /metrics (see <see cref="MetricsScrape.ScrapeAsync"/>).</summary>
     internal Task<Exposition> ScrapeAsync() => MetricsScrape.ScrapeAsync(Host.MetricsPort);

@@ -17,7 +17,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// captured twice from one logger factory: structured (<see cref="Logs"/>) and as the relay's text output
 /// (<see cref="TextLog"/>).
 /// </summary>
-public sealed partial class TestRelay : IAsyncDisposable
+internal sealed partial class TestRelay : IAsyncDisposable
 {
     /// <summary>The version the in-process relay reports.</summary>
     public const string Version = "test-version";

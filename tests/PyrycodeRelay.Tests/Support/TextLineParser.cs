@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// bare (no space, <c>=</c> or <c>"</c>) or a Go-quoted string (<c>\" \\ \a \b \f \n \r \t \v \xHH
 /// \uHHHH \UHHHHHHHH</c>). Throws <see cref="FormatException"/> on anything else.
 /// </summary>
-public static class TextLineParser
+internal static class TextLineParser
 {
     /// <summary>The key/value pairs of <paramref name="line"/> in order, values unquoted.</summary>
     public static List<KeyValuePair<string, string>> Parse(string line)

@@ -12,7 +12,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// HttpClient trusting a given root. (For plain or TLS exchanges with a relay, <see cref="RawHttp"/> on a
 /// <see cref="RelayTarget"/> is shorter.)
 /// </summary>
-public static class TlsClients
+internal static class TlsClients
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 

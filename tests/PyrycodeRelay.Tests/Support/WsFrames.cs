@@ -9,7 +9,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// RFC 6455 framing on the test side: client frames built with exact control (fragments, bad masks, reserved
 /// bits, a declared length that lies) and server frames parsed with every header bit kept.
 /// </summary>
-public static class WsFrames
+internal static class WsFrames
 {
     /// <summary>Continuation opcode.</summary>
     public const int Continuation = 0x0;

@@ -5,7 +5,7 @@ using System.Threading.Channels;
 namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>Receiving: on demand from the socket, or from the background reader's queue once it runs.</summary>
-public sealed partial class WsTestClient
+internal sealed partial class WsTestClient
 {
     /// <summary>Starts the background reader (idempotent).</summary>
     public void StartReading() => _loop ??= Task.Run(LoopAsync);

@@ -12,7 +12,7 @@ namespace PyrycodeRelay.Tests.Support;
 /// <see cref="NextAsync"/>/<see cref="AssertSilentAsync"/>) that always has a receive pending, answers Pings and the
 /// relay's close frame as an app does, and queues what arrives for the receive methods.
 /// </summary>
-public sealed partial class WsTestClient : IAsyncDisposable
+internal sealed partial class WsTestClient : IAsyncDisposable
 {
     /// <summary>How long a connect, send or receive waits unless told otherwise.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);

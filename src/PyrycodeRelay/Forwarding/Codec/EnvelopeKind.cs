@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Forwarding.Codec;
 
 /// <summary>The class of a binary → relay envelope (docs/protocol.md#envelope-classification), in evaluation order.</summary>
-public enum EnvelopeKind
+internal enum EnvelopeKind
 {
     /// <summary>Row 1: not valid JSON, not an object, or a known field of the wrong type. Drop.</summary>
     Malformed = 0,

@@ -7,7 +7,7 @@ using PyrycodeRelay.GoCompat;
 namespace PyrycodeRelay.Limits.ProxyProtocol;
 
 /// <summary>Version 1 (text): <c>PROXY TCP4|TCP6 src dst srcport dstport\r\n</c>, at most 107 bytes.</summary>
-public static partial class ProxyHeaderParser
+internal static partial class ProxyHeaderParser
 {
     private static ReadOnlySpan<byte> V1Prefix => "PROXY "u8;
 

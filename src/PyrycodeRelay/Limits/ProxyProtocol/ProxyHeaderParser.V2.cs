@@ -5,7 +5,7 @@ using System.Net;
 namespace PyrycodeRelay.Limits.ProxyProtocol;
 
 /// <summary>Version 2 (binary): signature, version 2 + command PROXY, family TCP over IPv4 or IPv6; TLVs ignored.</summary>
-public static partial class ProxyHeaderParser
+internal static partial class ProxyHeaderParser
 {
     private const byte VersionCommandProxy = 0x21; // version 2, command PROXY (LOCAL is 0x20)
     private const byte FamilyTcp4 = 0x11;          // AF_INET, STREAM

@@ -7,7 +7,7 @@ namespace PyrycodeRelay.Limits.ProxyProtocol;
 /// v2). Call <see cref="Parse"/> with everything received so far: it answers "need more", "invalid" or
 /// "complete (consumed N)". It rejects as early as the bytes allow and never looks past the header.
 /// </summary>
-public static partial class ProxyHeaderParser
+internal static partial class ProxyHeaderParser
 {
     /// <summary>Longest v1 line including the CRLF.</summary>
     public const int MaxV1Length = 107;

@@ -7,7 +7,7 @@ namespace PyrycodeRelay.Limits.ProxyProtocol;
 /// <see cref="ProxyParseStatus.Complete"/>, <see cref="Consumed"/> is the header length in bytes and
 /// <see cref="Source"/>/<see cref="Destination"/> are the header's addresses; otherwise they are 0/null.
 /// </summary>
-public readonly record struct ProxyParseResult(ProxyParseStatus Status, int Consumed, IPEndPoint? Source, IPEndPoint? Destination)
+internal readonly record struct ProxyParseResult(ProxyParseStatus Status, int Consumed, IPEndPoint? Source, IPEndPoint? Destination)
 {
     /// <summary>More bytes are needed.</summary>
     public static ProxyParseResult NeedMore => new(ProxyParseStatus.NeedMore, 0, null, null);

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Limits.ProxyProtocol;
 
 /// <summary>The state of an incremental PROXY header parse.</summary>
-public enum ProxyParseStatus
+internal enum ProxyParseStatus
 {
     /// <summary>The bytes so far are a valid prefix of an acceptable header; read more.</summary>
     NeedMore,

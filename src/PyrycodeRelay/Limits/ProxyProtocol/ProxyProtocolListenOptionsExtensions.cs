@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace PyrycodeRelay.Limits.ProxyProtocol;
 
 /// <summary>Installs <see cref="ProxyProtocolMiddleware"/> on a Kestrel listener.</summary>
-public static class ProxyProtocolListenOptionsExtensions
+internal static class ProxyProtocolListenOptionsExtensions
 {
     /// <summary>
     /// Adds the PROXY protocol middleware. Call it before <c>UseHttps</c> so the header is read before the

@@ -12,7 +12,7 @@ namespace PyrycodeRelay.Limits.ProxyProtocol;
 /// leaves every byte after the header in the transport pipe for the next middleware (TLS). On any failure
 /// the connection is closed having written zero bytes and nothing is logged.
 /// </summary>
-public sealed class ProxyProtocolMiddleware
+internal sealed class ProxyProtocolMiddleware
 {
     private readonly ConnectionDelegate _next;
     private readonly ProxyProtocolOptions _options;

@@ -3,7 +3,7 @@ using PyrycodeRelay.Configuration;
 namespace PyrycodeRelay.Limits.ProxyProtocol;
 
 /// <summary>Settings of <see cref="ProxyProtocolMiddleware"/>; built from <see cref="RelayOptions"/>.</summary>
-public sealed record ProxyProtocolOptions
+internal sealed record ProxyProtocolOptions
 {
     /// <summary>The complete header must arrive within this after the accept (operations.md §11: 5 s).</summary>
     public required TimeSpan HeaderTimeout { get; init; }

@@ -9,7 +9,7 @@ namespace PyrycodeRelay.Limits.ProxyProtocol;
 /// The <c>--proxy-protocol-trusted-cidrs</c> list (operations.md §11 "Trusted sources"): peers allowed to
 /// send a PROXY header. An empty list allows every peer. IPv4-mapped IPv6 peers are matched as IPv4.
 /// </summary>
-public sealed class TrustedCidrs
+internal sealed class TrustedCidrs
 {
     private readonly IPNetwork[] _networks;
 

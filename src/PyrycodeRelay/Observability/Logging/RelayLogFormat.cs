@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Observability.Logging;
 
 /// <summary>The relay's log output formats (operations.md §18.1, flag <c>--log-format</c>).</summary>
-public enum RelayLogFormat
+internal enum RelayLogFormat
 {
     /// <summary><c>time=… level=… msg=… key=value …</c>, one event per line (the default).</summary>
     Text = 0,

@@ -10,7 +10,7 @@ namespace PyrycodeRelay.Observability.Logging;
 /// dropped because their keys are outside the §18.2 allowlist. Every line is written whole and flushed
 /// at once; <see cref="Dispose"/> only flushes: the output stays open and later lines are still written.
 /// </summary>
-public sealed class RelayLoggerProvider : ILoggerProvider
+internal sealed class RelayLoggerProvider : ILoggerProvider
 {
     /// <summary>Categories starting with this text are written; all others are dropped.</summary>
     public const string RelayCategoryPrefix = "PyrycodeRelay";

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace PyrycodeRelay.Observability.Logging;
 
 /// <summary>Entry points for building the relay's logger outside a host (boot refusals, tests).</summary>
-public static class RelayLogging
+internal static class RelayLogging
 {
     /// <summary>The <c>--log-format</c> value of <see cref="RelayLogFormat.Text"/>.</summary>
     public const string TextFormatName = "text";

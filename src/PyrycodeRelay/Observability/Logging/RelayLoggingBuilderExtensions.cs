@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace PyrycodeRelay.Observability.Logging;
 
 /// <summary>Registration of <see cref="RelayLoggerProvider"/> on an <see cref="ILoggingBuilder"/>.</summary>
-public static class RelayLoggingBuilderExtensions
+internal static class RelayLoggingBuilderExtensions
 {
     /// <summary>
     /// Makes <see cref="RelayLoggerProvider"/> the only provider: removes every other provider (the host's

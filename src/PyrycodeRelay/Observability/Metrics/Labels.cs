@@ -3,7 +3,7 @@ using PyrycodeRelay.Forwarding;
 namespace PyrycodeRelay.Observability.Metrics;
 
 /// <summary>The closed label-value sets: constant strings, so recording never allocates.</summary>
-public static class Labels
+internal static class Labels
 {
     /// <summary>All <c>direction</c> values.</summary>
     public static readonly string[] Directions = ["phone_to_binary", "binary_to_phone"];

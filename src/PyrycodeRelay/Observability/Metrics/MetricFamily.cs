@@ -5,7 +5,7 @@ namespace PyrycodeRelay.Observability.Metrics;
 /// series that exist (all of them from start, at 0). A series is addressed by a slot: the mixed-radix
 /// number of its label-value indexes, first label most significant.
 /// </summary>
-public sealed class MetricFamily
+internal sealed class MetricFamily
 {
     private readonly MetricLabel[] _labels;
     private readonly int[] _strides;

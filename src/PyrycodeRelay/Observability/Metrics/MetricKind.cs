@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Observability.Metrics;
 
 /// <summary>Prometheus metric type of a family (the <c># TYPE</c> line).</summary>
-public enum MetricKind
+internal enum MetricKind
 {
     /// <summary><c>counter</c>: a <see cref="System.Diagnostics.Metrics.Counter{T}"/> of <see cref="long"/>.</summary>
     Counter,

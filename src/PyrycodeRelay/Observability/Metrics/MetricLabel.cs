@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Observability.Metrics;
 
 /// <summary>One label of a family and its closed set of values (operations.md §16.3).</summary>
-public sealed class MetricLabel
+internal sealed class MetricLabel
 {
     private readonly string[] _values;
 

@@ -7,7 +7,7 @@ namespace PyrycodeRelay.Observability.Metrics;
 /// The metrics catalogue of operations.md §16.3, in exposition order: the only families the metrics
 /// listener ever renders, each with its exact name, type, HELP text and closed label sets.
 /// </summary>
-public static class RelayCatalogue
+internal static class RelayCatalogue
 {
     /// <summary><c>pyrycode_relay_connected_binaries</c></summary>
     public const string ConnectedBinaries = "pyrycode_relay_connected_binaries";

@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Observability.Metrics;
 /// names are the Prometheus family names. Recording never allocates: tag values are interned constants.
 /// Gauges are observed at scrape time from the callbacks given to <see cref="ObserveGauges"/>.
 /// </summary>
-public sealed class RelayMetrics
+internal sealed class RelayMetrics
 {
     /// <summary>The meter every relay instrument belongs to.</summary>
     public const string MeterName = "PyrycodeRelay";

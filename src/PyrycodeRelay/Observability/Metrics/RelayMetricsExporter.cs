@@ -10,7 +10,7 @@ namespace PyrycodeRelay.Observability.Metrics;
 /// <see cref="RelayCatalogue"/> at scrape: every series from start, nothing else. One exporter per factory
 /// (per relay host); it disposes itself when the factory's meter is disposed.
 /// </summary>
-public sealed class RelayMetricsExporter : IDisposable
+internal sealed class RelayMetricsExporter : IDisposable
 {
     private static readonly ConditionalWeakTable<IMeterFactory, RelayMetricsExporter> ByScope = [];
     private static readonly Lock AttachLock = new();

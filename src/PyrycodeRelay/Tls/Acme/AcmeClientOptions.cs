@@ -3,7 +3,7 @@ using PyrycodeRelay.Configuration;
 namespace PyrycodeRelay.Tls.Acme;
 
 /// <summary>Tunables of <see cref="AcmeClient"/>, built from <see cref="RelayOptions"/>; every duration is configurable for tests.</summary>
-public sealed record AcmeClientOptions
+internal sealed record AcmeClientOptions
 {
     /// <summary>Delay between polls when the server sends no <c>Retry-After</c>.</summary>
     public required TimeSpan PollInterval { get; init; }

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Tls.Acme;
 
 /// <summary>An ACME request failed: a problem document, an unexpected status, or a protocol violation.</summary>
-public sealed class AcmeException : Exception
+internal sealed class AcmeException : Exception
 {
     /// <summary>Creates an exception without a problem document.</summary>
     public AcmeException()

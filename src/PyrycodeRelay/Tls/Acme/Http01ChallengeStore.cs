@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace PyrycodeRelay.Tls.Acme;
 
 /// <summary>Pending http-01 responses: token → key authorization, read by the HTTP listener.</summary>
-public sealed class Http01ChallengeStore
+internal sealed class Http01ChallengeStore
 {
     private readonly ConcurrentDictionary<string, string> _pending = new(StringComparer.Ordinal);
 

@@ -32,8 +32,9 @@ public class EnvelopeParserFieldTests
     [InlineData("[4401]", EnvelopeKind.Malformed, 0)]
     [InlineData("{}", EnvelopeKind.Malformed, 0)]
     [InlineData("04401", EnvelopeKind.Malformed, 0)]
-    public void Close_code_types(string closeCode, EnvelopeKind kind, int code)
+    public void Close_code_types(string closeCode, object kindValue, int code)
     {
+        var kind = (EnvelopeKind)kindValue;
         var e = ParsedEnvelope.Parse($$"""{"conn_id":"client-s1-0123456789abcdef","frame":{},"close_code":{{closeCode}}}""");
 
         Assert.Equal(kind, e.Kind);
@@ -87,8 +88,9 @@ public class EnvelopeParserFieldTests
     [InlineData("""{"conn_id":"x","frame":null,"close_code":0}""", EnvelopeKind.MissingFrame)]
     [InlineData("""{"conn_id":"x","frame":null,"close_code":null}""", EnvelopeKind.MissingFrame)]
     [InlineData("""{"conn_id":"x","frame":0,"close_code":0}""", EnvelopeKind.Data)]
-    public void Classification_order(string message, EnvelopeKind kind)
+    public void Classification_order(string message, object kindValue)
     {
+        var kind = (EnvelopeKind)kindValue;
         Assert.Equal(kind, ParsedEnvelope.Parse(message).Kind);
     }
 
@@ -107,8 +109,9 @@ public class EnvelopeParserFieldTests
     [InlineData("""{"conn_id":"a","frame":1,"close_code":4401,"close_code":null}""", EnvelopeKind.Data, "a", "1", 0)]
     [InlineData("""{"conn_id":"a","close_code":4401,"close_code":4402}""", EnvelopeKind.CloseDirective, "a", null, 4402)]
     [InlineData("""{"push_wake":1,"push_wake":null}""", EnvelopeKind.MissingConnId, null, null, 0)]
-    public void Duplicate_keys_last_occurrence_wins(string message, EnvelopeKind kind, string? connId, string? frame, int code)
+    public void Duplicate_keys_last_occurrence_wins(string message, object kindValue, string? connId, string? frame, int code)
     {
+        var kind = (EnvelopeKind)kindValue;
         var e = ParsedEnvelope.Parse(message);
 
         Assert.Equal(kind, e.Kind);
@@ -134,8 +137,9 @@ public class EnvelopeParserFieldTests
     [InlineData("""{"conn_id\ud800":"a","frame":1}""", EnvelopeKind.MissingConnId)]
     [InlineData("""{"\u0063onn_id_but_much_longer_than_any_known_key":"a","frame":1}""", EnvelopeKind.MissingConnId)]
     [InlineData("""{"conn_id":"a","Frame":1}""", EnvelopeKind.MissingFrame)]
-    public void Keys_are_case_sensitive_and_compared_unescaped(string message, EnvelopeKind kind)
+    public void Keys_are_case_sensitive_and_compared_unescaped(string message, object kindValue)
     {
+        var kind = (EnvelopeKind)kindValue;
         Assert.Equal(kind, ParsedEnvelope.Parse(message).Kind);
     }
 

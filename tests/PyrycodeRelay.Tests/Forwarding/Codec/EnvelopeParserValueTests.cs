@@ -178,8 +178,9 @@ public class EnvelopeParserValueTests
     [InlineData(65, EnvelopeKind.Data)]
     [InlineData(CodecLimits.MaxFrameDepth, EnvelopeKind.Data)]
     [InlineData(CodecLimits.MaxFrameDepth + 1, EnvelopeKind.Malformed)]
-    public void Frames_nested_up_to_the_frame_bound_are_accepted(int depth, EnvelopeKind kind)
+    public void Frames_nested_up_to_the_frame_bound_are_accepted(int depth, object kindValue)
     {
+        var kind = (EnvelopeKind)kindValue;
         string frame = Nested('[', ']', depth);
         var e = ParsedEnvelope.Parse($$"""{"conn_id":"a","frame":{{frame}}}""");
 

@@ -9,8 +9,9 @@ public class AllocationTests
     [Theory]
     [InlineData(RelayLogFormat.Json)]
     [InlineData(RelayLogFormat.Text)]
-    public void A_line_allocates_only_the_boxed_state(RelayLogFormat format)
+    public void A_line_allocates_only_the_boxed_state(object formatValue)
     {
+        var format = (RelayLogFormat)formatValue;
         using var factory = RelayLogging.CreateFactory(format, Stream.Null, new FakeTimeProvider(LogCapture.Start));
         var logger = factory.CreateLogger("PyrycodeRelay.Forwarding");
         const string err = "relay: phone backlog full";

@@ -4,7 +4,7 @@ namespace PyrycodeRelay.Tests.Observability.Logging;
 /// A stream that accepts each write in small chunks, yielding between chunks, like a slow pipe. Two
 /// unsynchronised writers on it would interleave; the relay's sink must not let them.
 /// </summary>
-public sealed class ChunkingStream : Stream
+internal sealed class ChunkingStream : Stream
 {
     private readonly MemoryStream _inner = new();
     private readonly Lock _gate = new();

@@ -11,13 +11,13 @@ namespace PyrycodeRelay.Tests.Observability.Logging;
 /// <param name="Level">The level text.</param>
 /// <param name="Msg">The msg.</param>
 /// <param name="Fields">Key, argument value, in order.</param>
-public sealed record ExpectedLine(string Level, string Msg, IReadOnlyList<KeyValuePair<string, object?>> Fields);
+internal sealed record ExpectedLine(string Level, string Msg, IReadOnlyList<KeyValuePair<string, object?>> Fields);
 
 /// <summary>
 /// Invokes a <c>[LoggerMessage]</c> method through the real provider with synthetic arguments and checks the
 /// resulting line: exactly one line, keys in template order, each value rendered per operations.md §18.1.
 /// </summary>
-public static class EventExerciser
+internal static class EventExerciser
 {
     private static readonly TimeSpan Duration = TimeSpan.FromTicks(1_523_000);
 

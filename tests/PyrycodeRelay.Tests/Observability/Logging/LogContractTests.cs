@@ -91,8 +91,9 @@ public class LogContractTests
     [Theory]
     [InlineData(PyrycodeRelay.Observability.Logging.RelayLogFormat.Text)]
     [InlineData(PyrycodeRelay.Observability.Logging.RelayLogFormat.Json)]
-    public void Every_event_is_written_by_the_real_provider_and_parses_back(PyrycodeRelay.Observability.Logging.RelayLogFormat format)
+    public void Every_event_is_written_by_the_real_provider_and_parses_back(object formatValue)
     {
+        var format = (PyrycodeRelay.Observability.Logging.RelayLogFormat)formatValue;
         var failures = new List<string>();
         var exercised = 0;
         foreach (var e in Events)

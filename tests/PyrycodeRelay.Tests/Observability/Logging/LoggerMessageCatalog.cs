@@ -7,7 +7,7 @@ namespace PyrycodeRelay.Tests.Observability.Logging;
 /// <param name="Method">The method.</param>
 /// <param name="Attribute">Its attribute.</param>
 /// <param name="Keys">The placeholders of its Message template, in order.</param>
-public sealed record LoggedEvent(MethodInfo Method, LoggerMessageAttribute Attribute, IReadOnlyList<string> Keys)
+internal sealed record LoggedEvent(MethodInfo Method, LoggerMessageAttribute Attribute, IReadOnlyList<string> Keys)
 {
     /// <summary>Type.Method, for failure messages.</summary>
     public string Where => $"{Method.DeclaringType?.FullName}.{Method.Name}";
@@ -17,7 +17,7 @@ public sealed record LoggedEvent(MethodInfo Method, LoggerMessageAttribute Attri
 }
 
 /// <summary>Every <c>[LoggerMessage]</c> method of the relay assembly, found by reflection.</summary>
-public static class LoggerMessageCatalog
+internal static class LoggerMessageCatalog
 {
     /// <summary>The relay assembly.</summary>
     public static Assembly RelayAssembly => typeof(PyrycodeRelay.Configuration.RelayOptions).Assembly;

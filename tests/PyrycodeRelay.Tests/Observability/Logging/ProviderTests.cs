@@ -143,8 +143,9 @@ public class ProviderTests
     [Theory]
     [InlineData(RelayLogFormat.Text)]
     [InlineData(RelayLogFormat.Json)]
-    public void Concurrent_lines_never_interleave(RelayLogFormat format)
+    public void Concurrent_lines_never_interleave(object formatValue)
     {
+        var format = (RelayLogFormat)formatValue;
         const int threads = 8;
         const int perThread = 200;
         using var output = new ChunkingStream();

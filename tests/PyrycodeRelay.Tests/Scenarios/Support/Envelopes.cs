@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Tests.Scenarios.Support;
 
 /// <summary>Builders for binary envelopes of exact sizes.</summary>
-public static class Envelopes
+internal static class Envelopes
 {
     /// <summary>The envelope bytes around a frame: <c>{"conn_id":"…","frame":</c> and <c>}</c>.</summary>
     public static int Overhead(string connId)

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Tests.Scenarios.Support;
 
 /// <summary>Ordering checks over captured log events.</summary>
-public static class LogOrder
+internal static class LogOrder
 {
     /// <summary>Asserts that <paramref name="first"/> was logged before <paramref name="second"/>.</summary>
     public static void AssertBefore(TestRelay relay, LogEntry first, LogEntry second)

@@ -5,7 +5,7 @@ namespace PyrycodeRelay.Tests.Scenarios.Support;
 /// as <c>binary_forwarder_unknown_conn_id</c>, and the reader handles envelopes in order, so once the n-th
 /// marker is logged every envelope sent before it has been classified and enqueued (or refused).
 /// </summary>
-public sealed class Marker(TestRelay relay, WsTestClient binary, string serverId = "s1")
+internal sealed class Marker(TestRelay relay, WsTestClient binary, string serverId = "s1")
 {
     private int _sent;
 

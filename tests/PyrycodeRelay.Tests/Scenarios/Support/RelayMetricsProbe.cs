@@ -6,7 +6,7 @@ namespace PyrycodeRelay.Tests.Scenarios.Support;
 /// Observes the relay's own meter (<c>RelayHost.Meter</c>): counter sums per label set, gauge values read
 /// at "scrape" time, and an optional background sampler that records the largest value a gauge took.
 /// </summary>
-public sealed class RelayMetricsProbe : IDisposable
+internal sealed class RelayMetricsProbe : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly Lock _lock = new();
