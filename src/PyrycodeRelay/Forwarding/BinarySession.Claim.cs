@@ -24,7 +24,7 @@ internal sealed partial class BinarySession
                 _ctx.Metrics.Closed(RelayEndpoint.Server, CloseCause.Rejected);
                 return false;
             case ClaimOutcome.ShuttingDown:
-                await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.GoingAway, "shutting down");
+                await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.GoingAway, SessionIo.ShuttingDownReason);
                 _ctx.Metrics.Closed(RelayEndpoint.Server, CloseCause.Shutdown);
                 return false;
             case ClaimOutcome.TakenOver:

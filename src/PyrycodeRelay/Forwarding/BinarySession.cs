@@ -49,7 +49,7 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
         ctx.Tracker.Add(connection, () =>
         {
             session._shutdownClosed = true;
-            connection.RequestClose(WsCloseCodes.GoingAway, "shutting down");
+            connection.RequestClose(WsCloseCodes.GoingAway, SessionIo.ShuttingDownReason);
         });
         return session.RunCoreAsync();
     }
@@ -110,7 +110,8 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
             RelayLog.ServerReleased(_ctx.Logger, ServerId);
         }
 
-        await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.Normal, "");
+        var (code, reason) = SessionIo.EndClose(_ctx.ShuttingDown);
+        await SessionIo.CloseAndDrainAsync(Connection, code, reason);
         _ctx.Metrics.Closed(RelayEndpoint.Server, _displaced || _heartbeatTimedOut ? CloseCause.HeartbeatTimeout
             : _shutdownClosed ? CloseCause.Shutdown
             : SessionIo.CauseOf(end, Connection));

@@ -45,11 +45,12 @@ internal sealed partial class PhoneSession
         // 2. Unregister: the slot frees and envelopes for this conn_id become unknown.
         await _ctx.Registry.UnregisterAsync(this);
 
-        // 3. Close 1000 unless a close frame was already sent; drop anything still queued.
+        // 3. Close 1000 (1001 once the drain began) unless a close frame was already sent; drop anything still queued.
         CountDropped(_outbox.Discard(), DropReason.PhoneClosed);
         if (!Connection.CloseSent && !Connection.IsAborted)
         {
-            await Connection.SendCloseAsync(WsCloseCodes.Normal, "");
+            var (code, reason) = SessionIo.EndClose(_ctx.ShuttingDown);
+            await Connection.SendCloseAsync(code, reason);
         }
 
         // 4. Log, then finish the closing handshake.
@@ -79,7 +80,7 @@ internal sealed partial class PhoneSession
     public void OnHeartbeatTimeout(WsConnection connection) =>
         CloseByRelay(WsCloseCodes.InternalError, "heartbeat timeout", PhoneRemoval.HeartbeatTimeout);
 
-    private void OnShutdown() => CloseByRelay(WsCloseCodes.GoingAway, "shutting down", PhoneRemoval.Shutdown);
+    private void OnShutdown() => CloseByRelay(WsCloseCodes.GoingAway, SessionIo.ShuttingDownReason, PhoneRemoval.Shutdown);
 
     /// <summary>
     /// A relay-initiated close that bypasses the queue: pending items are dropped and the close frame goes

@@ -61,7 +61,7 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
             }
             else
             {
-                connection.RequestClose(WsCloseCodes.GoingAway, "shutting down");
+                connection.RequestClose(WsCloseCodes.GoingAway, SessionIo.ShuttingDownReason);
             }
         });
         ValueTask<PhoneRegistration<PhoneSession>> registering;
@@ -112,7 +112,7 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
                     ctx.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Reject429);
                     return RejectAsync(ctx, connection, WsCloseCodes.TooManyPhones, "too many phones for server-id", CloseCause.Rejected);
                 case PhoneRegistrationOutcome.ShuttingDown:
-                    return RejectAsync(ctx, connection, WsCloseCodes.GoingAway, "shutting down", CloseCause.Shutdown);
+                    return RejectAsync(ctx, connection, WsCloseCodes.GoingAway, SessionIo.ShuttingDownReason, CloseCause.Shutdown);
             }
 
             var session = registration.Phone!;

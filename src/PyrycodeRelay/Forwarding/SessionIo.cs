@@ -6,6 +6,17 @@ namespace PyrycodeRelay.Forwarding;
 /// <summary>Connection-ending helpers shared by binary and phone sessions.</summary>
 internal static class SessionIo
 {
+    /// <summary>The close reason of the graceful drain (docs/protocol.md#graceful-shutdown).</summary>
+    public const string ShuttingDownReason = "shutting down";
+
+    /// <summary>
+    /// The close a session sends after its reader ended: <c>1000</c> with no reason, or <c>1001 shutting down</c> once
+    /// the drain has begun — every connection is closed 1001 then, even one whose reader ended first because its
+    /// peer was closed a moment earlier by the same drain.
+    /// </summary>
+    public static (int Code, string Reason) EndClose(bool shuttingDown) =>
+        shuttingDown ? (WsCloseCodes.GoingAway, ShuttingDownReason) : (WsCloseCodes.Normal, "");
+
     /// <summary>
     /// Sends a close frame unless one was sent, then reads (discarding data) until the peer's close frame,
     /// the end of the connection or the close-handshake timeout.
