@@ -123,6 +123,18 @@ internal sealed record RelayOptions
     /// <summary>A PROXY protocol header must arrive within this.</summary>
     public TimeSpan ProxyHeaderTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Unsent bytes the kernel may hold per relay socket (<c>TCP_NOTSENT_LOWAT</c>, Linux; 0 = kernel default): the rest
+    /// waits in the relay, where Pings, Pongs and close frames can still go ahead of queued data (docs/operations.md#connection-cap-sizing-max-connections-operationsmd-141).
+    /// </summary>
+    public int SocketNotSentLowWaterBytes { get; init; } = 65536;
+
+    /// <summary>
+    /// Bytes Kestrel's transport reads ahead per connection while the relay is not reading (its input pipe's pause
+    /// threshold, and Kestrel's request buffer), bounding a connection's inbound memory (issue 13 finding 10).
+    /// </summary>
+    public int TransportReadBufferBytes { get; init; } = 131072;
+
     // TLS (operations.md §7, §10).
 
     /// <summary>TLS handshake limit (§7: 5 s); also bounds the wait for the first bytes of a TLS connection.</summary>

@@ -102,12 +102,14 @@ internal sealed partial class RelayHost : IAsyncDisposable
         ListenOptions? metricsListen = null;
         ListenOptions? httpListen = null;
         BindRecorder? recorder = null;
+        builder.WebHost.UseSockets(sockets => sockets.MaxReadBufferSize = options.TransportReadBufferBytes); // bounded read-ahead (issue 13 finding 10)
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             ConfigureLimits(kestrel, options);
             Listen(kestrel, settings.RelayListener, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
+                listen.UseNotSentLowWater(options.SocketNotSentLowWaterBytes);
                 if (settings.Tls is { } tls)
                 {
                     if (options.HttpsProxyProtocol)
