@@ -131,9 +131,10 @@ internal sealed record RelayOptions
 
     /// <summary>
     /// Bytes Kestrel's transport reads ahead per connection while the relay is not reading (its input pipe's pause
-    /// threshold, and Kestrel's request buffer), bounding a connection's inbound memory (issue 13 finding 10).
+    /// threshold, and Kestrel's request buffer), bounding a connection's inbound memory (issue 13 finding 10;
+    /// docs/operations.md, connection cap sizing).
     /// </summary>
-    public int TransportReadBufferBytes { get; init; } = 131072;
+    public int TransportReadBufferBytes { get; init; } = 65536;
 
     // TLS (operations.md §7, §10).
 

@@ -36,29 +36,29 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
     {
         startDrain = false;
         dropped = 0;
-        var cost = (hasFrame ? frame.Length : 0) + (long)OutboxItem.Overhead;
+
+        // Charged what it really holds: the pooled array (a power of two at least the frame's length) + the overhead.
+        var buffer = hasFrame ? ArrayPool<byte>.Shared.Rent(Math.Max(frame.Length, 1)) : null;
+        var cost = OutboxItem.CostOf(buffer);
+        EnqueueStatus status;
         lock (_lock)
         {
             if (_closed)
             {
-                return EnqueueStatus.Closed;
+                status = EnqueueStatus.Closed;
             }
-
-            EnqueueStatus overflow;
-            if (_charged + cost > phoneBudget)
+            else if (_charged + cost > phoneBudget)
             {
-                overflow = EnqueueStatus.PhoneBacklogFull;
+                status = EnqueueStatus.PhoneBacklogFull;
             }
             else if (!relayBudget.TryCharge(cost))
             {
-                overflow = EnqueueStatus.RelayBudgetExhausted;
+                status = EnqueueStatus.RelayBudgetExhausted;
             }
             else
             {
-                byte[]? buffer = null;
-                if (hasFrame)
+                if (buffer is not null)
                 {
-                    buffer = ArrayPool<byte>.Shared.Rent(Math.Max(frame.Length, 1));
                     frame.CopyTo(buffer);
                 }
 
@@ -74,10 +74,19 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
                 return EnqueueStatus.Queued;
             }
 
-            _closed = true;
-            dropped = DropPendingLocked();
-            return overflow;
+            if (status != EnqueueStatus.Closed)
+            {
+                _closed = true;
+                dropped = DropPendingLocked();
+            }
         }
+
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return status;
     }
 
     /// <summary>Takes the next item for the drainer; false (and the drainer stops) when empty.</summary>
