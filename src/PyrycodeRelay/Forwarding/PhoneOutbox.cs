@@ -89,39 +89,6 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
         return status;
     }
 
-    /// <summary>
-    /// Takes the drainer role for a frame written straight to the phone (no copy, no charge: it is in the phone's output
-    /// at once), when nothing is queued or being written and the outbox is open. End it with <see cref="EndDirect"/>.
-    /// </summary>
-    public bool TryBeginDirect()
-    {
-        lock (_lock)
-        {
-            if (_closed || _draining || _queue.Count != 0)
-            {
-                return false;
-            }
-
-            _draining = true;
-            return true;
-        }
-    }
-
-    /// <summary>Ends a direct write; true when items were queued meanwhile and the caller must run the drainer.</summary>
-    public bool EndDirect()
-    {
-        lock (_lock)
-        {
-            if (_queue.Count != 0)
-            {
-                return true;
-            }
-
-            _draining = false;
-            return false;
-        }
-    }
-
     /// <summary>Takes the next item for the drainer; false (and the drainer stops) when empty.</summary>
     public bool TryDequeue(out OutboxItem item)
     {

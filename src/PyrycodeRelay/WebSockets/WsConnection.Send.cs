@@ -35,33 +35,6 @@ internal sealed partial class WsConnection
         return WriteOwned(WsOpcode.Text, part1, part2, part3, 0, null);
     }
 
-    /// <summary>
-    /// Writes one text message straight from <paramref name="payload"/> if the writer is idle (nothing queued, no flush
-    /// pending): the bytes are in the output before this returns, so the caller's buffer is free at once, and the result
-    /// completes like <see cref="SendTextAsync"/>'s. <paramref name="attempted"/> is false, and nothing was written, when
-    /// the writer is busy; the caller then queues a copy instead.
-    /// </summary>
-    public ValueTask<bool> TrySendTextNow(ReadOnlySpan<byte> payload, out bool attempted)
-    {
-        lock (_writeGate)
-        {
-            attempted = !_writerActive || _closeSent || IsAborted;
-            if (_closeSent || IsAborted)
-            {
-                return new ValueTask<bool>(false);
-            }
-
-            if (_writerActive)
-            {
-                return default;
-            }
-
-            _writerActive = true;
-        }
-
-        return FlushOwned(!IsAborted && TryWriteFrame(WsOpcode.Text, payload, default, default));
-    }
-
     /// <summary>Sends a Ping or Pong with <paramref name="payload"/> (at most 125 bytes), ahead of queued data frames.</summary>
     public ValueTask<bool> SendControlAsync(WsOpcode opcode, ReadOnlyMemory<byte> payload)
     {
@@ -151,8 +124,6 @@ internal sealed partial class WsConnection
         Pump();
     }
 
-    private const int MaxWriteSegment = 16 * 1024;
-
     private bool TryWriteClose(int code, string? reason)
     {
         Span<byte> payload = stackalloc byte[125];
@@ -195,9 +166,7 @@ internal sealed partial class WsConnection
     {
         while (!source.IsEmpty)
         {
-            // Large payloads in up to 16 KiB pieces, not the pool's 4 KiB blocks: over TLS every piece the output
-            // holds becomes one TLS record and one write below it, and 16 KiB is the largest record (issue 16, TLS).
-            var span = _output.GetSpan(Math.Min(source.Length, MaxWriteSegment));
+            var span = _output.GetSpan();
             var n = Math.Min(span.Length, source.Length);
             source[..n].CopyTo(span);
             _output.Advance(n);

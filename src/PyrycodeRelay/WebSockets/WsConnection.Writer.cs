@@ -85,12 +85,9 @@ internal sealed partial class WsConnection : IThreadPoolWorkItem
     }
 
     /// <summary>The caller owns the writer and nothing is queued: writes its frame, flushes, hands over what was queued meanwhile.</summary>
-    private ValueTask<bool> WriteOwned(WsOpcode opcode, ReadOnlyMemory<byte> a, ReadOnlyMemory<byte> b, ReadOnlyMemory<byte> c, int closeCode, string? reason) =>
-        FlushOwned(!IsAborted && (opcode == WsOpcode.Close ? TryWriteClose(closeCode, reason) : TryWriteFrame(opcode, a.Span, b.Span, c.Span)));
-
-    /// <summary>The owner wrote its frame (or failed to): flushes, and hands over what was queued meanwhile.</summary>
-    private ValueTask<bool> FlushOwned(bool written)
+    private ValueTask<bool> WriteOwned(WsOpcode opcode, ReadOnlyMemory<byte> a, ReadOnlyMemory<byte> b, ReadOnlyMemory<byte> c, int closeCode, string? reason)
     {
+        var written = !IsAborted && (opcode == WsOpcode.Close ? TryWriteClose(closeCode, reason) : TryWriteFrame(opcode, a.Span, b.Span, c.Span));
         ValueTask<FlushResult> flush = default;
         var ok = written && TryFlush(out flush);
         if (ok && !flush.IsCompleted)
@@ -98,7 +95,7 @@ internal sealed partial class WsConnection : IThreadPoolWorkItem
             SendOp op;
             lock (_writeGate)
             {
-                op = RentOp(WsOpcode.Text, default, default, default);
+                op = RentOp(opcode, default, default, default);
             }
 
             op.Written = true;

@@ -81,34 +81,5 @@ public sealed class WsConnectionWriterTests
         Assert.All(await Task.WhenAll(queued).WaitAsync(TimeSpan.FromSeconds(5)), Assert.True);
     }
 
-    [Fact]
-    public async Task TrySendTextNow_writes_from_the_span_when_idle_and_declines_when_busy()
-    {
-        var h = new PipeHarness(outputPauseThreshold: 1024);
-        var span = Filled('d', 10);
-        var now = h.Connection.TrySendTextNow(span, out var attempted);
-        span.AsSpan().Fill((byte)'x'); // the caller's buffer is free as soon as the call returns
-        Assert.True(attempted);
-        Assert.True(await now);
-        Assert.Equal((WsOpcode.Text, "dddddddddd"), await ReadTextAsync(h));
-
-        var first = h.Connection.SendTextAsync(Filled('a', 4096)).AsTask(); // its flush waits: the writer is busy
-        await Task.Delay(20);
-        var declined = h.Connection.TrySendTextNow(Filled('e', 10), out attempted);
-        Assert.False(attempted); // nothing written: the caller queues a copy instead
-        Assert.True(declined.IsCompletedSuccessfully);
-        Assert.False(await declined);
-        Assert.Equal(WsOpcode.Text, (await h.ReadFrameAsync()).Opcode);
-        Assert.True(await first.WaitAsync(TimeSpan.FromSeconds(5)));
-        Assert.True(await h.Connection.SendTextAsync(Filled('f', 3)));
-        Assert.Equal((WsOpcode.Text, "fff"), await ReadTextAsync(h)); // no 'e' frame in between
-    }
-
-    private static async Task<(WsOpcode, string)> ReadTextAsync(PipeHarness h)
-    {
-        var (opcode, payload) = await h.ReadFrameAsync();
-        return (opcode, Encoding.UTF8.GetString(payload));
-    }
-
     private static byte[] Filled(char c, int length) => Encoding.ASCII.GetBytes(new string(c, length));
 }
