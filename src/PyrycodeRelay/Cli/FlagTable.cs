@@ -112,6 +112,11 @@ internal static class FlagTable
         new StringFlag("fcm-token-url",
             "OAuth token endpoint override (empty: the key's token_uri, else https://oauth2.googleapis.com/token)",
             o => o.FcmTokenUrl, (o, v) => o with { FcmTokenUrl = v }),
+
+        // ---- issue 13: sessions and registry ----
+        new DurationFlag("phone-first-frame-timeout",
+            "close (1000) a phone that has sent no frame within this",
+            o => o.PhoneFirstFrameTimeout, (o, v) => o with { PhoneFirstFrameTimeout = v }),
     ];
 
     private static readonly FrozenDictionary<string, Flag> ByName =

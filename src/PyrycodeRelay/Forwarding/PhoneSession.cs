@@ -145,6 +145,7 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
         try
         {
             Connection.StartHeartbeat(this);
+            ArmFirstFrameTimer();
             (WsReceiveResult End, CloseCause Cause) ended;
             try
             {
@@ -158,6 +159,7 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
                 ended = (new WsReceiveResult(WsReceiveStatus.Aborted), CloseCause.PeerGone);
             }
 
+            DisarmFirstFrameTimer();
             await TeardownAsync(ended.End, ended.Cause);
         }
         finally

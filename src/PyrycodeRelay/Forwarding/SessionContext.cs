@@ -11,7 +11,7 @@ namespace PyrycodeRelay.Forwarding;
 internal sealed class SessionContext
 {
     private SessionContext(
-        IServerRegistry<BinarySession, PhoneSession> registry, RelayMetrics metrics, ILogger logger, IPushWakeHandler push, long phoneOutboxBytes, long outboxBudgetBytes, TimeProvider time)
+        IServerRegistry<BinarySession, PhoneSession> registry, RelayMetrics metrics, ILogger logger, IPushWakeHandler push, long phoneOutboxBytes, long outboxBudgetBytes, TimeSpan phoneFirstFrameTimeout, TimeProvider time)
     {
         Registry = registry;
         Metrics = metrics;
@@ -19,6 +19,7 @@ internal sealed class SessionContext
         Push = push;
         PhoneOutboxBytes = phoneOutboxBytes;
         Budget = new OutboxBudget(outboxBudgetBytes);
+        PhoneFirstFrameTimeout = phoneFirstFrameTimeout;
         Time = time;
     }
 
@@ -43,6 +44,9 @@ internal sealed class SessionContext
     /// <summary>The per-phone outbox budget (<c>--phone-outbox-bytes</c>).</summary>
     public long PhoneOutboxBytes { get; }
 
+    /// <summary>A phone that has sent no frame within this is closed 1000 (<c>--phone-first-frame-timeout</c>).</summary>
+    public TimeSpan PhoneFirstFrameTimeout { get; }
+
     /// <summary>Clock for the forwarding latency histograms.</summary>
     public TimeProvider Time { get; }
 
@@ -59,6 +63,6 @@ internal sealed class SessionContext
             options.ConflictProbeTimeout,
             ConnIds.NewSuffix,
             (serverId, phones) => PhoneSession.OnGraceExpired(metrics, logger, serverId, phones));
-        return new SessionContext(registry, metrics, logger, push, options.PhoneOutboxBytes, options.OutboxBudgetBytes, time);
+        return new SessionContext(registry, metrics, logger, push, options.PhoneOutboxBytes, options.OutboxBudgetBytes, options.PhoneFirstFrameTimeout, time);
     }
 }

@@ -51,6 +51,7 @@ public class FlagRulesTests
         { "write-timeout", new(o => o with { WriteTimeout = TimeSpan.Zero }) },
         { "rate-limit-refill", new(o => o with { RateLimitRefill = TimeSpan.Zero }) },
         { "drain-timeout", new(o => o with { DrainTimeout = TimeSpan.Zero }) },
+        { "phone-first-frame-timeout", new(o => o with { PhoneFirstFrameTimeout = TimeSpan.Zero }) },
     };
 
     [Theory]

@@ -25,7 +25,8 @@ internal static class Labels
     /// <summary>All <c>cause</c> values of connection_closes_total, indexed by <see cref="CloseCause"/>.</summary>
     public static readonly string[] CloseCauses =
         ["peer_closed", "peer_gone", "heartbeat_timeout", "too_big", "read_timeout", "write_failed", "backlog_full",
-         "directive", "reclaimed", "grace_expired", "shutdown", "rejected", "invalid_frame", "no_binary", "protocol_error"];
+         "directive", "reclaimed", "grace_expired", "shutdown", "rejected", "invalid_frame", "no_binary", "protocol_error",
+         "first_frame_timeout"];
 
     /// <summary>The label value of <paramref name="value"/>.</summary>
     public static string Of(Direction value) => Directions[(int)value];
