@@ -117,6 +117,9 @@ internal static class FlagTable
         new DurationFlag("phone-first-frame-timeout",
             "close (1000) a phone that has sent no frame within this",
             o => o.PhoneFirstFrameTimeout, (o, v) => o with { PhoneFirstFrameTimeout = v }),
+        new IntegerFlag("max-server-ids",
+            "cap on live and gracing server-ids together; at the cap a new claim ends the oldest grace, or is refused (1013) when none is gracing",
+            int.MinValue, int.MaxValue, o => o.MaxServerIds, (o, v) => o with { MaxServerIds = (int)v }),
     ];
 
     private static readonly FrozenDictionary<string, Flag> ByName =

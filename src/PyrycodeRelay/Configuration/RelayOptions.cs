@@ -114,6 +114,9 @@ internal sealed record RelayOptions
     /// <summary><c>--phone-first-frame-timeout</c>: a phone that has sent no frame within this is closed 1000.</summary>
     public TimeSpan PhoneFirstFrameTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary><c>--max-server-ids</c>: live and gracing server-ids together (twice the default connection cap).</summary>
+    public int MaxServerIds { get; init; } = 2048;
+
     // ---- Fixed limits: not flags (protocol.md §14 "fixed", operations.md §7, §10, §17), settable only by tests ----
 
     /// <summary>After sending a close frame, how long to wait for the peer's close frame.</summary>

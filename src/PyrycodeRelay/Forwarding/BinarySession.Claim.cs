@@ -9,6 +9,9 @@ internal sealed partial class BinarySession
 {
     private const string EvictedReason = "binary reclaimed server-id";
 
+    /// <summary>The reason of 1013 when <c>--max-server-ids</c> server-ids are live (docs/operations.md#abuse-limits-per-session).</summary>
+    public const string AtCapacityReason = "relay at server-id capacity";
+
     /// <summary>Returns true when this connection became holder.</summary>
     private async Task<bool> ClaimAsync()
     {
@@ -21,6 +24,12 @@ internal sealed partial class BinarySession
                 RelayLog.ServerIdConflict(_ctx.Logger, ServerId, _remote);
                 _ctx.Metrics.Upgrade(RelayEndpoint.Server, UpgradeOutcome.Reject409);
                 await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.AlreadyClaimed, "server-id already claimed");
+                _ctx.Metrics.Closed(RelayEndpoint.Server, CloseCause.Rejected);
+                return false;
+            case ClaimOutcome.AtCapacity:
+                RelayLog.ServerIdsAtCap(_ctx.Logger, ServerId, _remote);
+                _ctx.Metrics.Upgrade(RelayEndpoint.Server, UpgradeOutcome.RejectCapacity);
+                await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.TryAgainLater, AtCapacityReason);
                 _ctx.Metrics.Closed(RelayEndpoint.Server, CloseCause.Rejected);
                 return false;
             case ClaimOutcome.ShuttingDown:

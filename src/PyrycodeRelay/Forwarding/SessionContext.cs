@@ -62,7 +62,9 @@ internal sealed class SessionContext
             options.PhonesPerServer,
             options.ConflictProbeTimeout,
             ConnIds.NewSuffix,
-            (serverId, phones) => PhoneSession.OnGraceExpired(metrics, logger, serverId, phones));
+            (serverId, phones) => PhoneSession.OnGraceExpired(metrics, logger, serverId, phones),
+            options.MaxServerIds,
+            serverId => Observability.Logging.RelayLog.ServerGraceCutShort(logger, serverId));
         return new SessionContext(registry, metrics, logger, push, options.PhoneOutboxBytes, options.OutboxBudgetBytes, options.PhoneFirstFrameTimeout, time);
     }
 }

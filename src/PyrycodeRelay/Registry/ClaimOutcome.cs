@@ -17,4 +17,7 @@ internal enum ClaimOutcome
 
     /// <summary>Refused: shutdown has begun (1001).</summary>
     ShuttingDown,
+
+    /// <summary>Refused: <c>--max-server-ids</c> server-ids are live and none is gracing (1013).</summary>
+    AtCapacity,
 }

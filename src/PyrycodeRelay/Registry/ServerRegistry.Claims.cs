@@ -7,13 +7,15 @@ internal sealed partial class ServerRegistry<TBinary, TPhone>
     public ValueTask<ClaimDecision<TBinary, TPhone>> ClaimAsync(TBinary claimant)
     {
         ArgumentNullException.ThrowIfNull(claimant);
-        var incumbent = BeginClaim(claimant, out var decision);
+        var incumbent = BeginClaim(claimant, out var decision, out var cut);
+        ReportCutShort(cut);
         return incumbent is null ? new(decision) : ProbeThenResolveAsync(claimant, incumbent);
     }
 
     /// <summary>Decides at once, or returns the live incumbent to probe first.</summary>
-    private TBinary? BeginClaim(TBinary claimant, out ClaimDecision<TBinary, TPhone> decision)
+    private TBinary? BeginClaim(TBinary claimant, out ClaimDecision<TBinary, TPhone> decision, out EndedGrace cut)
     {
+        cut = default;
         lock (_gate)
         {
             if (_shuttingDown)
@@ -24,7 +26,7 @@ internal sealed partial class ServerRegistry<TBinary, TPhone>
 
             if (!_slots.TryGetValue(claimant.ServerId, out var slot))
             {
-                decision = Claim(claimant);
+                decision = Claim(claimant, ref cut);
                 return null;
             }
 
@@ -43,11 +45,14 @@ internal sealed partial class ServerRegistry<TBinary, TPhone>
     private async ValueTask<ClaimDecision<TBinary, TPhone>> ProbeThenResolveAsync(TBinary claimant, TBinary incumbent)
     {
         var pong = await incumbent.ProbeAsync(_probeTimeout);
-        return ResolveProbe(claimant, incumbent, pong);
+        EndedGrace cut = default;
+        var decision = ResolveProbe(claimant, incumbent, pong, ref cut);
+        ReportCutShort(cut);
+        return decision;
     }
 
     /// <summary>A Pong in time refuses the claimant; otherwise the server-id is re-examined (takeover, reclaim, claim or conflict).</summary>
-    private ClaimDecision<TBinary, TPhone> ResolveProbe(TBinary claimant, TBinary incumbent, bool pongReceived)
+    private ClaimDecision<TBinary, TPhone> ResolveProbe(TBinary claimant, TBinary incumbent, bool pongReceived, ref EndedGrace cut)
     {
         lock (_gate)
         {
@@ -63,7 +68,7 @@ internal sealed partial class ServerRegistry<TBinary, TPhone>
 
             if (!_slots.TryGetValue(claimant.ServerId, out var slot))
             {
-                return Claim(claimant);
+                return Claim(claimant, ref cut);
             }
 
             if (slot.Gracing)
@@ -82,8 +87,20 @@ internal sealed partial class ServerRegistry<TBinary, TPhone>
         }
     }
 
-    private ClaimDecision<TBinary, TPhone> Claim(TBinary claimant)
+    /// <summary>A new server-id; at <c>--max-server-ids</c> the oldest grace ends first, or the claim is refused when none is gracing.</summary>
+    private ClaimDecision<TBinary, TPhone> Claim(TBinary claimant, ref EndedGrace cut)
     {
+        if (_slots.Count >= _maxServerIds)
+        {
+            var oldest = _gracingOrder.First;
+            if (oldest is null)
+            {
+                return new(ClaimOutcome.AtCapacity);
+            }
+
+            cut = EndGrace(oldest.Value);
+        }
+
         var slot = new ServerSlot<TBinary, TPhone>(claimant.ServerId, claimant, ++_lastEpoch);
         _slots.Add(claimant.ServerId, slot);
         _liveBinaries++;
@@ -94,6 +111,7 @@ internal sealed partial class ServerRegistry<TBinary, TPhone>
     {
         slot.GraceTimer?.Dispose();
         slot.GraceTimer = null;
+        UntrackGrace(slot);
         var evicted = slot.Rebind(claimant, ++_lastEpoch);
         _phones -= evicted.Count;
         _liveBinaries++;

@@ -8,4 +8,8 @@ internal static partial class BootLog
     [LoggerMessage(EventId = 950, EventName = "refusing to start: invalid --phone-first-frame-timeout", Level = LogLevel.Error,
         Message = "refusing to start: invalid --phone-first-frame-timeout err={err} value={value} fix={fix}")]
     public static partial void InvalidPhoneFirstFrameTimeout(ILogger logger, string err, string value, string fix);
+
+    [LoggerMessage(EventId = 951, EventName = "refusing to start: invalid --max-server-ids", Level = LogLevel.Error,
+        Message = "refusing to start: invalid --max-server-ids err={err} value={value} fix={fix}")]
+    public static partial void InvalidMaxServerIds(ILogger logger, string err, long value, string fix);
 }

@@ -6,5 +6,6 @@ namespace PyrycodeRelay.Startup;
 internal static partial class FlagRules
 {
     private static BootRefusal? CheckSessionRules(RelayOptions options) =>
-        Duration("phone-first-frame-timeout", options.PhoneFirstFrameTimeout, BootLog.InvalidPhoneFirstFrameTimeout);
+        Duration("phone-first-frame-timeout", options.PhoneFirstFrameTimeout, BootLog.InvalidPhoneFirstFrameTimeout)
+        ?? Count("max-server-ids", options.MaxServerIds, BootLog.InvalidMaxServerIds);
 }

@@ -77,6 +77,7 @@ public class FlagRulesTests
         { "phone-outbox-bytes", new(o => o with { PhoneOutboxBytes = 0 }) },
         { "outbox-budget-bytes", new(o => o with { OutboxBudgetBytes = 0 }) },
         { "rate-limit-burst", new(o => o with { RateLimitBurst = 0 }) },
+        { "max-server-ids", new(o => o with { MaxServerIds = 0 }) },
     };
 
     [Theory]

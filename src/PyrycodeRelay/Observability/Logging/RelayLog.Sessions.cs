@@ -8,4 +8,12 @@ internal static partial class RelayLog
     [LoggerMessage(EventId = 960, EventName = "phone_first_frame_timeout", Level = LogLevel.Information,
         Message = "phone_first_frame_timeout server_id={server_id} conn_id={conn_id}")]
     public static partial void PhoneFirstFrameTimeout(ILogger logger, string server_id, string conn_id);
+
+    [LoggerMessage(EventId = 961, EventName = "server_grace_cut_short", Level = LogLevel.Information,
+        Message = "server_grace_cut_short server_id={server_id}")]
+    public static partial void ServerGraceCutShort(ILogger logger, string server_id);
+
+    [LoggerMessage(EventId = 962, EventName = "server_ids_at_cap", Level = LogLevel.Warning,
+        Message = "server_ids_at_cap server_id={server_id} remote={remote}")]
+    public static partial void ServerIdsAtCap(ILogger logger, string server_id, string remote);
 }

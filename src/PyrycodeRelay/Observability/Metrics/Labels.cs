@@ -13,7 +13,7 @@ internal static class Labels
 
     /// <summary>All <c>outcome</c> values of ws_upgrade_attempts_total.</summary>
     public static readonly string[] Outcomes =
-        ["accept", "reject_headers", "reject_409", "reject_404", "reject_429", "reject_rate_limit"];
+        ["accept", "reject_headers", "reject_409", "reject_404", "reject_429", "reject_rate_limit", "reject_capacity"];
 
     /// <summary>All <c>kind</c> values of register_failures_total.</summary>
     public static readonly string[] FailureKinds = ["no_server", "server_in_use", "phones_at_cap", "ratelimit"];

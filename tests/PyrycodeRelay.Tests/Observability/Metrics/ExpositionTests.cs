@@ -19,7 +19,7 @@ public sealed class ExpositionTests
 
         var scrape = await relay.ScrapeAsync();
         Assert.Equal(SpecCatalogue.Always.Order(StringComparer.Ordinal), scrape.FamilyNames.Order(StringComparer.Ordinal));
-        Assert.Equal(12, scrape["pyrycode_relay_ws_upgrade_attempts_total"].Samples.Count);
+        Assert.Equal(2 * 7, scrape["pyrycode_relay_ws_upgrade_attempts_total"].Samples.Count); // reject_capacity: issue 13
         Assert.Equal(4, scrape["pyrycode_relay_register_failures_total"].Samples.Count);
         Assert.Equal(2, scrape["pyrycode_relay_frames_forwarded_total"].Samples.Count);
         Assert.Equal(2, scrape["pyrycode_relay_bytes_forwarded_total"].Samples.Count);
