@@ -26,6 +26,12 @@ internal sealed partial class BinarySession
                 await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.AlreadyClaimed, "server-id already claimed");
                 _ctx.Metrics.Closed(RelayEndpoint.Server, CloseCause.Rejected);
                 return false;
+            case ClaimOutcome.KeyMismatch:
+                RelayLog.ServerKeyMismatch(_ctx.Logger, ServerId, _remote, SourceFp);
+                _ctx.Metrics.Upgrade(RelayEndpoint.Server, UpgradeOutcome.Reject409);
+                await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.AlreadyClaimed, "server-id already claimed");
+                _ctx.Metrics.Closed(RelayEndpoint.Server, CloseCause.Rejected);
+                return false;
             case ClaimOutcome.AtCapacity:
                 RelayLog.ServerIdsAtCap(_ctx.Logger, ServerId, _remote);
                 _ctx.Metrics.Upgrade(RelayEndpoint.Server, UpgradeOutcome.RejectCapacity);
@@ -37,11 +43,13 @@ internal sealed partial class BinarySession
                 _ctx.Metrics.Closed(RelayEndpoint.Server, CloseCause.Shutdown);
                 return false;
             case ClaimOutcome.TakenOver:
-                RelayLog.ServerIdTakeover(_ctx.Logger, ServerId, _remote);
+                RelayLog.ServerIdTakeover(_ctx.Logger, ServerId, _remote, SourceFp);
+                ReportSourceChange(decision.Previous, SourceChange.Takeover);
                 Evict(decision.Evicted);
                 decision.Displaced!.Displace();
                 break;
             case ClaimOutcome.Reclaimed:
+                ReportSourceChange(decision.Previous, SourceChange.Reclaim);
                 Evict(decision.Evicted);
                 break;
         }
@@ -50,6 +58,18 @@ internal sealed partial class BinarySession
         RelayLog.ServerClaimed(_ctx.Logger, ServerId, _version, _remote);
         _ctx.Metrics.Upgrade(RelayEndpoint.Server, UpgradeOutcome.Accept);
         return true;
+    }
+
+    /// <summary>A reclaim or takeover from a source network unlike the previous holder's is logged and counted.</summary>
+    private void ReportSourceChange(BinarySession? previous, SourceChange change)
+    {
+        if (previous is null || string.Equals(previous.SourceFp, SourceFp, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        RelayLog.ServerIdSourceChanged(_ctx.Logger, ServerId, change == SourceChange.Takeover ? "takeover" : "reclaim", previous.SourceFp, SourceFp);
+        _ctx.Metrics.SourceChanged(change);
     }
 
     private static void Evict(IReadOnlyList<PhoneSession>? phones)

@@ -14,13 +14,15 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
     private readonly string _version;
     private readonly string _remote;
     private readonly byte[] _serverIdUtf8;
+    private readonly BinaryOrigin _origin;
     private ServerSlot<BinarySession, PhoneSession> _slot = null!;
     private volatile bool _displaced;
     private volatile bool _heartbeatTimedOut;
     private volatile bool _shutdownClosed;
 
-    private BinarySession(SessionContext ctx, WsConnection connection, string serverId, string version, string remote)
+    private BinarySession(SessionContext ctx, WsConnection connection, string serverId, string version, string remote, BinaryOrigin origin)
     {
+        _origin = origin;
         _ctx = ctx;
         Connection = connection;
         ServerId = serverId;
@@ -40,12 +42,18 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
     public WsConnection Connection { get; }
 
     /// <inheritdoc />
+    public byte[]? ServerKeyHash => _origin.KeyHash;
+
+    /// <summary>The fingerprint of the source network it connected from (docs/operations.md#server-keys).</summary>
+    public string SourceFp => _origin.SourceFp;
+
+    /// <inheritdoc />
     public Task<bool> ProbeAsync(TimeSpan timeout) => Connection.ProbeAsync(timeout);
 
     /// <summary>Runs an upgraded binary connection from the claim to its end.</summary>
-    public static Task RunAsync(SessionContext ctx, WsConnection connection, string serverId, string version, string remote)
+    public static Task RunAsync(SessionContext ctx, WsConnection connection, string serverId, string version, string remote, BinaryOrigin origin)
     {
-        var session = new BinarySession(ctx, connection, serverId, version, remote);
+        var session = new BinarySession(ctx, connection, serverId, version, remote, origin);
         ctx.Tracker.Add(connection, () =>
         {
             session._shutdownClosed = true;

@@ -15,6 +15,9 @@ internal enum ClaimOutcome
     /// <summary>Refused: another connection holds the server-id (4409).</summary>
     Conflict,
 
+    /// <summary>Refused: the server-id is held with a server key the claimant did not present (4409; no probe).</summary>
+    KeyMismatch,
+
     /// <summary>Refused: shutdown has begun (1001).</summary>
     ShuttingDown,
 

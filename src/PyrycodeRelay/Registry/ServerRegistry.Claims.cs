@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace PyrycodeRelay.Registry;
 
 /// <summary>Binary claims: claim, reclaim, the conflict probe and takeover (protocol.md §5.1–5.2).</summary>
@@ -27,6 +29,12 @@ internal sealed partial class ServerRegistry<TBinary, TPhone>
             if (!_slots.TryGetValue(claimant.ServerId, out var slot))
             {
                 decision = Claim(claimant, ref cut);
+                return null;
+            }
+
+            if (KeyRefuses(slot, claimant))
+            {
+                decision = new(ClaimOutcome.KeyMismatch);
                 return null;
             }
 
@@ -71,6 +79,11 @@ internal sealed partial class ServerRegistry<TBinary, TPhone>
                 return Claim(claimant, ref cut);
             }
 
+            if (KeyRefuses(slot, claimant))
+            {
+                return new(ClaimOutcome.KeyMismatch); // another claimant won with a key meanwhile
+            }
+
             if (slot.Gracing)
             {
                 return Reclaim(slot, claimant);
@@ -82,8 +95,9 @@ internal sealed partial class ServerRegistry<TBinary, TPhone>
             }
 
             var evicted = slot.Rebind(claimant, ++_lastEpoch);
+            slot.KeyHash ??= claimant.ServerKeyHash;
             _phones -= evicted.Count;
-            return new(ClaimOutcome.TakenOver, slot, incumbent, evicted);
+            return new(ClaimOutcome.TakenOver, slot, incumbent, evicted, incumbent);
         }
     }
 
@@ -101,7 +115,7 @@ internal sealed partial class ServerRegistry<TBinary, TPhone>
             cut = EndGrace(oldest.Value);
         }
 
-        var slot = new ServerSlot<TBinary, TPhone>(claimant.ServerId, claimant, ++_lastEpoch);
+        var slot = new ServerSlot<TBinary, TPhone>(claimant.ServerId, claimant, ++_lastEpoch) { KeyHash = claimant.ServerKeyHash };
         _slots.Add(claimant.ServerId, slot);
         _liveBinaries++;
         return new(ClaimOutcome.Claimed, slot);
@@ -112,9 +126,20 @@ internal sealed partial class ServerRegistry<TBinary, TPhone>
         slot.GraceTimer?.Dispose();
         slot.GraceTimer = null;
         UntrackGrace(slot);
+        var previous = slot.Holder;
         var evicted = slot.Rebind(claimant, ++_lastEpoch);
+        slot.KeyHash ??= claimant.ServerKeyHash;
         _phones -= evicted.Count;
         _liveBinaries++;
-        return new(ClaimOutcome.Reclaimed, slot, Evicted: evicted);
+        return new(ClaimOutcome.Reclaimed, slot, Evicted: evicted, Previous: previous);
     }
+
+    /// <summary>
+    /// Whether the server key held for <paramref name="slot"/> refuses <paramref name="claimant"/>: a slot claimed with a
+    /// key accepts only a claimant presenting the same key (fixed-time comparison of the hashes); a slot without a key
+    /// accepts anyone, as before server keys existed.
+    /// </summary>
+    private static bool KeyRefuses(ServerSlot<TBinary, TPhone> slot, TBinary claimant) =>
+        slot.KeyHash is { } held
+        && !(claimant.ServerKeyHash is { } offered && CryptographicOperations.FixedTimeEquals(held, offered));
 }

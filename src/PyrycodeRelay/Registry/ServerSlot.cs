@@ -45,6 +45,9 @@ internal sealed class ServerSlot<TBinary, TPhone>
 
     internal ITimer? GraceTimer { get; set; }
 
+    /// <summary>The server key hash held for the slot's life (grace included), from the first claim that offered one.</summary>
+    internal byte[]? KeyHash { get; set; }
+
     /// <summary>The slot's place in the registry's oldest-grace-first list while it is gracing.</summary>
     internal LinkedListNode<ServerSlot<TBinary, TPhone>>? GracingNode { get; set; }
 

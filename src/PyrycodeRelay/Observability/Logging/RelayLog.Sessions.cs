@@ -16,4 +16,12 @@ internal static partial class RelayLog
     [LoggerMessage(EventId = 962, EventName = "server_ids_at_cap", Level = LogLevel.Warning,
         Message = "server_ids_at_cap server_id={server_id} remote={remote}")]
     public static partial void ServerIdsAtCap(ILogger logger, string server_id, string remote);
+
+    [LoggerMessage(EventId = 963, EventName = "server_key_mismatch", Level = LogLevel.Warning,
+        Message = "server_key_mismatch server_id={server_id} remote={remote} source_fp={source_fp}")]
+    public static partial void ServerKeyMismatch(ILogger logger, string server_id, string remote, string source_fp);
+
+    [LoggerMessage(EventId = 964, EventName = "server_id_source_changed", Level = LogLevel.Warning,
+        Message = "server_id_source_changed server_id={server_id} reason={reason} from={from} to={to}")]
+    public static partial void ServerIdSourceChanged(ILogger logger, string server_id, string reason, string from, string to);
 }

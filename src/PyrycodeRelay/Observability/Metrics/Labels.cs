@@ -28,6 +28,12 @@ internal static class Labels
          "directive", "reclaimed", "grace_expired", "shutdown", "rejected", "invalid_frame", "no_binary", "protocol_error",
          "first_frame_timeout"];
 
+    /// <summary>All <c>claim</c> values of claim_source_changes_total, indexed by <see cref="SourceChange"/>.</summary>
+    public static readonly string[] SourceChanges = ["reclaim", "takeover"];
+
+    /// <summary>The label value of <paramref name="value"/>.</summary>
+    public static string Of(SourceChange value) => SourceChanges[(int)value];
+
     /// <summary>The label value of <paramref name="value"/>.</summary>
     public static string Of(Direction value) => Directions[(int)value];
 
