@@ -120,6 +120,9 @@ internal static class FlagTable
         new IntegerFlag("max-server-ids",
             "cap on live and gracing server-ids together; at the cap a new claim ends the oldest grace, or is refused (1013) when none is gracing",
             int.MinValue, int.MaxValue, o => o.MaxServerIds, (o, v) => o with { MaxServerIds = (int)v }),
+        new IntegerFlag("server-outbox-bytes",
+            "outbox budget of one server-id, all its phones together",
+            long.MinValue, long.MaxValue, o => o.ServerOutboxBytes, (o, v) => o with { ServerOutboxBytes = v }),
     ];
 
     private static readonly FrozenDictionary<string, Flag> ByName =

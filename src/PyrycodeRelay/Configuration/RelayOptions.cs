@@ -117,6 +117,9 @@ internal sealed record RelayOptions
     /// <summary><c>--max-server-ids</c>: live and gracing server-ids together (twice the default connection cap).</summary>
     public int MaxServerIds { get; init; } = 2048;
 
+    /// <summary><c>--server-outbox-bytes</c>: outbox budget of one server-id, all its phones together (an eighth of the relay-wide one).</summary>
+    public long ServerOutboxBytes { get; init; } = 33554432;
+
     // ---- Fixed limits: not flags (protocol.md §14 "fixed", operations.md §7, §10, §17), settable only by tests ----
 
     /// <summary>After sending a close frame, how long to wait for the peer's close frame.</summary>

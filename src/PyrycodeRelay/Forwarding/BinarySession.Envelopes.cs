@@ -81,6 +81,7 @@ internal sealed partial class BinarySession
             {
                 EnqueueStatus.PhoneBacklogFull => "relay: phone backlog full",
                 EnqueueStatus.RelayBudgetExhausted => "relay: relay outbox budget exhausted",
+                EnqueueStatus.ServerBacklogFull => "relay: server-id outbox budget exhausted",
                 _ => "relay: phone outbox closed",
             });
             _ctx.Metrics.Dropped(Direction.BinaryToPhone, status == EnqueueStatus.Closed ? DropReason.PhoneClosed : DropReason.OutboxOverflow);

@@ -19,6 +19,7 @@ internal sealed class SessionContext
         Push = push;
         PhoneOutboxBytes = phoneOutboxBytes;
         Budget = new OutboxBudget(outboxBudgetBytes);
+        Shedder = new FairShareShedder(Budget);
         PhoneFirstFrameTimeout = phoneFirstFrameTimeout;
         Time = time;
     }
@@ -40,6 +41,12 @@ internal sealed class SessionContext
 
     /// <summary>The relay-wide outbox budget (<c>--outbox-budget-bytes</c>).</summary>
     public OutboxBudget Budget { get; }
+
+    /// <summary>Sheds the server-id above its fair share when the relay-wide budget is short.</summary>
+    public FairShareShedder Shedder { get; }
+
+    /// <summary>The per-server-id outbox budget, all its phones together (<c>--server-outbox-bytes</c>).</summary>
+    public long ServerOutboxBytes { get; private init; }
 
     /// <summary>The per-phone outbox budget (<c>--phone-outbox-bytes</c>).</summary>
     public long PhoneOutboxBytes { get; }
@@ -65,6 +72,9 @@ internal sealed class SessionContext
             (serverId, phones) => PhoneSession.OnGraceExpired(metrics, logger, serverId, phones),
             options.MaxServerIds,
             serverId => Observability.Logging.RelayLog.ServerGraceCutShort(logger, serverId));
-        return new SessionContext(registry, metrics, logger, push, options.PhoneOutboxBytes, options.OutboxBudgetBytes, options.PhoneFirstFrameTimeout, time);
+        return new SessionContext(registry, metrics, logger, push, options.PhoneOutboxBytes, options.OutboxBudgetBytes, options.PhoneFirstFrameTimeout, time)
+        {
+            ServerOutboxBytes = options.ServerOutboxBytes,
+        };
     }
 }

@@ -12,4 +12,8 @@ internal static partial class BootLog
     [LoggerMessage(EventId = 951, EventName = "refusing to start: invalid --max-server-ids", Level = LogLevel.Error,
         Message = "refusing to start: invalid --max-server-ids err={err} value={value} fix={fix}")]
     public static partial void InvalidMaxServerIds(ILogger logger, string err, long value, string fix);
+
+    [LoggerMessage(EventId = 952, EventName = "refusing to start: invalid --server-outbox-bytes", Level = LogLevel.Error,
+        Message = "refusing to start: invalid --server-outbox-bytes err={err} value={value} fix={fix}")]
+    public static partial void InvalidServerOutboxBytes(ILogger logger, string err, long value, string fix);
 }

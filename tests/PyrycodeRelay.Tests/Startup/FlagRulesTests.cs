@@ -78,6 +78,7 @@ public class FlagRulesTests
         { "outbox-budget-bytes", new(o => o with { OutboxBudgetBytes = 0 }) },
         { "rate-limit-burst", new(o => o with { RateLimitBurst = 0 }) },
         { "max-server-ids", new(o => o with { MaxServerIds = 0 }) },
+        { "server-outbox-bytes", new(o => o with { ServerOutboxBytes = 0 }) },
     };
 
     [Theory]

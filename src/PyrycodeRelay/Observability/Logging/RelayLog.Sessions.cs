@@ -24,4 +24,8 @@ internal static partial class RelayLog
     [LoggerMessage(EventId = 964, EventName = "server_id_source_changed", Level = LogLevel.Warning,
         Message = "server_id_source_changed server_id={server_id} reason={reason} from={from} to={to}")]
     public static partial void ServerIdSourceChanged(ILogger logger, string server_id, string reason, string from, string to);
+
+    [LoggerMessage(EventId = 965, EventName = "phone_shed_fair_share", Level = LogLevel.Warning,
+        Message = "phone_shed_fair_share server_id={server_id} conn_id={conn_id}")]
+    public static partial void PhoneShedFairShare(ILogger logger, string server_id, string conn_id);
 }
