@@ -26,7 +26,7 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
         _ctx = ctx;
         Connection = connection;
         ServerId = serverId;
-        _version = version;
+        _version = LogText.Cap(version); // attacker-controlled, logged: capped (and not kept whole)
         _remote = remote;
         BinaryConnId = Codec.ConnIds.NewBinaryConnId(serverId);
         _serverIdUtf8 = System.Text.Encoding.UTF8.GetBytes(serverId);
@@ -113,6 +113,7 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
     {
         Connection.StopHeartbeat();
         RelayLog.BinaryForwarderReadEnd(_ctx.Logger, ServerId, BinaryConnId, SessionIo.ReadEndError(end));
+        ReportSuppressed();
         if (await _ctx.Registry.ReleaseAsync(this))
         {
             RelayLog.ServerReleased(_ctx.Logger, ServerId);

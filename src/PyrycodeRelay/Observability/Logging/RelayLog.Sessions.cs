@@ -28,4 +28,12 @@ internal static partial class RelayLog
     [LoggerMessage(EventId = 965, EventName = "phone_shed_fair_share", Level = LogLevel.Warning,
         Message = "phone_shed_fair_share server_id={server_id} conn_id={conn_id}")]
     public static partial void PhoneShedFairShare(ILogger logger, string server_id, string conn_id);
+
+    [LoggerMessage(EventId = 966, EventName = "log_lines_dropped", Level = LogLevel.Warning,
+        Message = "log_lines_dropped value={value}")]
+    public static partial void LogLinesDropped(ILogger logger, long value);
+
+    [LoggerMessage(EventId = 967, EventName = "log_events_suppressed", Level = LogLevel.Warning,
+        Message = "log_events_suppressed server_id={server_id} binary_conn_id={binary_conn_id} value={value}")]
+    public static partial void LogEventsSuppressed(ILogger logger, string server_id, string binary_conn_id, long value);
 }

@@ -39,6 +39,7 @@ internal static partial class SpecCatalogue
         ["pyrycode_relay_frames_dropped_total"] = ("counter", ["direction", "reason"]),
         ["pyrycode_relay_connection_closes_total"] = ("counter", ["endpoint", "cause"]),
         ["pyrycode_relay_claim_source_changes_total"] = ("counter", ["claim"]), // issue 13
+        ["pyrycode_relay_log_lines_dropped_total"] = ("counter", []), // issue 13
     };
 
     /// <summary>The families every relay renders (push only when on).</summary>
