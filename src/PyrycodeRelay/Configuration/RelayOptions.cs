@@ -125,6 +125,13 @@ internal sealed record RelayOptions
     /// <summary>After sending a close frame, how long to wait for the peer's close frame.</summary>
     public TimeSpan CloseHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Repetitive events a binary can trigger at will (malformed envelopes, unknown conn_ids, …) logged per connection
+    /// before they are only counted and summarised (docs/logging.md#limits). Scenario tests lift it: they use the
+    /// unknown-conn_id line as a synchronisation marker.
+    /// </summary>
+    public int LogRepeatsPerConnection { get; init; } = 10;
+
     /// <summary>HTTP request headers must be complete within this (slowloris guard).</summary>
     public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
