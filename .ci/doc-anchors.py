@@ -14,7 +14,7 @@ import re
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
-SCAN = ['src', 'tests', 'bench', 'deploy', 'docs', 'README.md', 'CHANGELOG.md', '.ci']
+SCAN = ['src', 'tests', 'bench', 'deploy', 'docs', 'README.md', 'CHANGELOG.md', '.ci', 'fly.toml']
 SKIP_DIRS = {'bin', 'obj', 'node_modules', '.git', 'TestResults', 'BenchmarkDotNet.Artifacts'}
 EXTS = ('.cs', '.md', '.sh', '.py', '.toml', '.service', '.yml', '.yaml', '.json', '.props', '.csproj', '')
 
