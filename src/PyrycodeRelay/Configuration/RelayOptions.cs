@@ -109,6 +109,17 @@ internal sealed record RelayOptions
     /// <summary><c>--fcm-token-url</c>: OAuth token endpoint override.</summary>
     public string FcmTokenUrl { get; init; } = "";
 
+    // ---- Issue 13 (one client must not deny service to all): sessions and registry ----
+
+    /// <summary><c>--phone-first-frame-timeout</c>: a phone that has sent no frame within this is closed 1000.</summary>
+    public TimeSpan PhoneFirstFrameTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>--max-server-ids</c>: live and gracing server-ids together (twice the default connection cap).</summary>
+    public int MaxServerIds { get; init; } = 2048;
+
+    /// <summary><c>--server-outbox-bytes</c>: outbox budget of one server-id, all its phones together (an eighth of the relay-wide one).</summary>
+    public long ServerOutboxBytes { get; init; } = 33554432;
+
     // ---- Fixed limits: not flags (docs/protocol.md#defaults "fixed", docs/operations.md#http-timeouts, docs/operations.md#tls, docs/operations.md#push-wakes), settable only by tests ----
 
     /// <summary>After sending a close frame, how long to wait for the peer's close frame.</summary>
