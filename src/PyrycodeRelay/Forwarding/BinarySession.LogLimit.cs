@@ -3,7 +3,7 @@ using PyrycodeRelay.Observability.Logging;
 namespace PyrycodeRelay.Forwarding;
 
 /// <summary>
-/// Per-connection log rate limit (issue 13 finding 5; docs/logging.md#rate-limited-events): the repetitive events a
+/// Per-connection log rate limit (issue 13 finding 5; docs/logging.md#limits): the repetitive events a
 /// binary can trigger at will (malformed envelopes, unknown conn_ids, invalid close codes, refused push wakes, refused
 /// enqueues) are logged for the first <see cref="SessionContext.LogRepeatsPerConnection"/> (default 10) occurrences; later ones are counted and
 /// reported as WARN <c>log_events_suppressed</c> at most every <see cref="SummaryInterval"/> and when the connection ends.
