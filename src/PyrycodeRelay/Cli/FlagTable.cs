@@ -28,7 +28,7 @@ internal static class FlagTable
             "/metrics listener; loopback IP literal only; empty disables it",
             o => o.MetricsListen, (o, v) => o with { MetricsListen = v }),
         new BoolFlag("trust-x-forwarded-for",
-            "take the rate-limit client IP from the left-most X-Forwarded-For entry (only behind a trusted proxy)",
+            "take the client IP from X-Forwarded-For: the right-most entry not in --trusted-proxy-cidrs (only behind a trusted proxy)",
             s => s.Options.TrustXForwardedFor, (s, v) => s.Options = s.Options with { TrustXForwardedFor = v },
             o => o.TrustXForwardedFor),
         new BoolFlag("https-proxy-protocol",
@@ -112,6 +112,14 @@ internal static class FlagTable
         new StringFlag("fcm-token-url",
             "OAuth token endpoint override (empty: the key's token_uri, else https://oauth2.googleapis.com/token)",
             o => o.FcmTokenUrl, (o, v) => o with { FcmTokenUrl = v }),
+
+        // ---- issue 13 hardening (docs/operations.md#per-source-limits) ----
+        new IntegerFlag("max-connections-per-source",
+            "live upgraded connections one source (IPv4 address or IPv6 /64) may hold; must be positive",
+            int.MinValue, int.MaxValue, o => o.MaxConnectionsPerSource, (o, v) => o with { MaxConnectionsPerSource = (int)v }),
+        new StringFlag("trusted-proxy-cidrs",
+            "comma-separated CIDRs of proxies whose X-Forwarded-For entries are skipped from the right (with --trust-x-forwarded-for)",
+            o => o.TrustedProxyCidrs, (o, v) => o with { TrustedProxyCidrs = v }),
     ];
 
     private static readonly FrozenDictionary<string, Flag> ByName =

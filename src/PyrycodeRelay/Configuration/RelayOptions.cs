@@ -29,7 +29,7 @@ internal sealed record RelayOptions
     /// <summary><c>--metrics-listen</c>: loopback IP literal <c>host:port</c>; empty disables metrics.</summary>
     public string MetricsListen { get; init; } = "127.0.0.1:9090";
 
-    /// <summary><c>--trust-x-forwarded-for</c>: take the rate-limit key from the left-most XFF entry.</summary>
+    /// <summary><c>--trust-x-forwarded-for</c>: take the client address from <c>X-Forwarded-For</c> (right-most untrusted entry).</summary>
     public bool TrustXForwardedFor { get; init; }
 
     /// <summary><c>--https-proxy-protocol</c>: require a PROXY header on every TLS-listener connection.</summary>
@@ -108,6 +108,23 @@ internal sealed record RelayOptions
 
     /// <summary><c>--fcm-token-url</c>: OAuth token endpoint override.</summary>
     public string FcmTokenUrl { get; init; } = "";
+
+    // ---- Hardening (issue 13, docs/operations.md#per-source-limits) ----
+
+    /// <summary><c>--max-connections-per-source</c>: live upgraded connections one source (IPv4 address, IPv6 /64) may hold.</summary>
+    public int MaxConnectionsPerSource { get; init; } = 32;
+
+    /// <summary><c>--trusted-proxy-cidrs</c>: proxies whose <c>X-Forwarded-For</c> entries are skipped from the right.</summary>
+    public string TrustedProxyCidrs { get; init; } = "";
+
+    /// <summary>
+    /// Each endpoint kind keeps <c>--max-connections</c> / this many slots that the other kind cannot take (0: no
+    /// reserve). Fixed: binaries reclaiming their server-id are not starved by phones, nor phones by binaries.
+    /// </summary>
+    public int EndpointReserveDivisor { get; init; } = 8;
+
+    /// <summary>Most rate-limit buckets held at once; the oldest is evicted when a new source arrives at the limit.</summary>
+    public int RateLimitMaxSources { get; init; } = 16384;
 
     // ---- Fixed limits: not flags (protocol.md §14 "fixed", operations.md §7, §10, §17), settable only by tests ----
 

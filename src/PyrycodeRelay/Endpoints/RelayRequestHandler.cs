@@ -34,7 +34,7 @@ internal sealed class RelayRequestHandler(HealthEndpoint health, UpgradeEndpoint
     // ends, i.e. right after the connection ended.
     private Task UpgradeAsync(HttpContext context, RelayEndpoint endpoint)
     {
-        var admit = admission.AdmitAsync(context);
+        var admit = admission.AdmitAsync(context, endpoint);
         if (!admit.IsCompletedSuccessfully)
         {
             return UpgradeAfterAdmissionAsync(context, endpoint, admit);

@@ -161,8 +161,9 @@ internal sealed partial class RelayHost : IAsyncDisposable
         var health = new HealthEndpoint(settings.Version, sessions.Registry, readiness, settings.Time, startedAt);
         var admission = new AdmissionGate(
             new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, settings.Time),
-            new ConnectionCap(options.MaxConnections),
-            options.TrustXForwardedFor,
+            new ConnectionCap(options.MaxConnections, options.MaxConnectionsPerSource,
+                ConnectionCap.ReserveFor(options.MaxConnections, options.EndpointReserveDivisor)),
+            options.TrustXForwardedFor ? ForwardedFor.Parse(options.TrustedProxyCidrs) : null,
             relayLogger);
         var wsOptions = WsConnectionOptions.From(options, settings.Time);
         var relay = new RelayRequestHandler(health, new UpgradeEndpoint(sessions, wsOptions), admission, metricsInstruments);
