@@ -126,6 +126,9 @@ internal sealed record RelayOptions
     /// <summary>Most rate-limit buckets held at once; the oldest is evicted when a new source arrives at the limit.</summary>
     public int RateLimitMaxSources { get; init; } = 16384;
 
+    /// <summary>How often idle rate-limit buckets are swept.</summary>
+    public TimeSpan RateLimitSweepInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     // ---- Fixed limits: not flags (protocol.md §14 "fixed", operations.md §7, §10, §17), settable only by tests ----
 
     /// <summary>After sending a close frame, how long to wait for the peer's close frame.</summary>

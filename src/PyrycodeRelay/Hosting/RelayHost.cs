@@ -160,7 +160,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
         var readiness = new Readiness { ExtraCondition = settings.Tls is { } t ? () => t.IsReady : null };
         var health = new HealthEndpoint(settings.Version, sessions.Registry, readiness, settings.Time, startedAt);
         var admission = new AdmissionGate(
-            new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, settings.Time),
+            new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, settings.Time, options.RateLimitSweepInterval, options.RateLimitMaxSources),
             new ConnectionCap(options.MaxConnections, options.MaxConnectionsPerSource,
                 ConnectionCap.ReserveFor(options.MaxConnections, options.EndpointReserveDivisor)),
             options.TrustXForwardedFor ? ForwardedFor.Parse(options.TrustedProxyCidrs) : null,
