@@ -86,7 +86,7 @@ internal static class FlagTable
             "log format: text or json",
             o => o.LogFormat, (o, v) => o with { LogFormat = v }),
         new StringFlag("proxy-protocol-trusted-cidrs",
-            "comma-separated CIDR list of peers allowed to send PROXY headers (empty: any); requires --https-proxy-protocol",
+            "comma-separated CIDR list of peers allowed to send PROXY headers; required by --https-proxy-protocol unless --proxy-protocol-trust-all",
             o => o.ProxyProtocolTrustedCidrs, (o, v) => o with { ProxyProtocolTrustedCidrs = v }),
         new StringFlag("acme-directory",
             "ACME directory URL (absolute https URL)",
@@ -120,6 +120,10 @@ internal static class FlagTable
         new StringFlag("trusted-proxy-cidrs",
             "comma-separated CIDRs of proxies whose X-Forwarded-For entries are skipped from the right (with --trust-x-forwarded-for)",
             o => o.TrustedProxyCidrs, (o, v) => o with { TrustedProxyCidrs = v }),
+        new BoolFlag("proxy-protocol-trust-all",
+            "with --https-proxy-protocol and no --proxy-protocol-trusted-cidrs: accept PROXY headers from every peer (only when nothing but the load balancer can reach the port)",
+            s => s.Options.ProxyProtocolTrustAll, (s, v) => s.Options = s.Options with { ProxyProtocolTrustAll = v },
+            o => o.ProxyProtocolTrustAll),
     ];
 
     private static readonly FrozenDictionary<string, Flag> ByName =

@@ -117,6 +117,9 @@ internal sealed record RelayOptions
     /// <summary><c>--trusted-proxy-cidrs</c>: proxies whose <c>X-Forwarded-For</c> entries are skipped from the right.</summary>
     public string TrustedProxyCidrs { get; init; } = "";
 
+    /// <summary><c>--proxy-protocol-trust-all</c>: accept PROXY headers from every peer (only with <c>--https-proxy-protocol</c>, no CIDRs).</summary>
+    public bool ProxyProtocolTrustAll { get; init; }
+
     /// <summary>
     /// Each endpoint kind keeps <c>--max-connections</c> / this many slots that the other kind cannot take (0: no
     /// reserve). Fixed: binaries reclaiming their server-id are not starved by phones, nor phones by binaries.
