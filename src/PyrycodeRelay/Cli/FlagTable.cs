@@ -124,6 +124,12 @@ internal static class FlagTable
             "with --https-proxy-protocol and no --proxy-protocol-trusted-cidrs: accept PROXY headers from every peer (only when nothing but the load balancer can reach the port)",
             s => s.Options.ProxyProtocolTrustAll, (s, v) => s.Options = s.Options with { ProxyProtocolTrustAll = v },
             o => o.ProxyProtocolTrustAll),
+        new IntegerFlag("max-pending-connections",
+            "connections not yet upgraded to a WebSocket, relay-wide; more are closed at once; must be positive",
+            int.MinValue, int.MaxValue, o => o.MaxPendingConnections, (o, v) => o with { MaxPendingConnections = (int)v }),
+        new IntegerFlag("max-pending-connections-per-source",
+            "connections not yet upgraded, per source (IPv4 address or IPv6 /64; not applied with --trust-x-forwarded-for); must be positive",
+            int.MinValue, int.MaxValue, o => o.MaxPendingConnectionsPerSource, (o, v) => o with { MaxPendingConnectionsPerSource = (int)v }),
     ];
 
     private static readonly FrozenDictionary<string, Flag> ByName =

@@ -129,6 +129,12 @@ internal sealed record RelayOptions
     /// <summary>Most rate-limit buckets held at once; the oldest is evicted when a new source arrives at the limit.</summary>
     public int RateLimitMaxSources { get; init; } = 16384;
 
+    /// <summary><c>--max-pending-connections</c>: connections not (yet) upgraded, relay-wide.</summary>
+    public int MaxPendingConnections { get; init; } = 512;
+
+    /// <summary><c>--max-pending-connections-per-source</c>: connections not (yet) upgraded, per source (off with X-Forwarded-For).</summary>
+    public int MaxPendingConnectionsPerSource { get; init; } = 16;
+
     /// <summary>How often idle rate-limit buckets are swept.</summary>
     public TimeSpan RateLimitSweepInterval { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -140,8 +146,11 @@ internal sealed record RelayOptions
     /// <summary>HTTP request headers must be complete within this (slowloris guard).</summary>
     public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>HTTP keep-alive idle timeout.</summary>
-    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(120);
+    /// <summary>
+    /// HTTP keep-alive idle timeout between requests (never applies to upgraded connections). Short (issue 13 finding 6):
+    /// an idle pre-upgrade connection holds a file descriptor and a pending-connection place.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>A PROXY protocol header must arrive within this.</summary>
     public TimeSpan ProxyHeaderTimeout { get; init; } = TimeSpan.FromSeconds(5);

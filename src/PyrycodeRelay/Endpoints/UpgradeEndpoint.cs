@@ -39,6 +39,7 @@ internal sealed class UpgradeEndpoint(SessionContext sessions, WsConnectionOptio
             return Task.CompletedTask;
         }
 
+        context.Features.Get<Limits.PendingConnectionTicket>()?.Release(); // upgrading: the upgraded-connection caps count it now
         var accepting = WsHandshake.AcceptAsync(context, accept, wsOptions);
         return accepting.IsCompletedSuccessfully
             ? RunSession(accepting.Result, endpoint, serverId, detail, remote)

@@ -76,6 +76,9 @@ internal sealed partial class RelayHost : IAsyncDisposable
     /// <summary>The rate limiter and connection cap in front of the upgrade routes.</summary>
     internal AdmissionGate Admission => _admission;
 
+    /// <summary>The cap on connections that have not upgraded (relay listener).</summary>
+    internal PendingConnectionLimit Pending { get; private init; } = null!;
+
     /// <summary>The push wake handler the binaries' sessions use.</summary>
     internal IPushWakeHandler Push => _sessions.Push;
 
@@ -102,6 +105,8 @@ internal sealed partial class RelayHost : IAsyncDisposable
         ListenOptions? metricsListen = null;
         ListenOptions? httpListen = null;
         BindRecorder? recorder = null;
+        var pending = new PendingConnectionLimit(options.MaxPendingConnections,
+            options.TrustXForwardedFor ? int.MaxValue : options.MaxPendingConnectionsPerSource); // behind an HTTP proxy the peer is the proxy
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             ConfigureLimits(kestrel, options);
@@ -115,7 +120,12 @@ internal sealed partial class RelayHost : IAsyncDisposable
                         listen.UseProxyProtocol(ProxyProtocolOptions.From(options, settings.Time));
                     }
 
+                    listen.Use(pending.Middleware); // after PROXY (its source), before TLS (handshakes count)
                     tls.ConfigureHttpsListener(listen);
+                }
+                else
+                {
+                    listen.Use(pending.Middleware);
                 }
 
                 listen.UseFirstByteTimeout(options.RequestHeadersTimeout, settings.Time);
@@ -129,6 +139,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
                 Listen(kestrel, http, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1;
+                    listen.Use(pending.Middleware); // the challenge listener is public too: same pre-upgrade budget
                     listen.UseFirstByteTimeout(options.RequestHeadersTimeout, settings.Time);
                     Tag(listen, ListenerRole.Challenge);
                     httpListen = listen;
@@ -183,7 +194,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
             _ => relayApp(context),
         });
 
-        var host = new RelayHost(app, settings, sessions, admission, readiness, relayListens, metricsListen, httpListen);
+        var host = new RelayHost(app, settings, sessions, admission, readiness, relayListens, metricsListen, httpListen) { Pending = pending };
         try
         {
             await app.StartAsync(cancellationToken);

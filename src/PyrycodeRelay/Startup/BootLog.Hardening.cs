@@ -12,4 +12,12 @@ internal static partial class BootLog
     [LoggerMessage(EventId = 911, EventName = "refusing to start: invalid --trusted-proxy-cidrs", Level = LogLevel.Error,
         Message = "refusing to start: invalid --trusted-proxy-cidrs err={err} value={value} fix={fix}")]
     public static partial void InvalidTrustedProxyCidrs(ILogger logger, string err, string value, string fix);
+
+    [LoggerMessage(EventId = 912, EventName = "refusing to start: invalid --max-pending-connections", Level = LogLevel.Error,
+        Message = "refusing to start: invalid --max-pending-connections err={err} value={value} fix={fix}")]
+    public static partial void InvalidMaxPendingConnections(ILogger logger, string err, long value, string fix);
+
+    [LoggerMessage(EventId = 913, EventName = "refusing to start: invalid --max-pending-connections-per-source", Level = LogLevel.Error,
+        Message = "refusing to start: invalid --max-pending-connections-per-source err={err} value={value} fix={fix}")]
+    public static partial void InvalidMaxPendingConnectionsPerSource(ILogger logger, string err, long value, string fix);
 }

@@ -8,7 +8,9 @@ internal static partial class FlagRules
 {
     private static BootRefusal? HardeningRules(RelayOptions options) =>
         Count("max-connections-per-source", options.MaxConnectionsPerSource, BootLog.InvalidMaxConnectionsPerSource)
-        ?? TrustedProxyCidrs(options.TrustedProxyCidrs);
+        ?? TrustedProxyCidrs(options.TrustedProxyCidrs)
+        ?? Count("max-pending-connections", options.MaxPendingConnections, BootLog.InvalidMaxPendingConnections)
+        ?? Count("max-pending-connections-per-source", options.MaxPendingConnectionsPerSource, BootLog.InvalidMaxPendingConnectionsPerSource);
 
     private static BootRefusal? TrustedProxyCidrs(string value)
     {
