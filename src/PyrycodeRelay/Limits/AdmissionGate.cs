@@ -34,10 +34,10 @@ internal sealed class AdmissionGate : IDisposable
         _logger = logger;
     }
 
-    /// <summary>The per-source upgrade rate limiter (operations.md §13).</summary>
+    /// <summary>The per-source upgrade rate limiter (docs/operations.md#rate-limiting).</summary>
     public RateLimiter RateLimiter => _limiter;
 
-    /// <summary>The connection caps (operations.md §14, docs/operations.md#per-source-limits).</summary>
+    /// <summary>The connection caps (docs/operations.md#connection-cap, docs/operations.md#per-source-limits).</summary>
     public ConnectionCap ConnectionCap => _cap;
 
     /// <summary>

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace PyrycodeRelay.Limits;
 
 /// <summary>
-/// Client-IP rules of operations.md §12: the peer address rendering used for <c>remote</c> in logs, and the
+/// Client-IP rules of docs/operations.md#client-ip: the peer address rendering used for <c>remote</c> in logs, and the
 /// source key of the rate limiter and the per-source caps (optionally from <c>X-Forwarded-For</c>, see <see cref="ForwardedFor"/>).
 /// </summary>
 internal static class ClientIp
@@ -56,8 +56,8 @@ internal static class ClientIp
     }
 
     /// <summary>
-    /// The <c>remote</c> value of the <c>rate_limited</c> event: the key wrapped in double quotes (operations.md
-    /// §13). The log formatter escapes it, so text output reads <c>remote="\"1.2.3.4\""</c>.
+    /// The <c>remote</c> value of the <c>rate_limited</c> event: the key wrapped in double quotes
+    /// (docs/operations.md#rate-limiting). The log formatter escapes it, so text output reads <c>remote="\"1.2.3.4\""</c>.
     /// </summary>
     public static string QuoteForRateLimitLog(string key)
     {

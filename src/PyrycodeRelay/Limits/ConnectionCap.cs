@@ -3,7 +3,7 @@ using PyrycodeRelay.Forwarding;
 namespace PyrycodeRelay.Limits;
 
 /// <summary>
-/// The connection caps of docs/operations.md#per-source-limits: a fixed pool of <c>--max-connections</c> slots shared
+/// The connection caps of docs/operations.md#connection-cap and docs/operations.md#per-source-limits: a fixed pool of <c>--max-connections</c> slots shared
 /// by every endpoint, of which each source (<see cref="SourceKey"/>) may hold at most <c>--max-connections-per-source</c>,
 /// and of which <see cref="Reserve"/> slots are kept for each endpoint kind: phones can never take the last
 /// <see cref="Reserve"/> slots (binaries reclaiming their server-id always find room) and binaries can never take the
