@@ -207,6 +207,18 @@ internal sealed record RelayOptions
     /// <summary>Push: relay-wide cap on concurrent sends.</summary>
     public int PushMaxInFlight { get; init; } = 32;
 
+    /// <summary>Push: sends in flight one server-id may hold (issue 13 finding 7: a fair share of the 32).</summary>
+    public int PushMaxInFlightPerServer { get; init; } = 2;
+
+    /// <summary>Push: sends in flight one source (IPv4 address, IPv6 /64) may hold.</summary>
+    public int PushMaxInFlightPerSource { get; init; } = 8;
+
+    /// <summary>Push: per-source bucket size (burst), across all the source's server-ids.</summary>
+    public int PushSourceRateLimitBurst { get; init; } = 12;
+
+    /// <summary>Push: per-source time to earn one wake back.</summary>
+    public TimeSpan PushSourceRateLimitRefill { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Push: timeout of each HTTP request (token and send), headers and body included.</summary>
     public TimeSpan PushRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -60,6 +60,6 @@ internal sealed class RelayRequestHandler(HealthEndpoint health, UpgradeEndpoint
 
         return slot is null
             ? Task.CompletedTask // 503 written and logged; not counted
-            : upgrade.HandleAsync(context, endpoint, ClientIp.PeerIp(context));
+            : upgrade.HandleAsync(context, endpoint, ClientIp.PeerIp(context), slot.Source);
     }
 }

@@ -15,7 +15,7 @@ internal sealed class UpgradeEndpoint(SessionContext sessions, WsConnectionOptio
     /// Not async on purpose: the checks are synchronous and the 101 is normally flushed synchronously, so the
     /// returned task is the session's own and no frame of this method stays alive while the connection lives.
     /// </remarks>
-    public Task HandleAsync(HttpContext context, RelayEndpoint endpoint, string remote)
+    public Task HandleAsync(HttpContext context, RelayEndpoint endpoint, string remote, string source = "")
     {
         string serverId, detail;
         var accepted = endpoint == RelayEndpoint.Server
@@ -42,15 +42,15 @@ internal sealed class UpgradeEndpoint(SessionContext sessions, WsConnectionOptio
         context.Features.Get<Limits.PendingConnectionTicket>()?.Release(); // upgrading: the upgraded-connection caps count it now
         var accepting = WsHandshake.AcceptAsync(context, accept, wsOptions);
         return accepting.IsCompletedSuccessfully
-            ? RunSession(accepting.Result, endpoint, serverId, detail, remote)
-            : RunAfterAcceptAsync(accepting, endpoint, serverId, detail, remote);
+            ? RunSession(accepting.Result, endpoint, serverId, detail, remote, source)
+            : RunAfterAcceptAsync(accepting, endpoint, serverId, detail, remote, source);
     }
 
-    private async Task RunAfterAcceptAsync(Task<WsConnection> accepting, RelayEndpoint endpoint, string serverId, string detail, string remote) =>
-        await RunSession(await accepting, endpoint, serverId, detail, remote);
+    private async Task RunAfterAcceptAsync(Task<WsConnection> accepting, RelayEndpoint endpoint, string serverId, string detail, string remote, string source) =>
+        await RunSession(await accepting, endpoint, serverId, detail, remote, source);
 
-    private Task RunSession(WsConnection connection, RelayEndpoint endpoint, string serverId, string detail, string remote) =>
+    private Task RunSession(WsConnection connection, RelayEndpoint endpoint, string serverId, string detail, string remote, string source) =>
         endpoint == RelayEndpoint.Server
-            ? BinarySession.RunAsync(sessions, connection, serverId, detail, remote)
+            ? BinarySession.RunAsync(sessions, connection, serverId, detail, remote, source)
             : PhoneSession.RunAsync(sessions, connection, serverId, DeviceName.Sanitize(detail), remote);
 }

@@ -42,10 +42,13 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
     /// <inheritdoc />
     public Task<bool> ProbeAsync(TimeSpan timeout) => Connection.ProbeAsync(timeout);
 
+    /// <summary>The binary's source (IPv4 address or IPv6 /64) for the per-source push limits; empty when unknown.</summary>
+    public string Source { get; private init; } = "";
+
     /// <summary>Runs an upgraded binary connection from the claim to its end.</summary>
-    public static Task RunAsync(SessionContext ctx, WsConnection connection, string serverId, string version, string remote)
+    public static Task RunAsync(SessionContext ctx, WsConnection connection, string serverId, string version, string remote, string source = "")
     {
-        var session = new BinarySession(ctx, connection, serverId, version, remote);
+        var session = new BinarySession(ctx, connection, serverId, version, remote) { Source = source };
         ctx.Tracker.Add(connection, () =>
         {
             session._shutdownClosed = true;

@@ -19,6 +19,9 @@ internal sealed class ConnectionSlot : IDisposable
         _source = source;
     }
 
+    /// <summary>The source the slot is counted for (empty when none).</summary>
+    public string Source => _source;
+
     /// <summary>True until the slot has been released.</summary>
     public bool IsHeld => Volatile.Read(ref _owner) is not null;
 
