@@ -130,6 +130,10 @@ internal static class FlagTable
         new IntegerFlag("max-pending-connections-per-source",
             "connections not yet upgraded, per source (IPv4 address or IPv6 /64; not applied with --trust-x-forwarded-for); must be positive",
             int.MinValue, int.MaxValue, o => o.MaxPendingConnectionsPerSource, (o, v) => o with { MaxPendingConnectionsPerSource = (int)v }),
+        new BoolFlag("healthz-counts",
+            "show connected_binaries and connected_phones in the public /healthz (the Go relay's document); otherwise only to loopback and on the metrics listener",
+            s => s.Options.HealthzCounts, (s, v) => s.Options = s.Options with { HealthzCounts = v },
+            o => o.HealthzCounts),
     ];
 
     private static readonly FrozenDictionary<string, Flag> ByName =

@@ -135,6 +135,9 @@ internal sealed record RelayOptions
     /// <summary><c>--max-pending-connections-per-source</c>: connections not (yet) upgraded, per source (off with X-Forwarded-For).</summary>
     public int MaxPendingConnectionsPerSource { get; init; } = 16;
 
+    /// <summary><c>--healthz-counts</c>: the public <c>/healthz</c> shows the user counts (the Go relay's document).</summary>
+    public bool HealthzCounts { get; init; }
+
     /// <summary>How often idle rate-limit buckets are swept.</summary>
     public TimeSpan RateLimitSweepInterval { get; init; } = TimeSpan.FromSeconds(30);
 
