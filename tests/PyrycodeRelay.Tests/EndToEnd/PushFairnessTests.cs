@@ -78,6 +78,8 @@ public sealed class PushFairnessTests
 
         gate.SetResult();
         await rig.OutcomesAsync(3);
+        var service = Assert.IsType<PyrycodeRelay.Push.PushWakeService>(rig.Relay.Host.Push);
+        await Eventually.Async(() => service.InFlight == 0, "sends finished"); // the outcome is logged just before the slot is given back
         await b.SendTextAsync(PushRig.Wake("DEVTOKEN-share-again")); // the share came back with the sends
         await rig.OutcomesAsync(4);
         Assert.Single(rig.Relay.Logs.Named(Dropped));
