@@ -109,6 +109,17 @@ internal sealed record RelayOptions
     /// <summary><c>--fcm-token-url</c>: OAuth token endpoint override.</summary>
     public string FcmTokenUrl { get; init; } = "";
 
+    // ---- Issue 13 (one client must not deny service to all): sessions and registry ----
+
+    /// <summary><c>--phone-first-frame-timeout</c>: a phone that has sent no frame within this is closed 1000.</summary>
+    public TimeSpan PhoneFirstFrameTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>--max-server-ids</c>: live and gracing server-ids together (twice the default connection cap).</summary>
+    public int MaxServerIds { get; init; } = 2048;
+
+    /// <summary><c>--server-outbox-bytes</c>: outbox budget of one server-id, all its phones together (an eighth of the relay-wide one).</summary>
+    public long ServerOutboxBytes { get; init; } = 33554432;
+
     // ---- Hardening (issue 13, docs/operations.md#per-source-limits) ----
 
     /// <summary><c>--max-connections-per-source</c>: live upgraded connections one source (IPv4 address, IPv6 /64) may hold.</summary>
@@ -145,6 +156,13 @@ internal sealed record RelayOptions
 
     /// <summary>After sending a close frame, how long to wait for the peer's close frame.</summary>
     public TimeSpan CloseHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Repetitive events a binary can trigger at will (malformed envelopes, unknown conn_ids, …) logged per connection
+    /// before they are only counted and summarised (docs/logging.md#limits). Scenario tests lift it: they use the
+    /// unknown-conn_id line as a synchronisation marker.
+    /// </summary>
+    public int LogRepeatsPerConnection { get; init; } = 10;
 
     /// <summary>HTTP request headers must be complete within this (slowloris guard).</summary>
     public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(5);

@@ -40,17 +40,18 @@ internal sealed class UpgradeEndpoint(SessionContext sessions, WsConnectionOptio
         }
 
         context.Features.Get<Limits.PendingConnectionTicket>()?.Release(); // upgrading: the upgraded-connection caps count it now
+        var origin = endpoint == RelayEndpoint.Server ? BinaryOrigin.From(context) : null;
         var accepting = WsHandshake.AcceptAsync(context, accept, wsOptions);
         return accepting.IsCompletedSuccessfully
-            ? RunSession(accepting.Result, endpoint, serverId, detail, remote, source)
-            : RunAfterAcceptAsync(accepting, endpoint, serverId, detail, remote, source);
+            ? RunSession(accepting.Result, endpoint, serverId, detail, remote, origin, source)
+            : RunAfterAcceptAsync(accepting, endpoint, serverId, detail, remote, origin, source);
     }
 
-    private async Task RunAfterAcceptAsync(Task<WsConnection> accepting, RelayEndpoint endpoint, string serverId, string detail, string remote, string source) =>
-        await RunSession(await accepting, endpoint, serverId, detail, remote, source);
+    private async Task RunAfterAcceptAsync(Task<WsConnection> accepting, RelayEndpoint endpoint, string serverId, string detail, string remote, BinaryOrigin? origin, string source) =>
+        await RunSession(await accepting, endpoint, serverId, detail, remote, origin, source);
 
-    private Task RunSession(WsConnection connection, RelayEndpoint endpoint, string serverId, string detail, string remote, string source) =>
-        endpoint == RelayEndpoint.Server
-            ? BinarySession.RunAsync(sessions, connection, serverId, detail, remote, source)
+    private Task RunSession(WsConnection connection, RelayEndpoint endpoint, string serverId, string detail, string remote, BinaryOrigin? origin, string source) =>
+        origin is not null
+            ? BinarySession.RunAsync(sessions, connection, serverId, detail, remote, origin, source)
             : PhoneSession.RunAsync(sessions, connection, serverId, DeviceName.Sanitize(detail), remote);
 }

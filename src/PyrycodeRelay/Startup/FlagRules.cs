@@ -71,6 +71,7 @@ internal static partial class FlagRules
             ?? FcmProjectId(options.FcmProjectId)
             ?? FcmUrl("fcm-base-url", options.FcmBaseUrl, BootLog.InvalidFcmBaseUrl)
             ?? (options.FcmTokenUrl.Length > 0 ? FcmUrl("fcm-token-url", options.FcmTokenUrl, BootLog.InvalidFcmTokenUrl) : null)
+            ?? CheckSessionRules(options)
             ?? HardeningRules(options);
     }
 

@@ -28,6 +28,13 @@ internal static class RelayLoggingBuilderExtensions
         return UseOnly(builder, () => new RelayLoggerProvider(format, output, time));
     }
 
+    /// <summary>Makes <paramref name="provider"/> the only provider (the container disposes, i.e. flushes, it).</summary>
+    public static ILoggingBuilder AddRelayLogging(this ILoggingBuilder builder, RelayLoggerProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return UseOnly(builder, () => provider);
+    }
+
     private static ILoggingBuilder UseOnly(ILoggingBuilder builder, Func<RelayLoggerProvider> create)
     {
         ArgumentNullException.ThrowIfNull(builder);
