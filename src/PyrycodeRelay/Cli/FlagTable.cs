@@ -74,7 +74,7 @@ internal static class FlagTable
             "relay-wide outbox budget (sum over all phones)",
             long.MinValue, long.MaxValue, o => o.OutboxBudgetBytes, (o, v) => o with { OutboxBudgetBytes = v }),
         new IntegerFlag("rate-limit-burst",
-            "per-IP rate-limit bucket size",
+            "per-source (IPv4 address or IPv6 /64) rate-limit bucket size",
             int.MinValue, int.MaxValue, o => o.RateLimitBurst, (o, v) => o with { RateLimitBurst = (int)v }),
         new DurationFlag("rate-limit-refill",
             "time to earn one rate-limit token back",

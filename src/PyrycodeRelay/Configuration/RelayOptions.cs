@@ -70,7 +70,7 @@ internal sealed record RelayOptions
     /// <summary><c>--outbox-budget-bytes</c>: relay-wide outbox budget.</summary>
     public long OutboxBudgetBytes { get; init; } = 268435456;
 
-    /// <summary><c>--rate-limit-burst</c>: per-IP bucket size.</summary>
+    /// <summary><c>--rate-limit-burst</c>: per-source (IPv4 address, IPv6 /64) bucket size.</summary>
     public int RateLimitBurst { get; init; } = 20;
 
     /// <summary><c>--rate-limit-refill</c>: time to earn one token back.</summary>
