@@ -15,7 +15,7 @@ internal static class Program
             SystemBootEnvironment.Instance,
             Console.Out,
             Console.Error,
-            format => RelayLogging.CreateFactory(format, stderr, TimeProvider.System),
+            (format, level) => RelayLogging.CreateFactory(format, stderr, TimeProvider.System, level),
             ServiceAccountKey.IsValid);
         return boot.ShouldRun ? await BootSequence.ServeAsync(boot.Plan) : boot.ExitCode; // steps 19–24
     }

@@ -109,6 +109,17 @@ internal sealed record RelayOptions
     /// <summary><c>--fcm-token-url</c>: OAuth token endpoint override.</summary>
     public string FcmTokenUrl { get; init; } = "";
 
+    // ---- Operator flags (issue 15 items 7, 8, 10; docs/operations.md) ----
+
+    /// <summary><c>--shutdown-delay</c>: how long <c>/readyz</c> answers 503 at the start of a drain before the 1001s.</summary>
+    public TimeSpan ShutdownDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary><c>--log-level</c>: <c>debug</c>, <c>info</c>, <c>warn</c> or <c>error</c>.</summary>
+    public string LogLevel { get; init; } = "info";
+
+    /// <summary><c>--metrics-allow-remote</c>: allow a non-loopback <c>--metrics-listen</c>.</summary>
+    public bool MetricsAllowRemote { get; init; }
+
     // ---- Fixed limits: not flags (protocol.md §14 "fixed", operations.md §7, §10, §17), settable only by tests ----
 
     /// <summary>After sending a close frame, how long to wait for the peer's close frame.</summary>

@@ -35,6 +35,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
     private readonly ListenOptions? _metricsListen;
     private readonly ListenOptions? _httpListen;
     private readonly ILogger _logger;
+    private readonly BindRecorder? _transport;
     private int _shutdownStarted;
 
     private RelayHost(
@@ -45,8 +46,10 @@ internal sealed partial class RelayHost : IAsyncDisposable
         Readiness readiness,
         List<ListenOptions> relayListens,
         ListenOptions? metricsListen,
-        ListenOptions? httpListen)
+        ListenOptions? httpListen,
+        BindRecorder? transport)
     {
+        _transport = transport;
         _httpListen = httpListen;
         _app = app;
         _settings = settings;
@@ -182,7 +185,8 @@ internal sealed partial class RelayHost : IAsyncDisposable
             _ => relayApp(context),
         });
 
-        var host = new RelayHost(app, settings, sessions, admission, readiness, relayListens, metricsListen, httpListen);
+        var host = new RelayHost(app, settings, sessions, admission, readiness, relayListens, metricsListen, httpListen,
+            app.Services.GetRequiredService<IConnectionListenerFactory>() as BindRecorder);
         try
         {
             await app.StartAsync(cancellationToken);

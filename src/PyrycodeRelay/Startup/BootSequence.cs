@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Cli;
 using PyrycodeRelay.Configuration;
+using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Push;
 
 namespace PyrycodeRelay.Startup;
@@ -30,6 +31,22 @@ internal static partial class BootSequence
         TextWriter stdout,
         TextWriter stderr,
         Func<string, ILoggerFactory> createLoggerFactory,
+        Func<string, bool>? isValidFcmCredentials = null)
+    {
+        ArgumentNullException.ThrowIfNull(createLoggerFactory);
+        return Run(args, env, stdout, stderr, (format, _) => createLoggerFactory(format), isValidFcmCredentials);
+    }
+
+    /// <summary>
+    /// As <see cref="Run(IReadOnlyList{string}, IBootEnvironment, TextWriter, TextWriter, Func{string, ILoggerFactory}, Func{string, bool}?)"/>,
+    /// with a factory that also takes the <c>--log-level</c> minimum level.
+    /// </summary>
+    public static BootResult Run(
+        IReadOnlyList<string> args,
+        IBootEnvironment env,
+        TextWriter stdout,
+        TextWriter stderr,
+        Func<string, LogLevel, ILoggerFactory> createLoggerFactory,
         Func<string, bool>? isValidFcmCredentials = null)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -65,12 +82,13 @@ internal static partial class BootSequence
         var set = commandLine.ExplicitlySet;
 
         // Step 3: --log-format, then the logger (a bad format is reported in text format).
-        if (FlagRules.CheckLogFormat(options) is { } logFormatRefusal)
+        if ((FlagRules.CheckLogFormat(options) ?? FlagRules.CheckLogLevel(options)) is { } logFormatRefusal)
         {
-            return Refuse(logFormatRefusal, createLoggerFactory("text"));
+            return Refuse(logFormatRefusal, createLoggerFactory("text", LogLevel.Information));
         }
 
-        var factory = createLoggerFactory(options.LogFormat);
+        var level = RelayLogging.TryParseLevel(options.LogLevel, out var parsedLevel) ? parsedLevel : LogLevel.Information;
+        var factory = createLoggerFactory(options.LogFormat, level);
         var logger = factory.CreateLogger(LoggerCategory);
 
         // Steps 4–14.
@@ -80,6 +98,7 @@ internal static partial class BootSequence
             ?? ModeChecks.CheckInsecureTlsFlags(mode, set)
             ?? FlagRules.CheckMaxConnections(options)
             ?? FlagRules.CheckValueRules(options)
+            ?? FlagRules.CheckShutdownDelay(options)
             ?? TlsChecks.Check(mode, options, set)
             ?? EnvConfigValidator.Validate(env, isValidFcmCredentials)
             ?? SingleInstanceCheck.Check(env)

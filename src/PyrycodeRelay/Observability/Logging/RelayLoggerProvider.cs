@@ -15,25 +15,25 @@ internal sealed class RelayLoggerProvider : ILoggerProvider
     /// <summary>Categories starting with this text are written; all others are dropped.</summary>
     public const string RelayCategoryPrefix = "PyrycodeRelay";
 
-    /// <summary>The lowest level written (§18.1: INFO and above).</summary>
+    /// <summary>The lowest level written by default (§18.1: INFO and above; <c>--log-level</c> changes it).</summary>
     public const LogLevel MinimumLevel = LogLevel.Information;
 
     private readonly LogSink _sink;
     private readonly RelayLogger _logger;
 
     /// <summary>Writes UTF-8 lines to <paramref name="output"/> (for example stderr); the caller owns the stream.</summary>
-    public RelayLoggerProvider(RelayLogFormat format, Stream output, TimeProvider time)
-        : this(format, new StreamLogSink(output), time)
+    public RelayLoggerProvider(RelayLogFormat format, Stream output, TimeProvider time, LogLevel minimumLevel = MinimumLevel)
+        : this(format, new StreamLogSink(output), time, minimumLevel)
     {
     }
 
     /// <summary>Writes lines to <paramref name="output"/>; the caller owns the writer.</summary>
-    public RelayLoggerProvider(RelayLogFormat format, TextWriter output, TimeProvider time)
-        : this(format, new TextWriterLogSink(output), time)
+    public RelayLoggerProvider(RelayLogFormat format, TextWriter output, TimeProvider time, LogLevel minimumLevel = MinimumLevel)
+        : this(format, new TextWriterLogSink(output), time, minimumLevel)
     {
     }
 
-    private RelayLoggerProvider(RelayLogFormat format, LogSink sink, TimeProvider time)
+    private RelayLoggerProvider(RelayLogFormat format, LogSink sink, TimeProvider time, LogLevel minimumLevel)
     {
         ArgumentNullException.ThrowIfNull(time);
         if (format is not (RelayLogFormat.Text or RelayLogFormat.Json))
@@ -43,7 +43,7 @@ internal sealed class RelayLoggerProvider : ILoggerProvider
 
         Format = format;
         _sink = sink;
-        _logger = new RelayLogger(format, sink, time);
+        _logger = new RelayLogger(format, sink, time, minimumLevel);
     }
 
     /// <summary>The output format.</summary>

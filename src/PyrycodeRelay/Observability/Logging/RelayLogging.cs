@@ -34,14 +34,34 @@ internal static class RelayLogging
     /// Disposing the factory flushes; <paramref name="output"/> stays open.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="format"/> is neither <c>text</c> nor <c>json</c>.</exception>
-    public static ILoggerFactory CreateFactory(string format, Stream output, TimeProvider time)
+    public static ILoggerFactory CreateFactory(string format, Stream output, TimeProvider time) =>
+        CreateFactory(format, output, time, RelayLoggerProvider.MinimumLevel);
+
+    /// <summary>As <see cref="CreateFactory(string, Stream, TimeProvider)"/>, writing <paramref name="minimumLevel"/> and above.</summary>
+    public static ILoggerFactory CreateFactory(string format, Stream output, TimeProvider time, LogLevel minimumLevel)
     {
         if (!TryParseFormat(format, out var parsed))
         {
             throw new ArgumentException("log format must be text or json", nameof(format));
         }
 
-        return CreateFactory(parsed, output, time);
+        return LoggerFactory.Create(builder => builder.AddRelayLogging(parsed, output, time, minimumLevel));
+    }
+
+    /// <summary>
+    /// Parses a <c>--log-level</c> value: exactly <c>debug</c>, <c>info</c>, <c>warn</c> or <c>error</c>.
+    /// </summary>
+    public static bool TryParseLevel(string? value, out LogLevel level)
+    {
+        level = value switch
+        {
+            "debug" => LogLevel.Debug,
+            "info" => LogLevel.Information,
+            "warn" => LogLevel.Warning,
+            "error" => LogLevel.Error,
+            _ => LogLevel.None,
+        };
+        return level != LogLevel.None;
     }
 
     /// <summary>A logger factory whose only provider is <see cref="RelayLoggerProvider"/> writing to a stream.</summary>
