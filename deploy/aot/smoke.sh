@@ -81,7 +81,7 @@ say "ready (/healthz answered) $(( ($(date +%s%N) - start_ns) / 1000000 )) ms af
 
 # 3. HTTP surface.
 health=$(curl -fsS --max-time 5 "$base/healthz") || fail "GET /healthz failed"
-[[ "$health" =~ ^\{\"status\":\"ok\",\"version\":\"[^\"]+\",\"connected_binaries\":0,\"connected_phones\":0,\"uptime_seconds\":[0-9]+\}$ ]] \
+[[ "$health" =~ ^\{\"status\":\"ok\",\"version\":\"[^\"]+\",\"commit\":\"[^\"]+\",\"connected_binaries\":0,\"connected_phones\":0,\"uptime_seconds\":[0-9]+\}$ ]] \
   || fail "unexpected /healthz document: $health"
 ready_doc=$(curl -fsS --max-time 5 "$base/readyz") || fail "GET /readyz failed"
 [ "$ready_doc" = '{"ready":true}' ] || fail "unexpected /readyz document: $ready_doc"

@@ -17,6 +17,13 @@ internal static class Program
             Console.Error,
             (format, level) => RelayLogging.CreateFactory(format, stderr, TimeProvider.System, level),
             ServiceAccountKey.IsValid);
-        return boot.ShouldRun ? await BootSequence.ServeAsync(boot.Plan) : boot.ExitCode; // steps 19–24
+        if (!boot.ShouldRun)
+        {
+            return boot.ExitCode;
+        }
+
+        return boot.Plan.CheckConfigOnly
+            ? await BootSequence.CheckConfigAsync(boot.Plan, Console.Out) // --check-config: nothing is bound
+            : await BootSequence.ServeAsync(boot.Plan); // steps 19–24
     }
 }

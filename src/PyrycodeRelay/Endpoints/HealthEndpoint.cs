@@ -6,9 +6,11 @@ using PyrycodeRelay.Registry;
 namespace PyrycodeRelay.Endpoints;
 
 /// <summary><c>/healthz</c> and <c>/readyz</c> (operations.md §15): any method, never limited.</summary>
-internal sealed class HealthEndpoint(string version, IRegistryCounts registry, Readiness readiness, TimeProvider time, long startedAt)
+internal sealed class HealthEndpoint(string version, IRegistryCounts registry, Readiness readiness, TimeProvider time, long startedAt,
+    string commit = Cli.RelayVersion.UnknownCommit)
 {
     private readonly string _versionJson = JsonString(version);
+    private readonly string _commitJson = JsonString(commit);
 
     /// <summary>Writes the health document.</summary>
     public Task HealthAsync(HttpContext context)
@@ -16,7 +18,7 @@ internal sealed class HealthEndpoint(string version, IRegistryCounts registry, R
         ArgumentNullException.ThrowIfNull(context);
         var uptime = (long)Math.Max(0, Math.Floor(time.GetElapsedTime(startedAt).TotalSeconds));
         var body = string.Create(CultureInfo.InvariantCulture,
-            $"{{\"status\":\"ok\",\"version\":{_versionJson},\"connected_binaries\":{registry.ConnectedBinaries},\"connected_phones\":{registry.ConnectedPhones},\"uptime_seconds\":{uptime}}}");
+            $"{{\"status\":\"ok\",\"version\":{_versionJson},\"commit\":{_commitJson},\"connected_binaries\":{registry.ConnectedBinaries},\"connected_phones\":{registry.ConnectedPhones},\"uptime_seconds\":{uptime}}}");
         return WriteJsonAsync(context, StatusCodes.Status200OK, body);
     }
 

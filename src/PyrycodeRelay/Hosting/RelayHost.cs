@@ -161,7 +161,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
         var sessions = SessionContext.Create(options, metricsInstruments, relayLogger, push, settings.Time);
         metricsInstruments.ObserveGauges(() => sessions.Registry.ConnectedBinaries, () => sessions.Registry.ConnectedPhones, () => sessions.Budget.Charged);
         var readiness = new Readiness { ExtraCondition = settings.Tls is { } t ? () => t.IsReady : null };
-        var health = new HealthEndpoint(settings.Version, sessions.Registry, readiness, settings.Time, startedAt);
+        var health = new HealthEndpoint(settings.Version, sessions.Registry, readiness, settings.Time, startedAt, settings.Commit);
         var admission = new AdmissionGate(
             new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, settings.Time),
             new ConnectionCap(options.MaxConnections),

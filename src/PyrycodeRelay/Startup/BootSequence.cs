@@ -62,24 +62,31 @@ internal static partial class BootSequence
         switch (commandLine.Outcome)
         {
             case CommandLineOutcome.Error:
-                stderr.Write(commandLine.Error + "\n");
-                CommandLine.WriteUsage(stderr, defaults);
-                stderr.Flush();
-                return BootResult.Exit(2);
+                return UsageError(stderr, commandLine.Error!);
             case CommandLineOutcome.Help:
-                CommandLine.WriteUsage(stderr, defaults);
-                stderr.Flush();
+                CommandLine.WriteUsage(stdout, defaults);
+                stdout.Flush();
                 return BootResult.Exit(0);
             case CommandLineOutcome.Version:
-                stdout.Write(RelayVersion.Current + "\n");
+                stdout.Write(RelayVersion.Line + "\n");
                 stdout.Flush();
                 return BootResult.Exit(0);
             default:
                 break;
         }
 
+        // Flags from the environment (PYRYCODE_RELAY_<FLAG>), under the command line: a flag given there wins and
+        // its variable is not even read. Then the command line again, on top of them.
+        if (EnvironmentFlags.Apply(name => env.GetEnvironmentVariable(name), defaults, commandLine.ExplicitlySet,
+                out var fromEnvironment, out var environmentSet) is { } environmentError)
+        {
+            return UsageError(stderr, environmentError);
+        }
+
+        commandLine = CommandLine.Parse(args, fromEnvironment);
+        var sources = new ConfigSources(commandLine.ExplicitlySet, environmentSet);
         var options = commandLine.Options;
-        var set = commandLine.ExplicitlySet;
+        var set = sources.ExplicitlySet;
 
         // Step 3: --log-format, then the logger (a bad format is reported in text format).
         if ((FlagRules.CheckLogFormat(options) ?? FlagRules.CheckLogLevel(options)) is { } logFormatRefusal)
@@ -128,7 +135,7 @@ internal static partial class BootSequence
         }
 
         // Step 18.
-        if (MetricsListenCheck.Check(options.MetricsListen, out var metrics) is { } metricsRefusal)
+        if (MetricsListenCheck.Check(options.MetricsListen, options.MetricsAllowRemote, out var metrics) is { } metricsRefusal)
         {
             fcmKey?.Dispose();
             return Refuse(metricsRefusal, factory);
@@ -145,7 +152,18 @@ internal static partial class BootSequence
             Version = RelayVersion.Current,
             LoggerFactory = factory,
             Logger = logger,
+            CheckConfigOnly = commandLine.CheckConfig,
+            Sources = sources,
         });
+    }
+
+    /// <summary>A usage error: the one error line and a hint to <c>--help</c> on stderr (not the whole usage), exit 2.</summary>
+    private static BootResult UsageError(TextWriter stderr, string error)
+    {
+        stderr.Write(error + "\n");
+        stderr.Write(CommandLine.HelpHint + "\n");
+        stderr.Flush();
+        return BootResult.Exit(2);
     }
 
     private static BootResult Refuse(BootRefusal refusal, ILoggerFactory factory)

@@ -32,7 +32,7 @@ public sealed class HealthEndpointTests
 
         var text = Encoding.UTF8.GetString(body.ToArray());
         Assert.Equal(
-            "{\"status\":\"ok\",\"version\":" + JsonSerializer.Serialize(version) + ",\"connected_binaries\":0,\"connected_phones\":0,\"uptime_seconds\":42}",
+            "{\"status\":\"ok\",\"version\":" + JsonSerializer.Serialize(version) + ",\"commit\":\"unknown\",\"connected_binaries\":0,\"connected_phones\":0,\"uptime_seconds\":42}",
             text);
         using var parsed = JsonDocument.Parse(text);
         Assert.Equal(version, parsed.RootElement.GetProperty("version").GetString());
