@@ -9,6 +9,11 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == Check.CheckCommand.Name)
+        {
+            return await Check.CheckCommand.RunAsync(args[1..], Console.Out, Console.Error); // the operator's probe
+        }
+
         var stderr = Console.OpenStandardError();
         var boot = BootSequence.Run( // steps 1–18
             args,
