@@ -20,7 +20,7 @@ internal static class Program
             SystemBootEnvironment.Instance,
             Console.Out,
             Console.Error,
-            (format, level) => RelayLogging.CreateFactory(format, stderr, TimeProvider.System, level),
+            (format, level) => RelayLogging.CreateQueuedFactory(format, stderr, TimeProvider.System, minimumLevel: level),
             ServiceAccountKey.IsValid);
         if (!boot.ShouldRun)
         {

@@ -113,6 +113,17 @@ internal static class FlagTable
             "OAuth token endpoint override (empty: the key's token_uri, else https://oauth2.googleapis.com/token)",
             o => o.FcmTokenUrl, (o, v) => o with { FcmTokenUrl = v }),
 
+        // ---- issue 13: sessions and registry ----
+        new DurationFlag("phone-first-frame-timeout",
+            "close (1000) a phone that has sent no frame within this",
+            o => o.PhoneFirstFrameTimeout, (o, v) => o with { PhoneFirstFrameTimeout = v }),
+        new IntegerFlag("max-server-ids",
+            "cap on live and gracing server-ids together; at the cap a new claim ends the oldest grace, or is refused (1013) when none is gracing",
+            int.MinValue, int.MaxValue, o => o.MaxServerIds, (o, v) => o with { MaxServerIds = (int)v }),
+        new IntegerFlag("server-outbox-bytes",
+            "outbox budget of one server-id, all its phones together",
+            long.MinValue, long.MaxValue, o => o.ServerOutboxBytes, (o, v) => o with { ServerOutboxBytes = v }),
+
         // ---- operator flags (issue 15) ----
         new DurationFlag("shutdown-delay",
             "on SIGTERM, /readyz answers 503 for this long before connections are closed (for load balancers); 0 disables",

@@ -109,6 +109,17 @@ internal sealed record RelayOptions
     /// <summary><c>--fcm-token-url</c>: OAuth token endpoint override.</summary>
     public string FcmTokenUrl { get; init; } = "";
 
+    // ---- Issue 13 (one client must not deny service to all): sessions and registry ----
+
+    /// <summary><c>--phone-first-frame-timeout</c>: a phone that has sent no frame within this is closed 1000.</summary>
+    public TimeSpan PhoneFirstFrameTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>--max-server-ids</c>: live and gracing server-ids together (twice the default connection cap).</summary>
+    public int MaxServerIds { get; init; } = 2048;
+
+    /// <summary><c>--server-outbox-bytes</c>: outbox budget of one server-id, all its phones together (an eighth of the relay-wide one).</summary>
+    public long ServerOutboxBytes { get; init; } = 33554432;
+
     // ---- Operator flags (issue 15 items 7, 8, 10; docs/operations.md) ----
 
     /// <summary><c>--shutdown-delay</c>: how long <c>/readyz</c> answers 503 at the start of a drain before the 1001s.</summary>

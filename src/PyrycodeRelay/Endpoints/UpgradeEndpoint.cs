@@ -52,17 +52,18 @@ internal sealed class UpgradeEndpoint(SessionContext sessions, WsConnectionOptio
             return Task.CompletedTask;
         }
 
+        var origin = endpoint == RelayEndpoint.Server ? BinaryOrigin.From(context) : null;
         var accepting = WsHandshake.AcceptAsync(context, accept, wsOptions);
         return accepting.IsCompletedSuccessfully
-            ? RunSession(accepting.Result, endpoint, serverId, detail, remote)
-            : RunAfterAcceptAsync(accepting, endpoint, serverId, detail, remote);
+            ? RunSession(accepting.Result, endpoint, serverId, detail, remote, origin)
+            : RunAfterAcceptAsync(accepting, endpoint, serverId, detail, remote, origin);
     }
 
-    private async Task RunAfterAcceptAsync(Task<WsConnection> accepting, RelayEndpoint endpoint, string serverId, string detail, string remote) =>
-        await RunSession(await accepting, endpoint, serverId, detail, remote);
+    private async Task RunAfterAcceptAsync(Task<WsConnection> accepting, RelayEndpoint endpoint, string serverId, string detail, string remote, BinaryOrigin? origin) =>
+        await RunSession(await accepting, endpoint, serverId, detail, remote, origin);
 
-    private Task RunSession(WsConnection connection, RelayEndpoint endpoint, string serverId, string detail, string remote) =>
-        endpoint == RelayEndpoint.Server
-            ? BinarySession.RunAsync(sessions, connection, serverId, detail, remote)
+    private Task RunSession(WsConnection connection, RelayEndpoint endpoint, string serverId, string detail, string remote, BinaryOrigin? origin) =>
+        origin is not null
+            ? BinarySession.RunAsync(sessions, connection, serverId, detail, remote, origin)
             : PhoneSession.RunAsync(sessions, connection, serverId, DeviceName.Sanitize(detail), remote);
 }

@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Forwarding;
 /// <see cref="TryDequeue"/> stops it when the queue is empty. An item being written stays charged until
 /// <see cref="Complete"/>.
 /// </summary>
-internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
+internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget, OutboxBudget? serverBudget = null)
 {
     private readonly Lock _lock = new();
     private readonly Queue<OutboxItem> _queue = new();
@@ -30,9 +30,11 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
 
     /// <summary>
     /// Appends a frame (copied into a pooled buffer) and/or a close directive. On overflow every pending
-    /// item is dropped (<paramref name="dropped"/> counts them) and the outbox refuses everything after.
+    /// item is dropped (<paramref name="dropped"/> counts them) and the outbox refuses everything after. With
+    /// <paramref name="mayDefer"/>, a relay-wide shortfall changes nothing and returns <see cref="EnqueueStatus.RelayBudgetShort"/>
+    /// so that the caller can shed another server-id first and try again.
     /// </summary>
-    public EnqueueStatus TryEnqueue(ReadOnlySpan<byte> frame, bool hasFrame, int closeCode, long readAt, out bool startDrain, out int dropped)
+    public EnqueueStatus TryEnqueue(ReadOnlySpan<byte> frame, bool hasFrame, int closeCode, long readAt, out bool startDrain, out int dropped, bool mayDefer = false)
     {
         startDrain = false;
         dropped = 0;
@@ -49,8 +51,18 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
             {
                 overflow = EnqueueStatus.PhoneBacklogFull;
             }
+            else if (serverBudget is not null && !serverBudget.TryCharge(cost))
+            {
+                overflow = EnqueueStatus.ServerBacklogFull;
+            }
             else if (!relayBudget.TryCharge(cost))
             {
+                serverBudget?.Release(cost);
+                if (mayDefer)
+                {
+                    return EnqueueStatus.RelayBudgetShort;
+                }
+
                 overflow = EnqueueStatus.RelayBudgetExhausted;
             }
             else
@@ -104,6 +116,7 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
         }
 
         relayBudget.Release(item.Cost);
+        serverBudget?.Release(item.Cost);
         if (item.Buffer is not null)
         {
             ArrayPool<byte>.Shared.Return(item.Buffer);
@@ -127,6 +140,7 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
         {
             _charged -= item.Cost;
             relayBudget.Release(item.Cost);
+            serverBudget?.Release(item.Cost);
             if (item.Buffer is not null)
             {
                 ArrayPool<byte>.Shared.Return(item.Buffer);

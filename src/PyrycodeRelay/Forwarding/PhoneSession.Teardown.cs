@@ -65,6 +65,7 @@ internal sealed partial class PhoneSession
             PhoneRemoval.BacklogFull => CloseCause.BacklogFull,
             PhoneRemoval.Directive => CloseCause.Directive,
             PhoneRemoval.WriteFailed => CloseCause.WriteFailed,
+            PhoneRemoval.FirstFrameTimeout => CloseCause.FirstFrameTimeout,
             _ => cause,
         });
     }

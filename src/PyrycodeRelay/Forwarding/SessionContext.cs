@@ -11,7 +11,7 @@ namespace PyrycodeRelay.Forwarding;
 internal sealed class SessionContext
 {
     private SessionContext(
-        IServerRegistry<BinarySession, PhoneSession> registry, RelayMetrics metrics, ILogger logger, IPushWakeHandler push, long phoneOutboxBytes, long outboxBudgetBytes, TimeProvider time)
+        IServerRegistry<BinarySession, PhoneSession> registry, RelayMetrics metrics, ILogger logger, IPushWakeHandler push, long phoneOutboxBytes, long outboxBudgetBytes, TimeSpan phoneFirstFrameTimeout, TimeProvider time)
     {
         Registry = registry;
         Metrics = metrics;
@@ -19,6 +19,8 @@ internal sealed class SessionContext
         Push = push;
         PhoneOutboxBytes = phoneOutboxBytes;
         Budget = new OutboxBudget(outboxBudgetBytes);
+        Shedder = new FairShareShedder(Budget);
+        PhoneFirstFrameTimeout = phoneFirstFrameTimeout;
         Time = time;
     }
 
@@ -40,8 +42,17 @@ internal sealed class SessionContext
     /// <summary>The relay-wide outbox budget (<c>--outbox-budget-bytes</c>).</summary>
     public OutboxBudget Budget { get; }
 
+    /// <summary>Sheds the server-id above its fair share when the relay-wide budget is short.</summary>
+    public FairShareShedder Shedder { get; }
+
+    /// <summary>The per-server-id outbox budget, all its phones together (<c>--server-outbox-bytes</c>).</summary>
+    public long ServerOutboxBytes { get; private init; }
+
     /// <summary>The per-phone outbox budget (<c>--phone-outbox-bytes</c>).</summary>
     public long PhoneOutboxBytes { get; }
+
+    /// <summary>A phone that has sent no frame within this is closed 1000 (<c>--phone-first-frame-timeout</c>).</summary>
+    public TimeSpan PhoneFirstFrameTimeout { get; }
 
     /// <summary>Clock for the forwarding latency histograms.</summary>
     public TimeProvider Time { get; }
@@ -58,7 +69,12 @@ internal sealed class SessionContext
             options.PhonesPerServer,
             options.ConflictProbeTimeout,
             ConnIds.NewSuffix,
-            (serverId, phones) => PhoneSession.OnGraceExpired(metrics, logger, serverId, phones));
-        return new SessionContext(registry, metrics, logger, push, options.PhoneOutboxBytes, options.OutboxBudgetBytes, time);
+            (serverId, phones) => PhoneSession.OnGraceExpired(metrics, logger, serverId, phones),
+            options.MaxServerIds,
+            serverId => Observability.Logging.RelayLog.ServerGraceCutShort(logger, serverId));
+        return new SessionContext(registry, metrics, logger, push, options.PhoneOutboxBytes, options.OutboxBudgetBytes, options.PhoneFirstFrameTimeout, time)
+        {
+            ServerOutboxBytes = options.ServerOutboxBytes,
+        };
     }
 }

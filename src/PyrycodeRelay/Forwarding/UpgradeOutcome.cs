@@ -20,4 +20,7 @@ internal enum UpgradeOutcome
 
     /// <summary><c>reject_rate_limit</c></summary>
     RejectRateLimit,
+
+    /// <summary><c>reject_capacity</c>: a claim refused at <c>--max-server-ids</c> (1013).</summary>
+    RejectCapacity,
 }

@@ -12,6 +12,7 @@ using PyrycodeRelay.Endpoints;
 using PyrycodeRelay.Forwarding;
 using PyrycodeRelay.Limits;
 using PyrycodeRelay.Limits.ProxyProtocol;
+using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Startup;
 using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.Push;
@@ -154,6 +155,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
         var app = builder.Build();
         var meterFactory = app.Services.GetRequiredService<IMeterFactory>();
         var metricsInstruments = new RelayMetrics(meterFactory);
+        RelayLogging.QueueOf(settings.Loggers)?.SetDropHook(metricsInstruments.LogLineDropped);
         var push = settings.Push ?? (settings.FcmKey is { } key
             ? new PushWakeService(key, PushOptions.From(options), meterFactory, settings.Loggers, settings.Time)
             : new PushOff());

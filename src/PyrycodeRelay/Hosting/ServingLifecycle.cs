@@ -17,6 +17,7 @@ internal static class ServingLifecycle
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(shutdown);
         var logger = settings.Loggers.CreateLogger(LoggerCategory);
+        var serviceManager = ServiceManagerNotifier.FromEnvironment(logger);
         RelayHost host;
         try
         {
@@ -32,8 +33,10 @@ internal static class ServingLifecycle
         await using (host)
         {
             settings.Tls?.Start(); // ACME issuance needs the HTTP listener accepting
+            serviceManager.Ready(); // systemd Type=notify: every listener accepts now
             await shutdown;
             HostLog.ShutdownSignalReceived(logger);
+            serviceManager.Stopping();
             await host.ShutdownAsync();
             return 0;
         }

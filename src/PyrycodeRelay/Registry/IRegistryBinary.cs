@@ -12,4 +12,11 @@ internal interface IRegistryBinary
     /// its server-id; it must not throw and must complete within about <paramref name="timeout"/>.
     /// </summary>
     Task<bool> ProbeAsync(TimeSpan timeout);
+
+    /// <summary>
+    /// SHA-256 of the <c>X-Pyrycode-Server-Key</c> header the binary claimed with, or null without one
+    /// (docs/operations.md#server-keys). A server-id claimed with a key refuses a reclaim or takeover by any
+    /// connection that does not present the same key.
+    /// </summary>
+    byte[]? ServerKeyHash => null;
 }

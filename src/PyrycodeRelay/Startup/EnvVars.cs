@@ -17,4 +17,7 @@ internal static class EnvVars
 
     /// <summary>Only for the default <c>--cert-cache</c>.</summary>
     public const string Home = "HOME";
+
+    /// <summary>Set by systemd for <c>Type=notify</c>; read by <see cref="Hosting.ServiceManagerNotifier"/>.</summary>
+    public const string NotifySocket = "NOTIFY_SOCKET";
 }

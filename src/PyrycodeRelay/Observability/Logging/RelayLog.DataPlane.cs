@@ -18,8 +18,8 @@ internal static partial class RelayLog
     public static partial void ServerIdConflict(ILogger logger, string server_id, string remote);
 
     [LoggerMessage(EventId = 202, EventName = "server_id_takeover", Level = LogLevel.Information,
-        Message = "server_id_takeover server_id={server_id} remote={remote}")]
-    public static partial void ServerIdTakeover(ILogger logger, string server_id, string remote);
+        Message = "server_id_takeover server_id={server_id} remote={remote} source_fp={source_fp}")]
+    public static partial void ServerIdTakeover(ILogger logger, string server_id, string remote, string source_fp);
 
     [LoggerMessage(EventId = 203, EventName = "server_released", Level = LogLevel.Information,
         Message = "server_released server_id={server_id}")]

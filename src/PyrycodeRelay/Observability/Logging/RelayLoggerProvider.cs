@@ -18,8 +18,13 @@ internal sealed class RelayLoggerProvider : ILoggerProvider
     /// <summary>The lowest level written by default (docs/logging.md#formats: INFO and above; <c>--log-level</c> changes it).</summary>
     public const LogLevel MinimumLevel = LogLevel.Information;
 
+    /// <summary>How often a queued provider reports dropped lines (WARN <c>log_lines_dropped</c>).</summary>
+    public static readonly TimeSpan DropReportInterval = TimeSpan.FromSeconds(10);
+
     private readonly LogSink _sink;
     private readonly RelayLogger _logger;
+    private ITimer? _dropReporter;
+    private long _reportedDrops;
 
     /// <summary>Writes UTF-8 lines to <paramref name="output"/> (for example stderr); the caller owns the stream.</summary>
     public RelayLoggerProvider(RelayLogFormat format, Stream output, TimeProvider time, LogLevel minimumLevel = MinimumLevel)
@@ -44,10 +49,42 @@ internal sealed class RelayLoggerProvider : ILoggerProvider
         Format = format;
         _sink = sink;
         _logger = new RelayLogger(format, sink, time, minimumLevel);
+        Level = minimumLevel;
     }
 
     /// <summary>The output format.</summary>
     public RelayLogFormat Format { get; }
+
+    /// <summary>The lowest level written (<c>--log-level</c>).</summary>
+    public LogLevel Level { get; }
+
+    /// <summary>The queue in front of the output, for a provider made by <see cref="CreateQueued"/>.</summary>
+    public QueuedLogSink? Queue => _sink as QueuedLogSink;
+
+    /// <summary>
+    /// A provider whose lines go through a bounded queue to <paramref name="output"/> (stderr in production): logging
+    /// never waits for the output, and every <paramref name="reportInterval"/> the lines dropped meanwhile are
+    /// reported as WARN <c>log_lines_dropped</c>.
+    /// </summary>
+    public static RelayLoggerProvider CreateQueued(RelayLogFormat format, Stream output, TimeProvider time, TimeSpan reportInterval, int maxLines = QueuedLogSink.MaxQueuedLines,
+        LogLevel minimumLevel = MinimumLevel)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var provider = new RelayLoggerProvider(format, new QueuedLogSink(output, maxLines), time, minimumLevel);
+        provider._dropReporter = time.CreateTimer(
+            static s => ((RelayLoggerProvider)s!).ReportDrops(), provider, reportInterval, reportInterval);
+        return provider;
+    }
+
+    private void ReportDrops()
+    {
+        var dropped = Queue!.Dropped;
+        var delta = dropped - Interlocked.Exchange(ref _reportedDrops, dropped);
+        if (delta > 0)
+        {
+            RelayLog.LogLinesDropped(_logger, delta);
+        }
+    }
 
     /// <summary>Whether events of <paramref name="categoryName"/> are written (it starts with <see cref="RelayCategoryPrefix"/>).</summary>
     public static bool IsRelayCategory(string? categoryName) =>

@@ -30,6 +30,13 @@ internal static class RelayLoggingBuilderExtensions
         return UseOnly(builder, minimumLevel, () => new RelayLoggerProvider(format, output, time, minimumLevel));
     }
 
+    /// <summary>Makes <paramref name="provider"/> the only provider (the container disposes, i.e. flushes, it).</summary>
+    public static ILoggingBuilder AddRelayLogging(this ILoggingBuilder builder, RelayLoggerProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return UseOnly(builder, provider.Level, () => provider);
+    }
+
     private static ILoggingBuilder UseOnly(ILoggingBuilder builder, LogLevel minimumLevel, Func<RelayLoggerProvider> create)
     {
         ArgumentNullException.ThrowIfNull(builder);

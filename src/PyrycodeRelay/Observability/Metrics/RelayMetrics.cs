@@ -26,6 +26,8 @@ internal sealed class RelayMetrics
     private readonly Counter<long> _registerFailures;
     private readonly Counter<long> _framesDropped;
     private readonly Counter<long> _connectionCloses;
+    private readonly Counter<long> _sourceChanges;
+    private readonly Counter<long> _logLinesDropped;
 
     /// <summary>
     /// Attaches the Prometheus exporter to <paramref name="meterFactory"/> (before any instrument exists, so
@@ -46,6 +48,8 @@ internal sealed class RelayMetrics
         _registerFailures = _meter.CreateCounter<long>(RelayCatalogue.RegisterFailures, description: Help(RelayCatalogue.RegisterFailures));
         _framesDropped = _meter.CreateCounter<long>(RelayCatalogue.FramesDropped, description: Help(RelayCatalogue.FramesDropped));
         _connectionCloses = _meter.CreateCounter<long>(RelayCatalogue.ConnectionCloses, description: Help(RelayCatalogue.ConnectionCloses));
+        _logLinesDropped = _meter.CreateCounter<long>(RelayCatalogue.LogLinesDropped, description: Help(RelayCatalogue.LogLinesDropped));
+        _sourceChanges = _meter.CreateCounter<long>(RelayCatalogue.ServerIdSourceChanges, description: Help(RelayCatalogue.ServerIdSourceChanges));
     }
 
     /// <summary>The meter (for listeners and tests).</summary>
@@ -98,6 +102,13 @@ internal sealed class RelayMetrics
         _connectionCloses.Add(1,
             new KeyValuePair<string, object?>("endpoint", Labels.Of(endpoint)),
             new KeyValuePair<string, object?>("cause", Labels.Of(cause)));
+
+    /// <summary>A reclaim or takeover from a source network unlike the previous holder's.</summary>
+    public void SourceChanged(SourceChange change) =>
+        _sourceChanges.Add(1, new KeyValuePair<string, object?>("claim", Labels.Of(change)));
+
+    /// <summary>A log line was dropped: the log queue was full.</summary>
+    public void LogLineDropped() => _logLinesDropped.Add(1);
 
     /// <summary>A grace period freed its server-id.</summary>
     public void GraceExpired() => _graceExpiries.Add(1);

@@ -11,7 +11,7 @@ public class DataPlaneEventTests
     [
         ("server_claimed", LogLevel.Information, ["server_id", "binary_version", "remote"]),
         ("server_id_conflict", LogLevel.Information, ["server_id", "remote"]),
-        ("server_id_takeover", LogLevel.Information, ["server_id", "remote"]),
+        ("server_id_takeover", LogLevel.Information, ["server_id", "remote", "source_fp"]),
         ("server_released", LogLevel.Information, ["server_id"]),
         ("server_grace_expired", LogLevel.Information, ["server_id"]),
         ("phone_registered", LogLevel.Information, ["server_id", "conn_id", "device_name", "remote"]),

@@ -7,7 +7,7 @@ internal static partial class SpecCatalogue
 {
     public static readonly string[] Directions = ["phone_to_binary", "binary_to_phone"];
     public static readonly string[] Endpoints = ["server", "client"];
-    public static readonly string[] Outcomes = ["accept", "reject_headers", "reject_409", "reject_404", "reject_429", "reject_rate_limit"];
+    public static readonly string[] Outcomes = ["accept", "reject_headers", "reject_409", "reject_404", "reject_429", "reject_rate_limit", "reject_capacity"];
     public static readonly string[] Kinds = ["no_server", "server_in_use", "phones_at_cap", "ratelimit"];
     public static readonly string[] PushOutcomes = ["sent", "unregistered", "send_failed", "token_fetch_failed", "dropped"];
 
@@ -38,6 +38,8 @@ internal static partial class SpecCatalogue
         ["pyrycode_relay_outbox_queued_bytes"] = ("gauge", []),
         ["pyrycode_relay_frames_dropped_total"] = ("counter", ["direction", "reason"]),
         ["pyrycode_relay_connection_closes_total"] = ("counter", ["endpoint", "cause"]),
+        ["pyrycode_relay_claim_source_changes_total"] = ("counter", ["claim"]), // issue 13
+        ["pyrycode_relay_log_lines_dropped_total"] = ("counter", []), // issue 13
 
         // Runtime and process (issue 15 item 10, docs/metrics.md#runtime-and-process): values read at scrape, never 0-initialised.
         ["pyrycode_relay_cpu_seconds_total"] = ("counter", []),
