@@ -88,5 +88,15 @@ public class EnvironmentFlagsBootTests
         Assert.StartsWith("refusing to start: --insecure-listen is mutually exclusive with --http-listen", refusal.Name, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_documented_table_lists_every_flag_variable_and_nothing_else()
+    {
+        var doc = File.ReadAllLines(Path.Combine(PyrycodeRelay.Tests.Observability.Metrics.DashboardTests.RepoRoot(), "docs", "operations.md"));
+        var rows = doc.Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, "^\\| `--[a-z-]+` \\| `PYRYCODE_RELAY_[A-Z_]+` \\|$"))
+            .Select(l => l.Split('`')).Select(p => (Flag: p[1][2..], Variable: p[3])).ToList();
+        var expected = FlagTable.All.Where(EnvironmentFlags.HasVariable).Select(f => (Flag: f.Name, Variable: EnvironmentFlags.VariableFor(f.Name))).ToList();
+        Assert.Equal(expected.Order(), rows.Order());
+    }
+
     private static Flag Flag(string name) => FlagTable.TryGet(name, out var f) ? f : throw new ArgumentException(name);
 }
