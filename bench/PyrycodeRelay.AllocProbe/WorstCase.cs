@@ -18,7 +18,7 @@ internal static class WorstCase
         const int max = 262144;
         await using var host = await RelayHost.StartAsync(new RelayHostSettings
         {
-            Options = new RelayOptions { RateLimitBurst = 1_000_000, MaxConnections = 100_000, HeartbeatInterval = TimeSpan.FromHours(1) },
+            Options = new RelayOptions { RateLimitBurst = 1_000_000, MaxConnections = 100_000, MaxConnectionsPerSource = 100_000, MaxPendingConnections = 100_000, MaxPendingConnectionsPerSource = 100_000, HeartbeatInterval = TimeSpan.FromHours(1) },
             Loggers = NullLoggerFactory.Instance,
             RelayListener = new ListenEndpoint("127.0.0.1:0", ListenHostKind.IpLiteral, IPAddress.Loopback, 0),
         });

@@ -14,14 +14,15 @@ internal static class UsageText
     public static IReadOnlyList<(string Topic, string[] Flags)> Topics { get; } =
     [
         ("Mode and listeners", ["insecure-listen", "domain", "https-listen", "http-listen", "https-proxy-protocol",
-            "proxy-protocol-trusted-cidrs", "trust-x-forwarded-for"]),
+            "proxy-protocol-trusted-cidrs", "proxy-protocol-trust-all", "trust-x-forwarded-for", "trusted-proxy-cidrs"]),
         ("TLS certificates", ["tls-cert-file", "tls-key-file", "cert-cache", "acme-directory", "acme-email", "acme-ca-file"]),
         ("Limits", ["max-connections", "max-message-bytes", "phones-per-server", "phone-outbox-bytes", "outbox-budget-bytes",
-            "server-outbox-bytes", "max-server-ids", "rate-limit-burst", "rate-limit-refill"]),
+            "server-outbox-bytes", "max-server-ids", "max-connections-per-source", "max-pending-connections",
+            "max-pending-connections-per-source", "rate-limit-burst", "rate-limit-refill"]),
         ("Timings", ["grace-period", "heartbeat-interval", "heartbeat-timeout", "conflict-probe-timeout", "message-read-timeout",
             "write-timeout", "phone-first-frame-timeout"]),
         ("Shutdown", ["drain-timeout", "shutdown-delay"]),
-        ("Logs and metrics", ["log-format", "log-level", "metrics-listen", "metrics-allow-remote"]),
+        ("Logs, metrics and health", ["log-format", "log-level", "metrics-listen", "metrics-allow-remote", "healthz-counts"]),
         ("Push wakes (FCM)", ["fcm-project-id", "fcm-base-url", "fcm-token-url"]),
         ("Other", ["check-config", "version"]),
     ];

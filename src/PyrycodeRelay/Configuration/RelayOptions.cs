@@ -29,7 +29,7 @@ internal sealed record RelayOptions
     /// <summary><c>--metrics-listen</c>: loopback IP literal <c>host:port</c>; empty disables metrics.</summary>
     public string MetricsListen { get; init; } = "127.0.0.1:9090";
 
-    /// <summary><c>--trust-x-forwarded-for</c>: take the rate-limit key from the left-most XFF entry.</summary>
+    /// <summary><c>--trust-x-forwarded-for</c>: take the client address from <c>X-Forwarded-For</c> (right-most untrusted entry).</summary>
     public bool TrustXForwardedFor { get; init; }
 
     /// <summary><c>--https-proxy-protocol</c>: require a PROXY header on every TLS-listener connection.</summary>
@@ -120,6 +120,38 @@ internal sealed record RelayOptions
     /// <summary><c>--server-outbox-bytes</c>: outbox budget of one server-id, all its phones together (an eighth of the relay-wide one).</summary>
     public long ServerOutboxBytes { get; init; } = 33554432;
 
+    // ---- Hardening (issue 13, docs/operations.md#per-source-limits) ----
+
+    /// <summary><c>--max-connections-per-source</c>: live upgraded connections one source (IPv4 address, IPv6 /64) may hold.</summary>
+    public int MaxConnectionsPerSource { get; init; } = 32;
+
+    /// <summary><c>--trusted-proxy-cidrs</c>: proxies whose <c>X-Forwarded-For</c> entries are skipped from the right.</summary>
+    public string TrustedProxyCidrs { get; init; } = "";
+
+    /// <summary><c>--proxy-protocol-trust-all</c>: accept PROXY headers from every peer (only with <c>--https-proxy-protocol</c>, no CIDRs).</summary>
+    public bool ProxyProtocolTrustAll { get; init; }
+
+    /// <summary>
+    /// Each endpoint kind keeps <c>--max-connections</c> / this many slots that the other kind cannot take (0: no
+    /// reserve). Fixed: binaries reclaiming their server-id are not starved by phones, nor phones by binaries.
+    /// </summary>
+    public int EndpointReserveDivisor { get; init; } = 8;
+
+    /// <summary>Most rate-limit buckets held at once; the oldest is evicted when a new source arrives at the limit.</summary>
+    public int RateLimitMaxSources { get; init; } = 16384;
+
+    /// <summary><c>--max-pending-connections</c>: connections not (yet) upgraded, relay-wide.</summary>
+    public int MaxPendingConnections { get; init; } = 512;
+
+    /// <summary><c>--max-pending-connections-per-source</c>: connections not (yet) upgraded, per source (off with X-Forwarded-For).</summary>
+    public int MaxPendingConnectionsPerSource { get; init; } = 16;
+
+    /// <summary><c>--healthz-counts</c>: the public <c>/healthz</c> shows the user counts (the Go relay's document).</summary>
+    public bool HealthzCounts { get; init; }
+
+    /// <summary>How often idle rate-limit buckets are swept.</summary>
+    public TimeSpan RateLimitSweepInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     // ---- Operator flags (issue 15 items 7, 8, 10; docs/operations.md) ----
 
     /// <summary><c>--shutdown-delay</c>: how long <c>/readyz</c> answers 503 at the start of a drain before the 1001s.</summary>
@@ -136,11 +168,21 @@ internal sealed record RelayOptions
     /// <summary>After sending a close frame, how long to wait for the peer's close frame.</summary>
     public TimeSpan CloseHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Repetitive events a binary can trigger at will (malformed envelopes, unknown conn_ids, …) logged per connection
+    /// before they are only counted and summarised (docs/logging.md#limits). Scenario tests lift it: they use the
+    /// unknown-conn_id line as a synchronisation marker.
+    /// </summary>
+    public int LogRepeatsPerConnection { get; init; } = 10;
+
     /// <summary>HTTP request headers must be complete within this (slowloris guard).</summary>
     public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>HTTP keep-alive idle timeout.</summary>
-    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(120);
+    /// <summary>
+    /// HTTP keep-alive idle timeout between requests (never applies to upgraded connections). Short (issue 13 finding 6):
+    /// an idle pre-upgrade connection holds a file descriptor and a pending-connection place.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>A PROXY protocol header must arrive within this.</summary>
     public TimeSpan ProxyHeaderTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -196,6 +238,18 @@ internal sealed record RelayOptions
 
     /// <summary>Push: relay-wide cap on concurrent sends.</summary>
     public int PushMaxInFlight { get; init; } = 32;
+
+    /// <summary>Push: sends in flight one server-id may hold (issue 13 finding 7: a fair share of the 32).</summary>
+    public int PushMaxInFlightPerServer { get; init; } = 2;
+
+    /// <summary>Push: sends in flight one source (IPv4 address, IPv6 /64) may hold.</summary>
+    public int PushMaxInFlightPerSource { get; init; } = 8;
+
+    /// <summary>Push: per-source bucket size (burst), across all the source's server-ids.</summary>
+    public int PushSourceRateLimitBurst { get; init; } = 12;
+
+    /// <summary>Push: per-source time to earn one wake back.</summary>
+    public TimeSpan PushSourceRateLimitRefill { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Push: timeout of each HTTP request (token and send), headers and body included.</summary>
     public TimeSpan PushRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -34,7 +34,7 @@ internal sealed class RelayRequestHandler(HealthEndpoint health, UpgradeEndpoint
     // ends, i.e. right after the connection ended.
     private Task UpgradeAsync(HttpContext context, RelayEndpoint endpoint)
     {
-        var admit = admission.AdmitAsync(context);
+        var admit = admission.AdmitAsync(context, endpoint);
         if (!admit.IsCompletedSuccessfully)
         {
             return UpgradeAfterAdmissionAsync(context, endpoint, admit);
@@ -60,6 +60,6 @@ internal sealed class RelayRequestHandler(HealthEndpoint health, UpgradeEndpoint
 
         return slot is null
             ? Task.CompletedTask // 503 written and logged; not counted
-            : upgrade.HandleAsync(context, endpoint, ClientIp.PeerIp(context));
+            : upgrade.HandleAsync(context, endpoint, ClientIp.PeerIp(context), slot.Source);
     }
 }

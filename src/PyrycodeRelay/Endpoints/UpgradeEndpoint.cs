@@ -16,7 +16,7 @@ internal sealed class UpgradeEndpoint(SessionContext sessions, WsConnectionOptio
     /// Not async on purpose: the checks are synchronous and the 101 is normally flushed synchronously, so the
     /// returned task is the session's own and no frame of this method stays alive while the connection lives.
     /// </remarks>
-    public Task HandleAsync(HttpContext context, RelayEndpoint endpoint, string remote)
+    public Task HandleAsync(HttpContext context, RelayEndpoint endpoint, string remote, string source = "")
     {
         string serverId, detail;
         var accepted = endpoint == RelayEndpoint.Server
@@ -52,18 +52,19 @@ internal sealed class UpgradeEndpoint(SessionContext sessions, WsConnectionOptio
             return Task.CompletedTask;
         }
 
+        context.Features.Get<Limits.PendingConnectionTicket>()?.Release(); // upgrading: the upgraded-connection caps count it now
         var origin = endpoint == RelayEndpoint.Server ? BinaryOrigin.From(context) : null;
         var accepting = WsHandshake.AcceptAsync(context, accept, wsOptions);
         return accepting.IsCompletedSuccessfully
-            ? RunSession(accepting.Result, endpoint, serverId, detail, remote, origin)
-            : RunAfterAcceptAsync(accepting, endpoint, serverId, detail, remote, origin);
+            ? RunSession(accepting.Result, endpoint, serverId, detail, remote, origin, source)
+            : RunAfterAcceptAsync(accepting, endpoint, serverId, detail, remote, origin, source);
     }
 
-    private async Task RunAfterAcceptAsync(Task<WsConnection> accepting, RelayEndpoint endpoint, string serverId, string detail, string remote, BinaryOrigin? origin) =>
-        await RunSession(await accepting, endpoint, serverId, detail, remote, origin);
+    private async Task RunAfterAcceptAsync(Task<WsConnection> accepting, RelayEndpoint endpoint, string serverId, string detail, string remote, BinaryOrigin? origin, string source) =>
+        await RunSession(await accepting, endpoint, serverId, detail, remote, origin, source);
 
-    private Task RunSession(WsConnection connection, RelayEndpoint endpoint, string serverId, string detail, string remote, BinaryOrigin? origin) =>
+    private Task RunSession(WsConnection connection, RelayEndpoint endpoint, string serverId, string detail, string remote, BinaryOrigin? origin, string source) =>
         origin is not null
-            ? BinarySession.RunAsync(sessions, connection, serverId, detail, remote, origin)
+            ? BinarySession.RunAsync(sessions, connection, serverId, detail, remote, origin, source)
             : PhoneSession.RunAsync(sessions, connection, serverId, DeviceName.Sanitize(detail), remote);
 }

@@ -45,7 +45,7 @@ internal sealed partial class BinarySession
                 _ctx.Metrics.Dropped(Direction.BinaryToPhone, DropReason.MalformedEnvelope);
                 return;
             case EnvelopeKind.WakeRequest:
-                var refusal = _ctx.Push.TryAdmit(ServerId, envelope.PushWake);
+                var refusal = _ctx.Push.TryAdmit(ServerId, Source, envelope.PushWake);
                 if (refusal is not null && ShouldLogWarning())
                 {
                     RelayLog.BinaryForwarderPushWakeDropped(_ctx.Logger, ServerId, BinaryConnId, refusal);

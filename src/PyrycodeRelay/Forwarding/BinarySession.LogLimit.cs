@@ -5,15 +5,12 @@ namespace PyrycodeRelay.Forwarding;
 /// <summary>
 /// Per-connection log rate limit (issue 13 finding 5; docs/logging.md#limits): the repetitive events a
 /// binary can trigger at will (malformed envelopes, unknown conn_ids, invalid close codes, refused push wakes, refused
-/// enqueues) are logged for the first <see cref="MaxWarningsPerConnection"/> occurrences; later ones are counted and
+/// enqueues) are logged for the first <see cref="SessionContext.LogRepeatsPerConnection"/> (default 10) occurrences; later ones are counted and
 /// reported as WARN <c>log_events_suppressed</c> at most every <see cref="SummaryInterval"/> and when the connection ends.
 /// Only the binary's reader calls these, so no synchronisation is needed.
 /// </summary>
 internal sealed partial class BinarySession
 {
-    /// <summary>Events of this kind logged per binary connection before suppression starts.</summary>
-    public const int MaxWarningsPerConnection = 10;
-
     /// <summary>Shortest time between two summaries of one connection.</summary>
     public static readonly TimeSpan SummaryInterval = TimeSpan.FromSeconds(10);
 
@@ -23,9 +20,10 @@ internal sealed partial class BinarySession
 
     private bool ShouldLogWarning()
     {
-        if (_warningsLogged < MaxWarningsPerConnection)
+        var limit = _ctx.LogRepeatsPerConnection;
+        if (_warningsLogged < limit)
         {
-            if (++_warningsLogged == MaxWarningsPerConnection)
+            if (++_warningsLogged == limit)
             {
                 _lastSummaryAt = _ctx.Time.GetTimestamp();
             }

@@ -50,10 +50,13 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
     /// <inheritdoc />
     public Task<bool> ProbeAsync(TimeSpan timeout) => Connection.ProbeAsync(timeout);
 
+    /// <summary>The binary's source (IPv4 address or IPv6 /64) for the per-source push limits; empty when unknown.</summary>
+    public string Source { get; private init; } = "";
+
     /// <summary>Runs an upgraded binary connection from the claim to its end.</summary>
-    public static Task RunAsync(SessionContext ctx, WsConnection connection, string serverId, string version, string remote, BinaryOrigin origin)
+    public static Task RunAsync(SessionContext ctx, WsConnection connection, string serverId, string version, string remote, BinaryOrigin origin, string source = "")
     {
-        var session = new BinarySession(ctx, connection, serverId, version, remote, origin);
+        var session = new BinarySession(ctx, connection, serverId, version, remote, origin) { Source = source };
         ctx.Tracker.Add(connection, () =>
         {
             session._shutdownClosed = true;

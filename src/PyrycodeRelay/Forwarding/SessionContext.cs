@@ -48,6 +48,9 @@ internal sealed class SessionContext
     /// <summary>The per-server-id outbox budget, all its phones together (<c>--server-outbox-bytes</c>).</summary>
     public long ServerOutboxBytes { get; private init; }
 
+    /// <summary>Repetitive per-binary events logged before they are summarised (docs/logging.md#limits).</summary>
+    public int LogRepeatsPerConnection { get; private init; }
+
     /// <summary>The per-phone outbox budget (<c>--phone-outbox-bytes</c>).</summary>
     public long PhoneOutboxBytes { get; }
 
@@ -75,6 +78,7 @@ internal sealed class SessionContext
         return new SessionContext(registry, metrics, logger, push, options.PhoneOutboxBytes, options.OutboxBudgetBytes, options.PhoneFirstFrameTimeout, time)
         {
             ServerOutboxBytes = options.ServerOutboxBytes,
+            LogRepeatsPerConnection = options.LogRepeatsPerConnection,
         };
     }
 }

@@ -80,6 +80,9 @@ internal sealed partial class RelayHost : IAsyncDisposable
     /// <summary>The rate limiter and connection cap in front of the upgrade routes.</summary>
     internal AdmissionGate Admission => _admission;
 
+    /// <summary>The cap on connections that have not upgraded (relay listener).</summary>
+    internal PendingConnectionLimit Pending { get; private init; } = null!;
+
     /// <summary>The push wake handler the binaries' sessions use.</summary>
     internal IPushWakeHandler Push => _sessions.Push;
 
@@ -106,6 +109,8 @@ internal sealed partial class RelayHost : IAsyncDisposable
         ListenOptions? metricsListen = null;
         ListenOptions? httpListen = null;
         BindRecorder? recorder = null;
+        var pending = new PendingConnectionLimit(options.MaxPendingConnections,
+            options.TrustXForwardedFor ? int.MaxValue : options.MaxPendingConnectionsPerSource); // behind an HTTP proxy the peer is the proxy
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             ConfigureLimits(kestrel, options);
@@ -119,7 +124,12 @@ internal sealed partial class RelayHost : IAsyncDisposable
                         listen.UseProxyProtocol(ProxyProtocolOptions.From(options, settings.Time));
                     }
 
+                    listen.Use(pending.Middleware); // after PROXY (its source), before TLS (handshakes count)
                     tls.ConfigureHttpsListener(listen);
+                }
+                else
+                {
+                    listen.Use(pending.Middleware);
                 }
 
                 listen.UseFirstByteTimeout(options.RequestHeadersTimeout, settings.Time);
@@ -133,6 +143,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
                 Listen(kestrel, http, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1;
+                    listen.Use(pending.Middleware); // the challenge listener is public too: same pre-upgrade budget
                     listen.UseFirstByteTimeout(options.RequestHeadersTimeout, settings.Time);
                     Tag(listen, ListenerRole.Challenge);
                     httpListen = listen;
@@ -163,11 +174,12 @@ internal sealed partial class RelayHost : IAsyncDisposable
         var sessions = SessionContext.Create(options, metricsInstruments, relayLogger, push, settings.Time);
         metricsInstruments.ObserveGauges(() => sessions.Registry.ConnectedBinaries, () => sessions.Registry.ConnectedPhones, () => sessions.Budget.Charged);
         var readiness = new Readiness { ExtraCondition = settings.Tls is { } t ? () => t.IsReady : null };
-        var health = new HealthEndpoint(settings.Version, sessions.Registry, readiness, settings.Time, startedAt, settings.Commit);
+        var health = new HealthEndpoint(settings.Version, sessions.Registry, readiness, settings.Time, startedAt, options.HealthzCounts, settings.Commit);
         var admission = new AdmissionGate(
-            new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, settings.Time),
-            new ConnectionCap(options.MaxConnections),
-            options.TrustXForwardedFor,
+            new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, settings.Time, options.RateLimitSweepInterval, options.RateLimitMaxSources),
+            new ConnectionCap(options.MaxConnections, options.MaxConnectionsPerSource,
+                ConnectionCap.ReserveFor(options.MaxConnections, options.EndpointReserveDivisor)),
+            options.TrustXForwardedFor ? ForwardedFor.Parse(options.TrustedProxyCidrs) : null,
             relayLogger);
         var wsOptions = WsConnectionOptions.From(options, settings.Time);
         var relay = new RelayRequestHandler(health, new UpgradeEndpoint(sessions, wsOptions), admission, metricsInstruments);
@@ -188,7 +200,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
         });
 
         var host = new RelayHost(app, settings, sessions, admission, readiness, relayListens, metricsListen, httpListen,
-            app.Services.GetRequiredService<IConnectionListenerFactory>() as BindRecorder);
+            app.Services.GetRequiredService<IConnectionListenerFactory>() as BindRecorder) { Pending = pending };
         try
         {
             await app.StartAsync(cancellationToken);

@@ -15,4 +15,10 @@ internal interface IPushWakeHandler
     /// <c>binary_forwarder_push_wake_dropped</c>.
     /// </summary>
     string? TryAdmit(string serverId, ReadOnlySpan<byte> pushWakeJson);
+
+    /// <summary>
+    /// Like <see cref="TryAdmit(string, ReadOnlySpan{byte})"/> for a binary connected from <paramref name="source"/> (its
+    /// IPv4 address or IPv6 /64, docs/operations.md#per-source-limits), which the per-source wake limits apply to.
+    /// </summary>
+    string? TryAdmit(string serverId, string source, ReadOnlySpan<byte> pushWakeJson) => TryAdmit(serverId, pushWakeJson);
 }

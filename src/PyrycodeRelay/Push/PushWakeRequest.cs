@@ -14,6 +14,12 @@ internal static class PushWakeRequest
     /// <summary>Row 4: <c>token</c> missing or empty.</summary>
     public const string TokenEmpty = "relay: push_wake token is empty";
 
+    /// <summary>Row 4b (issue 13 finding 7): the token is not shaped like an FCM registration token.</summary>
+    public const string TokenMalformed = "relay: push_wake token malformed";
+
+    /// <summary>Longest accepted token in characters (FCM registration tokens are a few hundred).</summary>
+    public const int MaxTokenLength = 4096;
+
     /// <summary>
     /// Checks rows 2–4 in order. Returns null and the device token when valid, else the refusal text.
     /// Extra fields are ignored; a repeated key counts with its last value; a JSON <c>null</c> for
@@ -93,6 +99,19 @@ internal static class PushWakeRequest
             return TokenEmpty;
         }
 
+        if (!IsTokenShaped(token))
+        {
+            token = null;
+            return TokenMalformed;
+        }
+
         return null;
     }
+
+    /// <summary>An FCM registration token: 1 to <see cref="MaxTokenLength"/> characters of <c>A-Z a-z 0-9 _ : -</c>.</summary>
+    public static bool IsTokenShaped(ReadOnlySpan<char> token) =>
+        token.Length is > 0 and <= MaxTokenLength && !token.ContainsAnyExcept(TokenChars);
+
+    private static readonly System.Buffers.SearchValues<char> TokenChars =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_:-");
 }

@@ -57,12 +57,14 @@ internal sealed partial class PushWakeService
         }
         finally
         {
-            Release();
+            Release(wake);
         }
     }
 
-    private void Release()
+    private void Release(Wake wake)
     {
+        _serverShares.Leave(wake.ServerId);
+        _sourceShares.Leave(wake.Source);
         if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _stopping) != 0)
         {
             _drained.TrySetResult();

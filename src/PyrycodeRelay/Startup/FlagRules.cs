@@ -71,7 +71,8 @@ internal static partial class FlagRules
             ?? FcmProjectId(options.FcmProjectId)
             ?? FcmUrl("fcm-base-url", options.FcmBaseUrl, BootLog.InvalidFcmBaseUrl)
             ?? (options.FcmTokenUrl.Length > 0 ? FcmUrl("fcm-token-url", options.FcmTokenUrl, BootLog.InvalidFcmTokenUrl) : null)
-            ?? CheckSessionRules(options);
+            ?? CheckSessionRules(options)
+            ?? HardeningRules(options);
     }
 
     /// <summary>The message of the refusal for <paramref name="flag"/> (name without dashes).</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using PyrycodeRelay.Configuration;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
@@ -21,12 +22,13 @@ internal sealed class PushRig : IAsyncDisposable
 
     public TestRelay Relay { get; }
 
-    public static async Task<PushRig> StartAsync(Action<FcmStub>? configure = null)
+    public static async Task<PushRig> StartAsync(Action<FcmStub>? configure = null, Func<RelayOptions, RelayOptions>? options = null)
     {
         var stub = await FcmStub.StartAsync();
         configure?.Invoke(stub);
-        var options = TestRelay.Insecure() with { FcmBaseUrl = stub.BaseUrl, FcmTokenUrl = stub.TokenUrl, FcmProjectId = "test-proj" };
-        return new PushRig(stub, await TestRelay.StartAsync(options, fcmCredentials: TestKeys.Json()));
+        var relayOptions = TestRelay.Insecure() with { FcmBaseUrl = stub.BaseUrl, FcmTokenUrl = stub.TokenUrl, FcmProjectId = "test-proj" };
+        relayOptions = options?.Invoke(relayOptions) ?? relayOptions;
+        return new PushRig(stub, await TestRelay.StartAsync(relayOptions, fcmCredentials: TestKeys.Json()));
     }
 
     /// <summary>Makes the send endpoint block until the returned gate completes (released at dispose at the latest).</summary>

@@ -101,7 +101,7 @@ public sealed class TlsProcessTests : IDisposable
         [
             "--domain", Domain, "--tls-cert-file", _certs.CertFile, "--tls-key-file", _certs.KeyFile,
             "--https-listen", $"127.0.0.1:{https}", "--http-listen", $"127.0.0.1:{http}", "--metrics-listen", $"127.0.0.1:{metrics}",
-            .. proxyProtocol ? new[] { "--https-proxy-protocol" } : [],
+            .. proxyProtocol ? new[] { "--https-proxy-protocol", "--proxy-protocol-trusted-cidrs", "127.0.0.0/8" } : [],
         ];
         var target = new RelayTarget(https, Domain, _certs.Root);
         if (proxyProtocol)

@@ -90,7 +90,7 @@ public class KestrelLimitsTests
         KestrelLimitSettings.Apply(options, new RelayOptions());
 
         Assert.Equal(TimeSpan.FromSeconds(4), options.Limits.RequestHeadersTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(119), options.Limits.KeepAliveTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(9), options.Limits.KeepAliveTimeout); // 10 s (issue 13 finding 6) minus the tolerance
         Assert.Null(options.Limits.MaxConcurrentConnections);
         Assert.Null(options.Limits.MaxConcurrentUpgradedConnections);
         Assert.Equal(TimeSpan.FromSeconds(1), KestrelLimitSettings.Compensate(TimeSpan.FromSeconds(1.5)));

@@ -108,4 +108,8 @@ internal static partial class RelayLog
     [LoggerMessage(EventId = 501, EventName = "conn_cap_reached", Level = LogLevel.Warning,
         Message = "conn_cap_reached path={path} remote={remote}")]
     public static partial void ConnCapReached(ILogger logger, string path, string remote);
+
+    [LoggerMessage(EventId = 900, EventName = "source_conn_cap_reached", Level = LogLevel.Warning,
+        Message = "source_conn_cap_reached path={path} remote={remote}")]
+    public static partial void SourceConnCapReached(ILogger logger, string path, string remote);
 }

@@ -31,7 +31,7 @@ public class ProxyRateLimitTests
                     await LimitResponses.WriteBadRequestAsync(context); // "reaches the endpoint (400, no pyry headers)"
                 }
             });
-        gate = new AdmissionGate(limiter, cap, trustForwardedFor: false,
+        gate = new AdmissionGate(limiter, cap, forwardedFor: null,
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PyrycodeRelay.Limits"));
 
         async Task<string> AttemptAsync(string source)

@@ -16,7 +16,7 @@ public sealed class PushMetricsExpositionTests
 
         // Push on, sharing the host's meter factory (as boot must wire it).
         await using var stub = await FcmStub.StartAsync();
-        var options = DefaultOptions.Push with { ProjectId = "test-proj", BaseUrl = stub.BaseUrl, TokenUrl = stub.TokenUrl };
+        var options = DefaultOptions.Push with { ProjectId = "test-proj", BaseUrl = stub.BaseUrl, TokenUrl = stub.TokenUrl, MaxInFlightPerServer = 6 }; // the in-flight share is not under test
         var service = (PushWakeService)PushWakeService.Create(TestKeys.Json(), options, (IMeterFactory)relay.Host.Meter.Scope!, relay.Logs, TimeProvider.System);
         await using var _ = service;
         push.Inner = service;

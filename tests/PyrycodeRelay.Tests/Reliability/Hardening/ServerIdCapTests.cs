@@ -59,7 +59,7 @@ public sealed class ServerIdCapTests
         await b.DisposeAsync();
 
         await using var fresh = await relay.ConnectHolderAsync("new");
-        Assert.Equal((1000, ""), await phone.ReadUntilCloseAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal((1000, ""), await phone.ReceiveCloseAsync(TimeSpan.FromSeconds(10)));
         await relay.Logs.WaitForAsync("server_grace_expired", e => e["server_id"] == "old");
         Assert.Equal("old", Assert.Single(relay.Logs.Named("server_grace_cut_short"))["server_id"]);
         await relay.ExpectMetricsAsync(new() { ["pyrycode_relay_grace_expiries_total"] = new() { [""] = 1 } });

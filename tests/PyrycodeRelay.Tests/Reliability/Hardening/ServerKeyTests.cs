@@ -58,7 +58,7 @@ public sealed class ServerKeyTests
 
         // The real daemon comes back with its key (surrounding spaces are trimmed like every header value).
         await using var back = await ClaimAsync(relay, "k1", "  secret-A\t");
-        Assert.Equal((4404, "binary reclaimed server-id"), await phone.ReadUntilCloseAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal((4404, "binary reclaimed server-id"), await phone.ReceiveCloseAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(2, relay.Logs.Named("server_claimed").Count(e => e["server_id"] == "k1"));
         await relay.ExpectMetricsAsync(new()
         {
