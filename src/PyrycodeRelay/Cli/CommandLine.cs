@@ -13,6 +13,9 @@ internal static class CommandLine
     /// <summary>The program name used by the usage text.</summary>
     public const string ProgramName = "pyrycode-relay";
 
+    /// <summary>The line after a usage error (the whole usage is not repeated).</summary>
+    public const string HelpHint = "Run 'pyrycode-relay --help' for usage.";
+
     /// <summary>
     /// Parses <paramref name="args"/> into options starting from <paramref name="defaults"/> (a new
     /// <see cref="RelayOptions"/> when null). Never throws for bad input and never writes output.
@@ -107,7 +110,7 @@ internal static class CommandLine
         }
 
         var outcome = state.Version ? CommandLineOutcome.Version : CommandLineOutcome.Run;
-        return new CommandLineResult(outcome, state.Options, set, remaining, null);
+        return new CommandLineResult(outcome, state.Options, set, remaining, null) { CheckConfig = state.CheckConfig };
     }
 
     /// <summary>

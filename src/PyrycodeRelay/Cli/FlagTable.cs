@@ -144,6 +144,21 @@ internal static class FlagTable
             "show connected_binaries and connected_phones in the public /healthz (the Go relay's document); otherwise only to loopback and on the metrics listener",
             s => s.Options.HealthzCounts, (s, v) => s.Options = s.Options with { HealthzCounts = v },
             o => o.HealthzCounts),
+
+        // ---- operator flags (issue 15) ----
+        new DurationFlag("shutdown-delay",
+            "on SIGTERM, /readyz answers 503 for this long before connections are closed (for load balancers); 0 disables",
+            o => o.ShutdownDelay, (o, v) => o with { ShutdownDelay = v }),
+        new StringFlag("log-level",
+            "lowest level logged: debug, info, warn or error",
+            o => o.LogLevel, (o, v) => o with { LogLevel = v }),
+        new BoolFlag("metrics-allow-remote",
+            "allow a non-loopback --metrics-listen (exposes /metrics to that network)",
+            s => s.Options.MetricsAllowRemote, (s, v) => s.Options = s.Options with { MetricsAllowRemote = v },
+            o => o.MetricsAllowRemote),
+        new BoolFlag("check-config",
+            "run every boot check, print the effective configuration (secrets withheld) and exit 0 or 2 without listening",
+            s => s.CheckConfig, (s, v) => s.CheckConfig = v, _ => false),
     ];
 
     private static readonly FrozenDictionary<string, Flag> ByName =

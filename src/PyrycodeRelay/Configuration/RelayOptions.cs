@@ -152,6 +152,17 @@ internal sealed record RelayOptions
     /// <summary>How often idle rate-limit buckets are swept.</summary>
     public TimeSpan RateLimitSweepInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    // ---- Operator flags (issue 15 items 7, 8, 10; docs/operations.md) ----
+
+    /// <summary><c>--shutdown-delay</c>: how long <c>/readyz</c> answers 503 at the start of a drain before the 1001s.</summary>
+    public TimeSpan ShutdownDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary><c>--log-level</c>: <c>debug</c>, <c>info</c>, <c>warn</c> or <c>error</c>.</summary>
+    public string LogLevel { get; init; } = "info";
+
+    /// <summary><c>--metrics-allow-remote</c>: allow a non-loopback <c>--metrics-listen</c>.</summary>
+    public bool MetricsAllowRemote { get; init; }
+
     // ---- Fixed limits: not flags (docs/protocol.md#defaults "fixed", docs/operations.md#http-timeouts, docs/operations.md#tls, docs/operations.md#push-wakes), settable only by tests ----
 
     /// <summary>After sending a close frame, how long to wait for the peer's close frame.</summary>

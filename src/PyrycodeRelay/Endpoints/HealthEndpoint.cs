@@ -13,9 +13,10 @@ namespace PyrycodeRelay.Endpoints;
 /// <c>pyrycode_relay_connected_binaries</c> and <c>pyrycode_relay_connected_phones</c> gauges.
 /// </summary>
 internal sealed class HealthEndpoint(string version, IRegistryCounts registry, Readiness readiness, TimeProvider time, long startedAt,
-    bool countsForEveryone = false)
+    bool countsForEveryone = false, string commit = Cli.RelayVersion.UnknownCommit)
 {
     private readonly string _versionJson = JsonString(version);
+    private readonly string _commitJson = JsonString(commit);
 
     /// <summary>Writes the health document: with the counts for a direct loopback peer or with <c>--healthz-counts</c>.</summary>
     public Task HealthAsync(HttpContext context)
@@ -29,7 +30,7 @@ internal sealed class HealthEndpoint(string version, IRegistryCounts registry, R
     {
         ArgumentNullException.ThrowIfNull(context);
         var body = string.Create(CultureInfo.InvariantCulture,
-            $"{{\"status\":\"ok\",\"version\":{_versionJson},\"connected_binaries\":{registry.ConnectedBinaries},\"connected_phones\":{registry.ConnectedPhones},\"uptime_seconds\":{Uptime()}}}");
+            $"{{\"status\":\"ok\",\"version\":{_versionJson},\"commit\":{_commitJson},\"connected_binaries\":{registry.ConnectedBinaries},\"connected_phones\":{registry.ConnectedPhones},\"uptime_seconds\":{Uptime()}}}");
         return WriteJsonAsync(context, StatusCodes.Status200OK, body);
     }
 
@@ -45,7 +46,7 @@ internal sealed class HealthEndpoint(string version, IRegistryCounts registry, R
     private Task PublicHealthAsync(HttpContext context)
     {
         var body = string.Create(CultureInfo.InvariantCulture,
-            $"{{\"status\":\"ok\",\"version\":{_versionJson},\"uptime_seconds\":{Uptime()}}}");
+            $"{{\"status\":\"ok\",\"version\":{_versionJson},\"commit\":{_commitJson},\"uptime_seconds\":{Uptime()}}}");
         return WriteJsonAsync(context, StatusCodes.Status200OK, body);
     }
 

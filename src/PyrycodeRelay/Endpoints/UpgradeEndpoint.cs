@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Forwarding;
 using PyrycodeRelay.WebSockets;
 
@@ -23,6 +24,12 @@ internal sealed class UpgradeEndpoint(SessionContext sessions, WsConnectionOptio
             : HeaderGate.TryAcceptPhone(context.Request.Headers, out serverId, out detail);
         if (!accepted)
         {
+            if (sessions.Logger.IsEnabled(LogLevel.Debug))
+            {
+                Hosting.OperatorLog.UpgradeRejected(sessions.Logger, context.Request.Path.Value ?? "",
+                    "400: " + HeaderGate.RejectReason(endpoint, context.Request.Headers), remote);
+            }
+
             sessions.Metrics.Upgrade(endpoint, UpgradeOutcome.RejectHeaders);
             return PlainResponses.RejectAsync(context, StatusCodes.Status400BadRequest);
         }
@@ -30,6 +37,12 @@ internal sealed class UpgradeEndpoint(SessionContext sessions, WsConnectionOptio
         var status = WsHandshake.Validate(context, out var accept);
         if (status != 0)
         {
+            if (sessions.Logger.IsEnabled(LogLevel.Debug))
+            {
+                Hosting.OperatorLog.UpgradeRejected(sessions.Logger, context.Request.Path.Value ?? "",
+                    status.ToString(System.Globalization.CultureInfo.InvariantCulture) + ": not a valid WebSocket handshake", remote);
+            }
+
             context.Response.StatusCode = status;
             if (status == StatusCodes.Status426UpgradeRequired)
             {

@@ -36,6 +36,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
     private readonly ListenOptions? _metricsListen;
     private readonly ListenOptions? _httpListen;
     private readonly ILogger _logger;
+    private readonly BindRecorder? _transport;
     private int _shutdownStarted;
 
     private RelayHost(
@@ -46,8 +47,10 @@ internal sealed partial class RelayHost : IAsyncDisposable
         Readiness readiness,
         List<ListenOptions> relayListens,
         ListenOptions? metricsListen,
-        ListenOptions? httpListen)
+        ListenOptions? httpListen,
+        BindRecorder? transport)
     {
+        _transport = transport;
         _httpListen = httpListen;
         _app = app;
         _settings = settings;
@@ -171,7 +174,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
         var sessions = SessionContext.Create(options, metricsInstruments, relayLogger, push, settings.Time);
         metricsInstruments.ObserveGauges(() => sessions.Registry.ConnectedBinaries, () => sessions.Registry.ConnectedPhones, () => sessions.Budget.Charged);
         var readiness = new Readiness { ExtraCondition = settings.Tls is { } t ? () => t.IsReady : null };
-        var health = new HealthEndpoint(settings.Version, sessions.Registry, readiness, settings.Time, startedAt, options.HealthzCounts);
+        var health = new HealthEndpoint(settings.Version, sessions.Registry, readiness, settings.Time, startedAt, options.HealthzCounts, settings.Commit);
         var admission = new AdmissionGate(
             new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, settings.Time, options.RateLimitSweepInterval, options.RateLimitMaxSources),
             new ConnectionCap(options.MaxConnections, options.MaxConnectionsPerSource,
@@ -196,7 +199,8 @@ internal sealed partial class RelayHost : IAsyncDisposable
             _ => relayApp(context),
         });
 
-        var host = new RelayHost(app, settings, sessions, admission, readiness, relayListens, metricsListen, httpListen) { Pending = pending };
+        var host = new RelayHost(app, settings, sessions, admission, readiness, relayListens, metricsListen, httpListen,
+            app.Services.GetRequiredService<IConnectionListenerFactory>() as BindRecorder) { Pending = pending };
         try
         {
             await app.StartAsync(cancellationToken);

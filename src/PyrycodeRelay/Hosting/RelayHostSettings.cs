@@ -43,6 +43,9 @@ internal sealed record RelayHostSettings
     /// <summary>The build version reported by <c>/healthz</c>.</summary>
     public string Version { get; init; } = RelayVersion.Current;
 
+    /// <summary>The commit reported by <c>/healthz</c>.</summary>
+    public string Commit { get; init; } = RelayVersion.Commit;
+
     /// <summary>The ports this host will bind (for the port allowlist check before binding).</summary>
     public IReadOnlyList<int> BindPorts =>
         new[] { RelayListener, HttpListener, MetricsListener }.Where(e => e is not null).Select(e => e!.Port).ToArray();

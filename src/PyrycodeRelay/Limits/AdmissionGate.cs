@@ -53,6 +53,7 @@ internal sealed class AdmissionGate : IDisposable
         if (!_limiter.TryAcquire(key))
         {
             RelayLog.RateLimited(_logger, ClientIp.QuoteForRateLimitLog(key));
+            Hosting.OperatorLog.UpgradeRejected(_logger, context.Request.Path.Value ?? "", "429: rate limited", ClientIp.PeerIp(context));
             await LimitResponses.WriteTooManyRequestsAsync(context);
             return (AdmissionOutcome.RateLimited, null);
         }
@@ -69,6 +70,7 @@ internal sealed class AdmissionGate : IDisposable
         if (slot is null)
         {
             RelayLog.ConnCapReached(_logger, context.Request.Path.Value ?? "", ClientIp.PeerIp(context));
+            Hosting.OperatorLog.UpgradeRejected(_logger, context.Request.Path.Value ?? "", "503: connection cap reached", ClientIp.PeerIp(context));
             await LimitResponses.WriteServiceUnavailableAsync(context);
             return (AdmissionOutcome.AtCapacity, null);
         }

@@ -81,6 +81,18 @@ internal sealed class RelayTls : IAsyncDisposable
     /// <summary>Starts ACME issuance/renewal or static-file reload polling.</summary>
     public void Start() => _source.Start();
 
+    /// <summary>SIGHUP: reloads static certificate files now; false (nothing done) with ACME.</summary>
+    public bool ReloadCertificates()
+    {
+        if (_source is not StaticCertificateSource files)
+        {
+            return false;
+        }
+
+        files.ReloadNow();
+        return true;
+    }
+
     /// <summary>Stops the background work.</summary>
     public Task StopAsync() => _source.StopAsync();
 

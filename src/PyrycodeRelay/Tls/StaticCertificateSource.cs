@@ -52,12 +52,20 @@ internal sealed class StaticCertificateSource : ICertificateSource
     public void Start() => _timer ??= _time.CreateTimer(_ => Poll(), null, _interval, _interval);
 
     /// <summary>One poll: reload when either file's modification time or size changed since the last look.</summary>
-    public void Poll()
+    public void Poll() => Reload(force: false);
+
+    /// <summary>
+    /// SIGHUP (docs/operations.md#signals-and-drain): reload the pair now even if neither file looks changed;
+    /// logs <c>tls_cert_reloaded</c> or <c>tls_cert_reload_failed</c> (the previous pair stays in use).
+    /// </summary>
+    public void ReloadNow() => Reload(force: true);
+
+    private void Reload(bool force)
     {
         lock (_pollLock)
         {
             var stamp = Stamp(_certPath, _keyPath);
-            if (stamp == _stamp)
+            if (stamp == _stamp && !force)
             {
                 return;
             }

@@ -19,7 +19,7 @@ public sealed class PublicHealthTests
 
         var forwarded = await RawHttp.SendAsync(relay.Target, RawHttp.Get("/healthz", Host, "X-Forwarded-For: 203.0.113.9"));
         Assert.Equal(200, forwarded.Status);
-        Assert.Matches(new Regex("""^\{"status":"ok","version":"[^"]+","uptime_seconds":\d+\}$"""), Encoding.UTF8.GetString(forwarded.Body));
+        Assert.Matches(new Regex("""^\{"status":"ok","version":"[^"]+","commit":"[^"]+","uptime_seconds":\d+\}$"""), Encoding.UTF8.GetString(forwarded.Body));
 
         Assert.Equal((1, 0), await Health.CountsAsync(relay)); // direct loopback: the Go document
         await relay.ExpectMetricsAsync(new() { ["pyrycode_relay_connected_binaries"] = new() { [""] = 1 } });
@@ -31,7 +31,7 @@ public sealed class PublicHealthTests
         await using var relay = await TestRelay.StartAsync(TestRelay.Insecure() with { HealthzCounts = true });
         await using var b = await relay.ConnectHolderAsync("e2e-health");
         var forwarded = await RawHttp.SendAsync(relay.Target, RawHttp.Get("/healthz", Host, "X-Forwarded-For: 203.0.113.9"));
-        Assert.Matches(new Regex("""^\{"status":"ok","version":"[^"]+","connected_binaries":1,"connected_phones":0,"uptime_seconds":\d+\}$"""),
+        Assert.Matches(new Regex("""^\{"status":"ok","version":"[^"]+","commit":"[^"]+","connected_binaries":1,"connected_phones":0,"uptime_seconds":\d+\}$"""),
             Encoding.UTF8.GetString(forwarded.Body));
     }
 }

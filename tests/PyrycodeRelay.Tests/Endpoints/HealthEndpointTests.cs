@@ -33,7 +33,7 @@ public sealed class HealthEndpointTests
 
         var text = Encoding.UTF8.GetString(body.ToArray());
         Assert.Equal(
-            "{\"status\":\"ok\",\"version\":" + JsonSerializer.Serialize(version) + ",\"connected_binaries\":0,\"connected_phones\":0,\"uptime_seconds\":42}",
+            "{\"status\":\"ok\",\"version\":" + JsonSerializer.Serialize(version) + ",\"commit\":\"unknown\",\"connected_binaries\":0,\"connected_phones\":0,\"uptime_seconds\":42}",
             text);
         using var parsed = JsonDocument.Parse(text);
         Assert.Equal(version, parsed.RootElement.GetProperty("version").GetString());
@@ -69,8 +69,8 @@ public sealed class HealthEndpointTests
         Assert.Equal("no-store", context.Response.Headers.CacheControl.ToString());
         Assert.Equal(
             counts
-                ? "{\"status\":\"ok\",\"version\":\"1.2.3\",\"connected_binaries\":3,\"connected_phones\":5,\"uptime_seconds\":7}"
-                : "{\"status\":\"ok\",\"version\":\"1.2.3\",\"uptime_seconds\":7}",
+                ? "{\"status\":\"ok\",\"version\":\"1.2.3\",\"commit\":\"unknown\",\"connected_binaries\":3,\"connected_phones\":5,\"uptime_seconds\":7}"
+                : "{\"status\":\"ok\",\"version\":\"1.2.3\",\"commit\":\"unknown\",\"uptime_seconds\":7}",
             Encoding.UTF8.GetString(body.ToArray()));
     }
 

@@ -15,7 +15,7 @@ internal sealed class RelayLoggerProvider : ILoggerProvider
     /// <summary>Categories starting with this text are written; all others are dropped.</summary>
     public const string RelayCategoryPrefix = "PyrycodeRelay";
 
-    /// <summary>The lowest level written (docs/logging.md#formats: INFO and above).</summary>
+    /// <summary>The lowest level written by default (docs/logging.md#formats: INFO and above; <c>--log-level</c> changes it).</summary>
     public const LogLevel MinimumLevel = LogLevel.Information;
 
     /// <summary>How often a queued provider reports dropped lines (WARN <c>log_lines_dropped</c>).</summary>
@@ -27,18 +27,18 @@ internal sealed class RelayLoggerProvider : ILoggerProvider
     private long _reportedDrops;
 
     /// <summary>Writes UTF-8 lines to <paramref name="output"/> (for example stderr); the caller owns the stream.</summary>
-    public RelayLoggerProvider(RelayLogFormat format, Stream output, TimeProvider time)
-        : this(format, new StreamLogSink(output), time)
+    public RelayLoggerProvider(RelayLogFormat format, Stream output, TimeProvider time, LogLevel minimumLevel = MinimumLevel)
+        : this(format, new StreamLogSink(output), time, minimumLevel)
     {
     }
 
     /// <summary>Writes lines to <paramref name="output"/>; the caller owns the writer.</summary>
-    public RelayLoggerProvider(RelayLogFormat format, TextWriter output, TimeProvider time)
-        : this(format, new TextWriterLogSink(output), time)
+    public RelayLoggerProvider(RelayLogFormat format, TextWriter output, TimeProvider time, LogLevel minimumLevel = MinimumLevel)
+        : this(format, new TextWriterLogSink(output), time, minimumLevel)
     {
     }
 
-    private RelayLoggerProvider(RelayLogFormat format, LogSink sink, TimeProvider time)
+    private RelayLoggerProvider(RelayLogFormat format, LogSink sink, TimeProvider time, LogLevel minimumLevel)
     {
         ArgumentNullException.ThrowIfNull(time);
         if (format is not (RelayLogFormat.Text or RelayLogFormat.Json))
@@ -48,11 +48,15 @@ internal sealed class RelayLoggerProvider : ILoggerProvider
 
         Format = format;
         _sink = sink;
-        _logger = new RelayLogger(format, sink, time);
+        _logger = new RelayLogger(format, sink, time, minimumLevel);
+        Level = minimumLevel;
     }
 
     /// <summary>The output format.</summary>
     public RelayLogFormat Format { get; }
+
+    /// <summary>The lowest level written (<c>--log-level</c>).</summary>
+    public LogLevel Level { get; }
 
     /// <summary>The queue in front of the output, for a provider made by <see cref="CreateQueued"/>.</summary>
     public QueuedLogSink? Queue => _sink as QueuedLogSink;
@@ -62,10 +66,11 @@ internal sealed class RelayLoggerProvider : ILoggerProvider
     /// never waits for the output, and every <paramref name="reportInterval"/> the lines dropped meanwhile are
     /// reported as WARN <c>log_lines_dropped</c>.
     /// </summary>
-    public static RelayLoggerProvider CreateQueued(RelayLogFormat format, Stream output, TimeProvider time, TimeSpan reportInterval, int maxLines = QueuedLogSink.MaxQueuedLines)
+    public static RelayLoggerProvider CreateQueued(RelayLogFormat format, Stream output, TimeProvider time, TimeSpan reportInterval, int maxLines = QueuedLogSink.MaxQueuedLines,
+        LogLevel minimumLevel = MinimumLevel)
     {
         ArgumentNullException.ThrowIfNull(time);
-        var provider = new RelayLoggerProvider(format, new QueuedLogSink(output, maxLines), time);
+        var provider = new RelayLoggerProvider(format, new QueuedLogSink(output, maxLines), time, minimumLevel);
         provider._dropReporter = time.CreateTimer(
             static s => ((RelayLoggerProvider)s!).ReportDrops(), provider, reportInterval, reportInterval);
         return provider;

@@ -88,7 +88,7 @@ internal sealed class RelayMetricsExporter : IDisposable
 
     /// <summary>
     /// Observes the gauges and renders the exposition (text format 0.0.4) of every catalogue family that has
-    /// a live instrument. Throws when a gauge callback fails or the exporter is disposed (the caller answers 500).
+    /// a live instrument, then the runtime and process families (<see cref="RuntimeMetrics"/>). Throws when a gauge callback fails or the exporter is disposed (the caller answers 500).
     /// </summary>
     public string Collect()
     {
@@ -105,6 +105,7 @@ internal sealed class RelayMetricsExporter : IDisposable
                 }
             }
 
+            RuntimeMetrics.Render(writer); // process-wide; read now (docs/metrics.md#runtime-and-process)
             return writer.ToString();
         }
     }

@@ -28,7 +28,7 @@ public sealed class ExpositionTests
         Assert.Single(scrape["pyrycode_relay_outbox_queued_bytes"].Samples);
         Assert.Equal(8, scrape["pyrycode_relay_frames_dropped_total"].Samples.Count);
         Assert.Equal(2 * 16, scrape["pyrycode_relay_connection_closes_total"].Samples.Count); // 16 causes (first_frame_timeout: issue 13)
-        Assert.All(scrape.Families.SelectMany(f => f.Samples), s => Assert.Equal(0, s.Value));
+        Assert.All(scrape.Families.Where(f => !SpecCatalogue.Runtime.Contains(f.Name)).SelectMany(f => f.Samples), s => Assert.Equal(0, s.Value));
         Assert.DoesNotContain("process_", body, StringComparison.Ordinal);
         Assert.DoesNotContain("dotnet_", body, StringComparison.Ordinal);
         Assert.DoesNotContain("microsoft_", body, StringComparison.Ordinal);

@@ -40,7 +40,24 @@ internal static partial class SpecCatalogue
         ["pyrycode_relay_connection_closes_total"] = ("counter", ["endpoint", "cause"]),
         ["pyrycode_relay_claim_source_changes_total"] = ("counter", ["claim"]), // issue 13
         ["pyrycode_relay_log_lines_dropped_total"] = ("counter", []), // issue 13
+
+        // Runtime and process (issue 15 item 10, docs/metrics.md#runtime-and-process): values read at scrape, never 0-initialised.
+        ["pyrycode_relay_cpu_seconds_total"] = ("counter", []),
+        ["pyrycode_relay_resident_memory_bytes"] = ("gauge", []),
+        ["pyrycode_relay_open_fds"] = ("gauge", []),
+        ["pyrycode_relay_max_fds"] = ("gauge", []),
+        ["pyrycode_relay_gc_heap_bytes"] = ("gauge", []),
+        ["pyrycode_relay_gc_committed_bytes"] = ("gauge", []),
+        ["pyrycode_relay_allocated_bytes_total"] = ("counter", []),
+        ["pyrycode_relay_gc_collections_total"] = ("counter", ["generation"]),
+        ["pyrycode_relay_gc_pause_seconds_total"] = ("counter", []),
+        ["pyrycode_relay_threadpool_queue_length"] = ("gauge", []),
+        ["pyrycode_relay_threadpool_threads"] = ("gauge", []),
     };
+
+    /// <summary>The runtime and process families (process-wide values, not relay counters).</summary>
+    public static readonly IReadOnlySet<string> Runtime = Families.Keys
+        .SkipWhile(k => k != "pyrycode_relay_cpu_seconds_total").ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The families every relay renders (push only when on).</summary>
     public static IEnumerable<string> Always => Families.Keys.Where(f => f != "pyrycode_relay_push_wakes_total");
@@ -120,6 +137,7 @@ internal static partial class SpecCatalogue
             "direction" => Directions,
             "endpoint" => Endpoints,
             "kind" => Kinds,
+            "generation" => ["gen0", "gen1", "gen2"],
             _ => null,
         };
         if (set is not null)
