@@ -65,8 +65,8 @@ internal sealed partial class TestRelay : IAsyncDisposable
 
     /// <summary>
     /// Starts an insecure relay with <paramref name="configure"/> applied to test-friendly defaults (the rate
-    /// limit and the per-source caps are out of the way: 1,000,000 each; the per-connection log repeat limit too), push off unless
-    /// <paramref name="push"/>, metrics only when asked.
+    /// limit and the per-source caps are out of the way: 1,000,000 each; the per-connection log repeat limit too), push off
+    /// unless <paramref name="push"/>, metrics only when asked.
     /// </summary>
     public static Task<TestRelay> StartAsync(Func<RelayOptions, RelayOptions>? configure = null, IPushWakeHandler? push = null, bool metrics = false)
     {

@@ -94,7 +94,17 @@ internal sealed class RelayLoggerProvider : ILoggerProvider
 
     /// <summary>
     /// Flushes. The output is not closed and lines logged afterwards are still written (the host disposes
-    /// providers before the relay's last shutdown lines).
+    /// providers before the relay's last shutdown lines). A queued provider stops its periodic drop report and
+    /// reports what is left once.
     /// </summary>
-    public void Dispose() => _sink.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _dropReporter, null) is { } reporter)
+        {
+            reporter.Dispose();
+            ReportDrops();
+        }
+
+        _sink.Dispose();
+    }
 }
