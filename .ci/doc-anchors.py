@@ -81,6 +81,8 @@ def slugs(path, cache={}):
             if line.lstrip().startswith('```'):
                 in_fence = not in_fence
                 continue
+            if not in_fence:
+                result.update(re.findall(r'<a id="([A-Za-z0-9_-]+)"></a>', line))  # explicit anchors
             m = re.match(r'^(#{1,6})\s+(.*?)\s*#*\s*$', line)
             if in_fence or not m:
                 continue

@@ -16,6 +16,11 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "readahead")
+        {
+            return await ReadAhead.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 160);
+        }
+
         if (args.Length > 0 && args[0] == "worst")
         {
             return await WorstCase.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500);

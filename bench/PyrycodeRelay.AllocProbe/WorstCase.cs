@@ -60,7 +60,7 @@ internal static class WorstCase
         return 0;
     }
 
-    private static (long Rss, long Heap, long Committed) Measure()
+    internal static (long Rss, long Heap, long Committed) Measure()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();

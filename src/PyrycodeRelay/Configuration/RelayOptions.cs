@@ -187,6 +187,19 @@ internal sealed record RelayOptions
     /// <summary>A PROXY protocol header must arrive within this.</summary>
     public TimeSpan ProxyHeaderTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Unsent bytes the kernel may hold per relay socket (<c>TCP_NOTSENT_LOWAT</c>, Linux; 0 = kernel default): the rest
+    /// waits in the relay, where Pings, Pongs and close frames can still go ahead of queued data (docs/operations.md#connection-cap-sizing).
+    /// </summary>
+    public int SocketNotSentLowWaterBytes { get; init; } = 65536;
+
+    /// <summary>
+    /// Bytes Kestrel's transport reads ahead per connection while the relay is not reading (its input pipe's pause
+    /// threshold, and Kestrel's request buffer), bounding a connection's inbound memory (issue 13 finding 10;
+    /// docs/operations.md, connection cap sizing).
+    /// </summary>
+    public int TransportReadBufferBytes { get; init; } = 65536;
+
     // TLS (docs/operations.md#http-timeouts, docs/operations.md#tls).
 
     /// <summary>TLS handshake limit (docs/operations.md#http-timeouts: 5 s); also bounds the wait for the first bytes of a TLS connection.</summary>

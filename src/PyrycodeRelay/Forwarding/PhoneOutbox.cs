@@ -38,39 +38,34 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget, Ou
     {
         startDrain = false;
         dropped = 0;
-        var cost = (hasFrame ? frame.Length : 0) + (long)OutboxItem.Overhead;
+
+        // Charged what it really holds: the pooled array (a power of two at least the frame's length) + the overhead.
+        var buffer = hasFrame ? ArrayPool<byte>.Shared.Rent(Math.Max(frame.Length, 1)) : null;
+        var cost = OutboxItem.CostOf(buffer);
+        EnqueueStatus status;
         lock (_lock)
         {
             if (_closed)
             {
-                return EnqueueStatus.Closed;
+                status = EnqueueStatus.Closed;
             }
-
-            EnqueueStatus overflow;
-            if (_charged + cost > phoneBudget)
+            else if (_charged + cost > phoneBudget)
             {
-                overflow = EnqueueStatus.PhoneBacklogFull;
+                status = EnqueueStatus.PhoneBacklogFull;
             }
             else if (serverBudget is not null && !serverBudget.TryCharge(cost))
             {
-                overflow = EnqueueStatus.ServerBacklogFull;
+                status = EnqueueStatus.ServerBacklogFull;
             }
             else if (!relayBudget.TryCharge(cost))
             {
                 serverBudget?.Release(cost);
-                if (mayDefer)
-                {
-                    return EnqueueStatus.RelayBudgetShort;
-                }
-
-                overflow = EnqueueStatus.RelayBudgetExhausted;
+                status = mayDefer ? EnqueueStatus.RelayBudgetShort : EnqueueStatus.RelayBudgetExhausted;
             }
             else
             {
-                byte[]? buffer = null;
-                if (hasFrame)
+                if (buffer is not null)
                 {
-                    buffer = ArrayPool<byte>.Shared.Rent(Math.Max(frame.Length, 1));
                     frame.CopyTo(buffer);
                 }
 
@@ -86,9 +81,51 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget, Ou
                 return EnqueueStatus.Queued;
             }
 
-            _closed = true;
-            dropped = DropPendingLocked();
-            return overflow;
+            if (status is not (EnqueueStatus.Closed or EnqueueStatus.RelayBudgetShort)) // a deferred shortfall changes nothing
+            {
+                _closed = true;
+                dropped = DropPendingLocked();
+            }
+        }
+
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return status;
+    }
+
+    /// <summary>
+    /// Takes the drainer role for a frame written straight to the phone (no copy, no charge: it is in the phone's output
+    /// at once), when nothing is queued or being written and the outbox is open. End it with <see cref="EndDirect"/>.
+    /// </summary>
+    public bool TryBeginDirect()
+    {
+        lock (_lock)
+        {
+            if (_closed || _draining || _queue.Count != 0)
+            {
+                return false;
+            }
+
+            _draining = true;
+            return true;
+        }
+    }
+
+    /// <summary>Ends a direct write; true when items were queued meanwhile and the caller must run the drainer.</summary>
+    public bool EndDirect()
+    {
+        lock (_lock)
+        {
+            if (_queue.Count != 0)
+            {
+                return true;
+            }
+
+            _draining = false;
+            return false;
         }
     }
 

@@ -17,6 +17,11 @@ internal sealed partial class PhoneSession
     /// </summary>
     public EnqueueStatus Enqueue(ReadOnlySpan<byte> frame, bool hasFrame, int closeCode, long readAt)
     {
+        if (hasFrame && closeCode == 0 && TryDeliverDirect(frame, readAt))
+        {
+            return EnqueueStatus.Queued;
+        }
+
         var status = _outbox.TryEnqueue(frame, hasFrame, closeCode, readAt, out var startDrain, out var dropped, mayDefer: true);
         if (status == EnqueueStatus.RelayBudgetShort)
         {
@@ -75,6 +80,61 @@ internal sealed partial class PhoneSession
         CountDropped(_outbox.Discard(), DropReason.OutboxOverflow);
         Connection.RequestClose(WsCloseCodes.InternalError, BacklogFullReason);
         return true;
+    }
+
+    /// <summary>
+    /// Nothing queued and the phone's writer idle: the frame goes straight from the binary's message into the phone's
+    /// output (issue 16: no outbox copy, no drainer). False when the outbox or the writer is busy; then it is queued.
+    /// </summary>
+    private bool TryDeliverDirect(ReadOnlySpan<byte> frame, long readAt)
+    {
+        if (!_outbox.TryBeginDirect())
+        {
+            return false;
+        }
+
+        var closingBefore = Connection.CloseSent || Connection.IsAborted;
+        var sending = Connection.TrySendTextNow(frame, out var attempted);
+        if (!attempted)
+        {
+            if (_outbox.EndDirect())
+            {
+                _ = DrainAsync(); // cannot happen with one producer; kept so that no queued item is ever stranded
+            }
+
+            return false;
+        }
+
+        if (sending.IsCompletedSuccessfully)
+        {
+            OnDirectWritten(sending.Result, frame.Length, readAt, closingBefore);
+        }
+        else
+        {
+            _ = FinishDirectAsync(sending, frame.Length, readAt, closingBefore);
+        }
+
+        return true;
+    }
+
+    private async Task FinishDirectAsync(ValueTask<bool> sending, int length, long readAt, bool closingBefore) =>
+        OnDirectWritten(await sending, length, readAt, closingBefore);
+
+    private void OnDirectWritten(bool written, int length, long readAt, bool closingBefore)
+    {
+        if (written)
+        {
+            _ctx.Metrics.Forwarded(Direction.BinaryToPhone, length, _ctx.Time.GetElapsedTime(readAt));
+        }
+        else
+        {
+            OnFrameWriteFailed(default, closingBefore);
+        }
+
+        if (_outbox.EndDirect())
+        {
+            _ = DrainAsync();
+        }
     }
 
     private async Task DrainAsync()

@@ -111,12 +111,14 @@ internal sealed partial class RelayHost : IAsyncDisposable
         BindRecorder? recorder = null;
         var pending = new PendingConnectionLimit(options.MaxPendingConnections,
             options.TrustXForwardedFor ? int.MaxValue : options.MaxPendingConnectionsPerSource); // behind an HTTP proxy the peer is the proxy
+        builder.WebHost.UseSockets(sockets => sockets.MaxReadBufferSize = options.TransportReadBufferBytes); // bounded read-ahead (issue 13 finding 10)
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             ConfigureLimits(kestrel, options);
             Listen(kestrel, settings.RelayListener, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
+                listen.UseNotSentLowWater(options.SocketNotSentLowWaterBytes);
                 if (settings.Tls is { } tls)
                 {
                     if (options.HttpsProxyProtocol)

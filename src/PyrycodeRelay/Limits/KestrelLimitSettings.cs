@@ -30,6 +30,7 @@ internal static class KestrelLimitSettings
         limits.KeepAliveTimeout = Compensate(relay.KeepAliveTimeout);
         limits.MaxConcurrentConnections = null;
         limits.MaxConcurrentUpgradedConnections = null;
+        limits.MaxRequestBufferSize = relay.TransportReadBufferBytes; // bounded read-ahead per connection (issue 13 finding 10)
         options.ConfigureHttpsDefaults(https => https.HandshakeTimeout = relay.TlsHandshakeTimeout);
     }
 

@@ -103,12 +103,13 @@ internal static partial class FlagRules
 
     private static BootRefusal? PhoneOutboxCoversMessage(RelayOptions o)
     {
-        if (o.PhoneOutboxBytes >= (long)o.MaxMessageBytes + 64)
+        // A frame is charged its pooled array (a power of two at least its length) + 64 (docs/protocol.md#phone-outbox).
+        if (o.PhoneOutboxBytes >= (long)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)o.MaxMessageBytes) + 64)
         {
             return null;
         }
 
-        const string Err = "relay: --phone-outbox-bytes must be at least --max-message-bytes + 64";
+        const string Err = "relay: --phone-outbox-bytes must be at least --max-message-bytes rounded up to a power of two + 64";
         const string Fix = "raise --phone-outbox-bytes or lower --max-message-bytes";
         var v = o.PhoneOutboxBytes;
         return Invalid("phone-outbox-bytes", Err, v, Fix, l => BootLog.InvalidPhoneOutboxBytes(l, Err, v, Fix));

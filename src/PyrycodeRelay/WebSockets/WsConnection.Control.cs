@@ -22,10 +22,8 @@ internal sealed partial class WsConnection
                     return Step.NeedMore; // no frame may follow our close
                 }
 
-                _pingPayload ??= new byte[125];
-                payload.CopyTo(_pingPayload);
-                _pingPayloadLength = payload.Length;
-                return Step.Ping;
+                QueuePong(payload); // written ahead of queued data; the reader never waits for it
+                return Step.NeedMore;
 
             case WsOpcode.Pong:
                 OnPong(payload);
@@ -56,7 +54,4 @@ internal sealed partial class WsConnection
                 return Step.ProtocolError;
         }
     }
-
-    private ValueTask<bool> AnswerPingAsync() =>
-        SendControlAsync(WsOpcode.Pong, _pingPayload.AsMemory(0, _pingPayloadLength));
 }

@@ -83,6 +83,20 @@ internal sealed partial class WsConnection
         return await SendControlAsync(WsOpcode.Ping, bytes);
     }
 
+    /// <summary>
+    /// New bytes arrived from the peer: during a conflict probe they prove the peer alive as well as the Pong does
+    /// (which a slow link may deliver late), unless the connection ends before the probe does
+    /// (docs/protocol.md#conflict-probe-and-takeover).
+    /// </summary>
+    private void OnBytesReceived()
+    {
+        var probe = Volatile.Read(ref _probe);
+        if (probe is not null)
+        {
+            probe.BytesSeen = true;
+        }
+    }
+
     private void OnPong(ReadOnlySpan<byte> payload)
     {
         if (payload.Length != 8)
@@ -108,9 +122,10 @@ internal sealed partial class WsConnection
     }
 
     /// <summary>
-    /// Conflict probe: sends a Ping with a fresh random payload and reports whether the echoing Pong came
-    /// back within <paramref name="timeout"/>. False also when the Ping could not be written or the
-    /// connection ended during the probe. Concurrent probes share one Ping.
+    /// Conflict probe: sends a Ping with a fresh random payload and reports whether the peer is alive: true as soon
+    /// as the echoing Pong comes back, or at <paramref name="timeout"/> if any bytes arrived from the peer since the
+    /// probe began. False when nothing arrived, when the Ping could not be written, or when the connection ended
+    /// during the probe. Concurrent probes share one Ping.
     /// </summary>
     public Task<bool> ProbeAsync(TimeSpan timeout)
     {
@@ -137,7 +152,7 @@ internal sealed partial class WsConnection
 
     private async Task RunProbeAsync(ProbeState probe, TimeSpan timeout)
     {
-        using var timer = _time.CreateTimer(static s => ((ProbeState)s!).Completion.TrySetResult(false), probe, timeout, Timeout.InfiniteTimeSpan);
+        using var timer = _time.CreateTimer(static s => ((ProbeState)s!).OnTimeout(), probe, timeout, Timeout.InfiniteTimeSpan);
         if (!await SendPingAsync(probe.Payload))
         {
             probe.Completion.TrySetResult(false);
@@ -158,5 +173,16 @@ internal sealed partial class WsConnection
         public ulong Payload { get; } = payload;
 
         public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Bytes arrived from the peer during the probe.</summary>
+        public bool BytesSeen
+        {
+            get => Volatile.Read(ref _bytesSeen);
+            set => Volatile.Write(ref _bytesSeen, value);
+        }
+
+        private bool _bytesSeen;
+
+        public void OnTimeout() => Completion.TrySetResult(BytesSeen);
     }
 }

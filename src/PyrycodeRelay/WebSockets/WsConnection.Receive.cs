@@ -18,15 +18,13 @@ internal sealed partial class WsConnection
     private bool _discardMessage;     // the current message is being skipped (after our close)
     private long _messageStartedAt;
     private int _peerCloseCode;
-    private byte[]? _pingPayload;
-    private int _pingPayloadLength;
+    private long _carried;            // unconsumed bytes left in the input pipe by the last read
     private bool _failed;             // a protocol violation was seen: input is discarded from then on
 
     private enum Step
     {
         NeedMore,
         Message,
-        Ping,
         Close,
         TooBig,
         ProtocolError,
@@ -55,11 +53,17 @@ internal sealed partial class WsConnection
             }
 
             var buffer = read.Buffer;
+            if (buffer.Length > _carried)
+            {
+                OnBytesReceived();
+            }
+
             if (_failed)
             {
                 // After a protocol violation the stream cannot be parsed any more: discard everything until
                 // the peer closes the TCP connection or the close-handshake wait aborts it.
                 _input.AdvanceTo(buffer.End);
+                _carried = 0;
                 if (read.IsCompleted || IsAborted)
                 {
                     return EndOfStream(WsReceiveStatus.PeerGone);
@@ -69,6 +73,7 @@ internal sealed partial class WsConnection
             }
 
             var step = Parse(ref buffer);
+            _carried = buffer.Length;
             if (step == Step.NeedMore)
             {
                 _input.AdvanceTo(buffer.Start, buffer.End);
@@ -83,9 +88,6 @@ internal sealed partial class WsConnection
             {
                 case Step.Message:
                     return new WsReceiveResult(WsReceiveStatus.Message);
-                case Step.Ping:
-                    await AnswerPingAsync();
-                    continue;
                 case Step.Close:
                     return await OnPeerCloseAsync();
                 case Step.TooBig:

@@ -1,91 +1,176 @@
 using System.Buffers.Binary;
-using System.IO.Pipelines;
-using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace PyrycodeRelay.WebSockets;
 
-/// <summary>The write side: one frame per message, serialised by the write lock, each write time-limited.</summary>
+/// <summary>
+/// The write side's API: data frames queue in FIFO order, control frames (Pings, Pongs, the close frame) are
+/// written ahead of queued data, between frames, never inside one (WsConnection.Writer.cs).
+/// </summary>
 internal sealed partial class WsConnection
 {
     /// <summary>
     /// Sends one text message made of up to three parts written back to back (so an envelope can be
     /// spliced around a payload without building it). Returns false if the message could not be
-    /// written: a close frame was already sent, the connection is aborted, or the write failed/timed out.
+    /// written: a close frame was already sent or queued, the connection is aborted, or the write failed/timed out.
+    /// The parts must stay valid until the returned task completes.
     /// </summary>
-    public ValueTask<bool> SendTextAsync(ReadOnlyMemory<byte> part1, ReadOnlyMemory<byte> part2 = default, ReadOnlyMemory<byte> part3 = default) =>
-        SendFrameAsync(WsOpcode.Text, part1, part2, part3);
-
-    /// <summary>Sends a Ping or Pong with <paramref name="payload"/> (at most 125 bytes).</summary>
-    public ValueTask<bool> SendControlAsync(WsOpcode opcode, ReadOnlyMemory<byte> payload) =>
-        SendFrameAsync(opcode, payload, default, default);
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> SendFrameAsync(WsOpcode opcode, ReadOnlyMemory<byte> part1, ReadOnlyMemory<byte> part2, ReadOnlyMemory<byte> part3)
+    public ValueTask<bool> SendTextAsync(ReadOnlyMemory<byte> part1, ReadOnlyMemory<byte> part2 = default, ReadOnlyMemory<byte> part3 = default)
     {
-        if (_closeSent || IsAborted)
-        {
-            return false;
-        }
-
-        await _writeLock.WaitAsync();
-        try
-        {
-            // Re-checked under the lock: no frame may follow a close frame.
-            return !_closeSent && !IsAborted
-                && TryWriteFrame(opcode, part1.Span, part2.Span, part3.Span)
-                && await FlushAsync();
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    /// <summary>
-    /// Sends a close frame (<paramref name="code"/> 0 = no status code) after any frame being written, unless
-    /// one was already sent, and arms the close-handshake wait (the transport is aborted if the peer's
-    /// close frame does not arrive in time). Returns whether this call wrote the close frame.
-    /// </summary>
-    public async ValueTask<bool> SendCloseAsync(int code, string reason)
-    {
-        if (_closeSent || IsAborted)
-        {
-            return false;
-        }
-
-        await _writeLock.WaitAsync();
-        try
+        lock (_writeGate)
         {
             if (_closeSent || IsAborted)
             {
-                return false;
+                return new ValueTask<bool>(false);
+            }
+
+            if (_writerActive)
+            {
+                return Append(ref _dataHead, ref _dataTail, RentOp(WsOpcode.Text, part1, part2, part3));
+            }
+
+            _writerActive = true;
+        }
+
+        return WriteOwned(WsOpcode.Text, part1, part2, part3, 0, null);
+    }
+
+    /// <summary>
+    /// Writes one text message straight from <paramref name="payload"/> if the writer is idle (nothing queued, no flush
+    /// pending): the bytes are in the output before this returns, so the caller's buffer is free at once, and the result
+    /// completes like <see cref="SendTextAsync"/>'s. <paramref name="attempted"/> is false, and nothing was written, when
+    /// the writer is busy; the caller then queues a copy instead.
+    /// </summary>
+    public ValueTask<bool> TrySendTextNow(ReadOnlySpan<byte> payload, out bool attempted)
+    {
+        lock (_writeGate)
+        {
+            attempted = !_writerActive || _closeSent || IsAborted;
+            if (_closeSent || IsAborted)
+            {
+                return new ValueTask<bool>(false);
+            }
+
+            if (_writerActive)
+            {
+                return default;
+            }
+
+            _writerActive = true;
+        }
+
+        return FlushOwned(!IsAborted && TryWriteFrame(WsOpcode.Text, payload, default, default));
+    }
+
+    /// <summary>Sends a Ping or Pong with <paramref name="payload"/> (at most 125 bytes), ahead of queued data frames.</summary>
+    public ValueTask<bool> SendControlAsync(WsOpcode opcode, ReadOnlyMemory<byte> payload)
+    {
+        lock (_writeGate)
+        {
+            if (_closeSent || IsAborted)
+            {
+                return new ValueTask<bool>(false);
+            }
+
+            if (_writerActive)
+            {
+                return Append(ref _controlHead, ref _controlTail, RentOp(opcode, payload, default, default));
+            }
+
+            _writerActive = true;
+        }
+
+        return WriteOwned(opcode, payload, default, default, 0, null);
+    }
+
+    /// <summary>
+    /// Sends a close frame (<paramref name="code"/> 0 = no status code) ahead of queued data frames (after the
+    /// frame being written, if any), unless one was already sent, and arms the close-handshake wait (the transport
+    /// is aborted if the peer's close frame does not arrive in time). Data frames still queued are not sent.
+    /// Returns whether this call wrote the close frame.
+    /// </summary>
+    public ValueTask<bool> SendCloseAsync(int code, string reason)
+    {
+        lock (_writeGate)
+        {
+            if (_closeSent || IsAborted)
+            {
+                return new ValueTask<bool>(false);
             }
 
             _closeSent = true;
-            if (!_closeReceived)
+            if (_writerActive)
             {
-                ArmCloseWait();
+                var op = RentOp(WsOpcode.Close, default, default, default);
+                op.CloseCode = code;
+                op.CloseReason = reason;
+                return Append(ref _controlHead, ref _controlTail, op);
             }
 
-            Span<byte> payload = stackalloc byte[125];
-            var length = 0;
-            if (code != 0)
-            {
-                BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)code);
-                length = 2 + Encoding.UTF8.GetBytes(reason, payload[2..]);
-            }
+            _writerActive = true;
+        }
 
-            return TryWriteFrame(WsOpcode.Close, payload[..length], default, default) && await FlushAsync();
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        return WriteOwned(WsOpcode.Close, default, default, default, code, reason);
     }
 
     /// <summary>Starts <see cref="SendCloseAsync"/> without waiting (for timers and non-blocking paths).</summary>
-    public void RequestClose(int code, string reason) => _ = SendCloseAsync(code, reason).AsTask();
+    public void RequestClose(int code, string reason)
+    {
+        var pending = SendCloseAsync(code, reason);
+        if (pending.IsCompleted)
+        {
+            _ = pending.Result;
+        }
+        else
+        {
+            _ = pending.AsTask();
+        }
+    }
+
+    /// <summary>Queues the Pong answering the peer's last Ping (only the latest is answered, RFC 6455 §5.5.3); never waits.</summary>
+    private void QueuePong(ReadOnlySpan<byte> payload)
+    {
+        lock (_writeGate)
+        {
+            if (_closeSent || IsAborted)
+            {
+                return;
+            }
+
+            _pongPayload ??= new byte[125];
+            payload.CopyTo(_pongPayload);
+            _pongLength = payload.Length;
+            if (_writerActive)
+            {
+                return;
+            }
+
+            _writerActive = true;
+        }
+
+        Pump();
+    }
+
+    private const int MaxWriteSegment = 16 * 1024;
+
+    private bool TryWriteClose(int code, string? reason)
+    {
+        Span<byte> payload = stackalloc byte[125];
+        var length = 0;
+        if (code != 0)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)code);
+            length = 2 + Encoding.UTF8.GetBytes(reason ?? "", payload[2..]);
+        }
+
+        _closeWritten = true;
+        if (!_closeReceived)
+        {
+            ArmCloseWait();
+        }
+
+        return TryWriteFrame(WsOpcode.Close, payload[..length], default, default);
+    }
 
     private bool TryWriteFrame(WsOpcode opcode, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c)
     {
@@ -110,43 +195,13 @@ internal sealed partial class WsConnection
     {
         while (!source.IsEmpty)
         {
-            var span = _output.GetSpan();
+            // Large payloads in up to 16 KiB pieces, not the pool's 4 KiB blocks: over TLS every piece the output
+            // holds becomes one TLS record and one write below it, and 16 KiB is the largest record (issue 16, TLS).
+            var span = _output.GetSpan(Math.Min(source.Length, MaxWriteSegment));
             var n = Math.Min(span.Length, source.Length);
             source[..n].CopyTo(span);
             _output.Advance(n);
             source = source[n..];
         }
-    }
-
-    private async ValueTask<bool> FlushAsync()
-    {
-        FlushResult result;
-        try
-        {
-            var flush = _output.FlushAsync();
-            if (flush.IsCompleted)
-            {
-                result = flush.Result;
-            }
-            else
-            {
-                ArmWriteTimer();
-                try
-                {
-                    result = await flush;
-                }
-                finally
-                {
-                    DisarmWriteTimer();
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException or ObjectDisposedException
-                                       or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
-        {
-            return false;
-        }
-
-        return !result.IsCanceled && !result.IsCompleted && !IsAborted;
     }
 }

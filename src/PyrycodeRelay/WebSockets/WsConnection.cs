@@ -6,12 +6,13 @@ namespace PyrycodeRelay.WebSockets;
 /// <summary>
 /// One server-side RFC 6455 connection over a raw duplex pipe (Kestrel's connection transport after the
 /// HTTP/1.1 upgrade). One reader (the owner's loop calling <see cref="ReceiveAsync"/>) and any number of
-/// writers, serialised by a write lock so that frames never interleave. It owns what
+/// writers; one of them at a time owns the output (WsConnection.Writer.cs), so frames never interleave and
+/// control frames go ahead of queued data. It owns what
 /// <see cref="System.Net.WebSockets.WebSocket"/> cannot do: Pings on demand with Pong matching
 /// (heartbeat and conflict probe), a close frame on heartbeat timeout, a per-message read deadline and
 /// a per-write timeout, all armed only when needed.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The write SemaphoreSlim never creates a wait handle; late senders may still touch it after the connection ended.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Its timers are disposed by MarkEnded, which the owner calls once after its last I/O.")]
 internal sealed partial class WsConnection
 {
     private readonly PipeReader _input;
@@ -19,7 +20,6 @@ internal sealed partial class WsConnection
     private readonly Action _abortTransport;
     private readonly WsConnectionOptions _options;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Lock _gate = new();
 
     private int _aborted;

@@ -15,21 +15,21 @@ public sealed class PhoneOutboxTests
         var relay = new OutboxBudget(1 << 20);
         var outbox = new PhoneOutbox(1 << 16, relay);
 
-        Assert.Equal(EnqueueStatus.Queued, outbox.TryEnqueue(Frame(10, 1), true, 0, 0, out var start1, out _));
-        Assert.Equal(EnqueueStatus.Queued, outbox.TryEnqueue(Frame(20, 2), true, 0, 0, out var start2, out _));
+        Assert.Equal(EnqueueStatus.Queued, outbox.TryEnqueue(Frame(16, 1), true, 0, 0, out var start1, out _));
+        Assert.Equal(EnqueueStatus.Queued, outbox.TryEnqueue(Frame(32, 2), true, 0, 0, out var start2, out _));
         Assert.Equal(EnqueueStatus.Queued, outbox.TryEnqueue(default, false, 4000, 0, out var start3, out _));
 
         Assert.True(start1);
         Assert.False(start2);
         Assert.False(start3);
-        Assert.Equal(30 + (3 * Overhead), outbox.Charged);
+        Assert.Equal(16 + 32 + (3 * Overhead), outbox.Charged);
         Assert.Equal(outbox.Charged, relay.Charged);
 
         Assert.True(outbox.TryDequeue(out var a));
-        Assert.Equal(Frame(10, 1), a.Buffer.AsSpan(0, a.Length).ToArray());
+        Assert.Equal(Frame(16, 1), a.Buffer.AsSpan(0, a.Length).ToArray());
         outbox.Complete(a);
         Assert.True(outbox.TryDequeue(out var b));
-        Assert.Equal(Frame(20, 2), b.Buffer.AsSpan(0, b.Length).ToArray());
+        Assert.Equal(Frame(32, 2), b.Buffer.AsSpan(0, b.Length).ToArray());
         outbox.Complete(b);
         Assert.True(outbox.TryDequeue(out var c));
         Assert.True(c.IsDirective);
@@ -58,11 +58,11 @@ public sealed class PhoneOutboxTests
     [Fact]
     public void An_item_being_written_stays_charged_until_it_completes()
     {
-        var outbox = new PhoneOutbox(2 * (100 + Overhead), new OutboxBudget(1 << 20));
-        outbox.TryEnqueue(Frame(100, 1), true, 0, 0, out _, out _);
+        var outbox = new PhoneOutbox(2 * (128 + Overhead), new OutboxBudget(1 << 20));
+        outbox.TryEnqueue(Frame(128, 1), true, 0, 0, out _, out _);
         outbox.TryDequeue(out var writing);
 
-        Assert.Equal(EnqueueStatus.Queued, outbox.TryEnqueue(Frame(100, 2), true, 0, 0, out _, out _));
+        Assert.Equal(EnqueueStatus.Queued, outbox.TryEnqueue(Frame(128, 2), true, 0, 0, out _, out _));
         Assert.Equal(EnqueueStatus.PhoneBacklogFull, outbox.TryEnqueue(Frame(1, 3), true, 0, 0, out _, out var dropped));
         Assert.Equal(1, dropped); // the pending frame is dropped; the one being written is not
         outbox.Complete(writing);
@@ -73,13 +73,13 @@ public sealed class PhoneOutboxTests
     public void Phone_budget_overflow_drops_everything_pending_and_refuses_what_follows()
     {
         var relay = new OutboxBudget(1 << 20);
-        var outbox = new PhoneOutbox(3 * (10 + Overhead), relay);
+        var outbox = new PhoneOutbox(3 * (16 + Overhead), relay);
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(EnqueueStatus.Queued, outbox.TryEnqueue(Frame(10, 1), true, 0, 0, out _, out _));
+            Assert.Equal(EnqueueStatus.Queued, outbox.TryEnqueue(Frame(16, 1), true, 0, 0, out _, out _));
         }
 
-        Assert.Equal(EnqueueStatus.PhoneBacklogFull, outbox.TryEnqueue(Frame(10, 1), true, 0, 0, out _, out var dropped));
+        Assert.Equal(EnqueueStatus.PhoneBacklogFull, outbox.TryEnqueue(Frame(16, 1), true, 0, 0, out _, out var dropped));
 
         Assert.Equal(3, dropped);
         Assert.Equal(0, outbox.Charged);
@@ -91,16 +91,16 @@ public sealed class PhoneOutboxTests
     [Fact]
     public void Relay_wide_budget_is_shared_between_phones()
     {
-        var relay = new OutboxBudget(2 * (100 + Overhead));
+        var relay = new OutboxBudget(2 * (128 + Overhead));
         var first = new PhoneOutbox(1 << 20, relay);
         var second = new PhoneOutbox(1 << 20, relay);
-        first.TryEnqueue(Frame(100, 1), true, 0, 0, out _, out _);
-        second.TryEnqueue(Frame(100, 1), true, 0, 0, out _, out _);
+        first.TryEnqueue(Frame(128, 1), true, 0, 0, out _, out _);
+        second.TryEnqueue(Frame(128, 1), true, 0, 0, out _, out _);
 
         Assert.Equal(EnqueueStatus.RelayBudgetExhausted, second.TryEnqueue(Frame(1, 1), true, 0, 0, out _, out var dropped));
 
         Assert.Equal(1, dropped);
-        Assert.Equal(100 + Overhead, relay.Charged); // the first phone keeps its charge
+        Assert.Equal(128 + Overhead, relay.Charged); // the first phone keeps its charge
         Assert.Equal(EnqueueStatus.Queued, first.TryEnqueue(Frame(0, 1), true, 0, 0, out _, out _)); // the freed room is usable
     }
 
@@ -117,5 +117,20 @@ public sealed class PhoneOutboxTests
         Assert.Equal(2, other.Discard());
         Assert.Equal(0, other.Charged);
         Assert.Equal(EnqueueStatus.Closed, other.TryEnqueue(Frame(3, 1), true, 0, 0, out _, out _));
+    }
+
+    [Fact]
+    public void An_item_is_charged_the_pooled_array_it_holds_not_just_its_length()
+    {
+        // Issue 13 finding 10: a 129-byte frame occupies a 256-byte pooled array.
+        var relay = new OutboxBudget(1 << 20);
+        var outbox = new PhoneOutbox(1 << 16, relay);
+        outbox.TryEnqueue(Frame(129, 1), true, 0, 0, out _, out _);
+        Assert.True(outbox.TryDequeue(out var item));
+        Assert.Equal(256 + Overhead, outbox.Charged);
+        Assert.Equal(item.Buffer!.Length + Overhead, item.Cost);
+        Assert.Equal(outbox.Charged, relay.Charged);
+        outbox.Complete(item);
+        Assert.Equal(0, relay.Charged);
     }
 }

@@ -98,12 +98,15 @@ public sealed class ConflictProbeTests
     }
 
     [Fact]
-    public async Task Probe_UnsolicitedPongDoesNotCount_Takeover()
+    public async Task Probe_WrongPongIsStillLife_4409AtTheProbeTimeout()
     {
+        // Any bytes from the incumbent during the probe prove it alive (issue 13 finding 3): a Pong with the wrong
+        // payload is not the probe's answer, so the claim is refused only when the probe times out.
         await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(1) });
         var (b1, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _b1 = b1;
         await relay.Logs.WaitForAsync("server_claimed");
+        var clock = Stopwatch.StartNew();
         await using var b2 = await WsTestClient.ConnectBinaryAsync(relay.Target, read: true);
         var ping = await b1.ReadFrameAsync(TimeSpan.FromSeconds(2));
         Assert.NotNull(ping);
@@ -112,11 +115,10 @@ public sealed class ConflictProbeTests
         wrong[0] ^= 0xFF;
         await b1.SendFrameAsync(WsFrames.Pong, wrong);
         await b1.SendFrameAsync(WsFrames.Pong, []);
-        await relay.Logs.WaitForAsync("server_id_takeover", timeout: TimeSpan.FromSeconds(3));
-        Assert.Empty(relay.Logs.Named("server_id_conflict"));
-        var close = await b1.ReadMessageFrameAsync(TimeSpan.FromSeconds(2));
-        Assert.NotNull(close);
-        Assert.Equal((1011, "heartbeat timeout"), (close.CloseCode, close.CloseReason));
+        Assert.Equal((4409, "server-id already claimed"), await b2.ReceiveCloseAsync(TimeSpan.FromSeconds(5)));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5)); // refused at the 1 s probe timeout
+        await relay.Logs.WaitForAsync("server_id_conflict");
+        Assert.Empty(relay.Logs.Named("server_id_takeover"));
     }
 
     [Fact]

@@ -92,10 +92,10 @@ public class FlagRulesTests
     [Fact]
     public void Phone_outbox_must_cover_one_message_plus_64()
     {
-        var o = Valid with { MaxMessageBytes = 1000, PhoneOutboxBytes = 1063 };
+        var o = Valid with { MaxMessageBytes = 1000, PhoneOutboxBytes = 1087 }; // 1000 is charged as its 1024-byte pooled array
         RefusalAssert.Refused(FlagRules.CheckValueRules(o), "refusing to start: invalid --phone-outbox-bytes",
-            ("err", "relay: --phone-outbox-bytes must be at least --max-message-bytes + 64"), ("value", 1063L), ("fix", null));
-        Assert.Null(FlagRules.CheckValueRules(o with { PhoneOutboxBytes = 1064 }));
+            ("err", "relay: --phone-outbox-bytes must be at least --max-message-bytes rounded up to a power of two + 64"), ("value", 1087L), ("fix", null));
+        Assert.Null(FlagRules.CheckValueRules(o with { PhoneOutboxBytes = 1088 }));
         Assert.Equal("refusing to start: invalid --phone-outbox-bytes",
             FlagRules.CheckValueRules(Valid with { PhoneOutboxBytes = 1000 })!.Message);
     }

@@ -260,6 +260,13 @@ internal sealed class RawWsClient : IAsyncDisposable, IDisposable
         return bytes;
     }
 
+    /// <summary>Reads whatever raw bytes are available, at most <paramref name="buffer"/>'s length (the reader must not be running); 0 at EOF.</summary>
+    public async Task<int> ReadSomeAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        Assert.True(_pump is null, "the frame reader owns the connection");
+        return await _stream.ReadAsync(buffer, cancellationToken);
+    }
+
     /// <summary>Closes the connection abortively (no close frame, a TCP reset).</summary>
     public async ValueTask DisposeAsync()
     {
