@@ -7,7 +7,7 @@ using PyrycodeRelay.Startup;
 namespace PyrycodeRelay.AllocProbe;
 
 /// <summary>
-/// operations.md §14.1 check: memory per connection when every connection is midway through a
+/// docs/operations.md#connection-cap-sizing check: memory per connection when every connection is midway through a
 /// maximum-size inbound message (the relay holds the partial message). Prints RSS and GC heap deltas.
 /// Usage: dotnet run -c Release --project bench/PyrycodeRelay.AllocProbe -- worst [connections]
 /// </summary>
@@ -18,7 +18,7 @@ internal static class WorstCase
         const int max = 262144;
         await using var host = await RelayHost.StartAsync(new RelayHostSettings
         {
-            Options = new RelayOptions { RateLimitBurst = 1_000_000, MaxConnections = 100_000, HeartbeatInterval = TimeSpan.FromHours(1) },
+            Options = new RelayOptions { RateLimitBurst = 1_000_000, MaxConnections = 100_000, MaxConnectionsPerSource = 100_000, MaxPendingConnections = 100_000, MaxPendingConnectionsPerSource = 100_000, HeartbeatInterval = TimeSpan.FromHours(1) },
             Loggers = NullLoggerFactory.Instance,
             RelayListener = new ListenEndpoint("127.0.0.1:0", ListenHostKind.IpLiteral, IPAddress.Loopback, 0),
         });

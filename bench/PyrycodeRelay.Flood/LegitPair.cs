@@ -15,7 +15,16 @@ internal sealed class LegitPair(int port, string serverId)
 
     public string? Failure { get; private set; }
 
-    public IReadOnlyList<double> Latencies => _latenciesMs;
+    public IReadOnlyList<double> Latencies
+    {
+        get
+        {
+            lock (_latenciesMs)
+            {
+                return [.. _latenciesMs]; // the pair's loop appends concurrently
+            }
+        }
+    }
 
     public async Task RunAsync(Func<bool> recording, CancellationToken ct)
     {
@@ -42,7 +51,10 @@ internal sealed class LegitPair(int port, string serverId)
                 if (recording())
                 {
                     RoundTrips++;
-                    _latenciesMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    lock (_latenciesMs)
+                    {
+                        _latenciesMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    }
                 }
 
                 await Task.Delay(5, ct);

@@ -9,7 +9,10 @@ namespace PyrycodeRelay.Flood;
 /// Abuse-limit load test (issue 6): legitimate binary/phone pairs keep exchanging frames while many source
 /// addresses on 127.0.0.0/8 flood the upgrade endpoints. Shows the per-IP rate limit and the connection
 /// cap holding (429 / 503), the legitimate sessions unaffected, and the relay's memory bounded.
-/// Usage: dotnet run -c Release --project bench/PyrycodeRelay.Flood -- [floodSeconds] [sources] [maxConnections]
+/// After the flood, 8 legitimate binaries and 8 phones reconnect (new dials from 127.0.0.2 and 127.0.0.3): with the per-source cap
+/// (issue 13) they get 101 when the flood comes from few sources; the per-endpoint reserve keeps room for the phones
+/// whatever the number of flooding binaries' sources.
+/// Usage: dotnet run -c Release --project bench/PyrycodeRelay.Flood -- [floodSeconds] [sources] [maxConnections] [relay flags…]
 /// </summary>
 internal static class Program
 {
@@ -19,7 +22,7 @@ internal static class Program
         var sources = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000;
         var maxConnections = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 300;
         var (port, metricsPort) = (FreePort(), FreePort());
-        using var relay = StartRelay(port, metricsPort, maxConnections);
+        using var relay = StartRelay(port, metricsPort, maxConnections, args.Skip(3).ToArray());
         await WaitHealthyAsync(port);
 
         // Phase 1: legitimate traffic alone.
@@ -71,6 +74,41 @@ internal static class Program
         var flooding = Snapshot(pairs);
         await Task.WhenAll(workers.Append(sampler).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
         var during = Snapshot(pairs) - flooding;
+
+        // Phase 3: legitimate binaries reconnecting while the flood's connections still hold their slots.
+        var reconnects = new Dictionary<int, int>();
+        var reconnected = new List<Socket>();
+        for (var i = 0; i < 8; i++)
+        {
+            string[] headers = ["X-Pyrycode-Server: legit-reconnect-" + i, "X-Pyrycode-Version: 1", "User-Agent: pyry-bench"];
+            var (status, socket) = await UpgradeClient.AttemptAsync(IPAddress.Parse("127.0.0.2"), port, "/v1/server", headers, CancellationToken.None);
+            reconnects[status] = reconnects.GetValueOrDefault(status) + 1;
+            if (status == 101)
+            {
+                reconnected.Add(socket);
+            }
+            else
+            {
+                socket?.Dispose(); // a refused dial goes away (it would hold a pre-upgrade place)
+            }
+        }
+
+        var phoneReconnects = new Dictionary<int, int>();
+        for (var i = 0; i < 8; i++)
+        {
+            string[] headers = ["X-Pyrycode-Server: legit-" + i, "X-Pyrycode-Token: t", "User-Agent: pyry-bench-phone"];
+            var (status, socket) = await UpgradeClient.AttemptAsync(IPAddress.Parse("127.0.0.3"), port, "/v1/client", headers, CancellationToken.None);
+            phoneReconnects[status] = phoneReconnects.GetValueOrDefault(status) + 1;
+            if (status == 101)
+            {
+                reconnected.Add(socket);
+            }
+            else
+            {
+                socket?.Dispose(); // a refused dial goes away (it would hold a pre-upgrade place)
+            }
+        }
+
         var health = await new HttpClient().GetStringAsync($"http://127.0.0.1:{port}/healthz");
         var metrics = await new HttpClient().GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
         stop.Cancel();
@@ -83,6 +121,8 @@ internal static class Program
         }
 
         Console.WriteLine($"  flood connections holding a slot at the end: {held.Count}");
+        Console.WriteLine($"legit reconnects after the flood (8 new binaries): {string.Join(", ", reconnects.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} x{kv.Value}"))}");
+        Console.WriteLine($"legit phone reconnects after the flood (8 new phones): {string.Join(", ", phoneReconnects.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} x{kv.Value}"))}");
         Console.WriteLine($"legit: baseline {baseline.Trips} round trips in 5 s (p50 {baseline.P50:F2} ms, p99 {baseline.P99:F2} ms)");
         Console.WriteLine($"legit: during flood {during.Trips} round trips in {floodSeconds} s (p50 {during.P50:F2} ms, p99 {during.P99:F2} ms)");
         Console.WriteLine($"legit: order violations {pairs.Sum(p => p.OrderViolations)}, failures {pairs.Count(p => p.Failure is not null)} {string.Join("; ", pairs.Select(p => p.Failure).Where(f => f is not null))}");
@@ -93,7 +133,7 @@ internal static class Program
             Console.WriteLine("  " + line);
         }
 
-        foreach (var socket in held)
+        foreach (var socket in held.Concat(reconnected))
         {
             socket.Dispose();
         }
@@ -118,12 +158,12 @@ internal static class Program
             new(later.Trips - earlier.Trips, later.Sorted.Except(earlier.Sorted).Order().ToArray());
     }
 
-    private static Process StartRelay(int port, int metricsPort, int maxConnections)
+    private static Process StartRelay(int port, int metricsPort, int maxConnections, string[] extra)
     {
         var dll = Path.Combine(FindRoot(), "src", "PyrycodeRelay", "bin", "Release", "net10.0", "pyrycode-relay.dll");
         var start = new ProcessStartInfo("setpriv", ["--bounding-set=-all", "--inh-caps=-all", "dotnet", dll,
             "--insecure-listen", $"127.0.0.1:{port}", "--metrics-listen", $"127.0.0.1:{metricsPort}",
-            "--max-connections", maxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            "--max-connections", maxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,

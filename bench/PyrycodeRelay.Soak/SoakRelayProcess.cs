@@ -37,7 +37,7 @@ internal sealed class SoakRelayProcess : IDisposable
         string[] args =
         [
             "--bounding-set=-all", "--inh-caps=-all", "dotnet", dll,
-            "--insecure-listen", $"127.0.0.1:{port}", "--metrics-listen=", "--rate-limit-burst", "1000000",
+            "--insecure-listen", $"127.0.0.1:{port}", "--metrics-listen=", "--rate-limit-burst", "1000000", "--max-connections-per-source", "1000000", "--max-pending-connections-per-source", "1000000",
             "--grace-period", "2s", "--conflict-probe-timeout", "1s", "--heartbeat-interval", "5s", "--heartbeat-timeout", "5s",
             .. extraArgs,
         ];

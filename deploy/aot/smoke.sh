@@ -3,7 +3,8 @@
 #   1. publish (no trim/AOT warning allowed; the output must be the binary and its symbols only),
 #   2. start it with every Linux capability dropped (setpriv, as in the README),
 #   3. GET /healthz, /readyz and /metrics,
-#   4. a binary + phone round trip with the npm `ws` client (deploy/aot/smoke-client.mjs),
+#   4. a binary + phone round trip with the npm `ws` client (deploy/aot/smoke-client.mjs), then the AOT
+#      binary's own --version, `check` (against this relay) and SIGHUP,
 #   5. SIGTERM -> "shutdown complete" and exit code 0.
 # Every wait has a timeout; any failure prints one "aot smoke: FAIL: ..." line and exits 1.
 # Needs: .NET 10 SDK, clang, zlib1g-dev, setpriv (util-linux), curl, node with tests/interop installed.
@@ -81,7 +82,7 @@ say "ready (/healthz answered) $(( ($(date +%s%N) - start_ns) / 1000000 )) ms af
 
 # 3. HTTP surface.
 health=$(curl -fsS --max-time 5 "$base/healthz") || fail "GET /healthz failed"
-[[ "$health" =~ ^\{\"status\":\"ok\",\"version\":\"[^\"]+\",\"connected_binaries\":0,\"connected_phones\":0,\"uptime_seconds\":[0-9]+\}$ ]] \
+[[ "$health" =~ ^\{\"status\":\"ok\",\"version\":\"[^\"]+\",\"commit\":\"[^\"]+\",\"connected_binaries\":0,\"connected_phones\":0,\"uptime_seconds\":[0-9]+\}$ ]] \
   || fail "unexpected /healthz document: $health"
 ready_doc=$(curl -fsS --max-time 5 "$base/readyz") || fail "GET /readyz failed"
 [ "$ready_doc" = '{"ready":true}' ] || fail "unexpected /readyz document: $ready_doc"
@@ -97,6 +98,20 @@ for direction in phone_to_binary binary_to_phone; do
   grep -q "^pyrycode_relay_frames_forwarded_total{direction=\"$direction\"} 1$" <<<"$metrics" \
     || fail "/metrics does not count exactly one $direction frame after the round trip"
 done
+
+# 4b. The operator's CLI on the AOT binary (issue 15): --version with the commit, `check` against this
+#     relay (its own ClientWebSocket binary + phone), SIGHUP that must not end the process, runtime metrics.
+version=$("$out/pyrycode-relay" --version) || fail "--version failed"
+[[ "$version" =~ ^[^\ ]+\ \(commit\ ([0-9a-f]{40}|unknown)\)$ ]] || fail "unexpected --version line: $version"
+check_json=$(timeout 60 "$out/pyrycode-relay" check "$base" --frames 10 --json) || fail "check exited non-zero: $check_json"
+grep -q '"healthy":true' <<<"$check_json" || fail "check did not report healthy: $check_json"
+kill -HUP "$pid"
+for _ in $(seq 1 100); do grep -q 'sighup received; nothing to reload' "$log" && break; sleep 0.05; done
+grep -q 'sighup received; nothing to reload' "$log" || fail "no SIGHUP log line within 5 s"
+kill -0 "$pid" 2>/dev/null || fail "the relay exited on SIGHUP"
+metrics=$(curl -fsS --max-time 5 "http://127.0.0.1:$mport/metrics") || fail "GET /metrics failed"
+grep -qE '^pyrycode_relay_open_fds [1-9][0-9]*$' <<<"$metrics" || fail "/metrics lacks pyrycode_relay_open_fds"
+say "$version; check healthy; SIGHUP kept it running; runtime metrics present"
 
 # 5. SIGTERM -> clean drain, exit 0.
 kill -TERM "$pid"

@@ -32,7 +32,7 @@ internal sealed class Targets(string repoRoot, string outDir, string? relayDll, 
         var p = new ChildProcess("setpriv",
         [
             "--bounding-set=-all", "--inh-caps=-all", "dotnet", dll ?? RelayDll, .. listen,
-            "--metrics-listen=", "--max-connections", "100000", "--rate-limit-burst", "1000000", "--phones-per-server", "256",
+            "--metrics-listen=", "--max-connections", "100000", "--rate-limit-burst", "1000000", "--max-connections-per-source", "1000000", "--max-pending-connections", "100000", "--max-pending-connections-per-source", "100000", "--phones-per-server", "256",
         ], Path.Combine(outDir, $"{log}.log"), Path.Combine(outDir, $"{log}.err.log"), environment);
         WaitListening(port, p);
         return p;

@@ -77,7 +77,7 @@ internal static partial class Report
             Ratios are always taken between figures of the same run.
 
             * **Targets.** *relay*: `pyrycode-relay` (Release) started as the README says, plus
-              `--metrics-listen= --max-connections 100000 --rate-limit-burst 1000000 --phones-per-server 256`
+              `--metrics-listen= --max-connections 100000 --rate-limit-burst 1000000 --max-connections-per-source 1000000 --max-pending-connections 100000 --max-pending-connections-per-source 100000 --phones-per-server 256`
               (every other flag at its default: heartbeat 30 s, outbox budgets, logging at INFO to a file).
               *nginx*: Debian's nginx (`worker_processes auto` = {m.Cores}, `bench/nginx/nginx.conf.template`) proxying
               the WebSocket upgrade to the echo. *direct*: the phones talk to the echo itself (no hop).

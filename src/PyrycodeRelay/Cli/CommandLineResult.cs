@@ -31,6 +31,9 @@ internal sealed class CommandLineResult
     /// <summary>The one-line usage error (Go <c>flag</c> wording, no newline), when <see cref="Outcome"/> is Error.</summary>
     public string? Error { get; }
 
+    /// <summary><c>--check-config</c> was given (with <see cref="CommandLineOutcome.Run"/>).</summary>
+    public bool CheckConfig { get; init; }
+
     /// <summary>Exit code for a non-Run outcome: 2 for Error, else 0.</summary>
     public int ExitCode => Outcome == CommandLineOutcome.Error ? 2 : 0;
 

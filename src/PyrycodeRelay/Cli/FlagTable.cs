@@ -2,13 +2,13 @@ using System.Collections.Frozen;
 
 namespace PyrycodeRelay.Cli;
 
-/// <summary>Every flag of operations.md §1.2 and §1.3, bound into <see cref="Configuration.RelayOptions"/>.</summary>
+/// <summary>Every flag of docs/operations.md#flags-kept-from-the-go-relay and docs/operations.md#flags-added-by-this-relay, bound into <see cref="Configuration.RelayOptions"/>.</summary>
 internal static class FlagTable
 {
     /// <summary>All flags, in the order of the spec tables (the usage listing sorts them by name).</summary>
     public static IReadOnlyList<Flag> All { get; } =
     [
-        // ---- operations.md §1.2 ----
+        // ---- docs/operations.md#flags-kept-from-the-go-relay ----
         new StringFlag("domain",
             "public DNS name served over TLS; selects TLS mode (certificate, SNI policy and Host gate)",
             o => o.Domain, (o, v) => o with { Domain = v }),
@@ -28,7 +28,7 @@ internal static class FlagTable
             "/metrics listener; loopback IP literal only; empty disables it",
             o => o.MetricsListen, (o, v) => o with { MetricsListen = v }),
         new BoolFlag("trust-x-forwarded-for",
-            "take the rate-limit client IP from the left-most X-Forwarded-For entry (only behind a trusted proxy)",
+            "take the client IP from X-Forwarded-For: the right-most entry not in --trusted-proxy-cidrs (only behind a trusted proxy)",
             s => s.Options.TrustXForwardedFor, (s, v) => s.Options = s.Options with { TrustXForwardedFor = v },
             o => o.TrustXForwardedFor),
         new BoolFlag("https-proxy-protocol",
@@ -42,7 +42,7 @@ internal static class FlagTable
             "print the version and exit",
             s => s.Version, (s, v) => s.Version = v, _ => false),
 
-        // ---- operations.md §1.3 ----
+        // ---- docs/operations.md#flags-added-by-this-relay ----
         new DurationFlag("grace-period",
             "grace window after a holder binary disconnects",
             o => o.GracePeriod, (o, v) => o with { GracePeriod = v }),
@@ -74,7 +74,7 @@ internal static class FlagTable
             "relay-wide outbox budget (sum over all phones)",
             long.MinValue, long.MaxValue, o => o.OutboxBudgetBytes, (o, v) => o with { OutboxBudgetBytes = v }),
         new IntegerFlag("rate-limit-burst",
-            "per-IP rate-limit bucket size",
+            "per-source (IPv4 address or IPv6 /64) rate-limit bucket size",
             int.MinValue, int.MaxValue, o => o.RateLimitBurst, (o, v) => o with { RateLimitBurst = (int)v }),
         new DurationFlag("rate-limit-refill",
             "time to earn one rate-limit token back",
@@ -86,7 +86,7 @@ internal static class FlagTable
             "log format: text or json",
             o => o.LogFormat, (o, v) => o with { LogFormat = v }),
         new StringFlag("proxy-protocol-trusted-cidrs",
-            "comma-separated CIDR list of peers allowed to send PROXY headers (empty: any); requires --https-proxy-protocol",
+            "comma-separated CIDR list of peers allowed to send PROXY headers; required by --https-proxy-protocol unless --proxy-protocol-trust-all",
             o => o.ProxyProtocolTrustedCidrs, (o, v) => o with { ProxyProtocolTrustedCidrs = v }),
         new StringFlag("acme-directory",
             "ACME directory URL (absolute https URL)",
@@ -112,6 +112,53 @@ internal static class FlagTable
         new StringFlag("fcm-token-url",
             "OAuth token endpoint override (empty: the key's token_uri, else https://oauth2.googleapis.com/token)",
             o => o.FcmTokenUrl, (o, v) => o with { FcmTokenUrl = v }),
+
+        // ---- issue 13: sessions and registry ----
+        new DurationFlag("phone-first-frame-timeout",
+            "close (1000) a phone that has sent no frame within this",
+            o => o.PhoneFirstFrameTimeout, (o, v) => o with { PhoneFirstFrameTimeout = v }),
+        new IntegerFlag("max-server-ids",
+            "cap on live and gracing server-ids together; at the cap a new claim ends the oldest grace, or is refused (1013) when none is gracing",
+            int.MinValue, int.MaxValue, o => o.MaxServerIds, (o, v) => o with { MaxServerIds = (int)v }),
+        new IntegerFlag("server-outbox-bytes",
+            "outbox budget of one server-id, all its phones together",
+            long.MinValue, long.MaxValue, o => o.ServerOutboxBytes, (o, v) => o with { ServerOutboxBytes = v }),
+        // ---- issue 13 hardening (docs/operations.md#per-source-limits) ----
+        new IntegerFlag("max-connections-per-source",
+            "live upgraded connections one source (IPv4 address or IPv6 /64) may hold; must be positive",
+            int.MinValue, int.MaxValue, o => o.MaxConnectionsPerSource, (o, v) => o with { MaxConnectionsPerSource = (int)v }),
+        new StringFlag("trusted-proxy-cidrs",
+            "comma-separated CIDRs of proxies whose X-Forwarded-For entries are skipped from the right (with --trust-x-forwarded-for)",
+            o => o.TrustedProxyCidrs, (o, v) => o with { TrustedProxyCidrs = v }),
+        new BoolFlag("proxy-protocol-trust-all",
+            "with --https-proxy-protocol and no --proxy-protocol-trusted-cidrs: accept PROXY headers from every peer (only when nothing but the load balancer can reach the port)",
+            s => s.Options.ProxyProtocolTrustAll, (s, v) => s.Options = s.Options with { ProxyProtocolTrustAll = v },
+            o => o.ProxyProtocolTrustAll),
+        new IntegerFlag("max-pending-connections",
+            "connections not yet upgraded to a WebSocket, relay-wide; more are closed at once; must be positive",
+            int.MinValue, int.MaxValue, o => o.MaxPendingConnections, (o, v) => o with { MaxPendingConnections = (int)v }),
+        new IntegerFlag("max-pending-connections-per-source",
+            "connections not yet upgraded, per source (IPv4 address or IPv6 /64; not applied with --trust-x-forwarded-for); must be positive",
+            int.MinValue, int.MaxValue, o => o.MaxPendingConnectionsPerSource, (o, v) => o with { MaxPendingConnectionsPerSource = (int)v }),
+        new BoolFlag("healthz-counts",
+            "show connected_binaries and connected_phones in the public /healthz (the Go relay's document); otherwise only to loopback and on the metrics listener",
+            s => s.Options.HealthzCounts, (s, v) => s.Options = s.Options with { HealthzCounts = v },
+            o => o.HealthzCounts),
+
+        // ---- operator flags (issue 15) ----
+        new DurationFlag("shutdown-delay",
+            "on SIGTERM, /readyz answers 503 for this long before connections are closed (for load balancers); 0 disables",
+            o => o.ShutdownDelay, (o, v) => o with { ShutdownDelay = v }),
+        new StringFlag("log-level",
+            "lowest level logged: debug, info, warn or error",
+            o => o.LogLevel, (o, v) => o with { LogLevel = v }),
+        new BoolFlag("metrics-allow-remote",
+            "allow a non-loopback --metrics-listen (exposes /metrics to that network)",
+            s => s.Options.MetricsAllowRemote, (s, v) => s.Options = s.Options with { MetricsAllowRemote = v },
+            o => o.MetricsAllowRemote),
+        new BoolFlag("check-config",
+            "run every boot check, print the effective configuration (secrets withheld) and exit 0 or 2 without listening",
+            s => s.CheckConfig, (s, v) => s.CheckConfig = v, _ => false),
     ];
 
     private static readonly FrozenDictionary<string, Flag> ByName =

@@ -13,4 +13,7 @@ internal sealed class ParseState
 
     /// <summary><c>--version</c>.</summary>
     public bool Version { get; set; }
+
+    /// <summary><c>--check-config</c>.</summary>
+    public bool CheckConfig { get; set; }
 }

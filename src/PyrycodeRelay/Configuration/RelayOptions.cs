@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Configuration;
 
 /// <summary>
-/// Every setting of the relay, with the reference defaults of <c>operations.md</c> §1: the one place each
+/// Every setting of the relay, with the reference defaults of docs/operations.md#command-line: the one place each
 /// default exists. Feature option records are built from it (<c>WsConnectionOptions.From</c>,
 /// <c>PushOptions.From</c>, …) and have no defaults of their own. Bound from the command line by
 /// <c>Cli.CommandLine</c>; tests build it directly (for example with short timings). Values are not
@@ -9,7 +9,7 @@ namespace PyrycodeRelay.Configuration;
 /// </summary>
 internal sealed record RelayOptions
 {
-    // ---- Flags kept from the Go relay (operations.md §1.2) ----
+    // ---- Flags kept from the Go relay (docs/operations.md#flags-kept-from-the-go-relay) ----
 
     /// <summary><c>--domain</c>: public DNS name served over TLS; selects TLS mode.</summary>
     public string Domain { get; init; } = "";
@@ -29,7 +29,7 @@ internal sealed record RelayOptions
     /// <summary><c>--metrics-listen</c>: loopback IP literal <c>host:port</c>; empty disables metrics.</summary>
     public string MetricsListen { get; init; } = "127.0.0.1:9090";
 
-    /// <summary><c>--trust-x-forwarded-for</c>: take the rate-limit key from the left-most XFF entry.</summary>
+    /// <summary><c>--trust-x-forwarded-for</c>: take the client address from <c>X-Forwarded-For</c> (right-most untrusted entry).</summary>
     public bool TrustXForwardedFor { get; init; }
 
     /// <summary><c>--https-proxy-protocol</c>: require a PROXY header on every TLS-listener connection.</summary>
@@ -38,7 +38,7 @@ internal sealed record RelayOptions
     /// <summary><c>--max-connections</c>: global cap on live upgraded connections (Go relay: 20).</summary>
     public int MaxConnections { get; init; } = 1024;
 
-    // ---- Flags added by this relay (operations.md §1.3) ----
+    // ---- Flags added by this relay (docs/operations.md#flags-added-by-this-relay) ----
 
     /// <summary><c>--grace-period</c>: how long a disconnected holder's server-id stays reserved.</summary>
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(30);
@@ -70,7 +70,7 @@ internal sealed record RelayOptions
     /// <summary><c>--outbox-budget-bytes</c>: relay-wide outbox budget.</summary>
     public long OutboxBudgetBytes { get; init; } = 268435456;
 
-    /// <summary><c>--rate-limit-burst</c>: per-IP bucket size.</summary>
+    /// <summary><c>--rate-limit-burst</c>: per-source (IPv4 address, IPv6 /64) bucket size.</summary>
     public int RateLimitBurst { get; init; } = 20;
 
     /// <summary><c>--rate-limit-refill</c>: time to earn one token back.</summary>
@@ -109,23 +109,87 @@ internal sealed record RelayOptions
     /// <summary><c>--fcm-token-url</c>: OAuth token endpoint override.</summary>
     public string FcmTokenUrl { get; init; } = "";
 
-    // ---- Fixed limits: not flags (protocol.md §14 "fixed", operations.md §7, §10, §17), settable only by tests ----
+    // ---- Issue 13 (one client must not deny service to all): sessions and registry ----
+
+    /// <summary><c>--phone-first-frame-timeout</c>: a phone that has sent no frame within this is closed 1000.</summary>
+    public TimeSpan PhoneFirstFrameTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>--max-server-ids</c>: live and gracing server-ids together (twice the default connection cap).</summary>
+    public int MaxServerIds { get; init; } = 2048;
+
+    /// <summary><c>--server-outbox-bytes</c>: outbox budget of one server-id, all its phones together (an eighth of the relay-wide one).</summary>
+    public long ServerOutboxBytes { get; init; } = 33554432;
+
+    // ---- Hardening (issue 13, docs/operations.md#per-source-limits) ----
+
+    /// <summary><c>--max-connections-per-source</c>: live upgraded connections one source (IPv4 address, IPv6 /64) may hold.</summary>
+    public int MaxConnectionsPerSource { get; init; } = 32;
+
+    /// <summary><c>--trusted-proxy-cidrs</c>: proxies whose <c>X-Forwarded-For</c> entries are skipped from the right.</summary>
+    public string TrustedProxyCidrs { get; init; } = "";
+
+    /// <summary><c>--proxy-protocol-trust-all</c>: accept PROXY headers from every peer (only with <c>--https-proxy-protocol</c>, no CIDRs).</summary>
+    public bool ProxyProtocolTrustAll { get; init; }
+
+    /// <summary>
+    /// Each endpoint kind keeps <c>--max-connections</c> / this many slots that the other kind cannot take (0: no
+    /// reserve). Fixed: binaries reclaiming their server-id are not starved by phones, nor phones by binaries.
+    /// </summary>
+    public int EndpointReserveDivisor { get; init; } = 8;
+
+    /// <summary>Most rate-limit buckets held at once; the oldest is evicted when a new source arrives at the limit.</summary>
+    public int RateLimitMaxSources { get; init; } = 16384;
+
+    /// <summary><c>--max-pending-connections</c>: connections not (yet) upgraded, relay-wide.</summary>
+    public int MaxPendingConnections { get; init; } = 512;
+
+    /// <summary><c>--max-pending-connections-per-source</c>: connections not (yet) upgraded, per source (off with X-Forwarded-For).</summary>
+    public int MaxPendingConnectionsPerSource { get; init; } = 16;
+
+    /// <summary><c>--healthz-counts</c>: the public <c>/healthz</c> shows the user counts (the Go relay's document).</summary>
+    public bool HealthzCounts { get; init; }
+
+    /// <summary>How often idle rate-limit buckets are swept.</summary>
+    public TimeSpan RateLimitSweepInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    // ---- Operator flags (issue 15 items 7, 8, 10; docs/operations.md) ----
+
+    /// <summary><c>--shutdown-delay</c>: how long <c>/readyz</c> answers 503 at the start of a drain before the 1001s.</summary>
+    public TimeSpan ShutdownDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary><c>--log-level</c>: <c>debug</c>, <c>info</c>, <c>warn</c> or <c>error</c>.</summary>
+    public string LogLevel { get; init; } = "info";
+
+    /// <summary><c>--metrics-allow-remote</c>: allow a non-loopback <c>--metrics-listen</c>.</summary>
+    public bool MetricsAllowRemote { get; init; }
+
+    // ---- Fixed limits: not flags (docs/protocol.md#defaults "fixed", docs/operations.md#http-timeouts, docs/operations.md#tls, docs/operations.md#push-wakes), settable only by tests ----
 
     /// <summary>After sending a close frame, how long to wait for the peer's close frame.</summary>
     public TimeSpan CloseHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Repetitive events a binary can trigger at will (malformed envelopes, unknown conn_ids, …) logged per connection
+    /// before they are only counted and summarised (docs/logging.md#limits). Scenario tests lift it: they use the
+    /// unknown-conn_id line as a synchronisation marker.
+    /// </summary>
+    public int LogRepeatsPerConnection { get; init; } = 10;
+
     /// <summary>HTTP request headers must be complete within this (slowloris guard).</summary>
     public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>HTTP keep-alive idle timeout.</summary>
-    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(120);
+    /// <summary>
+    /// HTTP keep-alive idle timeout between requests (never applies to upgraded connections). Short (issue 13 finding 6):
+    /// an idle pre-upgrade connection holds a file descriptor and a pending-connection place.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>A PROXY protocol header must arrive within this.</summary>
     public TimeSpan ProxyHeaderTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Unsent bytes the kernel may hold per relay socket (<c>TCP_NOTSENT_LOWAT</c>, Linux; 0 = kernel default): the rest
-    /// waits in the relay, where Pings, Pongs and close frames can still go ahead of queued data (docs/operations.md#connection-cap-sizing-max-connections-operationsmd-141).
+    /// waits in the relay, where Pings, Pongs and close frames can still go ahead of queued data (docs/operations.md#connection-cap-sizing).
     /// </summary>
     public int SocketNotSentLowWaterBytes { get; init; } = 65536;
 
@@ -136,18 +200,18 @@ internal sealed record RelayOptions
     /// </summary>
     public int TransportReadBufferBytes { get; init; } = 65536;
 
-    // TLS (operations.md §7, §10).
+    // TLS (docs/operations.md#http-timeouts, docs/operations.md#tls).
 
-    /// <summary>TLS handshake limit (§7: 5 s); also bounds the wait for the first bytes of a TLS connection.</summary>
+    /// <summary>TLS handshake limit (docs/operations.md#http-timeouts: 5 s); also bounds the wait for the first bytes of a TLS connection.</summary>
     public TimeSpan TlsHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Static certificates: how often the files are checked for changes (§10.4: within 60 s).</summary>
+    /// <summary>Static certificates: how often the files are checked for changes (docs/operations.md#static-certificate-files: within 60 s).</summary>
     public TimeSpan TlsStaticReloadInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>ACME: delay before the first retry after a failed issuance (§10.2: within 1 minute).</summary>
+    /// <summary>ACME: delay before the first retry after a failed issuance (docs/operations.md#acme: within 1 minute).</summary>
     public TimeSpan AcmeRetryInitial { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>ACME: the retry delay doubles up to this (§10.2: at most 1 hour).</summary>
+    /// <summary>ACME: the retry delay doubles up to this (docs/operations.md#acme: at most 1 hour).</summary>
     public TimeSpan AcmeRetryMax { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>ACME: longest single sleep before re-checking whether renewal is due.</summary>
@@ -171,7 +235,7 @@ internal sealed record RelayOptions
     /// <summary>ACME: timeout of each HTTP request to the ACME server.</summary>
     public TimeSpan AcmeRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    // Push wakes (operations.md §17, protocol.md §14).
+    // Push wakes (docs/operations.md#push-wakes, docs/protocol.md#defaults).
 
     /// <summary>Push: per-server-id bucket size (burst).</summary>
     public int PushRateLimitBurst { get; init; } = 6;
@@ -187,6 +251,18 @@ internal sealed record RelayOptions
 
     /// <summary>Push: relay-wide cap on concurrent sends.</summary>
     public int PushMaxInFlight { get; init; } = 32;
+
+    /// <summary>Push: sends in flight one server-id may hold (issue 13 finding 7: a fair share of the 32).</summary>
+    public int PushMaxInFlightPerServer { get; init; } = 2;
+
+    /// <summary>Push: sends in flight one source (IPv4 address, IPv6 /64) may hold.</summary>
+    public int PushMaxInFlightPerSource { get; init; } = 8;
+
+    /// <summary>Push: per-source bucket size (burst), across all the source's server-ids.</summary>
+    public int PushSourceRateLimitBurst { get; init; } = 12;
+
+    /// <summary>Push: per-source time to earn one wake back.</summary>
+    public TimeSpan PushSourceRateLimitRefill { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Push: timeout of each HTTP request (token and send), headers and body included.</summary>
     public TimeSpan PushRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);

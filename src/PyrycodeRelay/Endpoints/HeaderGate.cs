@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Endpoints;
 /// counts as missing; a repeated header uses its first occurrence. The token is only checked for
 /// presence and never kept.
 /// </summary>
-internal static class HeaderGate
+internal static partial class HeaderGate
 {
     /// <summary>Largest server-id in characters.</summary>
     public const int MaxServerIdLength = 128;

@@ -5,20 +5,52 @@ using PyrycodeRelay.Registry;
 
 namespace PyrycodeRelay.Endpoints;
 
-/// <summary><c>/healthz</c> and <c>/readyz</c> (operations.md §15): any method, never limited.</summary>
-internal sealed class HealthEndpoint(string version, IRegistryCounts registry, Readiness readiness, TimeProvider time, long startedAt)
+/// <summary>
+/// <c>/healthz</c> and <c>/readyz</c> (docs/protocol.md#health-and-readiness): any method, never limited. The public
+/// <c>/healthz</c> document carries no user counts (issue 13 finding 12): <c>connected_binaries</c> and
+/// <c>connected_phones</c> are shown only to a direct loopback peer (no <c>X-Forwarded-For</c> or <c>Forwarded</c>
+/// header) or to everyone with <c>--healthz-counts</c> (the Go relay's shape); the metrics listener has them as the
+/// <c>pyrycode_relay_connected_binaries</c> and <c>pyrycode_relay_connected_phones</c> gauges.
+/// </summary>
+internal sealed class HealthEndpoint(string version, IRegistryCounts registry, Readiness readiness, TimeProvider time, long startedAt,
+    bool countsForEveryone = false, string commit = Cli.RelayVersion.UnknownCommit)
 {
     private readonly string _versionJson = JsonString(version);
+    private readonly string _commitJson = JsonString(commit);
 
-    /// <summary>Writes the health document.</summary>
+    /// <summary>Writes the health document: with the counts for a direct loopback peer or with <c>--healthz-counts</c>.</summary>
     public Task HealthAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var uptime = (long)Math.Max(0, Math.Floor(time.GetElapsedTime(startedAt).TotalSeconds));
+        return countsForEveryone || IsDirectLoopback(context) ? HealthWithCountsAsync(context) : PublicHealthAsync(context);
+    }
+
+    /// <summary>Writes the Go relay's document, with the counts (a direct loopback peer, <c>--healthz-counts</c>).</summary>
+    public Task HealthWithCountsAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
         var body = string.Create(CultureInfo.InvariantCulture,
-            $"{{\"status\":\"ok\",\"version\":{_versionJson},\"connected_binaries\":{registry.ConnectedBinaries},\"connected_phones\":{registry.ConnectedPhones},\"uptime_seconds\":{uptime}}}");
+            $"{{\"status\":\"ok\",\"version\":{_versionJson},\"commit\":{_commitJson},\"connected_binaries\":{registry.ConnectedBinaries},\"connected_phones\":{registry.ConnectedPhones},\"uptime_seconds\":{Uptime()}}}");
         return WriteJsonAsync(context, StatusCodes.Status200OK, body);
     }
+
+    /// <summary>True when the peer is loopback and no proxy header says the request was forwarded.</summary>
+    public static bool IsDirectLoopback(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var peer = context.Connection.RemoteIpAddress;
+        return peer is not null && GoCompat.IpLiteral.IsLoopback(peer)
+            && !context.Request.Headers.ContainsKey("X-Forwarded-For") && !context.Request.Headers.ContainsKey("Forwarded");
+    }
+
+    private Task PublicHealthAsync(HttpContext context)
+    {
+        var body = string.Create(CultureInfo.InvariantCulture,
+            $"{{\"status\":\"ok\",\"version\":{_versionJson},\"commit\":{_commitJson},\"uptime_seconds\":{Uptime()}}}");
+        return WriteJsonAsync(context, StatusCodes.Status200OK, body);
+    }
+
+    private long Uptime() => (long)Math.Max(0, Math.Floor(time.GetElapsedTime(startedAt).TotalSeconds));
 
     /// <summary>Writes the readiness document.</summary>
     public Task ReadyAsync(HttpContext context)

@@ -8,7 +8,8 @@ namespace PyrycodeRelay.Endpoints;
 /// <summary>
 /// The relay listener's only request delegate: exact, case-sensitive path match (query ignored), then
 /// health, readiness, the four upgrade routes, or 404 (docs/protocol.md#routes). Upgrade routes pass the
-/// admission steps first: per-IP rate limit, then a connection-cap slot held until the request has
+/// admission steps first: per-source rate limit, then a connection-cap slot (per-source cap, global cap with the
+/// per-endpoint reserve) held until the request has
 /// fully ended (docs/protocol.md#before-the-upgrade steps 1–2).
 /// </summary>
 internal sealed class RelayRequestHandler(HealthEndpoint health, UpgradeEndpoint upgrade, AdmissionGate admission, RelayMetrics metrics)
@@ -34,7 +35,7 @@ internal sealed class RelayRequestHandler(HealthEndpoint health, UpgradeEndpoint
     // ends, i.e. right after the connection ended.
     private Task UpgradeAsync(HttpContext context, RelayEndpoint endpoint)
     {
-        var admit = admission.AdmitAsync(context);
+        var admit = admission.AdmitAsync(context, endpoint);
         if (!admit.IsCompletedSuccessfully)
         {
             return UpgradeAfterAdmissionAsync(context, endpoint, admit);
@@ -60,6 +61,6 @@ internal sealed class RelayRequestHandler(HealthEndpoint health, UpgradeEndpoint
 
         return slot is null
             ? Task.CompletedTask // 503 written and logged; not counted
-            : upgrade.HandleAsync(context, endpoint, ClientIp.PeerIp(context));
+            : upgrade.HandleAsync(context, endpoint, ClientIp.PeerIp(context), slot.Source);
     }
 }

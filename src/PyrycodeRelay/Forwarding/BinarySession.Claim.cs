@@ -9,6 +9,9 @@ internal sealed partial class BinarySession
 {
     private const string EvictedReason = "binary reclaimed server-id";
 
+    /// <summary>The reason of 1013 when <c>--max-server-ids</c> server-ids are live (docs/operations.md#abuse-limits-per-session).</summary>
+    public const string AtCapacityReason = "relay at server-id capacity";
+
     /// <summary>Returns true when this connection became holder.</summary>
     private async Task<bool> ClaimAsync()
     {
@@ -23,16 +26,30 @@ internal sealed partial class BinarySession
                 await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.AlreadyClaimed, "server-id already claimed");
                 _ctx.Metrics.Closed(RelayEndpoint.Server, CloseCause.Rejected);
                 return false;
+            case ClaimOutcome.KeyMismatch:
+                RelayLog.ServerKeyMismatch(_ctx.Logger, ServerId, _remote, SourceFp);
+                _ctx.Metrics.Upgrade(RelayEndpoint.Server, UpgradeOutcome.Reject409);
+                await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.AlreadyClaimed, "server-id already claimed");
+                _ctx.Metrics.Closed(RelayEndpoint.Server, CloseCause.Rejected);
+                return false;
+            case ClaimOutcome.AtCapacity:
+                RelayLog.ServerIdsAtCap(_ctx.Logger, ServerId, _remote);
+                _ctx.Metrics.Upgrade(RelayEndpoint.Server, UpgradeOutcome.RejectCapacity);
+                await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.TryAgainLater, AtCapacityReason);
+                _ctx.Metrics.Closed(RelayEndpoint.Server, CloseCause.Rejected);
+                return false;
             case ClaimOutcome.ShuttingDown:
                 await SessionIo.CloseAndDrainAsync(Connection, WsCloseCodes.GoingAway, SessionIo.ShuttingDownReason);
                 _ctx.Metrics.Closed(RelayEndpoint.Server, CloseCause.Shutdown);
                 return false;
             case ClaimOutcome.TakenOver:
-                RelayLog.ServerIdTakeover(_ctx.Logger, ServerId, _remote);
+                RelayLog.ServerIdTakeover(_ctx.Logger, ServerId, _remote, SourceFp);
+                ReportSourceChange(decision.Previous, SourceChange.Takeover);
                 Evict(decision.Evicted);
                 decision.Displaced!.Displace();
                 break;
             case ClaimOutcome.Reclaimed:
+                ReportSourceChange(decision.Previous, SourceChange.Reclaim);
                 Evict(decision.Evicted);
                 break;
         }
@@ -41,6 +58,18 @@ internal sealed partial class BinarySession
         RelayLog.ServerClaimed(_ctx.Logger, ServerId, _version, _remote);
         _ctx.Metrics.Upgrade(RelayEndpoint.Server, UpgradeOutcome.Accept);
         return true;
+    }
+
+    /// <summary>A reclaim or takeover from a source network unlike the previous holder's is logged and counted.</summary>
+    private void ReportSourceChange(BinarySession? previous, SourceChange change)
+    {
+        if (previous is null || string.Equals(previous.SourceFp, SourceFp, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        RelayLog.ServerIdSourceChanged(_ctx.Logger, ServerId, change == SourceChange.Takeover ? "takeover" : "reclaim", previous.SourceFp, SourceFp);
+        _ctx.Metrics.SourceChanged(change);
     }
 
     private static void Evict(IReadOnlyList<PhoneSession>? phones)

@@ -37,12 +37,16 @@ internal sealed partial class BinarySession
         switch (envelope.Kind)
         {
             case EnvelopeKind.Malformed or EnvelopeKind.MissingConnId or EnvelopeKind.MissingFrame:
-                RelayLog.BinaryForwarderUnmarshalErr(_ctx.Logger, ServerId, BinaryConnId, envelope.Error!);
+                if (ShouldLogWarning())
+                {
+                    RelayLog.BinaryForwarderUnmarshalErr(_ctx.Logger, ServerId, BinaryConnId, envelope.Error!);
+                }
+
                 _ctx.Metrics.Dropped(Direction.BinaryToPhone, DropReason.MalformedEnvelope);
                 return;
             case EnvelopeKind.WakeRequest:
-                var refusal = _ctx.Push.TryAdmit(ServerId, envelope.PushWake);
-                if (refusal is not null)
+                var refusal = _ctx.Push.TryAdmit(ServerId, Source, envelope.PushWake);
+                if (refusal is not null && ShouldLogWarning())
                 {
                     RelayLog.BinaryForwarderPushWakeDropped(_ctx.Logger, ServerId, BinaryConnId, refusal);
                 }
@@ -58,10 +62,10 @@ internal sealed partial class BinarySession
 
         if (phone is null)
         {
-            if (_ctx.Logger.IsEnabled(LogLevel.Warning))
+            if (_ctx.Logger.IsEnabled(LogLevel.Warning) && ShouldLogWarning())
             {
                 var shown = envelope.ConnIdMatchable ? envelope.ConnId : envelope.ConnIdJson;
-                RelayLog.BinaryForwarderUnknownConnId(_ctx.Logger, ServerId, Encoding.UTF8.GetString(shown));
+                RelayLog.BinaryForwarderUnknownConnId(_ctx.Logger, ServerId, LogText.Cap(shown));
             }
 
             _ctx.Metrics.Dropped(Direction.BinaryToPhone, DropReason.UnknownConnId);
@@ -69,7 +73,7 @@ internal sealed partial class BinarySession
         }
 
         var closeCode = envelope.Kind == EnvelopeKind.CloseDirective ? envelope.CloseCode : 0;
-        if (closeCode != 0 && !DirectiveCloseCodes.IsValid(closeCode))
+        if (closeCode != 0 && !DirectiveCloseCodes.IsValid(closeCode) && ShouldLogWarning())
         {
             RelayLog.BinaryForwarderInvalidCloseCode(_ctx.Logger, ServerId, phone.ConnId, closeCode);
         }
@@ -77,12 +81,17 @@ internal sealed partial class BinarySession
         var status = phone.Enqueue(envelope.Frame, envelope.HasFrame, closeCode, readAt);
         if (status != EnqueueStatus.Queued)
         {
-            RelayLog.BinaryForwarderPhoneEnqueueFailed(_ctx.Logger, ServerId, phone.ConnId, status switch
+            if (ShouldLogWarning())
             {
-                EnqueueStatus.PhoneBacklogFull => "relay: phone backlog full",
-                EnqueueStatus.RelayBudgetExhausted => "relay: relay outbox budget exhausted",
-                _ => "relay: phone outbox closed",
-            });
+                RelayLog.BinaryForwarderPhoneEnqueueFailed(_ctx.Logger, ServerId, phone.ConnId, status switch
+                {
+                    EnqueueStatus.PhoneBacklogFull => "relay: phone backlog full",
+                    EnqueueStatus.RelayBudgetExhausted => "relay: relay outbox budget exhausted",
+                    EnqueueStatus.ServerBacklogFull => "relay: server-id outbox budget exhausted",
+                    _ => "relay: phone outbox closed",
+                });
+            }
+
             _ctx.Metrics.Dropped(Direction.BinaryToPhone, status == EnqueueStatus.Closed ? DropReason.PhoneClosed : DropReason.OutboxOverflow);
         }
     }

@@ -14,17 +14,19 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
     private readonly string _version;
     private readonly string _remote;
     private readonly byte[] _serverIdUtf8;
+    private readonly BinaryOrigin _origin;
     private ServerSlot<BinarySession, PhoneSession> _slot = null!;
     private volatile bool _displaced;
     private volatile bool _heartbeatTimedOut;
     private volatile bool _shutdownClosed;
 
-    private BinarySession(SessionContext ctx, WsConnection connection, string serverId, string version, string remote)
+    private BinarySession(SessionContext ctx, WsConnection connection, string serverId, string version, string remote, BinaryOrigin origin)
     {
+        _origin = origin;
         _ctx = ctx;
         Connection = connection;
         ServerId = serverId;
-        _version = version;
+        _version = LogText.Cap(version); // attacker-controlled, logged: capped (and not kept whole)
         _remote = remote;
         BinaryConnId = Codec.ConnIds.NewBinaryConnId(serverId);
         _serverIdUtf8 = System.Text.Encoding.UTF8.GetBytes(serverId);
@@ -40,12 +42,21 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
     public WsConnection Connection { get; }
 
     /// <inheritdoc />
+    public byte[]? ServerKeyHash => _origin.KeyHash;
+
+    /// <summary>The fingerprint of the source network it connected from (docs/operations.md#server-keys).</summary>
+    public string SourceFp => _origin.SourceFp;
+
+    /// <inheritdoc />
     public Task<bool> ProbeAsync(TimeSpan timeout) => Connection.ProbeAsync(timeout);
 
+    /// <summary>The binary's source (IPv4 address or IPv6 /64) for the per-source push limits; empty when unknown.</summary>
+    public string Source { get; private init; } = "";
+
     /// <summary>Runs an upgraded binary connection from the claim to its end.</summary>
-    public static Task RunAsync(SessionContext ctx, WsConnection connection, string serverId, string version, string remote)
+    public static Task RunAsync(SessionContext ctx, WsConnection connection, string serverId, string version, string remote, BinaryOrigin origin, string source = "")
     {
-        var session = new BinarySession(ctx, connection, serverId, version, remote);
+        var session = new BinarySession(ctx, connection, serverId, version, remote, origin) { Source = source };
         ctx.Tracker.Add(connection, () =>
         {
             session._shutdownClosed = true;
@@ -105,6 +116,7 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
     {
         Connection.StopHeartbeat();
         RelayLog.BinaryForwarderReadEnd(_ctx.Logger, ServerId, BinaryConnId, SessionIo.ReadEndError(end));
+        ReportSuppressed();
         if (await _ctx.Registry.ReleaseAsync(this))
         {
             RelayLog.ServerReleased(_ctx.Logger, ServerId);

@@ -47,4 +47,7 @@ internal enum CloseCause
 
     /// <summary>WebSocket protocol violation (1002/1007).</summary>
     ProtocolError,
+
+    /// <summary>Phone sent no frame within <c>--phone-first-frame-timeout</c> (1000).</summary>
+    FirstFrameTimeout,
 }

@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Forwarding;
 /// <see cref="TryDequeue"/> stops it when the queue is empty. An item being written stays charged until
 /// <see cref="Complete"/>.
 /// </summary>
-internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
+internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget, OutboxBudget? serverBudget = null)
 {
     private readonly Lock _lock = new();
     private readonly Queue<OutboxItem> _queue = new();
@@ -30,9 +30,11 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
 
     /// <summary>
     /// Appends a frame (copied into a pooled buffer) and/or a close directive. On overflow every pending
-    /// item is dropped (<paramref name="dropped"/> counts them) and the outbox refuses everything after.
+    /// item is dropped (<paramref name="dropped"/> counts them) and the outbox refuses everything after. With
+    /// <paramref name="mayDefer"/>, a relay-wide shortfall changes nothing and returns <see cref="EnqueueStatus.RelayBudgetShort"/>
+    /// so that the caller can shed another server-id first and try again.
     /// </summary>
-    public EnqueueStatus TryEnqueue(ReadOnlySpan<byte> frame, bool hasFrame, int closeCode, long readAt, out bool startDrain, out int dropped)
+    public EnqueueStatus TryEnqueue(ReadOnlySpan<byte> frame, bool hasFrame, int closeCode, long readAt, out bool startDrain, out int dropped, bool mayDefer = false)
     {
         startDrain = false;
         dropped = 0;
@@ -51,9 +53,14 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
             {
                 status = EnqueueStatus.PhoneBacklogFull;
             }
+            else if (serverBudget is not null && !serverBudget.TryCharge(cost))
+            {
+                status = EnqueueStatus.ServerBacklogFull;
+            }
             else if (!relayBudget.TryCharge(cost))
             {
-                status = EnqueueStatus.RelayBudgetExhausted;
+                serverBudget?.Release(cost);
+                status = mayDefer ? EnqueueStatus.RelayBudgetShort : EnqueueStatus.RelayBudgetExhausted;
             }
             else
             {
@@ -74,7 +81,7 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
                 return EnqueueStatus.Queued;
             }
 
-            if (status != EnqueueStatus.Closed)
+            if (status is not (EnqueueStatus.Closed or EnqueueStatus.RelayBudgetShort)) // a deferred shortfall changes nothing
             {
                 _closed = true;
                 dropped = DropPendingLocked();
@@ -113,6 +120,7 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
         }
 
         relayBudget.Release(item.Cost);
+        serverBudget?.Release(item.Cost);
         if (item.Buffer is not null)
         {
             ArrayPool<byte>.Shared.Return(item.Buffer);
@@ -136,6 +144,7 @@ internal sealed class PhoneOutbox(long phoneBudget, OutboxBudget relayBudget)
         {
             _charged -= item.Cost;
             relayBudget.Release(item.Cost);
+            serverBudget?.Release(item.Cost);
             if (item.Buffer is not null)
             {
                 ArrayPool<byte>.Shared.Return(item.Buffer);

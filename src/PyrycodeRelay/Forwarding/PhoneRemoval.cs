@@ -26,4 +26,7 @@ internal enum PhoneRemoval
 
     /// <summary>A write to the phone failed.</summary>
     WriteFailed,
+
+    /// <summary>No frame within <c>--phone-first-frame-timeout</c> (1000); no close notice (the binary never saw its conn_id).</summary>
+    FirstFrameTimeout,
 }

@@ -17,7 +17,14 @@ internal sealed partial class PhoneSession
     /// </summary>
     public EnqueueStatus Enqueue(ReadOnlySpan<byte> frame, bool hasFrame, int closeCode, long readAt)
     {
-        var status = _outbox.TryEnqueue(frame, hasFrame, closeCode, readAt, out var startDrain, out var dropped);
+        var status = _outbox.TryEnqueue(frame, hasFrame, closeCode, readAt, out var startDrain, out var dropped, mayDefer: true);
+        if (status == EnqueueStatus.RelayBudgetShort)
+        {
+            // The relay-wide budget is short: shed a server-id above its fair share rather than this recipient.
+            _ctx.Shedder.ShedFor(_tenant, (hasFrame ? frame.Length : 0) + (long)OutboxItem.Overhead);
+            status = _outbox.TryEnqueue(frame, hasFrame, closeCode, readAt, out startDrain, out dropped);
+        }
+
         if (status == EnqueueStatus.Queued)
         {
             if (closeCode != 0)
@@ -33,7 +40,7 @@ internal sealed partial class PhoneSession
             return status;
         }
 
-        if (status is EnqueueStatus.PhoneBacklogFull or EnqueueStatus.RelayBudgetExhausted)
+        if (status is EnqueueStatus.PhoneBacklogFull or EnqueueStatus.RelayBudgetExhausted or EnqueueStatus.ServerBacklogFull)
         {
             CountDropped(dropped, DropReason.OutboxOverflow);
             if (closeCode != 0)
@@ -47,6 +54,27 @@ internal sealed partial class PhoneSession
         }
 
         return status;
+    }
+
+    /// <summary>This phone's current outbox charge.</summary>
+    public long OutboxCharged => _outbox.Charged;
+
+    /// <summary>
+    /// Shed by <see cref="FairShareShedder"/>: its server-id is above its fair share of a short relay-wide budget. The
+    /// queue is dropped at once (releasing its charge) and the phone is closed <c>1011 phone backlog full</c>, as on an
+    /// overflow. False when it was already closing.
+    /// </summary>
+    public bool ShedForFairShare()
+    {
+        if (Interlocked.CompareExchange(ref _removal, (int)PhoneRemoval.BacklogFull, (int)PhoneRemoval.None) != (int)PhoneRemoval.None)
+        {
+            return false;
+        }
+
+        RelayLog.PhoneShedFairShare(_ctx.Logger, ServerId, ConnId);
+        CountDropped(_outbox.Discard(), DropReason.OutboxOverflow);
+        Connection.RequestClose(WsCloseCodes.InternalError, BacklogFullReason);
+        return true;
     }
 
     private async Task DrainAsync()

@@ -23,6 +23,11 @@ internal sealed partial class PhoneSession
                 return (result, SessionIo.CauseOf(result, Connection));
             }
 
+            if (!OnFrameArrived())
+            {
+                continue; // the first frame came after the first-frame timeout closed the phone: not forwarded
+            }
+
             var message = Connection.Message;
             if (!PhoneFrameValidator.TryValidate(message.Span, out var start, out var length))
             {

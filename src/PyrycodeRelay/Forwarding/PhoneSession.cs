@@ -17,6 +17,7 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
     private readonly byte[] _connIdUtf8;
     private readonly PhoneOutbox _outbox;
     private readonly PhoneBinding<BinarySession, PhoneSession> _binding;
+    private readonly TenantOutbox _tenant;
     private int _removal;              // PhoneRemoval, first writer wins
     private volatile bool _noNotice;   // a directive was accepted or overflowed
 
@@ -28,7 +29,9 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
         ConnId = Codec.ConnIds.Format(binding.Slot.ServerId, binding.Key);
         _connIdUtf8 = System.Text.Encoding.UTF8.GetBytes(ConnId);
         _envelopePrefix = EnvelopeWriter.CreateFramePrefix(_connIdUtf8);
-        _outbox = new PhoneOutbox(ctx.PhoneOutboxBytes, ctx.Budget);
+        _tenant = binding.Slot.Attachment(() => new TenantOutbox(ctx.ServerOutboxBytes));
+        _outbox = new PhoneOutbox(ctx.PhoneOutboxBytes, ctx.Budget, _tenant.Budget);
+        ctx.Shedder.Add(_tenant, this);
     }
 
     /// <inheritdoc />
@@ -145,6 +148,7 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
         try
         {
             Connection.StartHeartbeat(this);
+            ArmFirstFrameTimer();
             (WsReceiveResult End, CloseCause Cause) ended;
             try
             {
@@ -158,6 +162,7 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
                 ended = (new WsReceiveResult(WsReceiveStatus.Aborted), CloseCause.PeerGone);
             }
 
+            DisarmFirstFrameTimer();
             await TeardownAsync(ended.End, ended.Cause);
         }
         finally
@@ -176,6 +181,7 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
         {
             SessionIo.Detach(ctx.Registry.UnregisterAsync(session));
             session._outbox.Discard();
+            ctx.Shedder.Remove(session._tenant, session);
         }
 
         ctx.Tracker.Remove(connection);

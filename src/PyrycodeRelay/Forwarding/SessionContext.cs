@@ -11,7 +11,7 @@ namespace PyrycodeRelay.Forwarding;
 internal sealed class SessionContext
 {
     private SessionContext(
-        IServerRegistry<BinarySession, PhoneSession> registry, RelayMetrics metrics, ILogger logger, IPushWakeHandler push, long phoneOutboxBytes, long outboxBudgetBytes, TimeProvider time)
+        IServerRegistry<BinarySession, PhoneSession> registry, RelayMetrics metrics, ILogger logger, IPushWakeHandler push, long phoneOutboxBytes, long outboxBudgetBytes, TimeSpan phoneFirstFrameTimeout, TimeProvider time)
     {
         Registry = registry;
         Metrics = metrics;
@@ -19,13 +19,15 @@ internal sealed class SessionContext
         Push = push;
         PhoneOutboxBytes = phoneOutboxBytes;
         Budget = new OutboxBudget(outboxBudgetBytes);
+        Shedder = new FairShareShedder(Budget);
+        PhoneFirstFrameTimeout = phoneFirstFrameTimeout;
         Time = time;
     }
 
-    /// <summary>Who holds which server-id, and the phones (protocol.md §5).</summary>
+    /// <summary>Who holds which server-id, and the phones (docs/protocol.md#registry).</summary>
     public IServerRegistry<BinarySession, PhoneSession> Registry { get; }
 
-    /// <summary>Every upgraded connection, for the graceful drain (protocol.md §12).</summary>
+    /// <summary>Every upgraded connection, for the graceful drain (docs/protocol.md#graceful-shutdown).</summary>
     public SessionTracker Tracker { get; } = new();
 
     /// <summary>The relay's instruments.</summary>
@@ -34,14 +36,26 @@ internal sealed class SessionContext
     /// <summary>The data-plane log (category <c>PyrycodeRelay.Relay</c>).</summary>
     public ILogger Logger { get; }
 
-    /// <summary>Receives the binaries' push_wake requests (operations.md §17).</summary>
+    /// <summary>Receives the binaries' push_wake requests (docs/operations.md#push-wakes).</summary>
     public IPushWakeHandler Push { get; }
 
     /// <summary>The relay-wide outbox budget (<c>--outbox-budget-bytes</c>).</summary>
     public OutboxBudget Budget { get; }
 
+    /// <summary>Sheds the server-id above its fair share when the relay-wide budget is short.</summary>
+    public FairShareShedder Shedder { get; }
+
+    /// <summary>The per-server-id outbox budget, all its phones together (<c>--server-outbox-bytes</c>).</summary>
+    public long ServerOutboxBytes { get; private init; }
+
+    /// <summary>Repetitive per-binary events logged before they are summarised (docs/logging.md#limits).</summary>
+    public int LogRepeatsPerConnection { get; private init; }
+
     /// <summary>The per-phone outbox budget (<c>--phone-outbox-bytes</c>).</summary>
     public long PhoneOutboxBytes { get; }
+
+    /// <summary>A phone that has sent no frame within this is closed 1000 (<c>--phone-first-frame-timeout</c>).</summary>
+    public TimeSpan PhoneFirstFrameTimeout { get; }
 
     /// <summary>Clock for the forwarding latency histograms.</summary>
     public TimeProvider Time { get; }
@@ -58,7 +72,13 @@ internal sealed class SessionContext
             options.PhonesPerServer,
             options.ConflictProbeTimeout,
             ConnIds.NewSuffix,
-            (serverId, phones) => PhoneSession.OnGraceExpired(metrics, logger, serverId, phones));
-        return new SessionContext(registry, metrics, logger, push, options.PhoneOutboxBytes, options.OutboxBudgetBytes, time);
+            (serverId, phones) => PhoneSession.OnGraceExpired(metrics, logger, serverId, phones),
+            options.MaxServerIds,
+            serverId => Observability.Logging.RelayLog.ServerGraceCutShort(logger, serverId));
+        return new SessionContext(registry, metrics, logger, push, options.PhoneOutboxBytes, options.OutboxBudgetBytes, options.PhoneFirstFrameTimeout, time)
+        {
+            ServerOutboxBytes = options.ServerOutboxBytes,
+            LogRepeatsPerConnection = options.LogRepeatsPerConnection,
+        };
     }
 }

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Forwarding;
 
-/// <summary>Terminal upgrade decision (label <c>outcome</c>, operations.md §16.3).</summary>
+/// <summary>Terminal upgrade decision (label <c>outcome</c>, docs/metrics.md#catalogue).</summary>
 internal enum UpgradeOutcome
 {
     /// <summary><c>accept</c></summary>
@@ -20,4 +20,7 @@ internal enum UpgradeOutcome
 
     /// <summary><c>reject_rate_limit</c></summary>
     RejectRateLimit,
+
+    /// <summary><c>reject_capacity</c>: a claim refused at <c>--max-server-ids</c> (1013).</summary>
+    RejectCapacity,
 }

@@ -6,11 +6,14 @@ namespace PyrycodeRelay.Hosting;
 
 /// <summary>
 /// Wraps Kestrel's socket transport to learn which endpoint failed to bind and why, so that the
-/// <c>listener failed</c> line names the right <c>addr</c> and a Go-style <c>err</c> (operations.md §3 step 24).
+/// <c>listener failed</c> line names the right <c>addr</c> and a Go-style <c>err</c> (docs/operations.md#boot-sequence step 24),
+/// and keeps the bound listeners so that the drain can stop accepting before it closes any connection
+/// (<see cref="StopAcceptingAsync"/>, docs/operations.md#signals-and-drain).
 /// </summary>
 internal sealed class BindRecorder(IConnectionListenerFactory inner) : IConnectionListenerFactory
 {
     private readonly List<int> _bound = [];
+    private readonly List<IConnectionListener> _listeners = [];
 
     /// <summary>The endpoint whose bind failed, if any.</summary>
     public EndPoint? FailedEndPoint { get; private set; }
@@ -39,6 +42,7 @@ internal sealed class BindRecorder(IConnectionListenerFactory inner) : IConnecti
             lock (_bound)
             {
                 _bound.Add((listener.EndPoint as IPEndPoint)?.Port ?? 0);
+                _listeners.Add(listener);
             }
 
             return listener;
@@ -48,6 +52,24 @@ internal sealed class BindRecorder(IConnectionListenerFactory inner) : IConnecti
             FailedEndPoint = endpoint;
             FailedError = error;
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Closes every listening socket now: new connections are refused by the kernel, Kestrel's accept loops end
+    /// quietly, and connections already accepted are untouched. Kestrel's own unbind at stop is then a no-op.
+    /// </summary>
+    public async Task StopAcceptingAsync()
+    {
+        IConnectionListener[] listeners;
+        lock (_bound)
+        {
+            listeners = [.. _listeners];
+        }
+
+        foreach (var listener in listeners)
+        {
+            await listener.UnbindAsync();
         }
     }
 

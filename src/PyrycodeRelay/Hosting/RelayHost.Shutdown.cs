@@ -2,14 +2,15 @@ using PyrycodeRelay.Push;
 
 namespace PyrycodeRelay.Hosting;
 
-/// <summary>Graceful shutdown (docs/protocol.md#graceful-shutdown, operations.md §19).</summary>
+/// <summary>Graceful shutdown (docs/protocol.md#graceful-shutdown, docs/operations.md#shutdown).</summary>
 internal sealed partial class RelayHost
 {
     /// <summary>
-    /// Drains: readiness flips, listeners stop, every upgraded connection is closed 1001
-    /// <c>shutting down</c> concurrently (outboxes discarded, grace abandoned, no close notices), and the
-    /// relay waits up to <c>--drain-timeout</c> before aborting what remains. Returns whether everything
-    /// ended in time. Idempotent.
+    /// Drains (docs/operations.md#signals-and-drain): readiness flips; after <c>--shutdown-delay</c> (default 0,
+    /// the relay keeps serving meanwhile) every listening socket is closed, and only then is every upgraded
+    /// connection closed 1001 <c>shutting down</c> concurrently (outboxes discarded, grace abandoned, no close
+    /// notices), so a client that redials on the 1001 is refused, never accepted and closed. The relay waits up
+    /// to <c>--drain-timeout</c> before aborting what remains. Returns whether everything ended in time. Idempotent.
     /// </summary>
     public async Task<bool> ShutdownAsync()
     {
@@ -19,6 +20,19 @@ internal sealed partial class RelayHost
         }
 
         _readiness.MarkStopping();
+        var delay = _settings.Options.ShutdownDelay;
+        if (delay > TimeSpan.Zero)
+        {
+            OperatorLog.ShutdownDelay(_logger, GoCompat.GoDuration.Format(delay));
+            await Task.Delay(delay, _settings.Time);
+        }
+
+        if (_transport is not null)
+        {
+            await _transport.StopAcceptingAsync(); // before the first 1001: a redial is refused by the kernel
+        }
+
+        OperatorLog.ListenersClosed(_logger);
         _sessions.Registry.BeginShutdown();
         _sessions.Tracker.BeginShutdown();
         using var deadline = new CancellationTokenSource(_settings.Options.DrainTimeout, _settings.Time);

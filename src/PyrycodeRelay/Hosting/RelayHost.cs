@@ -12,6 +12,7 @@ using PyrycodeRelay.Endpoints;
 using PyrycodeRelay.Forwarding;
 using PyrycodeRelay.Limits;
 using PyrycodeRelay.Limits.ProxyProtocol;
+using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Startup;
 using PyrycodeRelay.Observability.Metrics;
 using PyrycodeRelay.Push;
@@ -35,6 +36,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
     private readonly ListenOptions? _metricsListen;
     private readonly ListenOptions? _httpListen;
     private readonly ILogger _logger;
+    private readonly BindRecorder? _transport;
     private int _shutdownStarted;
 
     private RelayHost(
@@ -45,8 +47,10 @@ internal sealed partial class RelayHost : IAsyncDisposable
         Readiness readiness,
         List<ListenOptions> relayListens,
         ListenOptions? metricsListen,
-        ListenOptions? httpListen)
+        ListenOptions? httpListen,
+        BindRecorder? transport)
     {
+        _transport = transport;
         _httpListen = httpListen;
         _app = app;
         _settings = settings;
@@ -76,6 +80,9 @@ internal sealed partial class RelayHost : IAsyncDisposable
     /// <summary>The rate limiter and connection cap in front of the upgrade routes.</summary>
     internal AdmissionGate Admission => _admission;
 
+    /// <summary>The cap on connections that have not upgraded (relay listener).</summary>
+    internal PendingConnectionLimit Pending { get; private init; } = null!;
+
     /// <summary>The push wake handler the binaries' sessions use.</summary>
     internal IPushWakeHandler Push => _sessions.Push;
 
@@ -102,6 +109,8 @@ internal sealed partial class RelayHost : IAsyncDisposable
         ListenOptions? metricsListen = null;
         ListenOptions? httpListen = null;
         BindRecorder? recorder = null;
+        var pending = new PendingConnectionLimit(options.MaxPendingConnections,
+            options.TrustXForwardedFor ? int.MaxValue : options.MaxPendingConnectionsPerSource); // behind an HTTP proxy the peer is the proxy
         builder.WebHost.UseSockets(sockets => sockets.MaxReadBufferSize = options.TransportReadBufferBytes); // bounded read-ahead (issue 13 finding 10)
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
@@ -117,7 +126,12 @@ internal sealed partial class RelayHost : IAsyncDisposable
                         listen.UseProxyProtocol(ProxyProtocolOptions.From(options, settings.Time));
                     }
 
+                    listen.Use(pending.Middleware); // after PROXY (its source), before TLS (handshakes count)
                     tls.ConfigureHttpsListener(listen);
+                }
+                else
+                {
+                    listen.Use(pending.Middleware);
                 }
 
                 listen.UseFirstByteTimeout(options.RequestHeadersTimeout, settings.Time);
@@ -131,6 +145,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
                 Listen(kestrel, http, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1;
+                    listen.Use(pending.Middleware); // the challenge listener is public too: same pre-upgrade budget
                     listen.UseFirstByteTimeout(options.RequestHeadersTimeout, settings.Time);
                     Tag(listen, ListenerRole.Challenge);
                     httpListen = listen;
@@ -153,6 +168,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
         var app = builder.Build();
         var meterFactory = app.Services.GetRequiredService<IMeterFactory>();
         var metricsInstruments = new RelayMetrics(meterFactory);
+        RelayLogging.QueueOf(settings.Loggers)?.SetDropHook(metricsInstruments.LogLineDropped);
         var push = settings.Push ?? (settings.FcmKey is { } key
             ? new PushWakeService(key, PushOptions.From(options), meterFactory, settings.Loggers, settings.Time)
             : new PushOff());
@@ -160,11 +176,12 @@ internal sealed partial class RelayHost : IAsyncDisposable
         var sessions = SessionContext.Create(options, metricsInstruments, relayLogger, push, settings.Time);
         metricsInstruments.ObserveGauges(() => sessions.Registry.ConnectedBinaries, () => sessions.Registry.ConnectedPhones, () => sessions.Budget.Charged);
         var readiness = new Readiness { ExtraCondition = settings.Tls is { } t ? () => t.IsReady : null };
-        var health = new HealthEndpoint(settings.Version, sessions.Registry, readiness, settings.Time, startedAt);
+        var health = new HealthEndpoint(settings.Version, sessions.Registry, readiness, settings.Time, startedAt, options.HealthzCounts, settings.Commit);
         var admission = new AdmissionGate(
-            new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, settings.Time),
-            new ConnectionCap(options.MaxConnections),
-            options.TrustXForwardedFor,
+            new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, settings.Time, options.RateLimitSweepInterval, options.RateLimitMaxSources),
+            new ConnectionCap(options.MaxConnections, options.MaxConnectionsPerSource,
+                ConnectionCap.ReserveFor(options.MaxConnections, options.EndpointReserveDivisor)),
+            options.TrustXForwardedFor ? ForwardedFor.Parse(options.TrustedProxyCidrs) : null,
             relayLogger);
         var wsOptions = WsConnectionOptions.From(options, settings.Time);
         var relay = new RelayRequestHandler(health, new UpgradeEndpoint(sessions, wsOptions), admission, metricsInstruments);
@@ -184,7 +201,8 @@ internal sealed partial class RelayHost : IAsyncDisposable
             _ => relayApp(context),
         });
 
-        var host = new RelayHost(app, settings, sessions, admission, readiness, relayListens, metricsListen, httpListen);
+        var host = new RelayHost(app, settings, sessions, admission, readiness, relayListens, metricsListen, httpListen,
+            app.Services.GetRequiredService<IConnectionListenerFactory>() as BindRecorder) { Pending = pending };
         try
         {
             await app.StartAsync(cancellationToken);

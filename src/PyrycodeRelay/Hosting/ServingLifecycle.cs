@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace PyrycodeRelay.Hosting;
 
 /// <summary>
-/// Boot step 24 (operations.md §3, §19): bind the listeners and serve until SIGTERM/SIGINT (exit 0) or a
+/// Boot step 24 (docs/operations.md#boot-sequence, docs/operations.md#shutdown): bind the listeners and serve until SIGTERM/SIGINT (exit 0) or a
 /// listener failure (ERROR <c>listener failed</c>, exit 1), draining either way.
 /// </summary>
 internal static class ServingLifecycle
@@ -17,6 +17,7 @@ internal static class ServingLifecycle
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(shutdown);
         var logger = settings.Loggers.CreateLogger(LoggerCategory);
+        var serviceManager = ServiceManagerNotifier.FromEnvironment(logger);
         RelayHost host;
         try
         {
@@ -32,8 +33,10 @@ internal static class ServingLifecycle
         await using (host)
         {
             settings.Tls?.Start(); // ACME issuance needs the HTTP listener accepting
+            serviceManager.Ready(); // systemd Type=notify: every listener accepts now
             await shutdown;
             HostLog.ShutdownSignalReceived(logger);
+            serviceManager.Stopping();
             await host.ShutdownAsync();
             return 0;
         }

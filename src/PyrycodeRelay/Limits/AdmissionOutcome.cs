@@ -9,6 +9,9 @@ internal enum AdmissionOutcome
     /// <summary>Step 1 failed: 429 written, <c>rate_limited</c> logged (outcome <c>reject_rate_limit</c>).</summary>
     RateLimited,
 
-    /// <summary>Step 2 failed: 503 written, <c>conn_cap_reached</c> logged (no metric).</summary>
+    /// <summary>Step 2 failed on the per-source cap: 429 written, <c>source_conn_cap_reached</c> logged (no metric).</summary>
+    SourceCapReached,
+
+    /// <summary>Step 2 failed on the global cap or the endpoint's share of it: 503 written, <c>conn_cap_reached</c> logged (no metric).</summary>
     AtCapacity,
 }

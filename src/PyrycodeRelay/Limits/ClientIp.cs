@@ -1,13 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
 
 namespace PyrycodeRelay.Limits;
 
 /// <summary>
-/// Client-IP rules of operations.md §12: the peer address rendering used for <c>remote</c> in logs, and the
-/// per-IP rate-limit key (optionally taken from <c>X-Forwarded-For</c>).
+/// Client-IP rules of docs/operations.md#client-ip: the peer address rendering used for <c>remote</c> in logs, and the
+/// source key of the rate limiter and the per-source caps (optionally from <c>X-Forwarded-For</c>, see <see cref="ForwardedFor"/>).
 /// </summary>
 internal static class ClientIp
 {
@@ -44,61 +43,21 @@ internal static class ClientIp
     }
 
     /// <summary>
-    /// The rate-limit key of the request. With <paramref name="trustForwardedFor"/>, the first entry of the
-    /// first <c>X-Forwarded-For</c> header (text before the first comma, trimmed) when non-empty, verbatim;
-    /// otherwise the peer IP. Empty when neither is known (such a request is denied without the limiter).
+    /// The source key of the request (<see cref="SourceKey"/>) for the rate limiter and the per-source caps: the
+    /// client address chosen by <paramref name="forwardedFor"/> when <c>--trust-x-forwarded-for</c> is on (null when
+    /// off), else the peer IP. Empty when neither is known (such a request is denied without the limiter).
     /// </summary>
-    public static string RateLimitKey(HttpContext context, bool trustForwardedFor)
+    public static string RateLimitKey(HttpContext context, ForwardedFor? forwardedFor)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (trustForwardedFor)
-        {
-            var forwarded = ForwardedKey(context.Request.Headers[ForwardedForHeader]);
-            if (forwarded is not null)
-            {
-                return forwarded;
-            }
-        }
-
-        return PeerIp(context);
+        var peer = context.Connection.RemoteIpAddress;
+        var client = forwardedFor is null ? peer : forwardedFor.Resolve(peer, context.Request.Headers[ForwardedForHeader]);
+        return SourceKey.For(client);
     }
 
     /// <summary>
-    /// The trusted forwarded key from the <c>X-Forwarded-For</c> values, or null when the header is absent
-    /// or its first entry is blank.
-    /// </summary>
-    public static string? ForwardedKey(StringValues forwardedFor)
-    {
-        if (forwardedFor.Count == 0)
-        {
-            return null;
-        }
-
-        var value = forwardedFor[0];
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-
-        var span = value.AsSpan();
-        var comma = span.IndexOf(',');
-        if (comma >= 0)
-        {
-            span = span[..comma];
-        }
-
-        span = span.Trim();
-        if (span.IsEmpty)
-        {
-            return null;
-        }
-
-        return span.Length == value.Length ? value : span.ToString();
-    }
-
-    /// <summary>
-    /// The <c>remote</c> value of the <c>rate_limited</c> event: the key wrapped in double quotes (operations.md
-    /// §13). The log formatter escapes it, so text output reads <c>remote="\"1.2.3.4\""</c>.
+    /// The <c>remote</c> value of the <c>rate_limited</c> event: the key wrapped in double quotes
+    /// (docs/operations.md#rate-limiting). The log formatter escapes it, so text output reads <c>remote="\"1.2.3.4\""</c>.
     /// </summary>
     public static string QuoteForRateLimitLog(string key)
     {

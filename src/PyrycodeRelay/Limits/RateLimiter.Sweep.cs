@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Limits;
 
-/// <summary>Idle-bucket eviction (operations.md §13 "Eviction").</summary>
+/// <summary>Idle-bucket eviction (docs/operations.md#rate-limiting "Eviction").</summary>
 internal sealed partial class RateLimiter
 {
     /// <summary>
@@ -25,6 +25,16 @@ internal sealed partial class RateLimiter
             }
 
             _buckets.TryRemove(pair);
+            Interlocked.Decrement(ref _count);
+        }
+
+        // Drop the creation-order entries of evicted buckets, so the order queue stays as small as the table.
+        for (var n = _order.Count; n > 0 && _order.TryDequeue(out var entry); n--)
+        {
+            if (!Volatile.Read(ref entry.Value.Evicted))
+            {
+                _order.Enqueue(entry);
+            }
         }
     }
 }

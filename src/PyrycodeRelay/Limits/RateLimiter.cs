@@ -3,14 +3,16 @@ using System.Collections.Concurrent;
 namespace PyrycodeRelay.Limits;
 
 /// <summary>
-/// Per-key token bucket of operations.md §13: capacity <c>--rate-limit-burst</c>, one whole token earned per
+/// Per-key token bucket of docs/operations.md#rate-limiting: capacity <c>--rate-limit-burst</c>, one whole token earned per
 /// <c>--rate-limit-refill</c> (the unused fraction carries over), capped at the burst. A new key starts full
-/// and its first request takes one token. A sweeper evicts idle buckets periodically. Thread-safe; a call
-/// for an existing key does not allocate.
+/// and its first request takes one token. A sweeper evicts idle buckets periodically, and the table is bounded: when
+/// a new key arrives with <see cref="MaxBuckets"/> buckets held, the oldest bucket (by creation) is evicted first, so a
+/// flood of new sources costs a fixed amount of memory (docs/operations.md#client-address). Thread-safe; a call for
+/// an existing key does not allocate.
 /// </summary>
 internal sealed partial class RateLimiter : IDisposable
 {
-    /// <summary>How often idle buckets are swept (operations.md §13: every 5 minutes).</summary>
+    /// <summary>How often idle buckets are swept (docs/operations.md#rate-limiting: every 5 minutes).</summary>
     public static readonly TimeSpan DefaultSweepInterval = TimeSpan.FromMinutes(5);
 
     private readonly ConcurrentDictionary<string, RateBucket> _buckets = new(StringComparer.Ordinal);
@@ -19,14 +21,19 @@ internal sealed partial class RateLimiter : IDisposable
     private readonly long _refillTicks;
     private readonly long _idleTicks;
     private readonly ITimer _sweeper;
+    private readonly int _maxBuckets;
+    private readonly ConcurrentQueue<KeyValuePair<string, RateBucket>> _order = new();
+    private int _count;
 
     /// <summary>Creates a limiter and starts its sweeper.</summary>
     /// <param name="burst">Bucket capacity (<c>--rate-limit-burst</c>), at least 1.</param>
     /// <param name="refill">Time to earn one token (<c>--rate-limit-refill</c>), positive.</param>
     /// <param name="timeProvider">Clock and timer source.</param>
     /// <param name="sweepInterval">Sweep period; <see cref="DefaultSweepInterval"/> when null.</param>
-    public RateLimiter(int burst, TimeSpan refill, TimeProvider timeProvider, TimeSpan? sweepInterval = null)
+    /// <param name="maxBuckets">Most buckets held at once (at least 1); unbounded when omitted.</param>
+    public RateLimiter(int burst, TimeSpan refill, TimeProvider timeProvider, TimeSpan? sweepInterval = null, int maxBuckets = int.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBuckets, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(burst, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(refill, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -34,6 +41,7 @@ internal sealed partial class RateLimiter : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
 
         _time = timeProvider;
+        _maxBuckets = maxBuckets;
         _burst = burst;
         _refillTicks = refill.Ticks;
         _idleTicks = refill.Ticks > long.MaxValue / burst ? long.MaxValue : refill.Ticks * burst;
@@ -43,12 +51,15 @@ internal sealed partial class RateLimiter : IDisposable
     /// <summary>Number of buckets currently held (for tests and diagnostics).</summary>
     public int BucketCount => _buckets.Count;
 
+    /// <summary>Most buckets held at once.</summary>
+    public int MaxBuckets => _maxBuckets;
+
     /// <summary>Idle age at which a bucket is evicted: burst × refill.</summary>
     public TimeSpan EvictionAge => TimeSpan.FromTicks(_idleTicks);
 
     /// <summary>
     /// Consumes one token for <paramref name="key"/>. Returns false (deny, 429) when the bucket is empty, or
-    /// when the key is empty, in which case the limiter is not consulted at all (operations.md §12 step 3).
+    /// when the key is empty, in which case the limiter is not consulted at all (docs/operations.md#client-ip step 3).
     /// </summary>
     public bool TryAcquire(string key)
     {
@@ -63,7 +74,7 @@ internal sealed partial class RateLimiter : IDisposable
         {
             if (!_buckets.TryGetValue(key, out var bucket))
             {
-                bucket = _buckets.GetOrAdd(key, static (_, s) => s.limiter.NewBucket(s.now), (limiter: this, now));
+                bucket = Add(key, now);
             }
 
             lock (bucket.Gate)
@@ -80,6 +91,42 @@ internal sealed partial class RateLimiter : IDisposable
 
     /// <summary>Stops the sweeper. Buckets are kept; <see cref="TryAcquire"/> keeps working.</summary>
     public void Dispose() => _sweeper.Dispose();
+
+    private RateBucket Add(string key, long now)
+    {
+        var fresh = NewBucket(now);
+        var bucket = _buckets.GetOrAdd(key, fresh);
+        if (ReferenceEquals(bucket, fresh))
+        {
+            _order.Enqueue(new(key, fresh));
+            if (Interlocked.Increment(ref _count) > _maxBuckets)
+            {
+                EvictOldest();
+            }
+        }
+
+        return bucket;
+    }
+
+    /// <summary>Evicts buckets in creation order until the table is back at <see cref="MaxBuckets"/>.</summary>
+    private void EvictOldest()
+    {
+        while (Volatile.Read(ref _count) > _maxBuckets && _order.TryDequeue(out var oldest))
+        {
+            lock (oldest.Value.Gate)
+            {
+                if (oldest.Value.Evicted)
+                {
+                    continue; // already swept
+                }
+
+                oldest.Value.Evicted = true;
+            }
+
+            _buckets.TryRemove(oldest);
+            Interlocked.Decrement(ref _count);
+        }
+    }
 
     private RateBucket NewBucket(long now) => new()
     {

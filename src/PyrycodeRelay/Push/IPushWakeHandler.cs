@@ -3,7 +3,7 @@ namespace PyrycodeRelay.Push;
 /// <summary>
 /// Receives the <c>push_wake</c> value of a binary's wake envelope (docs/protocol.md#push-wake-requests). Called on the
 /// binary's reader: it must return at once and never block. Admission and the FCM exchange are
-/// described in operations.md §17.
+/// described in docs/operations.md#push-wakes.
 /// </summary>
 internal interface IPushWakeHandler
 {
@@ -15,4 +15,10 @@ internal interface IPushWakeHandler
     /// <c>binary_forwarder_push_wake_dropped</c>.
     /// </summary>
     string? TryAdmit(string serverId, ReadOnlySpan<byte> pushWakeJson);
+
+    /// <summary>
+    /// Like <see cref="TryAdmit(string, ReadOnlySpan{byte})"/> for a binary connected from <paramref name="source"/> (its
+    /// IPv4 address or IPv6 /64, docs/operations.md#per-source-limits), which the per-source wake limits apply to.
+    /// </summary>
+    string? TryAdmit(string serverId, string source, ReadOnlySpan<byte> pushWakeJson) => TryAdmit(serverId, pushWakeJson);
 }

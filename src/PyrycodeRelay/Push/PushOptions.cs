@@ -3,8 +3,8 @@ using PyrycodeRelay.Configuration;
 namespace PyrycodeRelay.Push;
 
 /// <summary>
-/// Settings of the push-wake sender (operations.md §17), built from <see cref="RelayOptions"/>: the FCM
-/// endpoints come from the flags, the limits are fixed by the spec (protocol.md §14) and settable only by tests.
+/// Settings of the push-wake sender (docs/operations.md#push-wakes), built from <see cref="RelayOptions"/>: the FCM
+/// endpoints come from the flags, the limits are fixed by the spec (docs/protocol.md#defaults) and settable only by tests.
 /// </summary>
 internal sealed record PushOptions
 {
@@ -35,6 +35,18 @@ internal sealed record PushOptions
     /// <summary>Relay-wide cap on concurrent sends.</summary>
     public required int MaxInFlight { get; init; }
 
+    /// <summary>Per-source bucket size (burst), issue 13 finding 7.</summary>
+    public int SourceRateLimitBurst { get; init; } = int.MaxValue / 2;
+
+    /// <summary>Per-source time to earn one wake back.</summary>
+    public TimeSpan SourceRateLimitRefill { get; init; } = TimeSpan.FromTicks(1);
+
+    /// <summary>Sends in flight one server-id may hold.</summary>
+    public int MaxInFlightPerServer { get; init; } = int.MaxValue;
+
+    /// <summary>Sends in flight one source may hold.</summary>
+    public int MaxInFlightPerSource { get; init; } = int.MaxValue;
+
     /// <summary>Timeout of each HTTP request (token and send), headers and body included.</summary>
     public required TimeSpan RequestTimeout { get; init; }
 
@@ -55,6 +67,10 @@ internal sealed record PushOptions
             RateLimitIdle = relay.PushRateLimitIdle,
             RateLimitSweepInterval = relay.PushRateLimitSweepInterval,
             MaxInFlight = relay.PushMaxInFlight,
+            SourceRateLimitBurst = relay.PushSourceRateLimitBurst,
+            SourceRateLimitRefill = relay.PushSourceRateLimitRefill,
+            MaxInFlightPerServer = relay.PushMaxInFlightPerServer,
+            MaxInFlightPerSource = relay.PushMaxInFlightPerSource,
             RequestTimeout = relay.PushRequestTimeout,
             DrainTimeout = relay.DrainTimeout,
         };

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace PyrycodeRelay.Push;
 
-/// <summary>Validation of a <c>push_wake</c> value, rows 2–4 of operations.md §17.2.</summary>
+/// <summary>Validation of a <c>push_wake</c> value, rows 2–4 of docs/operations.md#push-admission.</summary>
 internal static class PushWakeRequest
 {
     /// <summary>Row 2: not an object, or <c>platform</c>/<c>token</c> not strings.</summary>
@@ -13,6 +13,12 @@ internal static class PushWakeRequest
 
     /// <summary>Row 4: <c>token</c> missing or empty.</summary>
     public const string TokenEmpty = "relay: push_wake token is empty";
+
+    /// <summary>Row 4b (issue 13 finding 7): the token is not shaped like an FCM registration token.</summary>
+    public const string TokenMalformed = "relay: push_wake token malformed";
+
+    /// <summary>Longest accepted token in characters (FCM registration tokens are a few hundred).</summary>
+    public const int MaxTokenLength = 4096;
 
     /// <summary>
     /// Checks rows 2–4 in order. Returns null and the device token when valid, else the refusal text.
@@ -93,6 +99,19 @@ internal static class PushWakeRequest
             return TokenEmpty;
         }
 
+        if (!IsTokenShaped(token))
+        {
+            token = null;
+            return TokenMalformed;
+        }
+
         return null;
     }
+
+    /// <summary>An FCM registration token: 1 to <see cref="MaxTokenLength"/> characters of <c>A-Z a-z 0-9 _ : -</c>.</summary>
+    public static bool IsTokenShaped(ReadOnlySpan<char> token) =>
+        token.Length is > 0 and <= MaxTokenLength && !token.ContainsAnyExcept(TokenChars);
+
+    private static readonly System.Buffers.SearchValues<char> TokenChars =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_:-");
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace PyrycodeRelay.Push;
 
-/// <summary>Running one admitted wake: send, count, log (operations.md §17.6–17.7).</summary>
+/// <summary>Running one admitted wake: send, count, log (docs/operations.md#push-outcome-logs, docs/operations.md#push-metrics).</summary>
 internal sealed partial class PushWakeService
 {
     private void Start(Wake wake)
@@ -57,12 +57,14 @@ internal sealed partial class PushWakeService
         }
         finally
         {
-            Release();
+            Release(wake);
         }
     }
 
-    private void Release()
+    private void Release(Wake wake)
     {
+        _serverShares.Leave(wake.ServerId);
+        _sourceShares.Leave(wake.Source);
         if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _stopping) != 0)
         {
             _drained.TrySetResult();

@@ -4,17 +4,26 @@ using Microsoft.Extensions.Logging;
 namespace PyrycodeRelay.Push;
 
 /// <summary>
-/// The push-wake sender used when <c>PYRYCODE_RELAY_FCM_CREDENTIALS</c> is set (operations.md §17): admits
+/// The push-wake sender used when <c>PYRYCODE_RELAY_FCM_CREDENTIALS</c> is set (docs/operations.md#push-wakes): admits
 /// wakes on the binary's reader without blocking, then sends each one to FCM in the background, independent
 /// of the binary connection. Shut down with <see cref="ShutdownAsync"/> (or <see cref="DisposeAsync"/>).
 /// </summary>
 internal sealed partial class PushWakeService : IPushWakeHandler, IAsyncDisposable
 {
-    /// <summary>Row 6 of §17.2.</summary>
+    /// <summary>Row 6 of docs/operations.md#push-admission.</summary>
     public const string RateLimited = "relay: push_wake rate-limited for server-id";
 
-    /// <summary>Row 7 of §17.2.</summary>
+    /// <summary>Row 7 of docs/operations.md#push-admission.</summary>
     public const string InFlightCapReached = "relay: push_wake in-flight cap reached";
+
+    /// <summary>Row 6b of docs/operations.md#push-admission (issue 13 finding 7).</summary>
+    public const string SourceRateLimited = "relay: push_wake rate-limited for source";
+
+    /// <summary>Row 7a of docs/operations.md#push-admission: the server-id already has its share of sends in flight.</summary>
+    public const string ServerShareReached = "relay: push_wake in-flight share reached for server-id";
+
+    /// <summary>Row 7b of docs/operations.md#push-admission: the source already has its share of sends in flight.</summary>
+    public const string SourceShareReached = "relay: push_wake in-flight share reached for source";
 
     private readonly ServiceAccountKey _key;
     private readonly PushOptions _options;
@@ -22,6 +31,9 @@ internal sealed partial class PushWakeService : IPushWakeHandler, IAsyncDisposab
     private readonly ILogger _logger;
     private readonly PushMetrics _metrics;
     private readonly PushRateLimiter _limiter;
+    private readonly PushRateLimiter _sourceLimiter;
+    private readonly InFlightShares _serverShares;
+    private readonly InFlightShares _sourceShares;
     private readonly HttpClient _http;
     private readonly AccessTokenSource _tokens;
     private readonly FcmSender _sender;
@@ -45,6 +57,10 @@ internal sealed partial class PushWakeService : IPushWakeHandler, IAsyncDisposab
         _metrics = new PushMetrics(meters);
         _limiter = new PushRateLimiter(options.RateLimitBurst, options.RateLimitRefill, options.RateLimitIdle,
             options.RateLimitSweepInterval, time);
+        _sourceLimiter = new PushRateLimiter(options.SourceRateLimitBurst, options.SourceRateLimitRefill, options.RateLimitIdle,
+            options.RateLimitSweepInterval, time);
+        _serverShares = new InFlightShares(options.MaxInFlightPerServer);
+        _sourceShares = new InFlightShares(options.MaxInFlightPerSource);
         _http = FcmHttp.CreateClient(options.RequestTimeout);
         var tokenUrl = !string.IsNullOrEmpty(options.TokenUrl) ? options.TokenUrl : key.TokenUri ?? PushOptions.DefaultTokenUrl;
         _tokens = new AccessTokenSource(_http, key, tokenUrl, options.RequestTimeout, time);
@@ -90,9 +106,13 @@ internal sealed partial class PushWakeService : IPushWakeHandler, IAsyncDisposab
     }
 
     /// <inheritdoc />
-    public string? TryAdmit(string serverId, ReadOnlySpan<byte> pushWakeJson)
+    public string? TryAdmit(string serverId, ReadOnlySpan<byte> pushWakeJson) => TryAdmit(serverId, "", pushWakeJson);
+
+    /// <inheritdoc />
+    public string? TryAdmit(string serverId, string source, ReadOnlySpan<byte> pushWakeJson)
     {
         ArgumentNullException.ThrowIfNull(serverId);
+        ArgumentNullException.ThrowIfNull(source);
         var error = PushWakeRequest.Validate(pushWakeJson, out var token);
         if (error is not null)
         {
@@ -110,22 +130,56 @@ internal sealed partial class PushWakeService : IPushWakeHandler, IAsyncDisposab
             return RateLimited;
         }
 
+        if (source.Length > 0 && !_sourceLimiter.TryTake(source))
+        {
+            _metrics.Record(PushOutcome.Dropped);
+            return SourceRateLimited;
+        }
+
+        var wake = new Wake(serverId, source, token!, _time.GetTimestamp());
+        var refusal = TakeSlot(wake);
+        if (refusal is not null)
+        {
+            if (refusal != PushOff.Error)
+            {
+                _metrics.Record(PushOutcome.Dropped);
+            }
+
+            return refusal;
+        }
+
+        Start(wake);
+        return null;
+    }
+
+    /// <summary>Rows 7a, 7b, 7: the server-id's share, the source's share, then the relay-wide cap; all or nothing.</summary>
+    private string? TakeSlot(Wake wake)
+    {
+        if (!_serverShares.TryEnter(wake.ServerId))
+        {
+            return ServerShareReached;
+        }
+
+        if (!_sourceShares.TryEnter(wake.Source))
+        {
+            _serverShares.Leave(wake.ServerId);
+            return SourceShareReached;
+        }
+
         if (Interlocked.Increment(ref _inFlight) > _options.MaxInFlight)
         {
-            Release();
-            _metrics.Record(PushOutcome.Dropped);
+            Release(wake);
             return InFlightCapReached;
         }
 
         if (Volatile.Read(ref _stopping) != 0)
         {
-            Release();
+            Release(wake);
             return PushOff.Error;
         }
 
-        Start(new Wake(serverId, token!, _time.GetTimestamp()));
         return null;
     }
 
-    private sealed record Wake(string ServerId, string Token, long AdmittedAt);
+    private sealed record Wake(string ServerId, string Source, string Token, long AdmittedAt);
 }

@@ -15,6 +15,12 @@ internal enum ClaimOutcome
     /// <summary>Refused: another connection holds the server-id (4409).</summary>
     Conflict,
 
+    /// <summary>Refused: the server-id is held with a server key the claimant did not present (4409; no probe).</summary>
+    KeyMismatch,
+
     /// <summary>Refused: shutdown has begun (1001).</summary>
     ShuttingDown,
+
+    /// <summary>Refused: <c>--max-server-ids</c> server-ids are live and none is gracing (1013).</summary>
+    AtCapacity,
 }

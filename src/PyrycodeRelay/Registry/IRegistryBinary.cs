@@ -7,9 +7,16 @@ internal interface IRegistryBinary
     string ServerId { get; }
 
     /// <summary>
-    /// The conflict probe (protocol.md §5.2): true when this connection answered a Ping within
+    /// The conflict probe (docs/protocol.md#conflict-probe-and-takeover): true when this connection answered a Ping within
     /// <paramref name="timeout"/>. The registry asks it of a live incumbent when another connection claims
     /// its server-id; it must not throw and must complete within about <paramref name="timeout"/>.
     /// </summary>
     Task<bool> ProbeAsync(TimeSpan timeout);
+
+    /// <summary>
+    /// SHA-256 of the <c>X-Pyrycode-Server-Key</c> header the binary claimed with, or null without one
+    /// (docs/operations.md#server-keys). A server-id claimed with a key refuses a reclaim or takeover by any
+    /// connection that does not present the same key.
+    /// </summary>
+    byte[]? ServerKeyHash => null;
 }

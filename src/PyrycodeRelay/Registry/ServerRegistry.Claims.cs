@@ -1,19 +1,23 @@
+using System.Security.Cryptography;
+
 namespace PyrycodeRelay.Registry;
 
-/// <summary>Binary claims: claim, reclaim, the conflict probe and takeover (protocol.md §5.1–5.2).</summary>
+/// <summary>Binary claims: claim, reclaim, the conflict probe and takeover (docs/protocol.md#binary-claim, docs/protocol.md#conflict-probe-and-takeover).</summary>
 internal sealed partial class ServerRegistry<TBinary, TPhone>
 {
     /// <inheritdoc />
     public ValueTask<ClaimDecision<TBinary, TPhone>> ClaimAsync(TBinary claimant)
     {
         ArgumentNullException.ThrowIfNull(claimant);
-        var incumbent = BeginClaim(claimant, out var decision);
+        var incumbent = BeginClaim(claimant, out var decision, out var cut);
+        ReportCutShort(cut);
         return incumbent is null ? new(decision) : ProbeThenResolveAsync(claimant, incumbent);
     }
 
     /// <summary>Decides at once, or returns the live incumbent to probe first.</summary>
-    private TBinary? BeginClaim(TBinary claimant, out ClaimDecision<TBinary, TPhone> decision)
+    private TBinary? BeginClaim(TBinary claimant, out ClaimDecision<TBinary, TPhone> decision, out EndedGrace cut)
     {
+        cut = default;
         lock (_gate)
         {
             if (_shuttingDown)
@@ -24,7 +28,13 @@ internal sealed partial class ServerRegistry<TBinary, TPhone>
 
             if (!_slots.TryGetValue(claimant.ServerId, out var slot))
             {
-                decision = Claim(claimant);
+                decision = Claim(claimant, ref cut);
+                return null;
+            }
+
+            if (KeyRefuses(slot, claimant))
+            {
+                decision = new(ClaimOutcome.KeyMismatch);
                 return null;
             }
 
@@ -43,11 +53,14 @@ internal sealed partial class ServerRegistry<TBinary, TPhone>
     private async ValueTask<ClaimDecision<TBinary, TPhone>> ProbeThenResolveAsync(TBinary claimant, TBinary incumbent)
     {
         var pong = await incumbent.ProbeAsync(_probeTimeout);
-        return ResolveProbe(claimant, incumbent, pong);
+        EndedGrace cut = default;
+        var decision = ResolveProbe(claimant, incumbent, pong, ref cut);
+        ReportCutShort(cut);
+        return decision;
     }
 
     /// <summary>A Pong in time refuses the claimant; otherwise the server-id is re-examined (takeover, reclaim, claim or conflict).</summary>
-    private ClaimDecision<TBinary, TPhone> ResolveProbe(TBinary claimant, TBinary incumbent, bool pongReceived)
+    private ClaimDecision<TBinary, TPhone> ResolveProbe(TBinary claimant, TBinary incumbent, bool pongReceived, ref EndedGrace cut)
     {
         lock (_gate)
         {
@@ -63,7 +76,12 @@ internal sealed partial class ServerRegistry<TBinary, TPhone>
 
             if (!_slots.TryGetValue(claimant.ServerId, out var slot))
             {
-                return Claim(claimant);
+                return Claim(claimant, ref cut);
+            }
+
+            if (KeyRefuses(slot, claimant))
+            {
+                return new(ClaimOutcome.KeyMismatch); // another claimant won with a key meanwhile
             }
 
             if (slot.Gracing)
@@ -77,14 +95,27 @@ internal sealed partial class ServerRegistry<TBinary, TPhone>
             }
 
             var evicted = slot.Rebind(claimant, ++_lastEpoch);
+            slot.KeyHash ??= claimant.ServerKeyHash;
             _phones -= evicted.Count;
-            return new(ClaimOutcome.TakenOver, slot, incumbent, evicted);
+            return new(ClaimOutcome.TakenOver, slot, incumbent, evicted, incumbent);
         }
     }
 
-    private ClaimDecision<TBinary, TPhone> Claim(TBinary claimant)
+    /// <summary>A new server-id; at <c>--max-server-ids</c> the oldest grace ends first, or the claim is refused when none is gracing.</summary>
+    private ClaimDecision<TBinary, TPhone> Claim(TBinary claimant, ref EndedGrace cut)
     {
-        var slot = new ServerSlot<TBinary, TPhone>(claimant.ServerId, claimant, ++_lastEpoch);
+        if (_slots.Count >= _maxServerIds)
+        {
+            var oldest = _gracingOrder.First;
+            if (oldest is null)
+            {
+                return new(ClaimOutcome.AtCapacity);
+            }
+
+            cut = EndGrace(oldest.Value);
+        }
+
+        var slot = new ServerSlot<TBinary, TPhone>(claimant.ServerId, claimant, ++_lastEpoch) { KeyHash = claimant.ServerKeyHash };
         _slots.Add(claimant.ServerId, slot);
         _liveBinaries++;
         return new(ClaimOutcome.Claimed, slot);
@@ -94,9 +125,21 @@ internal sealed partial class ServerRegistry<TBinary, TPhone>
     {
         slot.GraceTimer?.Dispose();
         slot.GraceTimer = null;
+        UntrackGrace(slot);
+        var previous = slot.Holder;
         var evicted = slot.Rebind(claimant, ++_lastEpoch);
+        slot.KeyHash ??= claimant.ServerKeyHash;
         _phones -= evicted.Count;
         _liveBinaries++;
-        return new(ClaimOutcome.Reclaimed, slot, Evicted: evicted);
+        return new(ClaimOutcome.Reclaimed, slot, Evicted: evicted, Previous: previous);
     }
+
+    /// <summary>
+    /// Whether the server key held for <paramref name="slot"/> refuses <paramref name="claimant"/>: a slot claimed with a
+    /// key accepts only a claimant presenting the same key (fixed-time comparison of the hashes); a slot without a key
+    /// accepts anyone, as before server keys existed.
+    /// </summary>
+    private static bool KeyRefuses(ServerSlot<TBinary, TPhone> slot, TBinary claimant) =>
+        slot.KeyHash is { } held
+        && !(claimant.ServerKeyHash is { } offered && CryptographicOperations.FixedTimeEquals(held, offered));
 }

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Registry;
 
 /// <summary>
-/// The single-instance registry (protocol.md §5): server-id → claim (holder connection, epoch, live or gracing)
+/// The single-instance registry (docs/protocol.md#registry): server-id → claim (holder connection, epoch, live or gracing)
 /// and phones (1:N, capped), in this process's memory — which is why the relay refuses multi-instance deploys
 /// (docs/architecture.md). Every operation completes synchronously except a claim that must probe a live
 /// incumbent. One lock guards structural changes; per-frame lookups go to the slots.
@@ -18,6 +18,9 @@ internal sealed partial class ServerRegistry<TBinary, TPhone> : IServerRegistry<
     private readonly TimeSpan _probeTimeout;
     private readonly Func<ulong> _drawConnIdKey;
     private readonly Action<string, IReadOnlyList<TPhone>> _graceExpired;
+    private readonly int _maxServerIds;
+    private readonly Action<string>? _graceCutShort;
+    private readonly LinkedList<ServerSlot<TBinary, TPhone>> _gracingOrder = new(); // oldest release first
     private long _lastEpoch;
     private int _liveBinaries;
     private int _phones;
@@ -36,13 +39,21 @@ internal sealed partial class ServerRegistry<TBinary, TPhone> : IServerRegistry<
     /// Called (on the timer, outside the registry lock) when a grace period frees its server-id, with the phones it
     /// removed; the owner closes them 1000, counts the expiry and logs it.
     /// </param>
+    /// <param name="maxServerIds">
+    /// <c>--max-server-ids</c>: live and gracing server-ids together. At the cap a claim of a new server-id ends the
+    /// oldest grace early (handed to <paramref name="graceExpired"/> like an expiry); when none is gracing the claim is
+    /// refused (<see cref="ClaimOutcome.AtCapacity"/>).
+    /// </param>
+    /// <param name="graceCutShort">Called (outside the lock) with a server-id whose grace the cap ended early, before the expiry handler.</param>
     public ServerRegistry(
         TimeProvider time,
         TimeSpan gracePeriod,
         int phonesPerServer,
         TimeSpan probeTimeout,
         Func<ulong> drawConnIdKey,
-        Action<string, IReadOnlyList<TPhone>> graceExpired)
+        Action<string, IReadOnlyList<TPhone>> graceExpired,
+        int maxServerIds = int.MaxValue,
+        Action<string>? graceCutShort = null)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(drawConnIdKey);
@@ -53,6 +64,8 @@ internal sealed partial class ServerRegistry<TBinary, TPhone> : IServerRegistry<
         _probeTimeout = probeTimeout;
         _drawConnIdKey = drawConnIdKey;
         _graceExpired = graceExpired;
+        _maxServerIds = maxServerIds;
+        _graceCutShort = graceCutShort;
     }
 
     /// <inheritdoc />
@@ -60,6 +73,18 @@ internal sealed partial class ServerRegistry<TBinary, TPhone> : IServerRegistry<
 
     /// <inheritdoc />
     public int ConnectedPhones => Volatile.Read(ref _phones);
+
+    /// <summary>Server-ids in the registry, live and gracing (capped by <c>--max-server-ids</c>).</summary>
+    public int ServerIds
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _slots.Count;
+            }
+        }
+    }
 
     /// <inheritdoc />
     public void BeginShutdown()
@@ -72,6 +97,8 @@ internal sealed partial class ServerRegistry<TBinary, TPhone> : IServerRegistry<
                 slot.GraceTimer?.Dispose();
                 slot.GraceTimer = null;
             }
+
+            _gracingOrder.Clear();
         }
     }
 }

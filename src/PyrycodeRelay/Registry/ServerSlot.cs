@@ -45,6 +45,31 @@ internal sealed class ServerSlot<TBinary, TPhone>
 
     internal ITimer? GraceTimer { get; set; }
 
+    private object? _attachment;
+
+    /// <summary>
+    /// Per-server-id state that the sessions keep with the slot (its outbox budget), created by <paramref name="create"/>
+    /// on first use; every caller gets the same instance.
+    /// </summary>
+    public T Attachment<T>(Func<T> create)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        if (Volatile.Read(ref _attachment) is T existing)
+        {
+            return existing;
+        }
+
+        var made = create();
+        return (T)(Interlocked.CompareExchange(ref _attachment, made, null) ?? made);
+    }
+
+    /// <summary>The server key hash held for the slot's life (grace included), from the first claim that offered one.</summary>
+    internal byte[]? KeyHash { get; set; }
+
+    /// <summary>The slot's place in the registry's oldest-grace-first list while it is gracing.</summary>
+    internal LinkedListNode<ServerSlot<TBinary, TPhone>>? GracingNode { get; set; }
+
     internal int PhoneCount
     {
         get

@@ -34,6 +34,10 @@ internal static class BootAnnouncements
         if (plan.Metrics is { } metrics)
         {
             BootLog.StartingMetricsListener(plan.Logger, metrics.Address);
+            if (metrics.Ip is { } ip && !GoCompat.IpLiteral.IsLoopback(ip))
+            {
+                Hosting.OperatorLog.MetricsRemote(plan.Logger, metrics.Address); // only with --metrics-allow-remote
+            }
         }
     }
 }

@@ -40,4 +40,10 @@ internal sealed class BootPlan
 
     /// <summary>The boot logger (category <see cref="BootSequence.LoggerCategory"/>).</summary>
     public required ILogger Logger { get; init; }
+
+    /// <summary><c>--check-config</c>: run the remaining checks, print the effective configuration, exit without listening.</summary>
+    public bool CheckConfigOnly { get; init; }
+
+    /// <summary>Where each flag's value came from (command line, environment, default).</summary>
+    public ConfigSources Sources { get; init; } = ConfigSources.Empty;
 }

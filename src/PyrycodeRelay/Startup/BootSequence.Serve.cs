@@ -1,9 +1,10 @@
+using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Hosting;
 using PyrycodeRelay.Tls;
 
 namespace PyrycodeRelay.Startup;
 
-/// <summary>Boot steps 19–24 (operations.md §3): from a validated <see cref="BootPlan"/> to a serving relay.</summary>
+/// <summary>Boot steps 19–24 (docs/operations.md#boot-sequence): from a validated <see cref="BootPlan"/> to a serving relay.</summary>
 internal static partial class BootSequence
 {
     /// <summary>
@@ -15,6 +16,7 @@ internal static partial class BootSequence
     {
         ArgumentNullException.ThrowIfNull(plan);
         using var shutdown = ShutdownSignal.Register();
+        using var hangup = HangupSignal.Register();
         RelayTls? tls = null;
         try
         {
@@ -32,6 +34,8 @@ internal static partial class BootSequence
 
                 tls = setup.Tls;
             }
+
+            hangup.Handler = ReloadOnHangup(plan, tls);
 
             if (CheckListeners(plan, tls, out var settings) is { } refusal) // 21i / 21t
             {
@@ -56,6 +60,25 @@ internal static partial class BootSequence
 
             plan.LoggerFactory.Dispose();
         }
+    }
+
+    /// <summary>SIGHUP: static certificates are reloaded (and the reload logged); otherwise the signal is only logged.</summary>
+    private static Action ReloadOnHangup(BootPlan plan, RelayTls? tls)
+    {
+        var logger = plan.LoggerFactory.CreateLogger(ServingLifecycle.LoggerCategory);
+        var mode = tls?.ModeName ?? BootLog.ModeInsecure;
+        return () =>
+        {
+            if (tls is not null && tls.Mode == TlsMode.Static)
+            {
+                OperatorLog.SighupReload(logger, mode);
+                tls.ReloadCertificates();
+            }
+            else
+            {
+                OperatorLog.SighupNothingToReload(logger, mode);
+            }
+        };
     }
 
     /// <summary>Steps 21i/21t: the listener addresses, the host settings, and the port allowlist before binding.</summary>

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Logging;
 using PyrycodeRelay.Cli;
 using PyrycodeRelay.Configuration;
+using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Push;
 
 namespace PyrycodeRelay.Startup;
 
 /// <summary>
-/// The boot sequence of operations.md §3, in one place: <see cref="Run"/> runs steps 1–18 (checks only, nothing
+/// The boot sequence of docs/operations.md#boot-sequence, in one place: <see cref="Run"/> runs steps 1–18 (checks only, nothing
 /// is bound) and returns a <see cref="BootPlan"/>; <see cref="ServeAsync"/> runs steps 19–24 from it (certificate
 /// source, listener checks, announcements, then <see cref="Hosting.ServingLifecycle"/> binds, serves and drains). The first refusal
 /// logs one ERROR line and ends the boot with its exit code. Steps 15, 17 and 19 build in-memory state only
@@ -32,6 +33,22 @@ internal static partial class BootSequence
         Func<string, ILoggerFactory> createLoggerFactory,
         Func<string, bool>? isValidFcmCredentials = null)
     {
+        ArgumentNullException.ThrowIfNull(createLoggerFactory);
+        return Run(args, env, stdout, stderr, (format, _) => createLoggerFactory(format), isValidFcmCredentials);
+    }
+
+    /// <summary>
+    /// As <see cref="Run(IReadOnlyList{string}, IBootEnvironment, TextWriter, TextWriter, Func{string, ILoggerFactory}, Func{string, bool}?)"/>,
+    /// with a factory that also takes the <c>--log-level</c> minimum level.
+    /// </summary>
+    public static BootResult Run(
+        IReadOnlyList<string> args,
+        IBootEnvironment env,
+        TextWriter stdout,
+        TextWriter stderr,
+        Func<string, LogLevel, ILoggerFactory> createLoggerFactory,
+        Func<string, bool>? isValidFcmCredentials = null)
+    {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -45,32 +62,40 @@ internal static partial class BootSequence
         switch (commandLine.Outcome)
         {
             case CommandLineOutcome.Error:
-                stderr.Write(commandLine.Error + "\n");
-                CommandLine.WriteUsage(stderr, defaults);
-                stderr.Flush();
-                return BootResult.Exit(2);
+                return UsageError(stderr, commandLine.Error!);
             case CommandLineOutcome.Help:
-                CommandLine.WriteUsage(stderr, defaults);
-                stderr.Flush();
+                CommandLine.WriteUsage(stdout, defaults);
+                stdout.Flush();
                 return BootResult.Exit(0);
             case CommandLineOutcome.Version:
-                stdout.Write(RelayVersion.Current + "\n");
+                stdout.Write(RelayVersion.Line + "\n");
                 stdout.Flush();
                 return BootResult.Exit(0);
             default:
                 break;
         }
 
-        var options = commandLine.Options;
-        var set = commandLine.ExplicitlySet;
-
-        // Step 3: --log-format, then the logger (a bad format is reported in text format).
-        if (FlagRules.CheckLogFormat(options) is { } logFormatRefusal)
+        // Flags from the environment (PYRYCODE_RELAY_<FLAG>), under the command line: a flag given there wins and
+        // its variable is not even read. Then the command line again, on top of them.
+        if (EnvironmentFlags.Apply(name => env.GetEnvironmentVariable(name), defaults, commandLine.ExplicitlySet,
+                out var fromEnvironment, out var environmentSet) is { } environmentError)
         {
-            return Refuse(logFormatRefusal, createLoggerFactory("text"));
+            return UsageError(stderr, environmentError);
         }
 
-        var factory = createLoggerFactory(options.LogFormat);
+        commandLine = CommandLine.Parse(args, fromEnvironment);
+        var sources = new ConfigSources(commandLine.ExplicitlySet, environmentSet);
+        var options = commandLine.Options;
+        var set = sources.ExplicitlySet;
+
+        // Step 3: --log-format, then the logger (a bad format is reported in text format).
+        if ((FlagRules.CheckLogFormat(options) ?? FlagRules.CheckLogLevel(options)) is { } logFormatRefusal)
+        {
+            return Refuse(logFormatRefusal, createLoggerFactory("text", LogLevel.Information));
+        }
+
+        var level = RelayLogging.TryParseLevel(options.LogLevel, out var parsedLevel) ? parsedLevel : LogLevel.Information;
+        var factory = createLoggerFactory(options.LogFormat, level);
         var logger = factory.CreateLogger(LoggerCategory);
 
         // Steps 4–14.
@@ -80,6 +105,7 @@ internal static partial class BootSequence
             ?? ModeChecks.CheckInsecureTlsFlags(mode, set)
             ?? FlagRules.CheckMaxConnections(options)
             ?? FlagRules.CheckValueRules(options)
+            ?? FlagRules.CheckShutdownDelay(options)
             ?? TlsChecks.Check(mode, options, set)
             ?? EnvConfigValidator.Validate(env, isValidFcmCredentials)
             ?? SingleInstanceCheck.Check(env)
@@ -109,7 +135,7 @@ internal static partial class BootSequence
         }
 
         // Step 18.
-        if (MetricsListenCheck.Check(options.MetricsListen, out var metrics) is { } metricsRefusal)
+        if (MetricsListenCheck.Check(options.MetricsListen, options.MetricsAllowRemote, out var metrics) is { } metricsRefusal)
         {
             fcmKey?.Dispose();
             return Refuse(metricsRefusal, factory);
@@ -126,7 +152,18 @@ internal static partial class BootSequence
             Version = RelayVersion.Current,
             LoggerFactory = factory,
             Logger = logger,
+            CheckConfigOnly = commandLine.CheckConfig,
+            Sources = sources,
         });
+    }
+
+    /// <summary>A usage error: the one error line and a hint to <c>--help</c> on stderr (not the whole usage), exit 2.</summary>
+    private static BootResult UsageError(TextWriter stderr, string error)
+    {
+        stderr.Write(error + "\n");
+        stderr.Write(CommandLine.HelpHint + "\n");
+        stderr.Flush();
+        return BootResult.Exit(2);
     }
 
     private static BootResult Refuse(BootRefusal refusal, ILoggerFactory factory)

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Startup;
 
-/// <summary>The environment variables of operations.md §2. No other variable is read.</summary>
+/// <summary>The environment variables of docs/operations.md#environment-variables. No other variable is read.</summary>
 internal static class EnvVars
 {
     /// <summary>Production mode switch: exactly <c>1</c> or unset.</summary>
@@ -17,4 +17,7 @@ internal static class EnvVars
 
     /// <summary>Only for the default <c>--cert-cache</c>.</summary>
     public const string Home = "HOME";
+
+    /// <summary>Set by systemd for <c>Type=notify</c>; read by <see cref="Hosting.ServiceManagerNotifier"/>.</summary>
+    public const string NotifySocket = "NOTIFY_SOCKET";
 }

@@ -4,7 +4,7 @@ using static PyrycodeRelay.Startup.BootRefusal;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>
-/// Boot step 18: <c>--metrics-listen</c> (operations.md §16.1). Empty disables the listener; otherwise
+/// Boot step 18: <c>--metrics-listen</c> (docs/operations.md#metrics-listener). Empty disables the listener; otherwise
 /// <c>host:port</c> with a loopback IP <b>literal</b> (127.0.0.0/8 or <c>::1</c>) — hostnames, including
 /// <c>localhost</c>, and the empty host are rejected.
 /// </summary>
@@ -14,10 +14,18 @@ internal static class MetricsListenCheck
     public const string Message = "refusing to start: invalid --metrics-listen address";
 
     private const string Fix =
-        "pass a loopback IP literal with a port such as 127.0.0.1:9090 or [::1]:9090, or --metrics-listen= to disable metrics";
+        "pass a loopback IP literal with a port such as 127.0.0.1:9090 or [::1]:9090, or --metrics-listen= to disable metrics" +
+        " (a non-loopback IP literal needs --metrics-allow-remote)";
 
     /// <summary>Pure validation; on success <paramref name="endpoint"/> is null when metrics are disabled.</summary>
-    public static bool TryParse(string value, out ListenEndpoint? endpoint, out string? error)
+    public static bool TryParse(string value, out ListenEndpoint? endpoint, out string? error) =>
+        TryParse(value, allowRemote: false, out endpoint, out error);
+
+    /// <summary>
+    /// As <see cref="TryParse(string, out ListenEndpoint?, out string?)"/>; with <paramref name="allowRemote"/>
+    /// (<c>--metrics-allow-remote</c>) any IP literal is accepted, the unspecified address included. Hostnames never are.
+    /// </summary>
+    public static bool TryParse(string value, bool allowRemote, out ListenEndpoint? endpoint, out string? error)
     {
         ArgumentNullException.ThrowIfNull(value);
         endpoint = null;
@@ -41,7 +49,7 @@ internal static class MetricsListenCheck
             return false;
         }
 
-        if (!IpLiteral.IsLoopback(ip))
+        if (!IpLiteral.IsLoopback(ip) && !allowRemote)
         {
             error = $"relay: metrics listener bind address must be a loopback IP literal: {quoted} resolves to non-loopback IP {IpLiteral.Format(ip)}";
             return false;
@@ -52,9 +60,12 @@ internal static class MetricsListenCheck
     }
 
     /// <summary>Step 18 as a refusal (<c>err</c>, <c>value</c>, <c>fix</c>), or null with the endpoint (null = disabled).</summary>
-    public static BootRefusal? Check(string value, out ListenEndpoint? endpoint)
+    public static BootRefusal? Check(string value, out ListenEndpoint? endpoint) => Check(value, allowRemote: false, out endpoint);
+
+    /// <summary>Step 18 with <c>--metrics-allow-remote</c>.</summary>
+    public static BootRefusal? Check(string value, bool allowRemote, out ListenEndpoint? endpoint)
     {
-        if (TryParse(value, out endpoint, out var error))
+        if (TryParse(value, allowRemote, out endpoint, out var error))
         {
             return null;
         }

@@ -26,7 +26,7 @@ internal static class ModeChecks
     private static readonly string[] InsecureExcludedListeners = ["http-listen", "https-listen", "https-proxy-protocol"];
 
     private static readonly string[] InsecureExcludedTlsFlags =
-        ["acme-directory", "acme-email", "acme-ca-file", "tls-cert-file", "tls-key-file", "proxy-protocol-trusted-cidrs"];
+        ["acme-directory", "acme-email", "acme-ca-file", "tls-cert-file", "tls-key-file", "proxy-protocol-trusted-cidrs", "proxy-protocol-trust-all"];
 
     /// <summary>
     /// Step 4: insecure mode when <c>--insecure-listen</c> is non-empty (it wins over <c>--domain</c>), else

@@ -3,7 +3,7 @@ using static PyrycodeRelay.Startup.BootRefusal;
 
 namespace PyrycodeRelay.Startup;
 
-/// <summary>Boot step 9: TLS flag combinations (operations.md §1.4), TLS mode only.</summary>
+/// <summary>Boot step 9: TLS flag combinations (docs/operations.md#flag-value-rules), TLS mode only.</summary>
 internal static class TlsChecks
 {
     /// <summary>The refusal message.</summary>
@@ -14,7 +14,8 @@ internal static class TlsChecks
     /// <summary>
     /// Refuses when exactly one of <c>--tls-cert-file</c>/<c>--tls-key-file</c> is non-empty; when
     /// <c>--tls-cert-file</c> is given with an explicitly set <c>--acme-directory</c>, <c>--acme-email</c> or
-    /// <c>--acme-ca-file</c>; or when <c>--proxy-protocol-trusted-cidrs</c> is set without <c>--https-proxy-protocol</c>.
+    /// <c>--acme-ca-file</c>; when <c>--proxy-protocol-trusted-cidrs</c> is set without <c>--https-proxy-protocol</c>; or
+    /// when <c>--https-proxy-protocol</c> names no trusted CIDRs without <c>--proxy-protocol-trust-all</c>.
     /// </summary>
     public static BootRefusal? Check(RelayMode mode, RelayOptions options, IReadOnlySet<string> explicitlySet)
     {
@@ -59,6 +60,37 @@ internal static class TlsChecks
             return Refuse(
                 "relay: --proxy-protocol-trusted-cidrs requires --https-proxy-protocol",
                 "add --https-proxy-protocol, or drop --proxy-protocol-trusted-cidrs");
+        }
+
+        return ProxyTrust(options);
+    }
+
+    /// <summary>
+    /// Issue 13 finding 8 (docs/operations.md#proxy-protocol-trust): PROXY mode must name the peers allowed to send
+    /// PROXY headers, or say explicitly that every peer is trusted; otherwise any client can claim any address.
+    /// </summary>
+    private static BootRefusal? ProxyTrust(RelayOptions options)
+    {
+        var hasCidrs = options.ProxyProtocolTrustedCidrs.Trim().Length > 0;
+        if (options.ProxyProtocolTrustAll && !options.HttpsProxyProtocol)
+        {
+            return Refuse(
+                "relay: --proxy-protocol-trust-all requires --https-proxy-protocol",
+                "add --https-proxy-protocol, or drop --proxy-protocol-trust-all");
+        }
+
+        if (options.ProxyProtocolTrustAll && hasCidrs)
+        {
+            return Refuse(
+                "relay: --proxy-protocol-trust-all cannot be combined with --proxy-protocol-trusted-cidrs",
+                "keep --proxy-protocol-trusted-cidrs (recommended) and drop --proxy-protocol-trust-all");
+        }
+
+        if (options.HttpsProxyProtocol && !hasCidrs && !options.ProxyProtocolTrustAll)
+        {
+            return Refuse(
+                "relay: --https-proxy-protocol without --proxy-protocol-trusted-cidrs would accept PROXY headers from any peer",
+                "pass --proxy-protocol-trusted-cidrs with your load balancer's addresses (e.g. 10.0.0.0/8), or --proxy-protocol-trust-all if only the load balancer can reach the port");
         }
 
         return null;

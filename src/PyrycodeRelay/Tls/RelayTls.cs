@@ -57,7 +57,7 @@ internal sealed class RelayTls : IAsyncDisposable
     /// <summary>The whole application of the <c>--http-listen</c> listener (ACME challenges, else 404).</summary>
     public RequestDelegate HttpListenerApp => _httpListener.HandleAsync;
 
-    /// <summary>Readiness contribution (§15.1): a certificate is available or being obtained.</summary>
+    /// <summary>Readiness contribution (docs/protocol.md#health-and-readiness): a certificate is available or being obtained.</summary>
     public bool IsReady => _source.IsReady;
 
     /// <summary>True once a certificate exists (handshakes can succeed).</summary>
@@ -80,6 +80,18 @@ internal sealed class RelayTls : IAsyncDisposable
 
     /// <summary>Starts ACME issuance/renewal or static-file reload polling.</summary>
     public void Start() => _source.Start();
+
+    /// <summary>SIGHUP: reloads static certificate files now; false (nothing done) with ACME.</summary>
+    public bool ReloadCertificates()
+    {
+        if (_source is not StaticCertificateSource files)
+        {
+            return false;
+        }
+
+        files.ReloadNow();
+        return true;
+    }
 
     /// <summary>Stops the background work.</summary>
     public Task StopAsync() => _source.StopAsync();

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace PyrycodeRelay.Tls;
 
 /// <summary>
-/// Static certificate files (operations.md §10.4): loaded at boot, then polled every interval on the
+/// Static certificate files (docs/operations.md#static-certificate-files): loaded at boot, then polled every interval on the
 /// <see cref="TimeProvider"/>; a change of modification time or size of either file triggers a reload. A pair
 /// that loads and matches replaces the current one for new handshakes (INFO <c>tls_cert_reloaded</c>); one that
 /// fails keeps the previous certificate (WARN <c>tls_cert_reload_failed</c>). Each change is tried once.
@@ -52,12 +52,20 @@ internal sealed class StaticCertificateSource : ICertificateSource
     public void Start() => _timer ??= _time.CreateTimer(_ => Poll(), null, _interval, _interval);
 
     /// <summary>One poll: reload when either file's modification time or size changed since the last look.</summary>
-    public void Poll()
+    public void Poll() => Reload(force: false);
+
+    /// <summary>
+    /// SIGHUP (docs/operations.md#signals-and-drain): reload the pair now even if neither file looks changed;
+    /// logs <c>tls_cert_reloaded</c> or <c>tls_cert_reload_failed</c> (the previous pair stays in use).
+    /// </summary>
+    public void ReloadNow() => Reload(force: true);
+
+    private void Reload(bool force)
     {
         lock (_pollLock)
         {
             var stamp = Stamp(_certPath, _keyPath);
-            if (stamp == _stamp)
+            if (stamp == _stamp && !force)
             {
                 return;
             }

@@ -24,6 +24,9 @@ internal static class WsCloseCodes
     /// <summary>Internal error (heartbeat timeout, backlog full, write failed, invalid directive).</summary>
     public const int InternalError = 1011;
 
+    /// <summary>Try again later (a claim refused at <c>--max-server-ids</c>).</summary>
+    public const int TryAgainLater = 1013;
+
     /// <summary>Server-id free / phone evicted.</summary>
     public const int NoServer = 4404;
 

@@ -131,6 +131,6 @@ public sealed partial class AcmeRelayProcessTests(PebbleFixture pebble) : IDispo
     [GeneratedRegex("""^\{"conn_id":"(client-e2e-s21-[0-9a-f]{16})","frame":\{"v":2,"t":"probe-21"\}\}$""")]
     private static partial Regex Envelope();
 
-    [GeneratedRegex("""^\{"status":"ok","version":"[^"]+","connected_binaries":0,"connected_phones":0,"uptime_seconds":[0-9]+\}$""")]
+    [GeneratedRegex("""^\{"status":"ok","version":"[^"]+","commit":"[^"]+","connected_binaries":0,"connected_phones":0,"uptime_seconds":[0-9]+\}$""")]
     private static partial Regex HealthBody();
 }

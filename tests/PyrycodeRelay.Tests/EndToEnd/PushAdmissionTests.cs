@@ -89,7 +89,7 @@ public sealed partial class PushAdmissionTests
     [Fact]
     public async Task L85_seven_wakes_from_one_server_id_send_six_and_another_server_id_is_not_limited()
     {
-        await using var rig = await PushRig.StartAsync();
+        await using var rig = await PushRig.StartAsync(options: o => o with { PushMaxInFlightPerServer = 6 }); // the share is not under test
         await using var b = await rig.Relay.ConnectHolderAsync("e2e-s1");
         await using var b2 = await rig.Relay.ConnectHolderAsync("e2e-s2");
         for (var i = 0; i < 7; i++)
@@ -117,7 +117,11 @@ public sealed partial class PushAdmissionTests
     [Fact]
     public async Task L86_thirty_two_sends_in_flight_at_most_then_a_new_wake_is_admitted()
     {
-        await using var rig = await PushRig.StartAsync();
+        // The relay-wide cap is under test: the per-server-id and per-source shares and the source bucket are opened up.
+        await using var rig = await PushRig.StartAsync(options: o => o with
+        {
+            PushMaxInFlightPerServer = 6, PushMaxInFlightPerSource = 100, PushSourceRateLimitBurst = 100,
+        });
         var gate = rig.BlockSends();
         var binaries = new List<WsTestClient>();
         try

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using PyrycodeRelay.Configuration;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
@@ -21,12 +22,13 @@ internal sealed class PushRig : IAsyncDisposable
 
     public TestRelay Relay { get; }
 
-    public static async Task<PushRig> StartAsync(Action<FcmStub>? configure = null)
+    public static async Task<PushRig> StartAsync(Action<FcmStub>? configure = null, Func<RelayOptions, RelayOptions>? options = null)
     {
         var stub = await FcmStub.StartAsync();
         configure?.Invoke(stub);
-        var options = TestRelay.Insecure() with { FcmBaseUrl = stub.BaseUrl, FcmTokenUrl = stub.TokenUrl, FcmProjectId = "test-proj" };
-        return new PushRig(stub, await TestRelay.StartAsync(options, fcmCredentials: TestKeys.Json()));
+        var relayOptions = TestRelay.Insecure() with { FcmBaseUrl = stub.BaseUrl, FcmTokenUrl = stub.TokenUrl, FcmProjectId = "test-proj" };
+        relayOptions = options?.Invoke(relayOptions) ?? relayOptions;
+        return new PushRig(stub, await TestRelay.StartAsync(relayOptions, fcmCredentials: TestKeys.Json()));
     }
 
     /// <summary>Makes the send endpoint block until the returned gate completes (released at dispose at the latest).</summary>
@@ -47,7 +49,7 @@ internal sealed class PushRig : IAsyncDisposable
 
     public static string SendBody(string token) => "{\"message\":{\"token\":\"" + token + "\",\"android\":{\"priority\":\"HIGH\"}}}";
 
-    /// <summary>First 8 lowercase hex characters of SHA-256 of the token (operations.md §17.6).</summary>
+    /// <summary>First 8 lowercase hex characters of SHA-256 of the token (docs/operations.md#push-outcome-logs).</summary>
     public static string Fingerprint(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..8];
 
     /// <summary>The outcome lines (push_wake_sent / push_wake_send_failed) logged so far, in order.</summary>

@@ -16,7 +16,7 @@ public sealed class HttpSurfaceTests
         Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType!.ToString());
         Assert.Equal("no-store", response.Headers.CacheControl!.ToString());
         var body = await response.Content.ReadAsStringAsync();
-        Assert.Matches(new Regex("^\\{\"status\":\"ok\",\"version\":\"test-version\",\"connected_binaries\":0,\"connected_phones\":0,\"uptime_seconds\":\\d+\\}$"), body);
+        Assert.Matches(new Regex("^\\{\"status\":\"ok\",\"version\":\"test-version\",\"commit\":\"[^\"]+\",\"connected_binaries\":0,\"connected_phones\":0,\"uptime_seconds\":\\d+\\}$"), body);
         Assert.True(body.Length < 200);
     }
 

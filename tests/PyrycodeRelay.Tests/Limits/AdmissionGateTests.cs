@@ -69,11 +69,13 @@ public sealed class AdmissionGateTests : IAsyncLifetime, IDisposable
         Assert.Equal(200, (await RawHttp.GetAsync(host.Port, "/v1/server", "X-Forwarded-For: 9.9.9.9")).Status);
         Assert.Equal(429, (await RawHttp.GetAsync(host.Port, "/v1/server", "X-Forwarded-For: 9.9.9.9")).Status);
         Assert.Equal(200, (await RawHttp.GetAsync(host.Port, "/v1/server", "X-Forwarded-For: 8.8.8.8")).Status);
+        // The right-most entry is the one the trusted proxy appended (issue 13 finding 2): a forged left part is ignored.
         Assert.Equal(200, (await RawHttp.GetAsync(host.Port, "/v1/server", "X-Forwarded-For:    203.0.113.7   , 192.0.2.10")).Status);
-        Assert.Equal(429, (await RawHttp.GetAsync(host.Port, "/v1/server", "X-Forwarded-For: 203.0.113.7")).Status);
-        Assert.Equal(200, (await RawHttp.GetAsync(host.Port, "/v1/server", "X-Forwarded-For:    , 198.51.100.4")).Status);
+        Assert.Equal(429, (await RawHttp.GetAsync(host.Port, "/v1/server", "X-Forwarded-For: 192.0.2.10")).Status);
+        Assert.Equal(200, (await RawHttp.GetAsync(host.Port, "/v1/server", "X-Forwarded-For: 203.0.113.7")).Status);
+        Assert.Equal(200, (await RawHttp.GetAsync(host.Port, "/v1/server", "X-Forwarded-For: 198.51.100.4, not-an-ip")).Status); // peer's bucket
         Assert.Equal(429, (await RawHttp.GetAsync(host.Port, "/v1/server")).Status); // shares the peer's bucket
-        Assert.Equal(4, _limiter!.BucketCount);
+        Assert.Equal(5, _limiter!.BucketCount);
     }
 
     [Fact]
@@ -146,7 +148,7 @@ public sealed class AdmissionGateTests : IAsyncLifetime, IDisposable
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
 
-            var response = await RawHttp.GetAsync(socket, "/v1/server", "X-Forwarded-For:  , 1.2.3.4");
+            var response = await RawHttp.GetAsync(socket, "/v1/server", "X-Forwarded-For: 1.2.3.4, not-an-ip");
 
             AssertLimitShape(response, "HTTP/1.1 429 Too Many Requests");
             Assert.Equal(0, _limiter!.BucketCount);
@@ -189,7 +191,7 @@ public sealed class AdmissionGateTests : IAsyncLifetime, IDisposable
         _cap = new ConnectionCap(maxConnections);
         _host = await KestrelTestHost.StartAsync(_ => { }, HandleAsync, unixSocketPath: unixSocketPath);
         var logger = _host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PyrycodeRelay.Limits");
-        _gate = new AdmissionGate(_limiter, _cap, trustForwardedFor, logger);
+        _gate = new AdmissionGate(_limiter, _cap, trustForwardedFor ? ForwardedFor.RightMost : null, logger);
         return _host;
     }
 

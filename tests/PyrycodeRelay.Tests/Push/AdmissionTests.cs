@@ -60,7 +60,7 @@ public class AdmissionTests
     [Fact]
     public async Task Rate_limit_is_per_server_id_with_burst_6_and_one_token_per_10s()
     {
-        await using var h = await PushHarness.StartAsync();
+        await using var h = await PushHarness.StartAsync(o => o with { MaxInFlightPerServer = 100 }); // the in-flight share is not under test
         for (var i = 0; i < 6; i++)
         {
             Assert.Null(h.Service.TryAdmit("s1", PushHarness.Wake("T")));
@@ -104,7 +104,7 @@ public class AdmissionTests
     public async Task In_flight_cap_of_32_refuses_the_rest_after_spending_the_rate_token()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var h = await PushHarness.StartAsync();
+        await using var h = await PushHarness.StartAsync(o => o with { MaxInFlightPerServer = 100 }); // the relay-wide cap is under test
         h.Stub.SendHandler = FcmStub.Blocking(gate);
         var refusals = new List<string>();
         for (var s = 1; s <= 6; s++)

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace PyrycodeRelay.Tests.Reliability;
 
 /// <summary>
-/// Fault: shutdown in the middle of a flood in both directions (docs/protocol.md#graceful-shutdown, operations.md §19). Every
+/// Fault: shutdown in the middle of a flood in both directions (docs/protocol.md#graceful-shutdown, docs/operations.md#shutdown). Every
 /// client gets 1001 <c>shutting down</c>, the binary gets no close notice, and the drain finishes (the process
 /// exits 0) within the drain deadline.
 /// </summary>
@@ -38,7 +38,7 @@ public sealed class ShutdownUnderLoadTests
     [Fact]
     public async Task Sigterm_mid_flood_closes_everyone_1001_and_the_process_exits_0_within_the_drain_deadline()
     {
-        await using var relay = await LiveRelay.StartAsync(["--rate-limit-burst", "1000000", "--drain-timeout", "5s"], metrics: false);
+        await using var relay = await LiveRelay.StartAsync(["--rate-limit-burst", "1000000", "--max-connections-per-source", "1000000", "--max-pending-connections-per-source", "1000000", "--drain-timeout", "5s"], metrics: false);
         var binary = await WsTestClient.ConnectAsync(relay.Target, "/v1/server", ClientHeaders.Binary("s1"));
         await relay.WaitForCountsAsync(1, 0);
         var phones = new List<(WsTestClient Client, string ConnId)>();

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using PyrycodeRelay.Cli;
 using PyrycodeRelay.Observability.Logging;
 using PyrycodeRelay.Startup;
 
@@ -45,22 +46,22 @@ public class BootSequenceTests
     }
 
     [Fact]
-    public void Help_prints_usage_on_stderr_and_exits_0()
+    public void Help_prints_usage_on_stdout_and_exits_0()
     {
         var run = new Run(["--domain", "x", "-h"]);
         Assert.False(run.Result.ShouldRun);
         Assert.Equal(0, run.Result.ExitCode);
-        Assert.StartsWith("Usage of pyrycode-relay:\n", run.Stderr.ToString(), StringComparison.Ordinal);
-        Assert.Equal("", run.Stdout.ToString());
+        Assert.StartsWith("Usage: pyrycode-relay [flags]\n", run.Stdout.ToString(), StringComparison.Ordinal);
+        Assert.Equal("", run.Stderr.ToString());
         Assert.Empty(run.Capture.FormatsRequested);
     }
 
     [Fact]
-    public void Usage_error_prints_one_line_then_usage_and_exits_2()
+    public void Usage_error_prints_one_line_and_a_help_hint_and_exits_2()
     {
         var run = new Run(["--max-connections", "abc"]);
         Assert.Equal(2, run.Result.ExitCode);
-        Assert.StartsWith("invalid value \"abc\" for flag -max-connections: parse error\nUsage of pyrycode-relay:\n  -acme-ca-file string\n", run.Stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal("invalid value \"abc\" for flag -max-connections: parse error\nRun 'pyrycode-relay --help' for usage.\n", run.Stderr.ToString());
         Assert.Equal("", run.Stdout.ToString());
         Assert.Empty(run.Capture.FormatsRequested);
     }
@@ -69,7 +70,7 @@ public class BootSequenceTests
     public void Usage_shows_the_cert_cache_default_from_home()
     {
         var run = new Run(["--help"], new FakeBootEnvironment().With("HOME", "/home/op"));
-        Assert.Contains("(default \"/home/op/.pyrycode-relay/certs\")", run.Stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("(default \"/home/op/.pyrycode-relay/certs\")", run.Stdout.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -79,7 +80,7 @@ public class BootSequenceTests
             .With("FLY_APP_NAME", "x").With("PYRYCODE_RELAY_PRODUCTION", "yes");
         var run = new Run(["--version", "--log-format", "xml"], env);
         Assert.Equal(0, run.Result.ExitCode);
-        Assert.Equal("0.1.0\n", run.Stdout.ToString());
+        Assert.Equal("0.1.0 (commit " + RelayVersion.Commit + ")\n", run.Stdout.ToString());
         Assert.Equal("", run.Stderr.ToString());
         Assert.Empty(run.Capture.FormatsRequested);
         Assert.DoesNotContain(env.Reads, r => r != "HOME");

@@ -51,6 +51,7 @@ public class FlagRulesTests
         { "write-timeout", new(o => o with { WriteTimeout = TimeSpan.Zero }) },
         { "rate-limit-refill", new(o => o with { RateLimitRefill = TimeSpan.Zero }) },
         { "drain-timeout", new(o => o with { DrainTimeout = TimeSpan.Zero }) },
+        { "phone-first-frame-timeout", new(o => o with { PhoneFirstFrameTimeout = TimeSpan.Zero }) },
     };
 
     [Theory]
@@ -76,6 +77,8 @@ public class FlagRulesTests
         { "phone-outbox-bytes", new(o => o with { PhoneOutboxBytes = 0 }) },
         { "outbox-budget-bytes", new(o => o with { OutboxBudgetBytes = 0 }) },
         { "rate-limit-burst", new(o => o with { RateLimitBurst = 0 }) },
+        { "max-server-ids", new(o => o with { MaxServerIds = 0 }) },
+        { "server-outbox-bytes", new(o => o with { ServerOutboxBytes = 0 }) },
     };
 
     [Theory]

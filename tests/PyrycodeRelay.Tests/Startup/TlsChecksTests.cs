@@ -47,6 +47,27 @@ public class TlsChecksTests
         Assert.Null(TlsChecks.Check(RelayMode.TlsAcme, o with { HttpsProxyProtocol = true }, Set("proxy-protocol-trusted-cidrs", "https-proxy-protocol")));
     }
 
+    [Theory]
+    [InlineData(true, "", false, "relay: --https-proxy-protocol without --proxy-protocol-trusted-cidrs would accept PROXY headers from any peer")]
+    [InlineData(true, " ", false, "relay: --https-proxy-protocol without --proxy-protocol-trusted-cidrs would accept PROXY headers from any peer")]
+    [InlineData(false, "", true, "relay: --proxy-protocol-trust-all requires --https-proxy-protocol")]
+    [InlineData(true, "10.0.0.0/8", true, "relay: --proxy-protocol-trust-all cannot be combined with --proxy-protocol-trusted-cidrs")]
+    [InlineData(true, "", true, null)]
+    [InlineData(true, "10.0.0.0/8", false, null)]
+    [InlineData(false, "", false, null)]
+    public void Proxy_protocol_names_its_trusted_peers_or_says_trust_all(bool proxy, string cidrs, bool trustAll, string? err)
+    {
+        var o = Tls with { HttpsProxyProtocol = proxy, ProxyProtocolTrustedCidrs = cidrs, ProxyProtocolTrustAll = trustAll };
+        var r = TlsChecks.Check(RelayMode.TlsAcme, o, Set("https-proxy-protocol"));
+        if (err is null)
+        {
+            Assert.Null(r);
+            return;
+        }
+
+        RefusalAssert.Refused(r, Message, ("err", err), ("fix", null));
+    }
+
     [Fact]
     public void Acme_with_acme_flags_passes_and_insecure_mode_is_not_checked()
     {

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace PyrycodeRelay.Tests.Support;
 
-/// <summary>Reads <c>/healthz</c> over HTTP, as an operator's probe does (operations.md §15).</summary>
+/// <summary>Reads <c>/healthz</c> over HTTP, as an operator's probe does (docs/protocol.md#health-and-readiness).</summary>
 internal static class Health
 {
     /// <summary>
@@ -18,7 +18,7 @@ internal static class Health
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
-        var m = Regex.Match(body, $$"""^\{"status":"ok","version":"{{Regex.Escape(version)}}","connected_binaries":(\d+),"connected_phones":(\d+),"uptime_seconds":\d+\}$""");
+        var m = Regex.Match(body, $$"""^\{"status":"ok","version":"{{Regex.Escape(version)}}","commit":"(?:[0-9a-f]{40}|unknown)","connected_binaries":(\d+),"connected_phones":(\d+),"uptime_seconds":\d+\}$""");
         Assert.True(m.Success, "unexpected /healthz body: " + body);
         return (int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));

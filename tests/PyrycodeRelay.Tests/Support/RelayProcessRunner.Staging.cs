@@ -33,7 +33,7 @@ internal sealed partial class RelayProcessRunner
             var dir = Path.Combine(Path.GetTempPath(), "pyrycode-relay-" + Guid.NewGuid().ToString("N")[..12]);
             Directory.CreateDirectory(dir);
             File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
-            foreach (var file in Directory.GetFiles(AppContext.BaseDirectory, "pyrycode-relay.*"))
+            foreach (var file in RelayFiles())
             {
                 var copy = Path.Combine(dir, Path.GetFileName(file));
                 File.Copy(file, copy);
@@ -54,6 +54,33 @@ internal sealed partial class RelayProcessRunner
             AssertReachableByOthers(dll, "the relay staged in TMPDIR", "set TMPDIR to a directory other users can reach (e.g. /tmp)");
             return _staged = dll;
         }
+    }
+
+    /// <summary>
+    /// The relay's own files (<c>pyrycode-relay.*</c>) and every runtime assembly its <c>deps.json</c> lists (its
+    /// NuGet dependencies): the host refuses to start when one of them is missing.
+    /// </summary>
+    private static HashSet<string> RelayFiles()
+    {
+        var files = new HashSet<string>(Directory.GetFiles(AppContext.BaseDirectory, "pyrycode-relay.*"), StringComparer.Ordinal);
+        using var deps = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "pyrycode-relay.deps.json")));
+        foreach (var target in deps.RootElement.GetProperty("targets").EnumerateObject())
+        {
+            foreach (var library in target.Value.EnumerateObject())
+            {
+                if (library.Value.TryGetProperty("runtime", out var runtime))
+                {
+                    foreach (var asset in runtime.EnumerateObject())
+                    {
+                        var file = Path.Combine(AppContext.BaseDirectory, Path.GetFileName(asset.Name));
+                        Assert.True(File.Exists(file), $"{file} (listed in pyrycode-relay.deps.json) is missing from the test output");
+                        files.Add(file);
+                    }
+                }
+            }
+        }
+
+        return files;
     }
 
     /// <summary>Fails with one line naming the directory when <paramref name="path"/> is out of other users' reach.</summary>

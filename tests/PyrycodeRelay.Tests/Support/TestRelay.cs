@@ -65,11 +65,17 @@ internal sealed partial class TestRelay : IAsyncDisposable
 
     /// <summary>
     /// Starts an insecure relay with <paramref name="configure"/> applied to test-friendly defaults (the rate
-    /// limit is out of the way: burst 1,000,000), push off unless <paramref name="push"/>, metrics only when asked.
+    /// limit and the per-source caps are out of the way: 1,000,000 each; the per-connection log repeat limit too), push off
+    /// unless <paramref name="push"/>, metrics only when asked.
     /// </summary>
     public static Task<TestRelay> StartAsync(Func<RelayOptions, RelayOptions>? configure = null, IPushWakeHandler? push = null, bool metrics = false)
     {
-        var options = new RelayOptions { InsecureListen = "127.0.0.1:0", MetricsListen = metrics ? "127.0.0.1:0" : "", RateLimitBurst = 1_000_000 };
+        var options = new RelayOptions
+        {
+            InsecureListen = "127.0.0.1:0", MetricsListen = metrics ? "127.0.0.1:0" : "", RateLimitBurst = 1_000_000,
+            MaxConnectionsPerSource = 1_000_000, MaxPendingConnectionsPerSource = 1_000_000,
+            LogRepeatsPerConnection = int.MaxValue, // scenario tests sync on unknown_conn_id lines (Scenarios/Support/Marker)
+        };
         return StartAsync(configure?.Invoke(options) ?? options, push: push, metrics: metrics);
     }
 

@@ -10,7 +10,7 @@ internal abstract class LogSink : IDisposable
     private readonly Lock _gate = new();
 
     /// <summary>Writes one complete line (its newline included) and flushes it.</summary>
-    public void WriteLine(ReadOnlySpan<char> line)
+    public virtual void WriteLine(ReadOnlySpan<char> line)
     {
         lock (_gate)
         {
@@ -30,7 +30,7 @@ internal abstract class LogSink : IDisposable
     }
 
     /// <summary>Flushes the output.</summary>
-    public void Flush()
+    public virtual void Flush()
     {
         lock (_gate)
         {

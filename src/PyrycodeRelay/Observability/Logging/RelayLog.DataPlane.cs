@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace PyrycodeRelay.Observability.Logging;
 
 /// <summary>
-/// Data-plane log events (operations.md §18.4). The event name is the message (<c>msg</c>); the template
+/// Data-plane log events (docs/logging.md#data-plane-events). The event name is the message (<c>msg</c>); the template
 /// placeholders are the keys, in the documented order. Parameter names equal the wire keys on purpose.
 /// EventIds: 2xx registry, 3xx phone side, 4xx binary side, 5xx admission (see docs/operations.md).
 /// </summary>
@@ -18,8 +18,8 @@ internal static partial class RelayLog
     public static partial void ServerIdConflict(ILogger logger, string server_id, string remote);
 
     [LoggerMessage(EventId = 202, EventName = "server_id_takeover", Level = LogLevel.Information,
-        Message = "server_id_takeover server_id={server_id} remote={remote}")]
-    public static partial void ServerIdTakeover(ILogger logger, string server_id, string remote);
+        Message = "server_id_takeover server_id={server_id} remote={remote} source_fp={source_fp}")]
+    public static partial void ServerIdTakeover(ILogger logger, string server_id, string remote, string source_fp);
 
     [LoggerMessage(EventId = 203, EventName = "server_released", Level = LogLevel.Information,
         Message = "server_released server_id={server_id}")]
@@ -108,4 +108,8 @@ internal static partial class RelayLog
     [LoggerMessage(EventId = 501, EventName = "conn_cap_reached", Level = LogLevel.Warning,
         Message = "conn_cap_reached path={path} remote={remote}")]
     public static partial void ConnCapReached(ILogger logger, string path, string remote);
+
+    [LoggerMessage(EventId = 900, EventName = "source_conn_cap_reached", Level = LogLevel.Warning,
+        Message = "source_conn_cap_reached path={path} remote={remote}")]
+    public static partial void SourceConnCapReached(ILogger logger, string path, string remote);
 }

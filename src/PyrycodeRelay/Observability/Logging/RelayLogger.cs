@@ -14,10 +14,12 @@ internal sealed class RelayLogger : ILogger
     private readonly RelayLogFormat _format;
     private readonly LogSink _sink;
     private readonly TimeProvider _time;
+    private readonly LogLevel _minimumLevel;
 
     /// <summary>Creates a logger writing <paramref name="format"/> lines to <paramref name="sink"/>.</summary>
-    public RelayLogger(RelayLogFormat format, LogSink sink, TimeProvider time)
+    public RelayLogger(RelayLogFormat format, LogSink sink, TimeProvider time, LogLevel minimumLevel = RelayLoggerProvider.MinimumLevel)
     {
+        _minimumLevel = minimumLevel;
         _format = format;
         _sink = sink;
         _time = time;
@@ -29,7 +31,7 @@ internal sealed class RelayLogger : ILogger
 
     /// <inheritdoc/>
     public bool IsEnabled(LogLevel logLevel) =>
-        logLevel >= RelayLoggerProvider.MinimumLevel && logLevel != LogLevel.None;
+        logLevel >= _minimumLevel && logLevel != LogLevel.None;
 
     /// <inheritdoc/>
     public void Log<TState>(

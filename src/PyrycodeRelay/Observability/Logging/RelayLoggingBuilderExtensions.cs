@@ -12,27 +12,36 @@ internal static class RelayLoggingBuilderExtensions
     /// <paramref name="output"/> stays owned by the caller; the container disposes (flushes) the provider.
     /// </summary>
     public static ILoggingBuilder AddRelayLogging(
-        this ILoggingBuilder builder, RelayLogFormat format, Stream output, TimeProvider time)
+        this ILoggingBuilder builder, RelayLogFormat format, Stream output, TimeProvider time,
+        LogLevel minimumLevel = RelayLoggerProvider.MinimumLevel)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(time);
-        return UseOnly(builder, () => new RelayLoggerProvider(format, output, time));
+        return UseOnly(builder, minimumLevel, () => new RelayLoggerProvider(format, output, time, minimumLevel));
     }
 
     /// <summary>As <see cref="AddRelayLogging(ILoggingBuilder, RelayLogFormat, Stream, TimeProvider)"/>, writing to a <see cref="TextWriter"/>.</summary>
     public static ILoggingBuilder AddRelayLogging(
-        this ILoggingBuilder builder, RelayLogFormat format, TextWriter output, TimeProvider time)
+        this ILoggingBuilder builder, RelayLogFormat format, TextWriter output, TimeProvider time,
+        LogLevel minimumLevel = RelayLoggerProvider.MinimumLevel)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(time);
-        return UseOnly(builder, () => new RelayLoggerProvider(format, output, time));
+        return UseOnly(builder, minimumLevel, () => new RelayLoggerProvider(format, output, time, minimumLevel));
     }
 
-    private static ILoggingBuilder UseOnly(ILoggingBuilder builder, Func<RelayLoggerProvider> create)
+    /// <summary>Makes <paramref name="provider"/> the only provider (the container disposes, i.e. flushes, it).</summary>
+    public static ILoggingBuilder AddRelayLogging(this ILoggingBuilder builder, RelayLoggerProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return UseOnly(builder, provider.Level, () => provider);
+    }
+
+    private static ILoggingBuilder UseOnly(ILoggingBuilder builder, LogLevel minimumLevel, Func<RelayLoggerProvider> create)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.ClearProviders();
-        builder.SetMinimumLevel(RelayLoggerProvider.MinimumLevel);
+        builder.SetMinimumLevel(minimumLevel);
         builder.Services.AddSingleton<ILoggerProvider>(_ => create());
         return builder;
     }

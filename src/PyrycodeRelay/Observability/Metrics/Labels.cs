@@ -13,7 +13,7 @@ internal static class Labels
 
     /// <summary>All <c>outcome</c> values of ws_upgrade_attempts_total.</summary>
     public static readonly string[] Outcomes =
-        ["accept", "reject_headers", "reject_409", "reject_404", "reject_429", "reject_rate_limit"];
+        ["accept", "reject_headers", "reject_409", "reject_404", "reject_429", "reject_rate_limit", "reject_capacity"];
 
     /// <summary>All <c>kind</c> values of register_failures_total.</summary>
     public static readonly string[] FailureKinds = ["no_server", "server_in_use", "phones_at_cap", "ratelimit"];
@@ -25,7 +25,14 @@ internal static class Labels
     /// <summary>All <c>cause</c> values of connection_closes_total, indexed by <see cref="CloseCause"/>.</summary>
     public static readonly string[] CloseCauses =
         ["peer_closed", "peer_gone", "heartbeat_timeout", "too_big", "read_timeout", "write_failed", "backlog_full",
-         "directive", "reclaimed", "grace_expired", "shutdown", "rejected", "invalid_frame", "no_binary", "protocol_error"];
+         "directive", "reclaimed", "grace_expired", "shutdown", "rejected", "invalid_frame", "no_binary", "protocol_error",
+         "first_frame_timeout"];
+
+    /// <summary>All <c>claim</c> values of claim_source_changes_total, indexed by <see cref="SourceChange"/>.</summary>
+    public static readonly string[] SourceChanges = ["reclaim", "takeover"];
+
+    /// <summary>The label value of <paramref name="value"/>.</summary>
+    public static string Of(SourceChange value) => SourceChanges[(int)value];
 
     /// <summary>The label value of <paramref name="value"/>.</summary>
     public static string Of(Direction value) => Directions[(int)value];

@@ -4,7 +4,7 @@ using PyrycodeRelay.Push;
 namespace PyrycodeRelay.Observability.Metrics;
 
 /// <summary>
-/// The metrics catalogue of operations.md §16.3, in exposition order: the only families the metrics
+/// The metrics catalogue of docs/metrics.md#catalogue, in exposition order: the only families the metrics
 /// listener ever renders, each with its exact name, type, HELP text and closed label sets.
 /// </summary>
 internal static class RelayCatalogue
@@ -45,6 +45,12 @@ internal static class RelayCatalogue
     /// <summary><c>pyrycode_relay_connection_closes_total</c></summary>
     public const string ConnectionCloses = "pyrycode_relay_connection_closes_total";
 
+    /// <summary><c>pyrycode_relay_claim_source_changes_total</c> (issue 13: reclaims and takeovers from another source network)</summary>
+    public const string ServerIdSourceChanges = "pyrycode_relay_claim_source_changes_total";
+
+    /// <summary><c>pyrycode_relay_log_lines_dropped_total</c> (issue 13: the log queue was full)</summary>
+    public const string LogLinesDropped = "pyrycode_relay_log_lines_dropped_total";
+
     private static readonly MetricLabel DirectionLabel = new("direction", Labels.Directions);
     private static readonly MetricLabel EndpointLabel = new("endpoint", Labels.Endpoints);
 
@@ -84,6 +90,11 @@ internal static class RelayCatalogue
         new(ConnectionCloses, MetricKind.Counter,
             "Upgraded connections that ended, by endpoint and cause.",
             [EndpointLabel, new("cause", Labels.CloseCauses)]),
+        new(ServerIdSourceChanges, MetricKind.Counter,
+            "Reclaims and takeovers of a server-id from a source network unlike the previous holder's, by claim kind.",
+            [new("claim", Labels.SourceChanges)]),
+        new(LogLinesDropped, MetricKind.Counter,
+            "Log lines dropped because the queue in front of stderr was full (stderr read too slowly)."),
     ];
 
     /// <summary>The family named <paramref name="name"/>, or null when it is not in the catalogue.</summary>

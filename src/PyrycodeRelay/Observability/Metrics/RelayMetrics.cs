@@ -4,7 +4,7 @@ using PyrycodeRelay.Forwarding;
 namespace PyrycodeRelay.Observability.Metrics;
 
 /// <summary>
-/// The relay's instruments (operations.md §16.3), created from <see cref="IMeterFactory"/>. Instrument
+/// The relay's instruments (docs/metrics.md#catalogue), created from <see cref="IMeterFactory"/>. Instrument
 /// names are the Prometheus family names. Recording never allocates: tag values are interned constants.
 /// Gauges are observed at scrape time from the callbacks given to <see cref="ObserveGauges"/>.
 /// </summary>
@@ -13,7 +13,7 @@ internal sealed class RelayMetrics
     /// <summary>The meter every relay instrument belongs to.</summary>
     public const string MeterName = "PyrycodeRelay";
 
-    /// <summary>Forward-latency histogram bucket bounds in seconds (operations.md §16.3).</summary>
+    /// <summary>Forward-latency histogram bucket bounds in seconds (docs/metrics.md#catalogue).</summary>
     public static readonly IReadOnlyList<double> LatencyBuckets =
         [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -26,6 +26,8 @@ internal sealed class RelayMetrics
     private readonly Counter<long> _registerFailures;
     private readonly Counter<long> _framesDropped;
     private readonly Counter<long> _connectionCloses;
+    private readonly Counter<long> _sourceChanges;
+    private readonly Counter<long> _logLinesDropped;
 
     /// <summary>
     /// Attaches the Prometheus exporter to <paramref name="meterFactory"/> (before any instrument exists, so
@@ -46,6 +48,8 @@ internal sealed class RelayMetrics
         _registerFailures = _meter.CreateCounter<long>(RelayCatalogue.RegisterFailures, description: Help(RelayCatalogue.RegisterFailures));
         _framesDropped = _meter.CreateCounter<long>(RelayCatalogue.FramesDropped, description: Help(RelayCatalogue.FramesDropped));
         _connectionCloses = _meter.CreateCounter<long>(RelayCatalogue.ConnectionCloses, description: Help(RelayCatalogue.ConnectionCloses));
+        _logLinesDropped = _meter.CreateCounter<long>(RelayCatalogue.LogLinesDropped, description: Help(RelayCatalogue.LogLinesDropped));
+        _sourceChanges = _meter.CreateCounter<long>(RelayCatalogue.ServerIdSourceChanges, description: Help(RelayCatalogue.ServerIdSourceChanges));
     }
 
     /// <summary>The meter (for listeners and tests).</summary>
@@ -98,6 +102,13 @@ internal sealed class RelayMetrics
         _connectionCloses.Add(1,
             new KeyValuePair<string, object?>("endpoint", Labels.Of(endpoint)),
             new KeyValuePair<string, object?>("cause", Labels.Of(cause)));
+
+    /// <summary>A reclaim or takeover from a source network unlike the previous holder's.</summary>
+    public void SourceChanged(SourceChange change) =>
+        _sourceChanges.Add(1, new KeyValuePair<string, object?>("claim", Labels.Of(change)));
+
+    /// <summary>A log line was dropped: the log queue was full.</summary>
+    public void LogLineDropped() => _logLinesDropped.Add(1);
 
     /// <summary>A grace period freed its server-id.</summary>
     public void GraceExpired() => _graceExpiries.Add(1);

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace PyrycodeRelay.Observability.Metrics;
 
 /// <summary>
-/// The Prometheus exporter of the metrics listener (operations.md §16.2): a <see cref="MeterListener"/> that
+/// The Prometheus exporter of the metrics listener (docs/metrics.md#endpoint): a <see cref="MeterListener"/> that
 /// subscribes only to the catalogue's instruments on meter <see cref="RelayMetrics.MeterName"/> made by one
 /// <see cref="IMeterFactory"/>, accumulates their measurements lock-free, and renders exactly the
 /// <see cref="RelayCatalogue"/> at scrape: every series from start, nothing else. One exporter per factory
@@ -88,7 +88,7 @@ internal sealed class RelayMetricsExporter : IDisposable
 
     /// <summary>
     /// Observes the gauges and renders the exposition (text format 0.0.4) of every catalogue family that has
-    /// a live instrument. Throws when a gauge callback fails or the exporter is disposed (the caller answers 500).
+    /// a live instrument, then the runtime and process families (<see cref="RuntimeMetrics"/>). Throws when a gauge callback fails or the exporter is disposed (the caller answers 500).
     /// </summary>
     public string Collect()
     {
@@ -105,6 +105,7 @@ internal sealed class RelayMetricsExporter : IDisposable
                 }
             }
 
+            RuntimeMetrics.Render(writer); // process-wide; read now (docs/metrics.md#runtime-and-process)
             return writer.ToString();
         }
     }

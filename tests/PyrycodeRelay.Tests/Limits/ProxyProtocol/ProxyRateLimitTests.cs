@@ -8,7 +8,7 @@ using PyrycodeRelay.Tests.Configuration;
 
 namespace PyrycodeRelay.Tests.Limits.ProxyProtocol;
 
-/// <summary>PROXY source as the rate-limit key (operations.md §11 "Success", scenario 31).</summary>
+/// <summary>PROXY source as the rate-limit key (docs/operations.md#proxy-protocol "Success", scenario 31).</summary>
 public class ProxyRateLimitTests
 {
     [Fact]
@@ -31,7 +31,7 @@ public class ProxyRateLimitTests
                     await LimitResponses.WriteBadRequestAsync(context); // "reaches the endpoint (400, no pyry headers)"
                 }
             });
-        gate = new AdmissionGate(limiter, cap, trustForwardedFor: false,
+        gate = new AdmissionGate(limiter, cap, forwardedFor: null,
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PyrycodeRelay.Limits"));
 
         async Task<string> AttemptAsync(string source)

@@ -41,7 +41,7 @@ public sealed partial class DashboardTests
         Assert.Superset(new HashSet<string>(SpecCatalogue.Families.Keys, StringComparer.Ordinal), used);
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

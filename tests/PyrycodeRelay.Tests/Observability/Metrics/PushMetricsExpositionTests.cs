@@ -4,7 +4,7 @@ using PyrycodeRelay.Tests.Configuration;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
-/// <summary>Scenario 95 (metrics part, docs/metrics.md), operations.md §17.7: push_wakes_total only when push is on.</summary>
+/// <summary>Scenario 95 (metrics part, docs/metrics.md), docs/operations.md#push-metrics: push_wakes_total only when push is on.</summary>
 public sealed class PushMetricsExpositionTests
 {
     [Fact]
@@ -16,7 +16,7 @@ public sealed class PushMetricsExpositionTests
 
         // Push on, sharing the host's meter factory (as boot must wire it).
         await using var stub = await FcmStub.StartAsync();
-        var options = DefaultOptions.Push with { ProjectId = "test-proj", BaseUrl = stub.BaseUrl, TokenUrl = stub.TokenUrl };
+        var options = DefaultOptions.Push with { ProjectId = "test-proj", BaseUrl = stub.BaseUrl, TokenUrl = stub.TokenUrl, MaxInFlightPerServer = 6 }; // the in-flight share is not under test
         var service = (PushWakeService)PushWakeService.Create(TestKeys.Json(), options, (IMeterFactory)relay.Host.Meter.Scope!, relay.Logs, TimeProvider.System);
         await using var _ = service;
         push.Inner = service;

@@ -2,12 +2,12 @@ using System.Text.RegularExpressions;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
-/// <summary>operations.md §16.3 written out independently of the relay's code, for checking every scrape.</summary>
+/// <summary>docs/metrics.md#catalogue written out independently of the relay's code, for checking every scrape.</summary>
 internal static partial class SpecCatalogue
 {
     public static readonly string[] Directions = ["phone_to_binary", "binary_to_phone"];
     public static readonly string[] Endpoints = ["server", "client"];
-    public static readonly string[] Outcomes = ["accept", "reject_headers", "reject_409", "reject_404", "reject_429", "reject_rate_limit"];
+    public static readonly string[] Outcomes = ["accept", "reject_headers", "reject_409", "reject_404", "reject_429", "reject_rate_limit", "reject_capacity"];
     public static readonly string[] Kinds = ["no_server", "server_in_use", "phones_at_cap", "ratelimit"];
     public static readonly string[] PushOutcomes = ["sent", "unregistered", "send_failed", "token_fetch_failed", "dropped"];
 
@@ -38,7 +38,26 @@ internal static partial class SpecCatalogue
         ["pyrycode_relay_outbox_queued_bytes"] = ("gauge", []),
         ["pyrycode_relay_frames_dropped_total"] = ("counter", ["direction", "reason"]),
         ["pyrycode_relay_connection_closes_total"] = ("counter", ["endpoint", "cause"]),
+        ["pyrycode_relay_claim_source_changes_total"] = ("counter", ["claim"]), // issue 13
+        ["pyrycode_relay_log_lines_dropped_total"] = ("counter", []), // issue 13
+
+        // Runtime and process (issue 15 item 10, docs/metrics.md#runtime-and-process): values read at scrape, never 0-initialised.
+        ["pyrycode_relay_cpu_seconds_total"] = ("counter", []),
+        ["pyrycode_relay_resident_memory_bytes"] = ("gauge", []),
+        ["pyrycode_relay_open_fds"] = ("gauge", []),
+        ["pyrycode_relay_max_fds"] = ("gauge", []),
+        ["pyrycode_relay_gc_heap_bytes"] = ("gauge", []),
+        ["pyrycode_relay_gc_committed_bytes"] = ("gauge", []),
+        ["pyrycode_relay_allocated_bytes_total"] = ("counter", []),
+        ["pyrycode_relay_gc_collections_total"] = ("counter", ["generation"]),
+        ["pyrycode_relay_gc_pause_seconds_total"] = ("counter", []),
+        ["pyrycode_relay_threadpool_queue_length"] = ("gauge", []),
+        ["pyrycode_relay_threadpool_threads"] = ("gauge", []),
     };
+
+    /// <summary>The runtime and process families (process-wide values, not relay counters).</summary>
+    public static readonly IReadOnlySet<string> Runtime = Families.Keys
+        .SkipWhile(k => k != "pyrycode_relay_cpu_seconds_total").ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The families every relay renders (push only when on).</summary>
     public static IEnumerable<string> Always => Families.Keys.Where(f => f != "pyrycode_relay_push_wakes_total");
@@ -118,6 +137,7 @@ internal static partial class SpecCatalogue
             "direction" => Directions,
             "endpoint" => Endpoints,
             "kind" => Kinds,
+            "generation" => ["gen0", "gen1", "gen2"],
             _ => null,
         };
         if (set is not null)

@@ -75,7 +75,7 @@ public class EnvironmentProcessTests
 
         var health = await relay.WaitUntilServingAsync(new RelayTarget(https, "relay.test", certs.Root), "relay.test", "/healthz");
         Assert.Equal("HTTP/1.1 200 OK", health.StatusLine);
-        Assert.Matches("""^\{"status":"ok","version":"0\.1\.0","connected_binaries":0,"connected_phones":0,"uptime_seconds":\d+\}$""", health.BodyText);
+        Assert.Matches("""^\{"status":"ok","version":"0\.1\.0","commit":"(?:[0-9a-f]{40}|unknown)","connected_binaries":0,"connected_phones":0,"uptime_seconds":\d+\}$""", health.BodyText);
         Assert.Equal("65534\t65534\t65534\t65534", ProcFs.Status(relay.Pid, "Uid"));
         Assert.Equal("0000000000000000", ProcFs.Status(relay.Pid, "CapEff"));
         Assert.Equal(new[] { https, http }.Order(), ProcFs.ListeningPorts(relay.Pid));

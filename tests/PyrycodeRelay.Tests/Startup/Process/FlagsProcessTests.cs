@@ -110,7 +110,9 @@ public class FlagsProcessTests
         using var relay = RelayProcessRunner.Start(["--version"], new Dictionary<string, string> { ["FLY_APP_NAME"] = "pyrycode-relay" }, Caps.Inherited);
         var (code, stdout, stderr) = await relay.WaitForExitAsync();
         Assert.Equal(0, code);
-        Assert.Equal("0.1.0\n", stdout);
+        // The commit is the build's git HEAD (SourceRevisionId): 40 hex digits in a git checkout, as in CI.
+        Assert.Matches("^0\\.1\\.0 \\(commit [0-9a-f]{40}\\)\n$", stdout);
+        Assert.Equal("0.1.0 (commit " + PyrycodeRelay.Cli.RelayVersion.Commit + ")\n", stdout);
         Assert.Empty(stderr);
     }
 
@@ -133,18 +135,19 @@ public class FlagsProcessTests
         var (code, stdout, stderr) = await relay.WaitForExitAsync();
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
-        Assert.Equal("invalid value \"5\" for flag -grace-period: parse error", stderr[0]);
-        Assert.Equal("Usage of pyrycode-relay:", stderr[1]);
-        Assert.Contains("  -grace-period duration", stderr);
+        Assert.Equal(["invalid value \"5\" for flag -grace-period: parse error", "Run 'pyrycode-relay --help' for usage."], stderr);
     }
 
     [Fact]
-    public async Task Help_prints_usage_on_stderr_and_exits_0()
+    public async Task Help_prints_usage_grouped_by_topic_on_stdout_and_exits_0()
     {
         using var relay = RelayProcessRunner.Start(["--help"]);
         var (code, stdout, stderr) = await relay.WaitForExitAsync();
         Assert.Equal(0, code);
-        Assert.Equal("", stdout);
-        Assert.Equal("Usage of pyrycode-relay:", stderr[0]);
+        Assert.Empty(stderr);
+        Assert.StartsWith("Usage: pyrycode-relay [flags]\n", stdout, StringComparison.Ordinal);
+        var topics = stdout.Split('\n').Where(l => l.Length > 0 && l[0] != ' ' && l.EndsWith(':')).ToList();
+        Assert.Equal(["Mode and listeners:", "TLS certificates:", "Limits:", "Timings:", "Shutdown:", "Logs, metrics and health:", "Push wakes (FCM):", "Other:"], topics);
+        Assert.Contains("\nShutdown:\n  -drain-timeout duration\n", stdout, StringComparison.Ordinal);
     }
 }
