@@ -112,6 +112,17 @@ internal static class FlagTable
         new StringFlag("fcm-token-url",
             "OAuth token endpoint override (empty: the key's token_uri, else https://oauth2.googleapis.com/token)",
             o => o.FcmTokenUrl, (o, v) => o with { FcmTokenUrl = v }),
+
+        // ---- cluster mode (docs/operations.md#running-a-cluster) ----
+        new StringFlag("cluster-redis",
+            "Redis for cluster mode: host:port, redis://host[:port][/db] or rediss://host[:port][/db]; empty: single instance (password: PYRYCODE_RELAY_REDIS_PASSWORD)",
+            o => o.ClusterRedis, (o, v) => o with { ClusterRedis = v }),
+        new StringFlag("node-id",
+            "this node's id in the cluster, 1-64 characters of [A-Za-z0-9._-]; empty: 12 random hex characters per start",
+            o => o.NodeId, (o, v) => o with { NodeId = v }),
+        new DurationFlag("cluster-lease",
+            "cluster mode: how long a node's claims outlive it (minimum 3s)",
+            o => o.ClusterLease, (o, v) => o with { ClusterLease = v }),
     ];
 
     private static readonly FrozenDictionary<string, Flag> ByName =

@@ -109,6 +109,17 @@ internal sealed record RelayOptions
     /// <summary><c>--fcm-token-url</c>: OAuth token endpoint override.</summary>
     public string FcmTokenUrl { get; init; } = "";
 
+    // ---- Cluster mode (docs/operations.md#running-a-cluster) ----
+
+    /// <summary><c>--cluster-redis</c>: Redis address (<c>host:port</c>, <c>redis://</c> or <c>rediss://</c>); empty: single instance.</summary>
+    public string ClusterRedis { get; init; } = "";
+
+    /// <summary><c>--node-id</c>: this node's id in the cluster; empty: 12 random hex characters per process start.</summary>
+    public string NodeId { get; init; } = "";
+
+    /// <summary><c>--cluster-lease</c>: how long a node's claims outlive it (minimum 3s).</summary>
+    public TimeSpan ClusterLease { get; init; } = TimeSpan.FromSeconds(15);
+
     // ---- Fixed limits: not flags (protocol.md §14 "fixed", operations.md §7, §10, §17), settable only by tests ----
 
     /// <summary>After sending a close frame, how long to wait for the peer's close frame.</summary>

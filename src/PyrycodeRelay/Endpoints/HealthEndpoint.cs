@@ -9,6 +9,18 @@ namespace PyrycodeRelay.Endpoints;
 internal sealed class HealthEndpoint(string version, IRegistryCounts registry, Readiness readiness, TimeProvider time, long startedAt)
 {
     private readonly string _versionJson = JsonString(version);
+    private string? _nodeIdJson;
+    private Func<bool>? _clusterUp;
+
+    /// <summary>
+    /// Cluster mode: <c>/healthz</c> adds <c>"node_id"</c> and <c>"cluster":{"redis":"up"|"down"}</c>
+    /// (docs/operations.md#running-a-cluster); the counts stay this node's own.
+    /// </summary>
+    public void AddCluster(string nodeId, Func<bool> redisUp)
+    {
+        _nodeIdJson = JsonString(nodeId);
+        _clusterUp = redisUp;
+    }
 
     /// <summary>Writes the health document.</summary>
     public Task HealthAsync(HttpContext context)
@@ -17,6 +29,11 @@ internal sealed class HealthEndpoint(string version, IRegistryCounts registry, R
         var uptime = (long)Math.Max(0, Math.Floor(time.GetElapsedTime(startedAt).TotalSeconds));
         var body = string.Create(CultureInfo.InvariantCulture,
             $"{{\"status\":\"ok\",\"version\":{_versionJson},\"connected_binaries\":{registry.ConnectedBinaries},\"connected_phones\":{registry.ConnectedPhones},\"uptime_seconds\":{uptime}}}");
+        if (_clusterUp is { } up)
+        {
+            body = string.Concat(body.AsSpan(0, body.Length - 1), ",\"node_id\":", _nodeIdJson, up() ? ",\"cluster\":{\"redis\":\"up\"}}" : ",\"cluster\":{\"redis\":\"down\"}}");
+        }
+
         return WriteJsonAsync(context, StatusCodes.Status200OK, body);
     }
 

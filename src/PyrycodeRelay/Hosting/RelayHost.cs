@@ -37,6 +37,12 @@ internal sealed partial class RelayHost : IAsyncDisposable
     private readonly ILogger _logger;
     private int _shutdownStarted;
 
+    /// <summary>Cluster mode: this node's settings; null in single-instance mode.</summary>
+    internal Cluster.ClusterOptions? Cluster { get; private init; }
+
+    /// <summary>Cluster mode: the Redis connection; null in single-instance mode.</summary>
+    internal Cluster.RedisLink? Redis { get; private init; }
+
     private RelayHost(
         WebApplication app,
         RelayHostSettings settings,
@@ -155,15 +161,30 @@ internal sealed partial class RelayHost : IAsyncDisposable
             ? new PushWakeService(key, PushOptions.From(options), meterFactory, settings.Loggers, settings.Time)
             : new PushOff());
         var relayLogger = settings.Loggers.CreateLogger("PyrycodeRelay.Relay");
+        var cluster = PyrycodeRelay.Cluster.ClusterOptions.From(options, settings.RedisPassword);
+        var redis = cluster is null ? null : PyrycodeRelay.Cluster.RedisLink.Start(cluster, relayLogger);
+        Func<bool>? clusterUp = redis is null ? null : () => redis.IsUp;
         var sessions = SessionContext.Create(options, metricsInstruments, relayLogger, push, settings.Time);
         metricsInstruments.ObserveGauges(() => sessions.Registry.ConnectedBinaries, () => sessions.Registry.ConnectedPhones, () => sessions.Budget.Charged);
-        var readiness = new Readiness { ExtraCondition = settings.Tls is { } t ? () => t.IsReady : null };
+        if (redis is not null)
+        {
+            _ = new PyrycodeRelay.Cluster.ClusterMetrics(metricsInstruments, clusterUp!, () => 0);
+        }
+
+        var readiness = new Readiness { ExtraCondition = settings.Tls is { } t ? () => t.IsReady : null, ClusterUp = clusterUp };
         var health = new HealthEndpoint(settings.Version, sessions.Registry, readiness, settings.Time, startedAt);
+        if (cluster is not null)
+        {
+            health.AddCluster(cluster.NodeId, clusterUp!);
+        }
+
         var admission = new AdmissionGate(
             new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, settings.Time),
             new ConnectionCap(options.MaxConnections),
             options.TrustXForwardedFor,
-            relayLogger);
+            relayLogger,
+            clusterUp,
+            cluster?.NodeId ?? "");
         var wsOptions = WsConnectionOptions.From(options, settings.Time);
         var relay = new RelayRequestHandler(health, new UpgradeEndpoint(sessions, wsOptions), admission, metricsInstruments);
         RequestDelegate relayApp = relay.InvokeAsync;
@@ -182,13 +203,22 @@ internal sealed partial class RelayHost : IAsyncDisposable
             _ => relayApp(context),
         });
 
-        var host = new RelayHost(app, settings, sessions, admission, readiness, relayListens, metricsListen, httpListen);
+        var host = new RelayHost(app, settings, sessions, admission, readiness, relayListens, metricsListen, httpListen)
+        {
+            Cluster = cluster,
+            Redis = redis,
+        };
         try
         {
             await app.StartAsync(cancellationToken);
         }
         catch (Exception ex) when (BindRecorder.FindSocketError(ex) is not null || ex is IOException)
         {
+            if (redis is not null)
+            {
+                await redis.DisposeAsync();
+            }
+
             await app.DisposeAsync();
             throw BindFailure(settings, recorder, ex);
         }
@@ -276,6 +306,11 @@ internal sealed partial class RelayHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await ShutdownAsync();
+        if (Redis is not null)
+        {
+            await Redis.DisposeAsync();
+        }
+
         await _app.DisposeAsync();
         if (_sessions.Push is IAsyncDisposable push)
         {

@@ -15,10 +15,18 @@ internal sealed class AdmissionGate : IDisposable
     private readonly ConnectionCap _cap;
     private readonly bool _trustForwardedFor;
     private readonly ILogger _logger;
+    private readonly Func<bool>? _clusterUp;
+    private readonly string _nodeId;
 
-    /// <summary>Creates the gate; it owns <paramref name="limiter"/> and <paramref name="cap"/> from now on.</summary>
-    public AdmissionGate(RateLimiter limiter, ConnectionCap cap, bool trustForwardedFor, ILogger logger)
+    /// <summary>
+    /// Creates the gate; it owns <paramref name="limiter"/> and <paramref name="cap"/> from now on. In cluster mode
+    /// <paramref name="clusterUp"/> says whether Redis is reachable: while it is not, upgrades are answered 503 after
+    /// the rate limit and before the cap (docs/operations.md#running-a-cluster).
+    /// </summary>
+    public AdmissionGate(RateLimiter limiter, ConnectionCap cap, bool trustForwardedFor, ILogger logger, Func<bool>? clusterUp = null, string nodeId = "")
     {
+        _clusterUp = clusterUp;
+        _nodeId = nodeId;
         ArgumentNullException.ThrowIfNull(limiter);
         ArgumentNullException.ThrowIfNull(cap);
         ArgumentNullException.ThrowIfNull(logger);
@@ -51,6 +59,13 @@ internal sealed class AdmissionGate : IDisposable
             return (AdmissionOutcome.RateLimited, null);
         }
 
+        if (_clusterUp is { } up && !up())
+        {
+            ClusterLogUnavailable(context);
+            await LimitResponses.WriteServiceUnavailableAsync(context);
+            return (AdmissionOutcome.ClusterDown, null);
+        }
+
         var slot = _cap.TryAcquire();
         if (slot is null)
         {
@@ -62,6 +77,9 @@ internal sealed class AdmissionGate : IDisposable
         context.Response.RegisterForDispose(slot);
         return (AdmissionOutcome.Admitted, slot);
     }
+
+    private void ClusterLogUnavailable(HttpContext context) =>
+        Cluster.ClusterLog.Unavailable(_logger, _nodeId, context.Request.Path.Value ?? "", ClientIp.PeerIp(context));
 
     /// <summary>Stops the rate limiter's sweeper (at shutdown, after the listeners stopped).</summary>
     public void Dispose() => _limiter.Dispose();

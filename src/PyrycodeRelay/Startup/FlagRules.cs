@@ -70,7 +70,8 @@ internal static partial class FlagRules
             ?? AcmeDirectory(options.AcmeDirectory)
             ?? FcmProjectId(options.FcmProjectId)
             ?? FcmUrl("fcm-base-url", options.FcmBaseUrl, BootLog.InvalidFcmBaseUrl)
-            ?? (options.FcmTokenUrl.Length > 0 ? FcmUrl("fcm-token-url", options.FcmTokenUrl, BootLog.InvalidFcmTokenUrl) : null);
+            ?? (options.FcmTokenUrl.Length > 0 ? FcmUrl("fcm-token-url", options.FcmTokenUrl, BootLog.InvalidFcmTokenUrl) : null)
+            ?? CheckClusterRules(options);
     }
 
     /// <summary>The message of the refusal for <paramref name="flag"/> (name without dashes).</summary>

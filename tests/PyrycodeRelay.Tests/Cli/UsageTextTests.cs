@@ -19,7 +19,7 @@ public class UsageTextTests
         Assert.StartsWith("Usage of pyrycode-relay:\n  -acme-ca-file string\n    \t", text, StringComparison.Ordinal);
         var names = text.Split('\n').Where(l => l.StartsWith("  -", StringComparison.Ordinal))
             .Select(l => l[3..].Split(' ')[0]).ToList();
-        Assert.Equal(33, names.Count);
+        Assert.Equal(36, names.Count);
         Assert.Equal(names.OrderBy(n => n, StringComparer.Ordinal), names);
         Assert.DoesNotContain("help", names);
         Assert.DoesNotContain("h", names);

@@ -15,6 +15,7 @@ public class LogContractTests
         "from", "to", "close_code", "token_fp", "fcm_message_id", "duration", "version", "mode", "listen",
         "domain", "cert_cache", "https_proxy_protocol", "addr", "fix", "env_var", "reason", "value",
         "effective_uid", "unexpected_ports", "expected_ports", "bypass_env_var",
+        "node_id", "result", // cluster mode (docs/operations.md#running-a-cluster)
     };
 
     private static readonly IReadOnlyList<LoggedEvent> Events = LoggerMessageCatalog.All();

@@ -38,10 +38,22 @@ internal static partial class SpecCatalogue
         ["pyrycode_relay_outbox_queued_bytes"] = ("gauge", []),
         ["pyrycode_relay_frames_dropped_total"] = ("counter", ["direction", "reason"]),
         ["pyrycode_relay_connection_closes_total"] = ("counter", ["endpoint", "cause"]),
+        ["pyrycode_relay_cluster_messages_total"] = ("counter", ["direction"]),
+        ["pyrycode_relay_cluster_remote_phones"] = ("gauge", []),
+        ["pyrycode_relay_cluster_link_losses_total"] = ("counter", []),
+        ["pyrycode_relay_cluster_redis_up"] = ("gauge", []),
+        ["pyrycode_relay_cluster_stale_epoch_drops_total"] = ("counter", []),
     };
 
+    /// <summary>The families only a cluster-mode relay renders.</summary>
+    public static readonly string[] ClusterOnly =
+    [
+        "pyrycode_relay_cluster_messages_total", "pyrycode_relay_cluster_remote_phones", "pyrycode_relay_cluster_link_losses_total",
+        "pyrycode_relay_cluster_redis_up", "pyrycode_relay_cluster_stale_epoch_drops_total",
+    ];
+
     /// <summary>The families every relay renders (push only when on).</summary>
-    public static IEnumerable<string> Always => Families.Keys.Where(f => f != "pyrycode_relay_push_wakes_total");
+    public static IEnumerable<string> Always => Families.Keys.Where(f => f != "pyrycode_relay_push_wakes_total" && !ClusterOnly.Contains(f));
 
     /// <summary>Asserts that <paramref name="scrape"/> holds only catalogue families, shaped as the spec says.</summary>
     public static void AssertConforms(Exposition scrape)
