@@ -30,7 +30,7 @@ internal sealed partial class BinarySession
             case ClaimOutcome.TakenOver:
                 RelayLog.ServerIdTakeover(_ctx.Logger, ServerId, _remote);
                 Evict(decision.Evicted);
-                decision.Displaced!.Displace();
+                decision.Displaced?.Displace(); // null when the incumbent was on another node (its node closes it)
                 break;
             case ClaimOutcome.Reclaimed:
                 Evict(decision.Evicted);
@@ -43,7 +43,7 @@ internal sealed partial class BinarySession
         return true;
     }
 
-    private static void Evict(IReadOnlyList<PhoneSession>? phones)
+    private static void Evict(IReadOnlyList<PhonePeer>? phones)
     {
         if (phones is null)
         {

@@ -40,6 +40,9 @@ internal sealed partial class RelayHost : IAsyncDisposable
     /// <summary>Cluster mode: this node's settings; null in single-instance mode.</summary>
     internal Cluster.ClusterOptions? Cluster { get; private init; }
 
+    /// <summary>Cluster mode: the shared registry; null in single-instance mode.</summary>
+    internal Cluster.ClusterRegistry? ClusterRegistry { get; private init; }
+
     /// <summary>Cluster mode: the Redis connection; null in single-instance mode.</summary>
     internal Cluster.RedisLink? Redis { get; private init; }
 
@@ -163,19 +166,24 @@ internal sealed partial class RelayHost : IAsyncDisposable
         var relayLogger = settings.Loggers.CreateLogger("PyrycodeRelay.Relay");
         var cluster = PyrycodeRelay.Cluster.ClusterOptions.From(options, settings.RedisPassword);
         var redis = cluster is null ? null : PyrycodeRelay.Cluster.RedisLink.Start(cluster, relayLogger);
-        Func<bool>? clusterUp = redis is null ? null : () => redis.IsUp;
-        var sessions = SessionContext.Create(options, metricsInstruments, relayLogger, push, settings.Time);
-        metricsInstruments.ObserveGauges(() => sessions.Registry.ConnectedBinaries, () => sessions.Registry.ConnectedPhones, () => sessions.Budget.Charged);
-        if (redis is not null)
+        PyrycodeRelay.Cluster.ClusterRegistry? clusterRegistry = null;
+        if (cluster is not null)
         {
-            _ = new PyrycodeRelay.Cluster.ClusterMetrics(metricsInstruments, clusterUp!, () => 0);
+            var clusterMetrics = new PyrycodeRelay.Cluster.ClusterMetrics(metricsInstruments, () => redis!.IsUp, () => clusterRegistry?.RemotePhones ?? 0);
+            clusterRegistry = new PyrycodeRelay.Cluster.ClusterRegistry(cluster, redis!, clusterMetrics, relayLogger, settings.Time,
+                Forwarding.Codec.ConnIds.NewSuffix, (serverId, phones) => PhoneSession.OnGraceExpired(metricsInstruments, relayLogger, serverId, phones));
+            clusterRegistry.Start();
         }
+
+        Func<bool>? clusterUp = clusterRegistry is null ? null : () => clusterRegistry.IsAvailable;
+        var sessions = SessionContext.Create(options, metricsInstruments, relayLogger, push, settings.Time, clusterRegistry);
+        metricsInstruments.ObserveGauges(() => sessions.Registry.ConnectedBinaries, () => sessions.Registry.ConnectedPhones, () => sessions.Budget.Charged);
 
         var readiness = new Readiness { ExtraCondition = settings.Tls is { } t ? () => t.IsReady : null, ClusterUp = clusterUp };
         var health = new HealthEndpoint(settings.Version, sessions.Registry, readiness, settings.Time, startedAt);
         if (cluster is not null)
         {
-            health.AddCluster(cluster.NodeId, clusterUp!);
+            health.AddCluster(cluster.NodeId, () => redis!.IsUp);
         }
 
         var admission = new AdmissionGate(
@@ -207,6 +215,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
         {
             Cluster = cluster,
             Redis = redis,
+            ClusterRegistry = clusterRegistry,
         };
         try
         {
@@ -214,6 +223,11 @@ internal sealed partial class RelayHost : IAsyncDisposable
         }
         catch (Exception ex) when (BindRecorder.FindSocketError(ex) is not null || ex is IOException)
         {
+            if (clusterRegistry is not null)
+            {
+                await clusterRegistry.DisposeAsync();
+            }
+
             if (redis is not null)
             {
                 await redis.DisposeAsync();
@@ -306,6 +320,11 @@ internal sealed partial class RelayHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await ShutdownAsync();
+        if (ClusterRegistry is not null)
+        {
+            await ClusterRegistry.DisposeAsync();
+        }
+
         if (Redis is not null)
         {
             await Redis.DisposeAsync();
