@@ -87,20 +87,21 @@ internal sealed partial class ClusterRegistry
         switch (m.Type)
         {
             case ClusterMessageType.PhoneJoined:
-                if (!Fresh(slot, m) || slot.Holder is RemoteBinary)
+                var joined = false;
+                if (Fresh(slot, m) && slot.Holder is not RemoteBinary)
                 {
-                    return;
-                }
-
-                lock (_gate)
-                {
-                    if (!slot.Removed && slot.Epoch == m.Epoch && !slot.ContainsKey(m.Key))
+                    lock (_gate)
                     {
-                        slot.Add(m.Key, new RemotePhone(this, new PhoneBinding<BinaryPeer, PhonePeer>(slot, m.Key, m.Epoch, slot.Holder), m.From));
-                        _remotePhones++;
+                        if (!slot.Removed && slot.Epoch == m.Epoch && !slot.ContainsKey(m.Key))
+                        {
+                            slot.Add(m.Key, new RemotePhone(this, new PhoneBinding<BinaryPeer, PhonePeer>(slot, m.Key, m.Epoch, slot.Holder), m.From));
+                            _remotePhones++;
+                            joined = true;
+                        }
                     }
                 }
 
+                Post(m.From, new ClusterMessage(ClusterMessageType.ProbeAnswer, m.ServerId, NodeId, m.Epoch, m.Seq, 0, joined ? 1 : 0, false, default));
                 return;
             case ClusterMessageType.ToBinary or ClusterMessageType.Notice:
                 if (!Fresh(slot, m) || slot.Find(slot.Holder, m.Key) is not RemotePhone remote)

@@ -55,15 +55,41 @@ internal sealed partial class ClusterRegistry
                 return new(PhoneRegistrationOutcome.NoServer);
             }
 
-            if (holderNode != NodeId)
+            if (holderNode != NodeId && gracing)
             {
+                // Grace (the holder's connection or node is gone): registered as usual; its node learns of it if it is there.
                 Post(holderNode, new ClusterMessage(ClusterMessageType.PhoneJoined, serverId, NodeId, epoch, 0, key, 0, false, default));
+            }
+            else if (holderNode != NodeId && !await JoinAsync(holderNode, serverId, epoch, key))
+            {
+                LinkLost(phone); // the holder's node did not take the phone in within --conflict-probe-timeout
             }
 
             return new(PhoneRegistrationOutcome.Registered, phone);
         }
 
         return new(PhoneRegistrationOutcome.AtCap);
+    }
+
+    /// <summary>Tells the holder's node about the phone and waits for its answer (at most <c>--conflict-probe-timeout</c>).</summary>
+    private async Task<bool> JoinAsync(string holderNode, string sid, long epoch, ulong key)
+    {
+        var id = Interlocked.Increment(ref _probeSeq);
+        var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _probes[id] = answer;
+        try
+        {
+            Post(holderNode, new ClusterMessage(ClusterMessageType.PhoneJoined, sid, NodeId, epoch, id, key, 0, false, default));
+            return await answer.Task.WaitAsync(_options.ProbeTimeout, _time);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        finally
+        {
+            _probes.TryRemove(id, out _);
+        }
     }
 
     private PhonePeer? Bind(string sid, ulong key, long epoch, string holderNode, bool gracing, Func<PhoneBinding<BinaryPeer, PhonePeer>, PhonePeer> create)
