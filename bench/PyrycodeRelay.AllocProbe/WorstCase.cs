@@ -7,7 +7,7 @@ using PyrycodeRelay.Startup;
 namespace PyrycodeRelay.AllocProbe;
 
 /// <summary>
-/// operations.md §14.1 check: memory per connection when every connection is midway through a
+/// docs/operations.md#connection-cap-sizing check: memory per connection when every connection is midway through a
 /// maximum-size inbound message (the relay holds the partial message). Prints RSS and GC heap deltas.
 /// Usage: dotnet run -c Release --project bench/PyrycodeRelay.AllocProbe -- worst [connections]
 /// </summary>

@@ -4,7 +4,7 @@ using PyrycodeRelay.Startup;
 
 namespace PyrycodeRelay;
 
-/// <summary>The composition root: the boot sequence of operations.md §3 on the real process environment.</summary>
+/// <summary>The composition root: the boot sequence of docs/operations.md#boot-sequence on the real process environment.</summary>
 internal static class Program
 {
     public static async Task<int> Main(string[] args)

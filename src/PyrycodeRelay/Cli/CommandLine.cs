@@ -4,7 +4,7 @@ using PyrycodeRelay.GoCompat;
 namespace PyrycodeRelay.Cli;
 
 /// <summary>
-/// The relay's command-line parser, with the semantics of Go's <c>flag</c> package (operations.md §1.1):
+/// The relay's command-line parser, with the semantics of Go's <c>flag</c> package (docs/operations.md#command-line):
 /// <c>-name</c> equals <c>--name</c>; <c>--name value</c> or <c>--name=value</c>; booleans take a value
 /// only with <c>=</c>; parsing stops at the first non-flag or after <c>--</c>; the last occurrence wins.
 /// </summary>
@@ -124,7 +124,7 @@ internal static class CommandLine
         new(CommandLineOutcome.Error, state.Options, set, [], OneLine(error));
 
     /// <summary>
-    /// A usage error prints one line (operations.md §1.1): flag names and syntax errors are echoed raw, so a control
+    /// A usage error prints one line (docs/operations.md#command-line): flag names and syntax errors are echoed raw, so a control
     /// character in them is escaped Go-style (values are already quoted). Fuzz finding F4.
     /// </summary>
     private static string OneLine(string error)

@@ -2,13 +2,13 @@ using System.Collections.Frozen;
 
 namespace PyrycodeRelay.Cli;
 
-/// <summary>Every flag of operations.md §1.2 and §1.3, bound into <see cref="Configuration.RelayOptions"/>.</summary>
+/// <summary>Every flag of docs/operations.md#flags-kept-from-the-go-relay and docs/operations.md#flags-added-by-this-relay, bound into <see cref="Configuration.RelayOptions"/>.</summary>
 internal static class FlagTable
 {
     /// <summary>All flags, in the order of the spec tables (the usage listing sorts them by name).</summary>
     public static IReadOnlyList<Flag> All { get; } =
     [
-        // ---- operations.md §1.2 ----
+        // ---- docs/operations.md#flags-kept-from-the-go-relay ----
         new StringFlag("domain",
             "public DNS name served over TLS; selects TLS mode (certificate, SNI policy and Host gate)",
             o => o.Domain, (o, v) => o with { Domain = v }),
@@ -42,7 +42,7 @@ internal static class FlagTable
             "print the version and exit",
             s => s.Version, (s, v) => s.Version = v, _ => false),
 
-        // ---- operations.md §1.3 ----
+        // ---- docs/operations.md#flags-added-by-this-relay ----
         new DurationFlag("grace-period",
             "grace window after a holder binary disconnects",
             o => o.GracePeriod, (o, v) => o with { GracePeriod = v }),

@@ -6,7 +6,7 @@ using StackExchange.Redis;
 
 namespace PyrycodeRelay.Cluster;
 
-/// <summary>Claims, reclaims, probes and takeovers across nodes; release into grace and expiry (protocol.md §5.1–5.3).</summary>
+/// <summary>Claims, reclaims, probes and takeovers across nodes; release into grace and expiry (docs/protocol.md#binary-claim, docs/protocol.md#conflict-probe-and-takeover, docs/protocol.md#grace-reclaim-and-expiry).</summary>
 internal sealed partial class ClusterRegistry
 {
     /// <inheritdoc />

@@ -213,7 +213,7 @@ internal sealed partial class ClusterRegistry
         }
     }
 
-    /// <summary>A phone on another node is gone: unless told otherwise its binary gets the close notice 1001 (protocol.md §8).</summary>
+    /// <summary>A phone on another node is gone: unless told otherwise its binary gets the close notice 1001 (docs/protocol.md#close-notice).</summary>
     private void LoseRemotePhone(ServerSlot<BinaryPeer, PhonePeer> slot, RemotePhone remote, bool notice)
     {
         RemoveRemote(slot, remote);

@@ -6,7 +6,7 @@ using StackExchange.Redis;
 
 namespace PyrycodeRelay.Cluster;
 
-/// <summary>Phone registration across nodes (protocol.md §5.4, §5.5): the cap counts every node's phones.</summary>
+/// <summary>Phone registration across nodes (docs/protocol.md#phone-registration, docs/protocol.md#end-of-a-phone-connection): the cap counts every node's phones.</summary>
 internal sealed partial class ClusterRegistry
 {
     /// <inheritdoc />

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Configuration;
 
 /// <summary>
-/// Every setting of the relay, with the reference defaults of <c>operations.md</c> §1: the one place each
+/// Every setting of the relay, with the reference defaults of docs/operations.md#command-line: the one place each
 /// default exists. Feature option records are built from it (<c>WsConnectionOptions.From</c>,
 /// <c>PushOptions.From</c>, …) and have no defaults of their own. Bound from the command line by
 /// <c>Cli.CommandLine</c>; tests build it directly (for example with short timings). Values are not
@@ -9,7 +9,7 @@ namespace PyrycodeRelay.Configuration;
 /// </summary>
 internal sealed record RelayOptions
 {
-    // ---- Flags kept from the Go relay (operations.md §1.2) ----
+    // ---- Flags kept from the Go relay (docs/operations.md#flags-kept-from-the-go-relay) ----
 
     /// <summary><c>--domain</c>: public DNS name served over TLS; selects TLS mode.</summary>
     public string Domain { get; init; } = "";
@@ -38,7 +38,7 @@ internal sealed record RelayOptions
     /// <summary><c>--max-connections</c>: global cap on live upgraded connections (Go relay: 20).</summary>
     public int MaxConnections { get; init; } = 1024;
 
-    // ---- Flags added by this relay (operations.md §1.3) ----
+    // ---- Flags added by this relay (docs/operations.md#flags-added-by-this-relay) ----
 
     /// <summary><c>--grace-period</c>: how long a disconnected holder's server-id stays reserved.</summary>
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(30);
@@ -120,7 +120,7 @@ internal sealed record RelayOptions
     /// <summary><c>--cluster-lease</c>: how long a node's claims outlive it (minimum 3s).</summary>
     public TimeSpan ClusterLease { get; init; } = TimeSpan.FromSeconds(15);
 
-    // ---- Fixed limits: not flags (protocol.md §14 "fixed", operations.md §7, §10, §17), settable only by tests ----
+    // ---- Fixed limits: not flags (docs/protocol.md#defaults "fixed", docs/operations.md#http-timeouts, docs/operations.md#tls, docs/operations.md#push-wakes), settable only by tests ----
 
     /// <summary>After sending a close frame, how long to wait for the peer's close frame.</summary>
     public TimeSpan CloseHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -134,18 +134,18 @@ internal sealed record RelayOptions
     /// <summary>A PROXY protocol header must arrive within this.</summary>
     public TimeSpan ProxyHeaderTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    // TLS (operations.md §7, §10).
+    // TLS (docs/operations.md#http-timeouts, docs/operations.md#tls).
 
-    /// <summary>TLS handshake limit (§7: 5 s); also bounds the wait for the first bytes of a TLS connection.</summary>
+    /// <summary>TLS handshake limit (docs/operations.md#http-timeouts: 5 s); also bounds the wait for the first bytes of a TLS connection.</summary>
     public TimeSpan TlsHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Static certificates: how often the files are checked for changes (§10.4: within 60 s).</summary>
+    /// <summary>Static certificates: how often the files are checked for changes (docs/operations.md#static-certificate-files: within 60 s).</summary>
     public TimeSpan TlsStaticReloadInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>ACME: delay before the first retry after a failed issuance (§10.2: within 1 minute).</summary>
+    /// <summary>ACME: delay before the first retry after a failed issuance (docs/operations.md#acme: within 1 minute).</summary>
     public TimeSpan AcmeRetryInitial { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>ACME: the retry delay doubles up to this (§10.2: at most 1 hour).</summary>
+    /// <summary>ACME: the retry delay doubles up to this (docs/operations.md#acme: at most 1 hour).</summary>
     public TimeSpan AcmeRetryMax { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>ACME: longest single sleep before re-checking whether renewal is due.</summary>
@@ -169,7 +169,7 @@ internal sealed record RelayOptions
     /// <summary>ACME: timeout of each HTTP request to the ACME server.</summary>
     public TimeSpan AcmeRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    // Push wakes (operations.md §17, protocol.md §14).
+    // Push wakes (docs/operations.md#push-wakes, docs/protocol.md#defaults).
 
     /// <summary>Push: per-server-id bucket size (burst).</summary>
     public int PushRateLimitBurst { get; init; } = 6;

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace PyrycodeRelay.Endpoints;
 
-/// <summary>Log sanitising of <c>X-Pyrycode-Device-Name</c> (operations.md §18.3).</summary>
+/// <summary>Log sanitising of <c>X-Pyrycode-Device-Name</c> (docs/logging.md#never-logged).</summary>
 internal static class DeviceName
 {
     /// <summary>Largest number of code points kept.</summary>

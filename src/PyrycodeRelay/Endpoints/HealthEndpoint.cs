@@ -5,7 +5,7 @@ using PyrycodeRelay.Registry;
 
 namespace PyrycodeRelay.Endpoints;
 
-/// <summary><c>/healthz</c> and <c>/readyz</c> (operations.md §15): any method, never limited.</summary>
+/// <summary><c>/healthz</c> and <c>/readyz</c> (docs/protocol.md#health-and-readiness): any method, never limited.</summary>
 internal sealed class HealthEndpoint(string version, IRegistryCounts registry, Readiness readiness, TimeProvider time, long startedAt)
 {
     private readonly string _versionJson = JsonString(version);

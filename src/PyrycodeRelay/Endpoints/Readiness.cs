@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Endpoints;
 
-/// <summary>Readiness for <c>/readyz</c> (operations.md §15.1): ready once serving, not ready from shutdown on.</summary>
+/// <summary>Readiness for <c>/readyz</c> (docs/protocol.md#health-and-readiness): ready once serving, not ready from shutdown on.</summary>
 internal sealed class Readiness
 {
     private volatile bool _listening;

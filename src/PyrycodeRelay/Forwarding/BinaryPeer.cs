@@ -16,12 +16,12 @@ internal abstract class BinaryPeer : IRegistryBinary
     public abstract Task<bool> ProbeAsync(TimeSpan timeout);
 
     /// <summary>
-    /// Delivers one phone frame to the binary as <c>envelopePrefix + frame + "}"</c> (protocol.md §6); false when the
+    /// Delivers one phone frame to the binary as <c>envelopePrefix + frame + "}"</c> (docs/protocol.md#phone-to-binary); false when the
     /// write failed (the phone then ends as for a failed write to its binary).
     /// </summary>
     public abstract ValueTask<bool> SendPhoneFrameAsync(PhonePeer phone, ReadOnlyMemory<byte> envelopePrefix, ReadOnlyMemory<byte> frame);
 
-    /// <summary>Delivers a phone's close notice (protocol.md §8) to the binary; false when the write failed.</summary>
+    /// <summary>Delivers a phone's close notice (docs/protocol.md#close-notice) to the binary; false when the write failed.</summary>
     public abstract ValueTask<bool> SendCloseNoticeAsync(PhonePeer phone, ReadOnlyMemory<byte> notice);
 
     /// <summary>Displaced by a takeover: closed 1011 <c>heartbeat timeout</c>; its teardown leaves the registry alone.</summary>

@@ -21,7 +21,7 @@ internal abstract class PhonePeer : IRegistryPhone<BinaryPeer, PhonePeer>
     public abstract string ConnId { get; }
 
     /// <summary>
-    /// Appends a frame and/or a close directive for the phone (protocol.md §7, §9, §10); never blocks.
+    /// Appends a frame and/or a close directive for the phone (docs/protocol.md#binary-to-phone, docs/protocol.md#close-directives, docs/protocol.md#phone-outbox); never blocks.
     /// </summary>
     public abstract EnqueueStatus Enqueue(ReadOnlySpan<byte> frame, bool hasFrame, int closeCode, long readAt);
 

@@ -7,7 +7,7 @@ using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Forwarding;
 
-/// <summary>Relay-initiated closes (grace expiry §5.3, heartbeat, shutdown), the close notice (§8) and the end of a phone connection (§5.5).</summary>
+/// <summary>Relay-initiated closes (grace expiry docs/protocol.md#grace-reclaim-and-expiry, heartbeat, shutdown), the close notice (docs/protocol.md#close-notice) and the end of a phone connection (docs/protocol.md#end-of-a-phone-connection).</summary>
 internal sealed partial class PhoneSession
 {
     /// <summary>

@@ -22,10 +22,10 @@ internal sealed class SessionContext
         Time = time;
     }
 
-    /// <summary>Who holds which server-id, and the phones (protocol.md §5).</summary>
+    /// <summary>Who holds which server-id, and the phones (docs/protocol.md#registry).</summary>
     public IServerRegistry<BinaryPeer, PhonePeer> Registry { get; }
 
-    /// <summary>Every upgraded connection, for the graceful drain (protocol.md §12).</summary>
+    /// <summary>Every upgraded connection, for the graceful drain (docs/protocol.md#graceful-shutdown).</summary>
     public SessionTracker Tracker { get; } = new();
 
     /// <summary>The relay's instruments.</summary>
@@ -34,7 +34,7 @@ internal sealed class SessionContext
     /// <summary>The data-plane log (category <c>PyrycodeRelay.Relay</c>).</summary>
     public ILogger Logger { get; }
 
-    /// <summary>Receives the binaries' push_wake requests (operations.md §17).</summary>
+    /// <summary>Receives the binaries' push_wake requests (docs/operations.md#push-wakes).</summary>
     public IPushWakeHandler Push { get; }
 
     /// <summary>The relay-wide outbox budget (<c>--outbox-budget-bytes</c>).</summary>

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Forwarding;
 
-/// <summary>Terminal upgrade decision (label <c>outcome</c>, operations.md §16.3).</summary>
+/// <summary>Terminal upgrade decision (label <c>outcome</c>, docs/metrics.md#catalogue).</summary>
 internal enum UpgradeOutcome
 {
     /// <summary><c>accept</c></summary>

@@ -6,7 +6,7 @@ namespace PyrycodeRelay.Hosting;
 
 /// <summary>
 /// Wraps Kestrel's socket transport to learn which endpoint failed to bind and why, so that the
-/// <c>listener failed</c> line names the right <c>addr</c> and a Go-style <c>err</c> (operations.md §3 step 24).
+/// <c>listener failed</c> line names the right <c>addr</c> and a Go-style <c>err</c> (docs/operations.md#boot-sequence step 24).
 /// </summary>
 internal sealed class BindRecorder(IConnectionListenerFactory inner) : IConnectionListenerFactory
 {

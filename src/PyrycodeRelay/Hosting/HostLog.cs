@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace PyrycodeRelay.Hosting;
 
-/// <summary>Shutdown and listener events (operations.md §18.4, §19). EventIds 8xx.</summary>
+/// <summary>Shutdown and listener events (docs/logging.md#boot-tls-and-shutdown-events, docs/operations.md#shutdown). EventIds 8xx.</summary>
 internal static partial class HostLog
 {
     [LoggerMessage(EventId = 800, EventName = "shutdown signal received; draining", Level = LogLevel.Information,

@@ -8,7 +8,7 @@ using PyrycodeRelay.Observability.Metrics;
 namespace PyrycodeRelay.Hosting;
 
 /// <summary>
-/// The metrics listener (operations.md §16.1–16.2): <c>/metrics</c> with any method renders the Prometheus
+/// The metrics listener (docs/operations.md#metrics-listener, docs/metrics.md#endpoint): <c>/metrics</c> with any method renders the Prometheus
 /// text exposition of the host's <see cref="RelayMetricsExporter"/>; every other path is 404. A collection
 /// failure answers 500.
 /// </summary>
@@ -34,7 +34,7 @@ internal static class MetricsRequestHandler
             var exporter = RelayMetricsExporter.Find(scope) ?? throw new InvalidOperationException("relay: no metrics exporter");
             body = Encoding.UTF8.GetBytes(exporter.Collect());
         }
-#pragma warning disable CA1031 // any collection failure is answered with 500 (operations.md §16.2)
+#pragma warning disable CA1031 // any collection failure is answered with 500 (docs/metrics.md#endpoint)
         catch (Exception)
 #pragma warning restore CA1031
         {

@@ -2,7 +2,7 @@ using PyrycodeRelay.Push;
 
 namespace PyrycodeRelay.Hosting;
 
-/// <summary>Graceful shutdown (docs/protocol.md#graceful-shutdown, operations.md §19).</summary>
+/// <summary>Graceful shutdown (docs/protocol.md#graceful-shutdown, docs/operations.md#shutdown).</summary>
 internal sealed partial class RelayHost
 {
     /// <summary>

@@ -30,7 +30,7 @@ internal sealed record RelayHostSettings
 
     /// <summary>
     /// The service-account key parsed from <c>PYRYCODE_RELAY_FCM_CREDENTIALS</c> (boot step 16), or null for push
-    /// off (operations.md §17). The host's push sender takes ownership of it.
+    /// off (docs/operations.md#push-wakes). The host's push sender takes ownership of it.
     /// </summary>
     public ServiceAccountKey? FcmKey { get; init; }
 

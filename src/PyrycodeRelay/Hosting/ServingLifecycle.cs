@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace PyrycodeRelay.Hosting;
 
 /// <summary>
-/// Boot step 24 (operations.md §3, §19): bind the listeners and serve until SIGTERM/SIGINT (exit 0) or a
+/// Boot step 24 (docs/operations.md#boot-sequence, docs/operations.md#shutdown): bind the listeners and serve until SIGTERM/SIGINT (exit 0) or a
 /// listener failure (ERROR <c>listener failed</c>, exit 1), draining either way.
 /// </summary>
 internal static class ServingLifecycle

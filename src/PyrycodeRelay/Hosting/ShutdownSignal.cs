@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace PyrycodeRelay.Hosting;
 
 /// <summary>
-/// SIGTERM and SIGINT (operations.md §19): <see cref="Received"/> completes on the first; a second signal during
+/// SIGTERM and SIGINT (docs/operations.md#shutdown): <see cref="Received"/> completes on the first; a second signal during
 /// the drain is ignored. Register it before the first line that tells a supervisor the relay is starting.
 /// </summary>
 internal sealed class ShutdownSignal : IDisposable

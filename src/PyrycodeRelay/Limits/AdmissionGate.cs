@@ -36,10 +36,10 @@ internal sealed class AdmissionGate : IDisposable
         _logger = logger;
     }
 
-    /// <summary>The per-IP upgrade rate limiter (operations.md §13).</summary>
+    /// <summary>The per-IP upgrade rate limiter (docs/operations.md#rate-limiting).</summary>
     public RateLimiter RateLimiter => _limiter;
 
-    /// <summary>The global connection cap (operations.md §14).</summary>
+    /// <summary>The global connection cap (docs/operations.md#connection-cap).</summary>
     public ConnectionCap ConnectionCap => _cap;
 
     /// <summary>

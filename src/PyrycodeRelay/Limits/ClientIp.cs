@@ -6,7 +6,7 @@ using Microsoft.Extensions.Primitives;
 namespace PyrycodeRelay.Limits;
 
 /// <summary>
-/// Client-IP rules of operations.md §12: the peer address rendering used for <c>remote</c> in logs, and the
+/// Client-IP rules of docs/operations.md#client-ip: the peer address rendering used for <c>remote</c> in logs, and the
 /// per-IP rate-limit key (optionally taken from <c>X-Forwarded-For</c>).
 /// </summary>
 internal static class ClientIp
@@ -97,8 +97,8 @@ internal static class ClientIp
     }
 
     /// <summary>
-    /// The <c>remote</c> value of the <c>rate_limited</c> event: the key wrapped in double quotes (operations.md
-    /// §13). The log formatter escapes it, so text output reads <c>remote="\"1.2.3.4\""</c>.
+    /// The <c>remote</c> value of the <c>rate_limited</c> event: the key wrapped in double quotes
+    /// (docs/operations.md#rate-limiting). The log formatter escapes it, so text output reads <c>remote="\"1.2.3.4\""</c>.
     /// </summary>
     public static string QuoteForRateLimitLog(string key)
     {

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Limits;
 
 /// <summary>
-/// The global connection cap of operations.md §14: a fixed pool of slots shared by every endpoint. A slot
+/// The global connection cap of docs/operations.md#connection-cap: a fixed pool of slots shared by every endpoint. A slot
 /// is taken without waiting after the rate limiter and before the header gate, and released (once) when the
 /// request has fully ended. Thread-safe.
 /// </summary>

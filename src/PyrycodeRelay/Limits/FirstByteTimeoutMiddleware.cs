@@ -6,7 +6,7 @@ namespace PyrycodeRelay.Limits;
 /// Kestrel connection middleware closing a connection whose first byte (of the first HTTP request, after TLS
 /// when placed after <c>UseHttps</c>) does not arrive within the timeout. Kestrel's own
 /// <c>RequestHeadersTimeout</c> only starts at the first byte of a request: a silent new connection is
-/// otherwise held for the whole keep-alive timeout (operations.md §7 wants headers within 5 s of the
+/// otherwise held for the whole keep-alive timeout (docs/operations.md#http-timeouts wants headers within 5 s of the
 /// connection). The bytes are only peeked, never consumed. On timeout the connection is closed with zero bytes
 /// written and nothing logged.
 /// </summary>

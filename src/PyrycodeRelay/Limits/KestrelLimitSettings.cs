@@ -4,7 +4,7 @@ using PyrycodeRelay.Configuration;
 namespace PyrycodeRelay.Limits;
 
 /// <summary>
-/// Maps the HTTP timeouts of operations.md §7 onto Kestrel. Kestrel checks its timeouts on a 1 s heartbeat and
+/// Maps the HTTP timeouts of docs/operations.md#http-timeouts onto Kestrel. Kestrel checks its timeouts on a 1 s heartbeat and
 /// adds one heartbeat interval of tolerance, so a Kestrel timeout T closes the connection between T + 1 s and
 /// T + 2 s; <see cref="Apply"/> subtracts <see cref="HeartbeatTolerance"/> so the relay's value is met within
 /// one second. Kestrel's header timeout starts at the first byte of a request (a silent new connection is

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Limits;
 
 /// <summary>
-/// The state of one rate-limit key (operations.md §13). All fields are guarded by <see cref="Gate"/>.
+/// The state of one rate-limit key (docs/operations.md#rate-limiting). All fields are guarded by <see cref="Gate"/>.
 /// Times are <see cref="TimeSpan"/> ticks on the limiter's monotonic clock.
 /// </summary>
 internal sealed class RateBucket

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Limits;
 
-/// <summary>Idle-bucket eviction (operations.md §13 "Eviction").</summary>
+/// <summary>Idle-bucket eviction (docs/operations.md#rate-limiting "Eviction").</summary>
 internal sealed partial class RateLimiter
 {
     /// <summary>

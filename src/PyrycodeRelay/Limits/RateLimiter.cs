@@ -3,14 +3,14 @@ using System.Collections.Concurrent;
 namespace PyrycodeRelay.Limits;
 
 /// <summary>
-/// Per-key token bucket of operations.md §13: capacity <c>--rate-limit-burst</c>, one whole token earned per
+/// Per-key token bucket of docs/operations.md#rate-limiting: capacity <c>--rate-limit-burst</c>, one whole token earned per
 /// <c>--rate-limit-refill</c> (the unused fraction carries over), capped at the burst. A new key starts full
 /// and its first request takes one token. A sweeper evicts idle buckets periodically. Thread-safe; a call
 /// for an existing key does not allocate.
 /// </summary>
 internal sealed partial class RateLimiter : IDisposable
 {
-    /// <summary>How often idle buckets are swept (operations.md §13: every 5 minutes).</summary>
+    /// <summary>How often idle buckets are swept (docs/operations.md#rate-limiting: every 5 minutes).</summary>
     public static readonly TimeSpan DefaultSweepInterval = TimeSpan.FromMinutes(5);
 
     private readonly ConcurrentDictionary<string, RateBucket> _buckets = new(StringComparer.Ordinal);
@@ -48,7 +48,7 @@ internal sealed partial class RateLimiter : IDisposable
 
     /// <summary>
     /// Consumes one token for <paramref name="key"/>. Returns false (deny, 429) when the bucket is empty, or
-    /// when the key is empty, in which case the limiter is not consulted at all (operations.md §12 step 3).
+    /// when the key is empty, in which case the limiter is not consulted at all (docs/operations.md#client-ip step 3).
     /// </summary>
     public bool TryAcquire(string key)
     {

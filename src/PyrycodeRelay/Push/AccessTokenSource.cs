@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace PyrycodeRelay.Push;
 
 /// <summary>
-/// OAuth 2.0 JWT-bearer access tokens for FCM (operations.md §17.4): fetched on demand, reused until 10 s
+/// OAuth 2.0 JWT-bearer access tokens for FCM (docs/operations.md#fcm-access-token): fetched on demand, reused until 10 s
 /// before expiry, refreshed by one caller at a time (concurrent callers wait for that refresh).
 /// </summary>
 internal sealed class AccessTokenSource : IDisposable

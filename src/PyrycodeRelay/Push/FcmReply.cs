@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace PyrycodeRelay.Push;
 
-/// <summary>Reading FCM v1 replies (operations.md §17.5) without ever keeping reply text beyond the fixed checks.</summary>
+/// <summary>Reading FCM v1 replies (docs/operations.md#fcm-send) without ever keeping reply text beyond the fixed checks.</summary>
 internal static class FcmReply
 {
     /// <summary>The <c>@type</c> of the FCM error detail.</summary>

@@ -3,7 +3,7 @@ using System.Text;
 namespace PyrycodeRelay.Push;
 
 /// <summary>
-/// One FCM v1 send per admitted wake (operations.md §17.5): gets an access token, POSTs the fixed
+/// One FCM v1 send per admitted wake (docs/operations.md#fcm-send): gets an access token, POSTs the fixed
 /// high-priority message, and classifies the reply. Never throws; every failure text is fixed or built only
 /// from the status code and validated reason codes.
 /// </summary>

@@ -3,7 +3,7 @@ namespace PyrycodeRelay.Push;
 /// <summary>
 /// Receives the <c>push_wake</c> value of a binary's wake envelope (docs/protocol.md#push-wake-requests). Called on the
 /// binary's reader: it must return at once and never block. Admission and the FCM exchange are
-/// described in operations.md §17.
+/// described in docs/operations.md#push-wakes.
 /// </summary>
 internal interface IPushWakeHandler
 {

@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace PyrycodeRelay.Push;
 
-/// <summary>The RS256 JWT-bearer assertion of operations.md §17.4.</summary>
+/// <summary>The RS256 JWT-bearer assertion of docs/operations.md#fcm-access-token.</summary>
 internal static class JwtAssertion
 {
     /// <summary>The OAuth scope asked for.</summary>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace PyrycodeRelay.Push;
 
 /// <summary>
-/// Outcome events of an admitted wake (operations.md §17.6, §18.4). Parameter names equal the wire keys.
+/// Outcome events of an admitted wake (docs/operations.md#push-outcome-logs, docs/logging.md#data-plane-events). Parameter names equal the wire keys.
 /// The <c>push_wake_sent</c> shape without <c>fcm_message_id</c> is the nested <see cref="NoMessageId"/>.
 /// EventIds 600–609.
 /// </summary>
@@ -18,7 +18,7 @@ internal static partial class PushLog
     public static partial void PushWakeSendFailed(ILogger logger, string server_id, string token_fp, TimeSpan duration, string err);
 
     /// <summary>
-    /// The <c>push_wake_sent</c> shape used when FCM returned no valid message id (operations.md §17.6). Nested
+    /// The <c>push_wake_sent</c> shape used when FCM returned no valid message id (docs/operations.md#push-outcome-logs). Nested
     /// because the logging generator allows one method per event name in a class.
     /// </summary>
     internal static partial class NoMessageId

@@ -4,7 +4,7 @@ using PyrycodeRelay.Observability.Metrics;
 namespace PyrycodeRelay.Push;
 
 /// <summary>
-/// <c>pyrycode_relay_push_wakes_total{outcome}</c> (operations.md §17.7) on the relay's meter. Created only
+/// <c>pyrycode_relay_push_wakes_total{outcome}</c> (docs/operations.md#push-metrics) on the relay's meter. Created only
 /// when push is on; all five series are touched with 0 at construction so they exist from start.
 /// </summary>
 internal sealed class PushMetrics

@@ -3,7 +3,7 @@ namespace PyrycodeRelay.Push;
 /// <summary>The handler used when <c>PYRYCODE_RELAY_FCM_CREDENTIALS</c> is unset: every wake is refused.</summary>
 internal sealed class PushOff : IPushWakeHandler
 {
-    /// <summary>The refusal text of operations.md §17.2 row 1.</summary>
+    /// <summary>The refusal text of docs/operations.md#push-admission row 1.</summary>
     public const string Error = "relay: push is off";
 
     /// <inheritdoc />

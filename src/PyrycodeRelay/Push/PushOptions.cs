@@ -3,8 +3,8 @@ using PyrycodeRelay.Configuration;
 namespace PyrycodeRelay.Push;
 
 /// <summary>
-/// Settings of the push-wake sender (operations.md §17), built from <see cref="RelayOptions"/>: the FCM
-/// endpoints come from the flags, the limits are fixed by the spec (protocol.md §14) and settable only by tests.
+/// Settings of the push-wake sender (docs/operations.md#push-wakes), built from <see cref="RelayOptions"/>: the FCM
+/// endpoints come from the flags, the limits are fixed by the spec (docs/protocol.md#defaults) and settable only by tests.
 /// </summary>
 internal sealed record PushOptions
 {

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Push;
 
-/// <summary>The <c>outcome</c> label of <c>pyrycode_relay_push_wakes_total</c> (operations.md §17.7).</summary>
+/// <summary>The <c>outcome</c> label of <c>pyrycode_relay_push_wakes_total</c> (docs/operations.md#push-metrics).</summary>
 internal enum PushOutcome
 {
     /// <summary><c>sent</c>: FCM accepted the message (with or without a message id).</summary>

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace PyrycodeRelay.Push;
 
 /// <summary>
-/// Per-server-id token buckets for wakes (operations.md §17.2 row 6): <c>burst</c> tokens, one earned back per
+/// Per-server-id token buckets for wakes (docs/operations.md#push-admission row 6): <c>burst</c> tokens, one earned back per
 /// <c>refill</c>. Buckets idle for at least <c>idle</c> are removed by a sweep every <c>sweepInterval</c>.
 /// All time comes from the injected <see cref="TimeProvider"/>.
 /// </summary>

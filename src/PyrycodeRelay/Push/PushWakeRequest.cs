@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace PyrycodeRelay.Push;
 
-/// <summary>Validation of a <c>push_wake</c> value, rows 2–4 of operations.md §17.2.</summary>
+/// <summary>Validation of a <c>push_wake</c> value, rows 2–4 of docs/operations.md#push-admission.</summary>
 internal static class PushWakeRequest
 {
     /// <summary>Row 2: not an object, or <c>platform</c>/<c>token</c> not strings.</summary>

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Push;
 
-/// <summary>Shutdown (operations.md §17.8).</summary>
+/// <summary>Shutdown (docs/operations.md#push-lifecycle).</summary>
 internal sealed partial class PushWakeService
 {
     /// <summary>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace PyrycodeRelay.Push;
 
-/// <summary>Running one admitted wake: send, count, log (operations.md §17.6–17.7).</summary>
+/// <summary>Running one admitted wake: send, count, log (docs/operations.md#push-outcome-logs, docs/operations.md#push-metrics).</summary>
 internal sealed partial class PushWakeService
 {
     private void Start(Wake wake)

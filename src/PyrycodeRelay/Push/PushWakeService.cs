@@ -4,16 +4,16 @@ using Microsoft.Extensions.Logging;
 namespace PyrycodeRelay.Push;
 
 /// <summary>
-/// The push-wake sender used when <c>PYRYCODE_RELAY_FCM_CREDENTIALS</c> is set (operations.md §17): admits
+/// The push-wake sender used when <c>PYRYCODE_RELAY_FCM_CREDENTIALS</c> is set (docs/operations.md#push-wakes): admits
 /// wakes on the binary's reader without blocking, then sends each one to FCM in the background, independent
 /// of the binary connection. Shut down with <see cref="ShutdownAsync"/> (or <see cref="DisposeAsync"/>).
 /// </summary>
 internal sealed partial class PushWakeService : IPushWakeHandler, IAsyncDisposable
 {
-    /// <summary>Row 6 of §17.2.</summary>
+    /// <summary>Row 6 of docs/operations.md#push-admission.</summary>
     public const string RateLimited = "relay: push_wake rate-limited for server-id";
 
-    /// <summary>Row 7 of §17.2.</summary>
+    /// <summary>Row 7 of docs/operations.md#push-admission.</summary>
     public const string InFlightCapReached = "relay: push_wake in-flight cap reached";
 
     private readonly ServiceAccountKey _key;

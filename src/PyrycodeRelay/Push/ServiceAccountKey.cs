@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace PyrycodeRelay.Push;
 
 /// <summary>
-/// A Google service-account JSON key (operations.md §17.3): the client e-mail, the RSA private key, and the
+/// A Google service-account JSON key (docs/operations.md#push-credentials): the client e-mail, the RSA private key, and the
 /// optional key id (JWT <c>kid</c>) and token URI. The parser never reports anything about the value: it only
 /// says whether the value is usable. Owns the RSA key; dispose it.
 /// </summary>
@@ -35,7 +35,7 @@ internal sealed class ServiceAccountKey : IDisposable
 
     /// <summary>
     /// True iff <paramref name="json"/> is a usable service-account key. Backs the boot env validator
-    /// (operations.md §2.1 row 3); it never throws and never reveals the value.
+    /// (docs/operations.md#env-config-validator row 3); it never throws and never reveals the value.
     /// </summary>
     public static bool IsValid(string json)
     {

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace PyrycodeRelay.Push;
 
-/// <summary>The loggable stand-in for a device token (operations.md §17.6).</summary>
+/// <summary>The loggable stand-in for a device token (docs/operations.md#push-outcome-logs).</summary>
 internal static class TokenFingerprint
 {
     /// <summary>The first 8 lowercase hex characters of SHA-256 of the token's UTF-8 bytes.</summary>

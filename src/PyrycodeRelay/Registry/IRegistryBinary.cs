@@ -7,7 +7,7 @@ internal interface IRegistryBinary
     string ServerId { get; }
 
     /// <summary>
-    /// The conflict probe (protocol.md §5.2): true when this connection answered a Ping within
+    /// The conflict probe (docs/protocol.md#conflict-probe-and-takeover): true when this connection answered a Ping within
     /// <paramref name="timeout"/>. The registry asks it of a live incumbent when another connection claims
     /// its server-id; it must not throw and must complete within about <paramref name="timeout"/>.
     /// </summary>

@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Registry;
 
 /// <summary>
-/// The registry contract (protocol.md §5; docs/architecture.md "Registry contract"): who holds each
+/// The registry contract (docs/protocol.md#registry; docs/architecture.md "Registry contract"): who holds each
 /// server-id, its epoch, live or gracing, and its phones. It decides; the sessions act on the wire and do not
 /// know which implementation they talk to. Operations that change ownership may need a round trip to shared
 /// state and so return <see cref="ValueTask"/>; the in-memory <see cref="ServerRegistry{TBinary, TPhone}"/>
@@ -15,7 +15,7 @@ internal interface IServerRegistry<TBinary, TPhone> : IRegistryCounts
     where TPhone : class, IRegistryPhone<TBinary, TPhone>
 {
     /// <summary>
-    /// Claims <paramref name="claimant"/>'s server-id (protocol.md §5.1–5.2): free → claimed, gracing → reclaimed,
+    /// Claims <paramref name="claimant"/>'s server-id (docs/protocol.md#binary-claim, docs/protocol.md#conflict-probe-and-takeover): free → claimed, gracing → reclaimed,
     /// live → the incumbent is probed (<see cref="IRegistryBinary.ProbeAsync"/>, <c>--conflict-probe-timeout</c>)
     /// and a Pong refuses the claimant (conflict) while silence lets it take over. Every successful outcome
     /// starts a new epoch.
@@ -31,7 +31,7 @@ internal interface IServerRegistry<TBinary, TPhone> : IRegistryCounts
     ValueTask<bool> ReleaseAsync(TBinary holder);
 
     /// <summary>
-    /// Registers a phone for <paramref name="serverId"/> (protocol.md §5.4): refused when no claim exists (live or
+    /// Registers a phone for <paramref name="serverId"/> (docs/protocol.md#phone-registration): refused when no claim exists (live or
     /// gracing) or at <c>--phones-per-server</c>; otherwise a conn_id key unique within the server-id is drawn and
     /// <paramref name="create"/> builds the phone from its binding (called once, only on success).
     /// </summary>

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Registry;
 
-/// <summary>Result kinds of a phone registration (protocol.md §5.4).</summary>
+/// <summary>Result kinds of a phone registration (docs/protocol.md#phone-registration).</summary>
 internal enum PhoneRegistrationOutcome
 {
     /// <summary>Registered.</summary>

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Registry;
 
-/// <summary>Binary claims: claim, reclaim, the conflict probe and takeover (protocol.md §5.1–5.2).</summary>
+/// <summary>Binary claims: claim, reclaim, the conflict probe and takeover (docs/protocol.md#binary-claim, docs/protocol.md#conflict-probe-and-takeover).</summary>
 internal sealed partial class ServerRegistry<TBinary, TPhone>
 {
     /// <inheritdoc />

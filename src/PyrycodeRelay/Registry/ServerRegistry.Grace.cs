@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Registry;
 
-/// <summary>Release into grace and expiry (protocol.md §5.3).</summary>
+/// <summary>Release into grace and expiry (docs/protocol.md#grace-reclaim-and-expiry).</summary>
 internal sealed partial class ServerRegistry<TBinary, TPhone>
 {
     /// <inheritdoc />

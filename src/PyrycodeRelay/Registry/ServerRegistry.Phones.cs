@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Registry;
 
-/// <summary>Phone registration and removal (protocol.md §5.4, §5.5).</summary>
+/// <summary>Phone registration and removal (docs/protocol.md#phone-registration, docs/protocol.md#end-of-a-phone-connection).</summary>
 internal sealed partial class ServerRegistry<TBinary, TPhone>
 {
     /// <inheritdoc />

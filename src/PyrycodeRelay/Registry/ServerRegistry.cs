@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Registry;
 
 /// <summary>
-/// The single-instance registry (protocol.md §5): server-id → claim (holder connection, epoch, live or gracing)
+/// The single-instance registry (docs/protocol.md#registry): server-id → claim (holder connection, epoch, live or gracing)
 /// and phones (1:N, capped), in this process's memory — which is why the relay refuses multi-instance deploys
 /// (docs/architecture.md). Every operation completes synchronously except a claim that must probe a live
 /// incumbent. One lock guards structural changes; per-frame lookups go to the slots.

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>
-/// Boot log events (operations.md §3, §18.4). The event name is the message (<c>msg</c>); the template
+/// Boot log events (docs/operations.md#boot-sequence, docs/logging.md#boot-tls-and-shutdown-events). The event name is the message (<c>msg</c>); the template
 /// placeholders are the keys, in the documented order. EventIds 100–199. Events sharing a message
 /// with a different key set are nested classes (<see cref="Acme"/>, <see cref="StaticCert"/>, <see cref="WithUid"/>).
 /// </summary>

@@ -3,7 +3,7 @@ using PyrycodeRelay.Tls;
 
 namespace PyrycodeRelay.Startup;
 
-/// <summary>Boot steps 19–24 (operations.md §3): from a validated <see cref="BootPlan"/> to a serving relay.</summary>
+/// <summary>Boot steps 19–24 (docs/operations.md#boot-sequence): from a validated <see cref="BootPlan"/> to a serving relay.</summary>
 internal static partial class BootSequence
 {
     /// <summary>

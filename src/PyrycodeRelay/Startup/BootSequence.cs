@@ -6,7 +6,7 @@ using PyrycodeRelay.Push;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>
-/// The boot sequence of operations.md §3, in one place: <see cref="Run"/> runs steps 1–18 (checks only, nothing
+/// The boot sequence of docs/operations.md#boot-sequence, in one place: <see cref="Run"/> runs steps 1–18 (checks only, nothing
 /// is bound) and returns a <see cref="BootPlan"/>; <see cref="ServeAsync"/> runs steps 19–24 from it (certificate
 /// source, listener checks, announcements, then <see cref="Hosting.ServingLifecycle"/> binds, serves and drains). The first refusal
 /// logs one ERROR line and ends the boot with its exit code. Steps 15, 17 and 19 build in-memory state only

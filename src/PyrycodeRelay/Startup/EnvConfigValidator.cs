@@ -4,7 +4,7 @@ using static PyrycodeRelay.Startup.BootRefusal;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>
-/// Boot step 10, the env-config validator (operations.md §2.1): a fixed table walked in order, the
+/// Boot step 10, the env-config validator (docs/operations.md#env-config-validator): a fixed table walked in order, the
 /// first failure stops the walk. Unset variables are skipped; set ones (even empty) are validated.
 /// Variables outside the table are never inspected.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Startup;
 
-/// <summary>The environment variables of operations.md §2. No other variable is read.</summary>
+/// <summary>The environment variables of docs/operations.md#environment-variables. No other variable is read.</summary>
 internal static class EnvVars
 {
     /// <summary>Production mode switch: exactly <c>1</c> or unset.</summary>

@@ -7,8 +7,8 @@ using static PyrycodeRelay.Startup.BootRefusal;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>
-/// The flag value rules of operations.md §1.4: <c>--log-format</c> (boot step 3), <c>--max-connections</c>
-/// (step 7) and the remaining rules in the order of the §1.3 table (step 8). Each refusal is
+/// The flag value rules of docs/operations.md#flag-value-rules: <c>--log-format</c> (boot step 3), <c>--max-connections</c>
+/// (step 7) and the remaining rules in the order of the docs/operations.md#flags-added-by-this-relay table (step 8). Each refusal is
 /// ERROR <c>refusing to start: invalid --&lt;flag&gt;</c> with <c>err</c>, <c>value</c>, <c>fix</c>; exit 2.
 /// </summary>
 internal static partial class FlagRules
@@ -46,7 +46,7 @@ internal static partial class FlagRules
         return Invalid("max-connections", err, v, Fix, l => BootLog.InvalidMaxConnections(l, err, v, Fix));
     }
 
-    /// <summary>Step 8: the remaining §1.4 rules in §1.3 table order; the first failure is returned.</summary>
+    /// <summary>Step 8: the remaining docs/operations.md#flag-value-rules rules in docs/operations.md#flags-added-by-this-relay table order; the first failure is returned.</summary>
     public static BootRefusal? CheckValueRules(RelayOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

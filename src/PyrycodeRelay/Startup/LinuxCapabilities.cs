@@ -6,7 +6,7 @@ using static PyrycodeRelay.Startup.BootRefusal;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>
-/// Boot step 14, the Linux capability allowlist (operations.md §6): the effective set (<c>CapEff</c> of
+/// Boot step 14, the Linux capability allowlist (docs/operations.md#linux-capabilities): the effective set (<c>CapEff</c> of
 /// <c>/proc/self/status</c>) may hold nothing but <c>CAP_NET_BIND_SERVICE</c> (bit 10). Unconditional on
 /// Linux; other operating systems skip it with one INFO line.
 /// </summary>

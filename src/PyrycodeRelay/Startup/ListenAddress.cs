@@ -4,7 +4,7 @@ using PyrycodeRelay.GoCompat;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>
-/// Listener address parsing (operations.md §8): <c>host:port</c> where host is empty, an IPv4 literal,
+/// Listener address parsing (docs/operations.md#listener-addresses): <c>host:port</c> where host is empty, an IPv4 literal,
 /// a bracketed IPv6 literal or <c>localhost</c>, and port is decimal 1–65535.
 /// </summary>
 internal static class ListenAddress

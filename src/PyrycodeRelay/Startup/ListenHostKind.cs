@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Startup;
 
-/// <summary>The host part of a listener address (operations.md §8).</summary>
+/// <summary>The host part of a listener address (docs/operations.md#listener-addresses).</summary>
 internal enum ListenHostKind
 {
     /// <summary>Empty host: all interfaces, IPv4 and IPv6.</summary>

@@ -5,7 +5,7 @@ using static PyrycodeRelay.Startup.BootRefusal;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>
-/// Boot steps 21i/21t (operations.md §8): parse the listener addresses of the mode and check, before
+/// Boot steps 21i/21t (docs/operations.md#listener-addresses): parse the listener addresses of the mode and check, before
 /// binding, that every port about to be bound is in the expected set built from the flags.
 /// </summary>
 internal static class ListenerChecks

@@ -4,7 +4,7 @@ using static PyrycodeRelay.Startup.BootRefusal;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>
-/// Boot step 18: <c>--metrics-listen</c> (operations.md §16.1). Empty disables the listener; otherwise
+/// Boot step 18: <c>--metrics-listen</c> (docs/operations.md#metrics-listener). Empty disables the listener; otherwise
 /// <c>host:port</c> with a loopback IP <b>literal</b> (127.0.0.0/8 or <c>::1</c>) — hostnames, including
 /// <c>localhost</c>, and the empty host are rejected.
 /// </summary>

@@ -2,7 +2,7 @@ using static PyrycodeRelay.Startup.BootRefusal;
 
 namespace PyrycodeRelay.Startup;
 
-/// <summary>Boot steps 12–13, production mode (operations.md §5): on iff <c>PYRYCODE_RELAY_PRODUCTION</c> is exactly <c>1</c>.</summary>
+/// <summary>Boot steps 12–13, production mode (docs/operations.md#production-mode): on iff <c>PYRYCODE_RELAY_PRODUCTION</c> is exactly <c>1</c>.</summary>
 internal static class ProductionChecks
 {
     /// <summary>The refusal message of both checks.</summary>

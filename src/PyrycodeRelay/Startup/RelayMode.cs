@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Startup;
 
-/// <summary>The serving mode selected at boot step 4 (operations.md §7).</summary>
+/// <summary>The serving mode selected at boot step 4 (docs/operations.md#modes-and-listeners).</summary>
 internal enum RelayMode
 {
     /// <summary><c>--insecure-listen</c>: one plain-HTTP listener behind a TLS-terminating proxy.</summary>

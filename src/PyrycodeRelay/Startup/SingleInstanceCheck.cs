@@ -3,7 +3,7 @@ using static PyrycodeRelay.Startup.BootRefusal;
 namespace PyrycodeRelay.Startup;
 
 /// <summary>
-/// Boot step 11, the single-instance self-check (operations.md §4). The registry lives in process
+/// Boot step 11, the single-instance self-check (docs/operations.md#single-instance-self-check). The registry lives in process
 /// memory, so two replicas would silently split server-id routing; a host-exposed local signal
 /// (<c>FLY_APP_NAME</c>) is treated as a multi-instance deploy unless the operator bypasses the check
 /// with <c>PYRYCODE_RELAY_SINGLE_INSTANCE=1</c>. Local environment only: no SDK, network or DNS.
@@ -23,7 +23,7 @@ internal static class SingleInstanceCheck
         "set PYRYCODE_RELAY_SINGLE_INSTANCE=1 in the deploy manifest's environment (e.g. the [env] section of fly.toml)";
 
     /// <summary>
-    /// The decision of §4.2 (unset and empty are the same): the bypass is exactly <c>1</c> → pass;
+    /// The decision of docs/operations.md#single-instance-self-check (unset and empty are the same): the bypass is exactly <c>1</c> → pass;
     /// else <paramref name="flyAppName"/> non-empty → multi-instance; else pass.
     /// </summary>
     public static bool IsMultiInstance(string? singleInstance, string? flyAppName) =>

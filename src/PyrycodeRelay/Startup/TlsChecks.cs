@@ -3,7 +3,7 @@ using static PyrycodeRelay.Startup.BootRefusal;
 
 namespace PyrycodeRelay.Startup;
 
-/// <summary>Boot step 9: TLS flag combinations (operations.md §1.4), TLS mode only.</summary>
+/// <summary>Boot step 9: TLS flag combinations (docs/operations.md#flag-value-rules), TLS mode only.</summary>
 internal static class TlsChecks
 {
     /// <summary>The refusal message.</summary>

@@ -6,7 +6,7 @@ using PyrycodeRelay.Tls.Acme;
 namespace PyrycodeRelay.Tls;
 
 /// <summary>
-/// ACME certificate source (operations.md §10.2): serves a valid cached certificate at once; otherwise, and
+/// ACME certificate source (docs/operations.md#acme): serves a valid cached certificate at once; otherwise, and
 /// when less than a third of the lifetime remains, obtains one in the background (started by
 /// <see cref="Start"/> once the HTTP listener accepts connections), retrying failures with backoff. A new
 /// certificate applies to new handshakes only. The issuance loop is in the partial file.

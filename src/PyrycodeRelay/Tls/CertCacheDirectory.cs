@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace PyrycodeRelay.Tls;
 
-/// <summary>The cert-cache directory rules of operations.md §10.3, applied at boot step 20t.</summary>
+/// <summary>The cert-cache directory rules of docs/operations.md#cert-cache-directory, applied at boot step 20t.</summary>
 internal static class CertCacheDirectory
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;

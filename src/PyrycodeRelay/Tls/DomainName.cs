@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Tls;
 
-/// <summary>ASCII-only name comparisons for the SNI policy (§10.5) and the Host gate (§10.6).</summary>
+/// <summary>ASCII-only name comparisons for the SNI policy (docs/operations.md#sni-policy) and the Host gate (docs/operations.md#host-gate).</summary>
 internal static class DomainName
 {
     /// <summary>The name used for issuance and the cache file: one trailing dot removed, ASCII lower case.</summary>

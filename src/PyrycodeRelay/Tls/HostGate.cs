@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace PyrycodeRelay.Tls;
 
 /// <summary>
-/// The 421 Host gate (operations.md §10.6): first middleware on the TLS listener. A request whose Host
+/// The 421 Host gate (docs/operations.md#host-gate): first middleware on the TLS listener. A request whose Host
 /// (port stripped) is not <c>--domain</c> gets 421 with an empty body and nothing else runs.
 /// </summary>
 internal static class HostGate

@@ -5,7 +5,7 @@ using PyrycodeRelay.Tls.Acme;
 namespace PyrycodeRelay.Tls;
 
 /// <summary>
-/// The whole application of the <c>--http-listen</c> listener (operations.md §10.7): pending ACME http-01
+/// The whole application of the <c>--http-listen</c> listener (docs/operations.md#http-challenge-listener): pending ACME http-01
 /// responses at <c>/.well-known/acme-challenge/&lt;token&gt;</c>; everything else (and everything in static
 /// mode, where there is no store) gets the standard 404. No redirect, no Host gate.
 /// </summary>

@@ -6,7 +6,7 @@ internal interface ICertificateSource : IAsyncDisposable
     /// <summary>The certificate for new handshakes, or null while none exists (handshakes then fail).</summary>
     ServedCertificate? Current { get; }
 
-    /// <summary>Readiness (§15.1): a certificate is available or being obtained.</summary>
+    /// <summary>Readiness (docs/protocol.md#health-and-readiness): a certificate is available or being obtained.</summary>
     bool IsReady { get; }
 
     /// <summary>Starts background work (issuance/renewal or reload polling).</summary>

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Connections;
 namespace PyrycodeRelay.Tls;
 
 /// <summary>
-/// Connection middleware placed just before TLS on the TLS listener (operations.md §10.8). Kestrel itself
+/// Connection middleware placed just before TLS on the TLS listener (docs/operations.md#tls-parameters). Kestrel itself
 /// only fails the handshake when plaintext HTTP arrives; this peeks at the first five bytes without consuming
 /// them and, when they look like an HTTP request (the same test as Go's net/http), answers
 /// <c>HTTP/1.0 400 Bad Request</c> with the body <c>Client sent an HTTP request to an HTTPS server.</c> and closes.

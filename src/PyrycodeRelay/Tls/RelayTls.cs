@@ -57,7 +57,7 @@ internal sealed class RelayTls : IAsyncDisposable
     /// <summary>The whole application of the <c>--http-listen</c> listener (ACME challenges, else 404).</summary>
     public RequestDelegate HttpListenerApp => _httpListener.HandleAsync;
 
-    /// <summary>Readiness contribution (§15.1): a certificate is available or being obtained.</summary>
+    /// <summary>Readiness contribution (docs/protocol.md#health-and-readiness): a certificate is available or being obtained.</summary>
     public bool IsReady => _source.IsReady;
 
     /// <summary>True once a certificate exists (handshakes can succeed).</summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace PyrycodeRelay.Tls;
 
 /// <summary>
-/// Static certificate files (operations.md §10.4): loaded at boot, then polled every interval on the
+/// Static certificate files (docs/operations.md#static-certificate-files): loaded at boot, then polled every interval on the
 /// <see cref="TimeProvider"/>; a change of modification time or size of either file triggers a reload. A pair
 /// that loads and matches replaces the current one for new handshakes (INFO <c>tls_cert_reloaded</c>); one that
 /// fails keeps the previous certificate (WARN <c>tls_cert_reload_failed</c>). Each change is tried once.

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 namespace PyrycodeRelay.Tls;
 
 /// <summary>
-/// Per-handshake TLS options for Kestrel's <see cref="TlsHandshakeCallbackOptions"/> (operations.md §10.5,
-/// §10.8): the SNI must equal the domain (ASCII case-insensitive, trailing dot ignored), otherwise, or when
+/// Per-handshake TLS options for Kestrel's <see cref="TlsHandshakeCallbackOptions"/> (docs/operations.md#sni-policy,
+/// docs/operations.md#tls-parameters): the SNI must equal the domain (ASCII case-insensitive, trailing dot ignored), otherwise, or when
 /// no certificate exists yet, the handshake fails. TLS 1.2 and 1.3, ALPN <c>http/1.1</c>, no client
 /// certificates, the current certificate with its chain.
 /// </summary>

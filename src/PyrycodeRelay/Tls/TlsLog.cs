@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace PyrycodeRelay.Tls;
 
 /// <summary>
-/// TLS log events (operations.md §18.4). The event name is the message (<c>msg</c>); the template
+/// TLS log events (docs/logging.md#boot-tls-and-shutdown-events). The event name is the message (<c>msg</c>); the template
 /// placeholders are the keys in the documented order; parameter names equal the wire keys. EventIds 700–719.
 /// </summary>
 internal static partial class TlsLog

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Tls;
 
-/// <summary>The certificate source of TLS mode (operations.md §10.1).</summary>
+/// <summary>The certificate source of TLS mode (docs/operations.md#certificate-sources).</summary>
 internal enum TlsMode
 {
     /// <summary>ACME (default): <c>mode=autocert</c>.</summary>

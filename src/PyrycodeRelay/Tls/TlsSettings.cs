@@ -3,7 +3,7 @@ using PyrycodeRelay.Tls.Acme;
 
 namespace PyrycodeRelay.Tls;
 
-/// <summary>TLS policy durations (not flags; operations.md §7 and §10), built from <see cref="RelayOptions"/>. Tests shorten them.</summary>
+/// <summary>TLS policy durations (not flags; docs/operations.md#http-timeouts and docs/operations.md#tls), built from <see cref="RelayOptions"/>. Tests shorten them.</summary>
 internal sealed record TlsSettings
 {
     /// <summary>TLS handshake limit; also bounds the wait for the first bytes of a connection.</summary>

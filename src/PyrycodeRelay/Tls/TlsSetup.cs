@@ -7,9 +7,9 @@ using PyrycodeRelay.Tls.Acme;
 namespace PyrycodeRelay.Tls;
 
 /// <summary>
-/// Boot step 20t (operations.md §3, §10): sets up the certificate source of TLS mode. ACME: the cert-cache
-/// directory rules (§10.3), the extra ACME roots, a valid cached certificate. Static: the certificate files
-/// (§10.4). Failures are logged here (ERROR <c>autocert setup failed</c> / <c>tls setup failed</c>).
+/// Boot step 20t (docs/operations.md#boot-sequence, docs/operations.md#tls): sets up the certificate source of TLS mode. ACME: the cert-cache
+/// directory rules (docs/operations.md#cert-cache-directory), the extra ACME roots, a valid cached certificate. Static: the certificate files
+/// (docs/operations.md#static-certificate-files). Failures are logged here (ERROR <c>autocert setup failed</c> / <c>tls setup failed</c>).
 /// </summary>
 internal static class TlsSetup
 {

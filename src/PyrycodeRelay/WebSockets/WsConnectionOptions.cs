@@ -2,7 +2,7 @@ using PyrycodeRelay.Configuration;
 
 namespace PyrycodeRelay.WebSockets;
 
-/// <summary>Per-connection limits of the framing layer (protocol.md §9, §11); built from <see cref="RelayOptions"/>.</summary>
+/// <summary>Per-connection limits of the framing layer (docs/protocol.md#framing-and-limits, docs/protocol.md#heartbeat); built from <see cref="RelayOptions"/>.</summary>
 internal sealed record WsConnectionOptions
 {
     /// <summary>Largest reassembled inbound message (<c>--max-message-bytes</c>).</summary>

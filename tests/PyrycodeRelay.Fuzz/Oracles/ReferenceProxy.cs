@@ -6,7 +6,7 @@ using PyrycodeRelay.Limits.ProxyProtocol;
 namespace PyrycodeRelay.Fuzz.Oracles;
 
 /// <summary>
-/// Independent reading of operations.md §11 and the HAProxy PROXY protocol: v1 <c>PROXY TCP4|TCP6 src dst
+/// Independent reading of docs/operations.md#proxy-protocol and the HAProxy PROXY protocol: v1 <c>PROXY TCP4|TCP6 src dst
 /// sport dport\r\n</c> within 107 bytes (single spaces, dotted-quad IPv4 without leading zeros, IPv6 text without
 /// brackets or zone and with any embedded IPv4 dotted-quad too, ports 0–65535); v2 signature, 0x21, family 0x11/0x21, length covering the addresses.
 /// "Need more" only while every byte seen so far can still begin an acceptable header.

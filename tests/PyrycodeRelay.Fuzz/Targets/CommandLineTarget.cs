@@ -4,7 +4,7 @@ using PyrycodeRelay.Cli;
 namespace PyrycodeRelay.Fuzz.Targets;
 
 /// <summary>
-/// <see cref="CommandLine.Parse"/> (operations.md §1.1, Go <c>flag</c> semantics): arguments are the input split
+/// <see cref="CommandLine.Parse"/> (docs/operations.md#command-line, Go <c>flag</c> semantics): arguments are the input split
 /// at NUL bytes. Never throws; Error ⇔ an error text, which is one line; exit code 2 only for Error; parsing is
 /// deterministic; for Run the remaining arguments are a suffix of the input; the usage text can always be written.
 /// </summary>
@@ -19,7 +19,7 @@ internal sealed class CommandLineTarget : IFuzzTarget
         var args = Encoding.UTF8.GetString(data).Split('\0');
         var result = CommandLine.Parse(args);
         InvariantException.Check((result.Outcome == CommandLineOutcome.Error) == (result.Error is not null), $"outcome {result.Outcome} with error {result.Error}");
-        // One line (operations.md §1.1). Known and reported (F4): unknown/bad flag names are echoed raw; only
+        // One line (docs/operations.md#command-line). Known and reported (F4): unknown/bad flag names are echoed raw; only
         // quoted values are checked here unless FUZZ_STRICT_CLI is set.
         var checkLines = result.Error is not null && (result.Error.StartsWith("invalid ", StringComparison.Ordinal) || Environment.GetEnvironmentVariable("FUZZ_STRICT_CLI") is not null);
         InvariantException.Check(!checkLines || (!result.Error!.Contains('\n', StringComparison.Ordinal) && !result.Error.Contains('\r', StringComparison.Ordinal)), "error text spans lines");

@@ -5,7 +5,7 @@ using PyrycodeRelay.GoCompat;
 namespace PyrycodeRelay.Fuzz.Targets;
 
 /// <summary>
-/// <see cref="GoDuration.TryParse"/> (operations.md §1.4: Go duration syntax) against a restatement of Go's
+/// <see cref="GoDuration.TryParse"/> (docs/operations.md#flag-value-rules: Go duration syntax) against a restatement of Go's
 /// <c>time.ParseDuration</c>: never throws, accepts exactly what Go accepts (values in 100 ns ticks, truncated;
 /// a float64 rounding difference of one tick is tolerated), and <see cref="GoDuration.Format(TimeSpan)"/> output
 /// parses back to the same value.

@@ -7,7 +7,7 @@ using PyrycodeRelay.Limits.ProxyProtocol;
 namespace PyrycodeRelay.Fuzz.Targets;
 
 /// <summary>
-/// <see cref="ProxyHeaderParser.Parse(in ReadOnlySequence{byte})"/> (operations.md §11) against an independent
+/// <see cref="ProxyHeaderParser.Parse(in ReadOnlySequence{byte})"/> (docs/operations.md#proxy-protocol) against an independent
 /// reading of the PROXY v1/v2 rules, plus the incremental contract: a shorter prefix of an accepted header is
 /// "need more", a rejected prefix stays rejected, the verdict does not depend on segment boundaries, and the
 /// parser never claims more bytes than it was given.

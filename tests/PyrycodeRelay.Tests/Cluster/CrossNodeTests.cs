@@ -5,7 +5,7 @@ using PyrycodeRelay.Tests.Scenarios.Support;
 namespace PyrycodeRelay.Tests.Cluster;
 
 /// <summary>
-/// protocol.md §5–§10 with the binary on node A and its phone on node B, two in-process relays sharing one real
+/// docs/protocol.md#registry to docs/protocol.md#phone-outbox with the binary on node A and its phone on node B, two in-process relays sharing one real
 /// redis-server (docs/architecture.md "Cluster mode").
 /// </summary>
 public sealed class CrossNodeTests

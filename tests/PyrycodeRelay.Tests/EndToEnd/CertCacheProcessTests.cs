@@ -3,7 +3,7 @@ using System.Runtime.Versioning;
 namespace PyrycodeRelay.Tests.EndToEnd;
 
 /// <summary>
-/// Scenarios B 22–24 (docs/tls.md) through the real relay process (boot step 20t, operations.md §10): the ACME cache
+/// Scenarios B 22–24 (docs/tls.md) through the real relay process (boot step 20t, docs/operations.md#tls): the ACME cache
 /// directory is tightened when it is the relay's own, and refused (exit 1, ERROR <c>autocert setup failed</c>)
 /// when it is someone else's or not a directory. No ACME server is needed: nothing is ordered at boot.
 /// </summary>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
-/// <summary>Scenarios D 47–49 (docs/protocol.md#before-the-upgrade) and operations.md §14: the global connection cap through the relay.</summary>
+/// <summary>Scenarios D 47–49 (docs/protocol.md#before-the-upgrade) and docs/operations.md#connection-cap: the global connection cap through the relay.</summary>
 public sealed class ConnectionCapRelayTests
 {
     private const string Host = "127.0.0.1";

@@ -4,7 +4,7 @@ using PyrycodeRelay.Push;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
-/// <summary>operations.md §19 "After": once the relay has shut down, the rate limiter is stopped.</summary>
+/// <summary>docs/operations.md#shutdown "After": once the relay has shut down, the rate limiter is stopped.</summary>
 public sealed class HostLifecycleTests
 {
     [Fact]

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace PyrycodeRelay.Tests.EndToEnd;
 
 /// <summary>
-/// Scenario D 46 and operations.md §12 against the real process listening on all interfaces (dual stack):
+/// Scenario D 46 and docs/operations.md#client-ip against the real process listening on all interfaces (dual stack):
 /// the exact stderr line of <c>rate_limited</c>, and peers rendered as dotted IPv4 (not IPv4-mapped IPv6) or
 /// bare IPv6 in <c>remote</c>.
 /// </summary>

@@ -47,7 +47,7 @@ internal sealed class PushRig : IAsyncDisposable
 
     public static string SendBody(string token) => "{\"message\":{\"token\":\"" + token + "\",\"android\":{\"priority\":\"HIGH\"}}}";
 
-    /// <summary>First 8 lowercase hex characters of SHA-256 of the token (operations.md §17.6).</summary>
+    /// <summary>First 8 lowercase hex characters of SHA-256 of the token (docs/operations.md#push-outcome-logs).</summary>
     public static string Fingerprint(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..8];
 
     /// <summary>The outcome lines (push_wake_sent / push_wake_send_failed) logged so far, in order.</summary>

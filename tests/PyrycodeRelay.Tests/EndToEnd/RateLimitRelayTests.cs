@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
-/// <summary>Scenarios D 43–46 (docs/protocol.md#before-the-upgrade) and operations.md §12–13 through the relay: per-IP buckets, X-Forwarded-For, the deny shape.</summary>
+/// <summary>Scenarios D 43–46 (docs/protocol.md#before-the-upgrade) and docs/operations.md#client-ip, docs/operations.md#rate-limiting through the relay: per-IP buckets, X-Forwarded-For, the deny shape.</summary>
 public sealed class RateLimitRelayTests
 {
     private const string Host = "127.0.0.1";

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace PyrycodeRelay.Tests.EndToEnd;
 
-/// <summary>Scenario O 107 (docs/protocol.md#defaults) and operations.md §7: a stalled request header block is cut off; others are served.</summary>
+/// <summary>Scenario O 107 (docs/protocol.md#defaults) and docs/operations.md#http-timeouts: a stalled request header block is cut off; others are served.</summary>
 public sealed class SlowHeaderTests
 {
     [Theory]

@@ -66,7 +66,7 @@ public sealed class TlsProcessTests : IDisposable
 
     public void Dispose() => _certs.Dispose();
 
-    /// <summary>Waits (up to the 60 s of operations.md §10.4) for a stderr line with <c>msg=</c><paramref name="msg"/>.</summary>
+    /// <summary>Waits (up to the 60 s of docs/operations.md#static-certificate-files) for a stderr line with <c>msg=</c><paramref name="msg"/>.</summary>
     private static async Task<LogfmtLine> WaitLineAsync(LiveRelay relay, string msg)
     {
         await Eventually.Async(() => relay.Named(msg).Count > 0, "log line " + msg, TimeSpan.FromSeconds(60));

@@ -5,8 +5,8 @@ using System.Text;
 namespace PyrycodeRelay.Tests.EndToEnd;
 
 /// <summary>
-/// operations.md §7 on the TLS listener: a client that stalls before or inside the TLS handshake, or in its
-/// request headers after it, is closed after about 5 s; meanwhile other clients are served, and (§14) such a
+/// docs/operations.md#http-timeouts on the TLS listener: a client that stalls before or inside the TLS handshake, or in its
+/// request headers after it, is closed after about 5 s; meanwhile other clients are served, and (docs/operations.md#connection-cap) such a
 /// connection holds no connection-cap slot.
 /// </summary>
 public sealed class TlsTimeoutRelayTests : IDisposable

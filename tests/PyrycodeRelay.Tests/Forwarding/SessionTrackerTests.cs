@@ -6,7 +6,7 @@ using PyrycodeRelay.WebSockets;
 
 namespace PyrycodeRelay.Tests.Forwarding;
 
-/// <summary>The shutdown tracker (protocol.md §12): every connection is closed once shutdown begins, even a late one.</summary>
+/// <summary>The shutdown tracker (docs/protocol.md#graceful-shutdown): every connection is closed once shutdown begins, even a late one.</summary>
 public sealed class SessionTrackerTests
 {
     private static WsConnection NewConnection()

@@ -2,7 +2,7 @@ using PyrycodeRelay.GoCompat;
 
 namespace PyrycodeRelay.Tests.GoCompat;
 
-/// <summary>Go-style durations (operations.md §1.1: flags take Go <c>time.ParseDuration</c> syntax).</summary>
+/// <summary>Go-style durations (docs/operations.md#command-line: flags take Go <c>time.ParseDuration</c> syntax).</summary>
 public sealed class GoDurationTests
 {
     [Theory]

@@ -8,7 +8,7 @@ using PyrycodeRelay.Limits;
 namespace PyrycodeRelay.Tests.Limits;
 
 /// <summary>
-/// What Kestrel's limits do to slow or silent clients (operations.md §7, scenario 107), with short timeouts,
+/// What Kestrel's limits do to slow or silent clients (docs/operations.md#http-timeouts, scenario 107), with short timeouts,
 /// and the <see cref="FirstByteTimeoutMiddleware"/> that closes the gap for silent connections.
 /// Kestrel checks its timeouts on a 1 s heartbeat and allows one extra heartbeat interval, so a Kestrel timeout
 /// T fires between T + 1 s and T + 2 s; <see cref="KestrelLimitSettings.Apply"/> sets T = relay value − 1 s.

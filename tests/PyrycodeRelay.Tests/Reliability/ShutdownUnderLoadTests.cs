@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace PyrycodeRelay.Tests.Reliability;
 
 /// <summary>
-/// Fault: shutdown in the middle of a flood in both directions (docs/protocol.md#graceful-shutdown, operations.md §19). Every
+/// Fault: shutdown in the middle of a flood in both directions (docs/protocol.md#graceful-shutdown, docs/operations.md#shutdown). Every
 /// client gets 1001 <c>shutting down</c>, the binary gets no close notice, and the drain finishes (the process
 /// exits 0) within the drain deadline.
 /// </summary>

@@ -3,7 +3,7 @@ using PyrycodeRelay.Tests.Scenarios.Support;
 namespace PyrycodeRelay.Tests.Scenarios;
 
 /// <summary>
-/// The header gate, end to end (scenarios.md D 39–42, protocol.md §3.2): the 400 before the upgrade with the
+/// The header gate, end to end (scenarios D 39–42, docs/protocol.md#header-gate): the 400 before the upgrade with the
 /// exact refusal shape, nothing registered or logged, the metrics counted; the server-id rule
 /// (<c>HeaderGateTests.ServerId.cs</c>) and repeated, empty, mixed-case and non-ASCII headers as real Kestrel
 /// parsing hands them to the gate (<c>HeaderGateTests.Repeated.cs</c>). The fuzz target feeds the gate a header

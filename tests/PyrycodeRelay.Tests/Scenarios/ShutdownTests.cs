@@ -5,7 +5,7 @@ using PyrycodeRelay.Tests.Scenarios.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
-/// <summary>Scenarios O (104–106), in process: <c>RelayHost.ShutdownAsync</c> instead of SIGTERM (docs/protocol.md#graceful-shutdown, operations.md §19).</summary>
+/// <summary>Scenarios O (104–106), in process: <c>RelayHost.ShutdownAsync</c> instead of SIGTERM (docs/protocol.md#graceful-shutdown, docs/operations.md#shutdown).</summary>
 public sealed class ShutdownTests
 {
     [Fact]

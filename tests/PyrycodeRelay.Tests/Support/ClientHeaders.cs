@@ -1,7 +1,7 @@
 namespace PyrycodeRelay.Tests.Support;
 
 /// <summary>
-/// The request headers of a well-behaved binary and phone (protocol.md §3.2, scenarios.md conventions B and P):
+/// The request headers of a well-behaved binary and phone (docs/protocol.md#header-gate, scenario conventions B and P):
 /// the one definition every client helper uses. The token and user agents are markers that must never be logged.
 /// </summary>
 internal static class ClientHeaders

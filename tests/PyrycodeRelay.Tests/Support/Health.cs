@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace PyrycodeRelay.Tests.Support;
 
-/// <summary>Reads <c>/healthz</c> over HTTP, as an operator's probe does (operations.md §15).</summary>
+/// <summary>Reads <c>/healthz</c> over HTTP, as an operator's probe does (docs/protocol.md#health-and-readiness).</summary>
 internal static class Health
 {
     /// <summary>

@@ -4,7 +4,7 @@ namespace PyrycodeRelay.Tests.Support;
 internal static class RelayResponses
 {
     /// <summary>
-    /// The protocol.md §3.1 refusal before any upgrade (400 header gate, 429 rate limit, 503 connection cap):
+    /// The docs/protocol.md#before-the-upgrade refusal before any upgrade (400 header gate, 429 rate limit, 503 connection cap):
     /// <paramref name="status"/>, <c>text/plain; charset=utf-8</c>, <c>nosniff</c>, a body of a single LF, and no
     /// other header (so nothing is echoed and no <c>Sec-WebSocket-Accept</c>).
     /// </summary>
@@ -19,7 +19,7 @@ internal static class RelayResponses
         Assert.Equal(["content-length", "content-type", "date", "x-content-type-options"], response.HeaderNames);
     }
 
-    /// <summary>The protocol.md §2 404 of the HTTP listener in TLS mode: exact body and headers, and no redirect.</summary>
+    /// <summary>The docs/protocol.md#routes 404 of the HTTP listener in TLS mode: exact body and headers, and no redirect.</summary>
     public static void AssertNotFound(RawResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);

@@ -4,7 +4,7 @@ using PyrycodeRelay.Tls;
 
 namespace PyrycodeRelay.Tests.Tls;
 
-/// <summary>operations.md §10.3 on the real file system (the tests run as root, so chown works).</summary>
+/// <summary>docs/operations.md#cert-cache-directory on the real file system (the tests run as root, so chown works).</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class CertCacheDirectoryTests : IDisposable
 {

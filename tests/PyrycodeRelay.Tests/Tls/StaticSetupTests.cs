@@ -5,7 +5,7 @@ using PyrycodeRelay.Tls;
 
 namespace PyrycodeRelay.Tests.Tls;
 
-/// <summary>Boot step 20t with static files (operations.md §10.4): formats, mismatches, exit-1 refusals.</summary>
+/// <summary>Boot step 20t with static files (docs/operations.md#static-certificate-files): formats, mismatches, exit-1 refusals.</summary>
 public sealed class StaticSetupTests : IDisposable
 {
     private readonly TestPki _pki = new();

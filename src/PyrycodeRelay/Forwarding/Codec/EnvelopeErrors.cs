@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Forwarding.Codec;
 
-/// <summary>The <c>err</c> texts of <c>binary_forwarder_unmarshal_err</c> (operations.md §18.4).</summary>
+/// <summary>The <c>err</c> texts of <c>binary_forwarder_unmarshal_err</c> (docs/logging.md#data-plane-events).</summary>
 internal static class EnvelopeErrors
 {
     /// <summary>Class 1 of docs/protocol.md#envelope-classification.</summary>

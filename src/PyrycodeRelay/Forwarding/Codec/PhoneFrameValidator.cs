@@ -25,7 +25,7 @@ namespace PyrycodeRelay.Forwarding.Codec;
 /// </remarks>
 internal static class PhoneFrameValidator
 {
-    /// <summary>The <c>err</c> text of <c>phone_forwarder_marshal_err</c> (operations.md §18.4).</summary>
+    /// <summary>The <c>err</c> text of <c>phone_forwarder_marshal_err</c> (docs/logging.md#data-plane-events).</summary>
     public const string InvalidFrameError = "relay: phone frame is not valid JSON";
 
     /// <summary>

@@ -3,7 +3,7 @@ using System.Buffers;
 namespace PyrycodeRelay.Limits.ProxyProtocol;
 
 /// <summary>
-/// Pure, incremental parser of the PROXY protocol header (operations.md §11; HAProxy PROXY protocol v1 and
+/// Pure, incremental parser of the PROXY protocol header (docs/operations.md#proxy-protocol; HAProxy PROXY protocol v1 and
 /// v2). Call <see cref="Parse"/> with everything received so far: it answers "need more", "invalid" or
 /// "complete (consumed N)". It rejects as early as the bytes allow and never looks past the header.
 /// </summary>

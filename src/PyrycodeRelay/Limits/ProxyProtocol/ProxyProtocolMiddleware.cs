@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace PyrycodeRelay.Limits.ProxyProtocol;
 
 /// <summary>
-/// Kestrel connection middleware for operations.md §11. It runs before TLS: it requires a valid PROXY v1 or
+/// Kestrel connection middleware for docs/operations.md#proxy-protocol. It runs before TLS: it requires a valid PROXY v1 or
 /// v2 header within the header timeout, makes the header's source the connection's remote endpoint, and
 /// leaves every byte after the header in the transport pipe for the next middleware (TLS). On any failure
 /// the connection is closed having written zero bytes and nothing is logged.

@@ -5,7 +5,7 @@ namespace PyrycodeRelay.Limits.ProxyProtocol;
 /// <summary>Settings of <see cref="ProxyProtocolMiddleware"/>; built from <see cref="RelayOptions"/>.</summary>
 internal sealed record ProxyProtocolOptions
 {
-    /// <summary>The complete header must arrive within this after the accept (operations.md §11: 5 s).</summary>
+    /// <summary>The complete header must arrive within this after the accept (docs/operations.md#proxy-protocol: 5 s).</summary>
     public required TimeSpan HeaderTimeout { get; init; }
 
     /// <summary>Peers allowed to send a header; <see cref="TrustedCidrs.Any"/> allows every peer.</summary>

@@ -6,7 +6,7 @@ using PyrycodeRelay.GoCompat;
 namespace PyrycodeRelay.Limits.ProxyProtocol;
 
 /// <summary>
-/// The <c>--proxy-protocol-trusted-cidrs</c> list (operations.md §11 "Trusted sources"): peers allowed to
+/// The <c>--proxy-protocol-trusted-cidrs</c> list (docs/operations.md#proxy-protocol "Trusted sources"): peers allowed to
 /// send a PROXY header. An empty list allows every peer. IPv4-mapped IPv6 peers are matched as IPv4.
 /// </summary>
 internal sealed class TrustedCidrs
@@ -27,7 +27,7 @@ internal sealed class TrustedCidrs
     /// <summary>
     /// Parses the flag value with <see cref="CidrList"/>, the parser boot validation uses, so the two cannot
     /// disagree. The empty string gives <see cref="Any"/>. On failure <paramref name="error"/> is the boot error
-    /// text of operations.md §1.4: <c>relay: invalid CIDR "&lt;entry&gt;"</c>.
+    /// text of docs/operations.md#flag-value-rules: <c>relay: invalid CIDR "&lt;entry&gt;"</c>.
     /// </summary>
     public static bool TryParse(string list, [NotNullWhen(true)] out TrustedCidrs? result, [NotNullWhen(false)] out string? error)
     {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace PyrycodeRelay.Observability.Logging;
 
 /// <summary>
-/// Data-plane log events (operations.md §18.4). The event name is the message (<c>msg</c>); the template
+/// Data-plane log events (docs/logging.md#data-plane-events). The event name is the message (<c>msg</c>); the template
 /// placeholders are the keys, in the documented order. Parameter names equal the wire keys on purpose.
 /// EventIds: 2xx registry, 3xx phone side, 4xx binary side, 5xx admission (see docs/operations.md).
 /// </summary>

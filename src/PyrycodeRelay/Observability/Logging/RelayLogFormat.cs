@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Observability.Logging;
 
-/// <summary>The relay's log output formats (operations.md §18.1, flag <c>--log-format</c>).</summary>
+/// <summary>The relay's log output formats (docs/logging.md#formats, flag <c>--log-format</c>).</summary>
 internal enum RelayLogFormat
 {
     /// <summary><c>time=… level=… msg=… key=value …</c>, one event per line (the default).</summary>

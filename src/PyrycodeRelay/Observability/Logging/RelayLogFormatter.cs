@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace PyrycodeRelay.Observability.Logging;
 
 /// <summary>
-/// Formats one log event as one line (newline included) in the text or json format of operations.md §18.1.
+/// Formats one log event as one line (newline included) in the text or json format of docs/logging.md#formats.
 /// Fields are written in the order given; the <c>{OriginalFormat}</c> entry of <c>[LoggerMessage]</c> state
 /// is skipped.
 /// </summary>

@@ -4,10 +4,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace PyrycodeRelay.Observability.Logging;
 
 /// <summary>
-/// The relay's only logging provider (operations.md §18): one event per line, <c>text</c> or <c>json</c>,
+/// The relay's only logging provider (docs/logging.md#formats): one event per line, <c>text</c> or <c>json</c>,
 /// level INFO and above, timestamps from a <see cref="TimeProvider"/>. Only categories starting with
 /// <see cref="RelayCategoryPrefix"/> are written; framework categories (Microsoft.*, System.*) are
-/// dropped because their keys are outside the §18.2 allowlist. Every line is written whole and flushed
+/// dropped because their keys are outside the docs/logging.md#keys allowlist. Every line is written whole and flushed
 /// at once; <see cref="Dispose"/> only flushes: the output stays open and later lines are still written.
 /// </summary>
 internal sealed class RelayLoggerProvider : ILoggerProvider
@@ -15,7 +15,7 @@ internal sealed class RelayLoggerProvider : ILoggerProvider
     /// <summary>Categories starting with this text are written; all others are dropped.</summary>
     public const string RelayCategoryPrefix = "PyrycodeRelay";
 
-    /// <summary>The lowest level written (§18.1: INFO and above).</summary>
+    /// <summary>The lowest level written (docs/logging.md#formats: INFO and above).</summary>
     public const LogLevel MinimumLevel = LogLevel.Information;
 
     private readonly LogSink _sink;

@@ -5,7 +5,7 @@ using PyrycodeRelay.GoCompat;
 namespace PyrycodeRelay.Observability.Logging;
 
 /// <summary>
-/// The text format's quoting rule (operations.md §18.1), as Go's <c>log/slog</c> text handler applies it:
+/// The text format's quoting rule (docs/logging.md#formats), as Go's <c>log/slog</c> text handler applies it:
 /// a value is written bare unless it is empty or contains a space, <c>=</c>, <c>"</c>, a non-printable
 /// character or invalid UTF-16 (a lone surrogate, the .NET counterpart of invalid UTF-8); then it is
 /// written as a Go-quoted literal (<see cref="GoQuote"/>, Go's <c>strconv.Quote</c>).

@@ -1,6 +1,6 @@
 namespace PyrycodeRelay.Observability.Metrics;
 
-/// <summary>One label of a family and its closed set of values (operations.md §16.3).</summary>
+/// <summary>One label of a family and its closed set of values (docs/metrics.md#catalogue).</summary>
 internal sealed class MetricLabel
 {
     private readonly string[] _values;

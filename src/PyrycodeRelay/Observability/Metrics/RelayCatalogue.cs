@@ -4,7 +4,7 @@ using PyrycodeRelay.Push;
 namespace PyrycodeRelay.Observability.Metrics;
 
 /// <summary>
-/// The metrics catalogue of operations.md §16.3, in exposition order: the only families the metrics
+/// The metrics catalogue of docs/metrics.md#catalogue, in exposition order: the only families the metrics
 /// listener ever renders, each with its exact name, type, HELP text and closed label sets.
 /// </summary>
 internal static class RelayCatalogue

@@ -4,7 +4,7 @@ using PyrycodeRelay.Forwarding;
 namespace PyrycodeRelay.Observability.Metrics;
 
 /// <summary>
-/// The relay's instruments (operations.md §16.3), created from <see cref="IMeterFactory"/>. Instrument
+/// The relay's instruments (docs/metrics.md#catalogue), created from <see cref="IMeterFactory"/>. Instrument
 /// names are the Prometheus family names. Recording never allocates: tag values are interned constants.
 /// Gauges are observed at scrape time from the callbacks given to <see cref="ObserveGauges"/>.
 /// </summary>
@@ -13,7 +13,7 @@ internal sealed class RelayMetrics
     /// <summary>The meter every relay instrument belongs to.</summary>
     public const string MeterName = "PyrycodeRelay";
 
-    /// <summary>Forward-latency histogram bucket bounds in seconds (operations.md §16.3).</summary>
+    /// <summary>Forward-latency histogram bucket bounds in seconds (docs/metrics.md#catalogue).</summary>
     public static readonly IReadOnlyList<double> LatencyBuckets =
         [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 

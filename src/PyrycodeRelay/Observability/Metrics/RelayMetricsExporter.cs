@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace PyrycodeRelay.Observability.Metrics;
 
 /// <summary>
-/// The Prometheus exporter of the metrics listener (operations.md §16.2): a <see cref="MeterListener"/> that
+/// The Prometheus exporter of the metrics listener (docs/metrics.md#endpoint): a <see cref="MeterListener"/> that
 /// subscribes only to the catalogue's instruments on meter <see cref="RelayMetrics.MeterName"/> made by one
 /// <see cref="IMeterFactory"/>, accumulates their measurements lock-free, and renders exactly the
 /// <see cref="RelayCatalogue"/> at scrape: every series from start, nothing else. One exporter per factory

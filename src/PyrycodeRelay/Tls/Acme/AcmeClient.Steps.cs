@@ -11,7 +11,7 @@ internal sealed partial class AcmeClient
     private static readonly byte[] EmptyObject = "{}"u8.ToArray();
 
     /// <summary>
-    /// newAccount (§7.3) with <c>termsOfServiceAgreed</c> and an optional <c>mailto:</c> contact. Returns the
+    /// newAccount (RFC 8555 §7.3) with <c>termsOfServiceAgreed</c> and an optional <c>mailto:</c> contact. Returns the
     /// account URL, which becomes the <c>kid</c> of later requests. An existing account for the key is returned as is.
     /// </summary>
     public async Task<string> NewAccountAsync(string? email, CancellationToken ct)
@@ -26,7 +26,7 @@ internal sealed partial class AcmeClient
         return AccountUrl;
     }
 
-    /// <summary>newOrder (§7.4) for exactly one <c>dns</c> identifier. Returns the order and its URL.</summary>
+    /// <summary>newOrder (RFC 8555 §7.4) for exactly one <c>dns</c> identifier. Returns the order and its URL.</summary>
     public async Task<(AcmeOrder Order, Uri Url)> NewOrderAsync(string domain, CancellationToken ct)
     {
         var directory = await GetDirectoryAsync(ct);
@@ -48,7 +48,7 @@ internal sealed partial class AcmeClient
     public async Task<AcmeOrder> GetOrderAsync(Uri url, CancellationToken ct) =>
         (await GetOrderWithHeadersAsync(url, ct)).Order;
 
-    /// <summary>Tells the server the challenge response is in place (§7.5.1: POST <c>{}</c>).</summary>
+    /// <summary>Tells the server the challenge response is in place (RFC 8555 §7.5.1: POST <c>{}</c>).</summary>
     public async Task<AcmeChallenge> RespondToChallengeAsync(Uri challengeUrl, CancellationToken ct) =>
         Parse((await PostAsync(challengeUrl, EmptyObject, false, null, ct)).Body, AcmeJsonContext.Default.AcmeChallenge,
             "challenge");
@@ -95,7 +95,7 @@ internal sealed partial class AcmeClient
         }
     }
 
-    /// <summary>finalize (§7.4) with the DER CSR; returns the order as the server reports it.</summary>
+    /// <summary>finalize (RFC 8555 §7.4) with the DER CSR; returns the order as the server reports it.</summary>
     public async Task<AcmeOrder> FinalizeAsync(Uri finalizeUrl, byte[] csrDer, CancellationToken ct)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(new AcmeFinalizeRequest { Csr = Base64Url.EncodeToString(csrDer) },
@@ -103,7 +103,7 @@ internal sealed partial class AcmeClient
         return Parse((await PostAsync(finalizeUrl, payload, false, null, ct)).Body, AcmeJsonContext.Default.AcmeOrder, "order");
     }
 
-    /// <summary>Downloads the issued chain (§7.4.2) as PEM (<c>application/pem-certificate-chain</c>).</summary>
+    /// <summary>Downloads the issued chain (RFC 8555 §7.4.2) as PEM (<c>application/pem-certificate-chain</c>).</summary>
     public async Task<string> DownloadCertificateAsync(Uri certificateUrl, CancellationToken ct)
     {
         var response = await PostAsync(certificateUrl, null, false, "application/pem-certificate-chain", ct);

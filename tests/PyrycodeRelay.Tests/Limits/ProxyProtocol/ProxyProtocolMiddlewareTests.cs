@@ -8,7 +8,7 @@ using PyrycodeRelay.Tests.Configuration;
 
 namespace PyrycodeRelay.Tests.Limits.ProxyProtocol;
 
-/// <summary>operations.md §11 over real sockets: PROXY middleware in front of TLS on Kestrel (scenarios 29, 30, 32, 33).</summary>
+/// <summary>docs/operations.md#proxy-protocol over real sockets: PROXY middleware in front of TLS on Kestrel (scenarios 29, 30, 32, 33).</summary>
 public class ProxyProtocolMiddlewareTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);

@@ -8,7 +8,7 @@ using PyrycodeRelay.Tests.Configuration;
 
 namespace PyrycodeRelay.Tests.Limits.ProxyProtocol;
 
-/// <summary>PROXY source as the rate-limit key (operations.md §11 "Success", scenario 31).</summary>
+/// <summary>PROXY source as the rate-limit key (docs/operations.md#proxy-protocol "Success", scenario 31).</summary>
 public class ProxyRateLimitTests
 {
     [Fact]

@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 
 namespace PyrycodeRelay.Tests.Observability.LogHygiene;
 
-/// <summary>Scenario N102 and operations.md §18.1: the real process's stderr in both formats.</summary>
+/// <summary>Scenario N102 and docs/logging.md#formats: the real process's stderr in both formats.</summary>
 [Collection(RelayProcessCollection.Name)]
 [SupportedOSPlatform("linux")]
 public partial class LogFormatProcessTests
@@ -54,7 +54,7 @@ public partial class LogFormatProcessTests
         foreach (var raw in stopped.Stderr)
         {
             var m = TextLine().Match(raw);
-            Assert.True(m.Success, "not a §18.1 text line: " + raw);
+            Assert.True(m.Success, "not a docs/logging.md#formats text line: " + raw);
             AssertTimestamp(m.Groups["ts"].Value, startedAt);
         }
 

@@ -1,9 +1,9 @@
 namespace PyrycodeRelay.Tests.Observability.LogHygiene;
 
-/// <summary>Checks everything a relay process wrote against operations.md §18.2 (keys) and §18.3 (never logged).</summary>
+/// <summary>Checks everything a relay process wrote against docs/logging.md#keys (keys) and docs/logging.md#never-logged (never logged).</summary>
 internal static class OutputScan
 {
-    /// <summary>The keys §18.2 allows besides <c>time</c>, <c>level</c> and <c>msg</c>.</summary>
+    /// <summary>The keys docs/logging.md#keys allows besides <c>time</c>, <c>level</c> and <c>msg</c>.</summary>
     public static readonly IReadOnlySet<string> AllowedKeys = new HashSet<string>(StringComparer.Ordinal)
     {
         "server_id", "conn_id", "binary_conn_id", "device_name", "remote", "binary_version", "err", "path",
@@ -26,7 +26,7 @@ internal static class OutputScan
             Assert.True(keys.Count >= 3 && keys[0] == "time" && keys[1] == "level" && keys[2] == "msg", "line does not start with time, level, msg: " + raw);
             foreach (var key in keys.Skip(3))
             {
-                Assert.True(AllowedKeys.Contains(key), $"key '{key}' is not in the §18.2 allowlist: {raw}");
+                Assert.True(AllowedKeys.Contains(key), $"key '{key}' is not in the docs/logging.md#keys allowlist: {raw}");
             }
         }
     }

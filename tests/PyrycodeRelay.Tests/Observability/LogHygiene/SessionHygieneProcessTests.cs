@@ -9,7 +9,7 @@ namespace PyrycodeRelay.Tests.Observability.LogHygiene;
 /// Scenario N103 (issue 5) through the real process with push on: a full session carrying marker strings in
 /// every secret place (phone token, user agents, X-Forwarded-For, query strings, payloads, close reasons,
 /// device tokens, the FCM access token, reply text and credentials). No marker may reach stdout or stderr and every key on
-/// every line must be in the §18.2 allowlist.
+/// every line must be in the docs/logging.md#keys allowlist.
 /// </summary>
 [Collection(RelayProcessCollection.Name)]
 [SupportedOSPlatform("linux")]
@@ -116,7 +116,7 @@ public class SessionHygieneProcessTests
         Assert.Equal("Bearer " + m.AccessToken, stub.SendRequests[0].Headers["Authorization"]);
         Assert.DoesNotContain(stopped.Lines, l => l["msg"].StartsWith("push off", StringComparison.Ordinal));
 
-        // remote is the peer IP, never the (untrusted) X-Forwarded-For value (§12 step 4).
+        // remote is the peer IP, never the (untrusted) X-Forwarded-For value (docs/operations.md#client-ip step 4).
         Assert.All(stopped.Lines.Where(l => l.Has("remote")), l => Assert.Equal("127.0.0.1", l["remote"]));
         OutputScan.AssertNoneAppears(stopped.Stdout, stopped.Stderr, m.All);
         OutputScan.AssertOnlyAllowedKeys(stopped.Stdout, stopped.Stderr, format);

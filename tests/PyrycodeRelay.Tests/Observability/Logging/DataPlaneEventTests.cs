@@ -3,10 +3,10 @@ using PyrycodeRelay.Observability.Logging;
 
 namespace PyrycodeRelay.Tests.Observability.Logging;
 
-/// <summary>The data-plane events of <see cref="RelayLog"/> against the operations.md §18.4 table.</summary>
+/// <summary>The data-plane events of <see cref="RelayLog"/> against the docs/logging.md#data-plane-events table.</summary>
 public class DataPlaneEventTests
 {
-    /// <summary>§18.4 data plane (push events are declared with the push sender, not in RelayLog).</summary>
+    /// <summary>docs/logging.md#data-plane-events data plane (push events are declared with the push sender, not in RelayLog).</summary>
     private static readonly (string Name, LogLevel Level, string[] Keys)[] SpecTable =
     [
         ("server_claimed", LogLevel.Information, ["server_id", "binary_version", "remote"]),

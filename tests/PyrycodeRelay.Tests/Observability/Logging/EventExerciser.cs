@@ -15,7 +15,7 @@ internal sealed record ExpectedLine(string Level, string Msg, IReadOnlyList<KeyV
 
 /// <summary>
 /// Invokes a <c>[LoggerMessage]</c> method through the real provider with synthetic arguments and checks the
-/// resulting line: exactly one line, keys in template order, each value rendered per operations.md §18.1.
+/// resulting line: exactly one line, keys in template order, each value rendered per docs/logging.md#formats.
 /// </summary>
 internal static class EventExerciser
 {

@@ -4,7 +4,7 @@ using PyrycodeRelay.Observability.Logging;
 
 namespace PyrycodeRelay.Tests.Observability.Logging;
 
-/// <summary>Exact json-format lines (operations.md §18.1); every line must parse as one JSON object.</summary>
+/// <summary>Exact json-format lines (docs/logging.md#formats); every line must parse as one JSON object.</summary>
 public class JsonFormatTests
 {
     private const string Prefix = "{\"time\":\"2026-06-01T12:00:00.123Z\",\"level\":";

@@ -3,12 +3,12 @@ using Microsoft.Extensions.Logging;
 namespace PyrycodeRelay.Tests.Observability.Logging;
 
 /// <summary>
-/// The log contract (operations.md §18.2), checked over every <c>[LoggerMessage]</c> method of the relay
+/// The log contract (docs/logging.md#keys), checked over every <c>[LoggerMessage]</c> method of the relay
 /// assembly, found by reflection, so events added anywhere in the relay are covered automatically.
 /// </summary>
 public class LogContractTests
 {
-    /// <summary>§18.2: the only keys besides time, level and msg.</summary>
+    /// <summary>docs/logging.md#keys: the only keys besides time, level and msg.</summary>
     public static readonly IReadOnlySet<string> AllowedKeys = new HashSet<string>(StringComparer.Ordinal)
     {
         "server_id", "conn_id", "binary_conn_id", "device_name", "remote", "binary_version", "err", "path",

@@ -3,7 +3,7 @@ using PyrycodeRelay.Observability.Logging;
 
 namespace PyrycodeRelay.Tests.Observability.Logging;
 
-/// <summary>Exact text-format lines (operations.md §18.1).</summary>
+/// <summary>Exact text-format lines (docs/logging.md#formats).</summary>
 public class TextFormatTests
 {
     private const string Prefix = "time=2026-06-01T12:00:00.123Z level=";

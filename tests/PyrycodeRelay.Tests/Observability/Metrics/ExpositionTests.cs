@@ -3,7 +3,7 @@ using System.Net;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
-/// <summary>Scenarios 96 and 101 (docs/metrics.md); operations.md §16.1–16.3: the listener, the exposition, the catalogue.</summary>
+/// <summary>Scenarios 96 and 101 (docs/metrics.md); docs/operations.md#metrics-listener, docs/metrics.md#endpoint, docs/metrics.md#catalogue: the listener, the exposition, the catalogue.</summary>
 public sealed class ExpositionTests
 {
     [Fact]

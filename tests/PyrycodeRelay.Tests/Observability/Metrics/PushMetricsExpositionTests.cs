@@ -4,7 +4,7 @@ using PyrycodeRelay.Tests.Configuration;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
-/// <summary>Scenario 95 (metrics part, docs/metrics.md), operations.md §17.7: push_wakes_total only when push is on.</summary>
+/// <summary>Scenario 95 (metrics part, docs/metrics.md), docs/operations.md#push-metrics: push_wakes_total only when push is on.</summary>
 public sealed class PushMetricsExpositionTests
 {
     [Fact]

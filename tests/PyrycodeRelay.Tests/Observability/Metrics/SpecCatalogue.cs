@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace PyrycodeRelay.Tests.Observability.Metrics;
 
-/// <summary>operations.md §16.3 written out independently of the relay's code, for checking every scrape.</summary>
+/// <summary>docs/metrics.md#catalogue written out independently of the relay's code, for checking every scrape.</summary>
 internal static partial class SpecCatalogue
 {
     public static readonly string[] Directions = ["phone_to_binary", "binary_to_phone"];

@@ -4,7 +4,7 @@ using PyrycodeRelay.GoCompat;
 namespace PyrycodeRelay.Tests.Reliability.Regressions;
 
 /// <summary>
-/// Fuzz finding F4 (cli target; low severity, operator input only): operations.md §1.1 says a usage error
+/// Fuzz finding F4 (cli target; low severity, operator input only): docs/operations.md#command-line says a usage error
 /// "prints one line", but an unknown flag name or a bad flag's text is echoed raw
 /// (src/PyrycodeRelay/Cli/CommandLine.cs: <c>$"flag provided but not defined: -{name}"</c> and
 /// <c>$"bad flag syntax: {s}"</c>), so a CR or LF in it splits the message. Values are already quoted with

@@ -6,7 +6,7 @@ namespace PyrycodeRelay.Tests.Reliability.Regressions;
 /// Fuzz finding F3 (duration target, differential against Go's <c>time.ParseDuration</c>; low severity):
 /// GoDuration rejects numbers with more than 20 integer digits or 28 fraction digits
 /// (<c>if (intPart.Length &gt; 20 || fracPart.Length &gt; 28) return false;</c>), although Go accepts leading zeros
-/// and any number of fraction digits (operations.md §1.1: durations are Go style).
+/// and any number of fraction digits (docs/operations.md#command-line: durations are Go style).
 /// </summary>
 public sealed class GoDurationDigitsTests
 {

@@ -8,7 +8,7 @@ namespace PyrycodeRelay.Tests.Reliability.Regressions;
 /// digits by the unit in <c>decimal</c> before its overflow check (src/PyrycodeRelay/Configuration/GoDuration.cs,
 /// <c>totalNs += number * unitNs</c>), so e.g. <c>99999999999999999999h</c> throws OverflowException. Through
 /// <see cref="CommandLine.Parse"/> (documented "never throws for bad input") the relay then dies with an unhandled
-/// exception instead of the one-line usage error and exit 2 of operations.md §1.1.
+/// exception instead of the one-line usage error and exit 2 of docs/operations.md#command-line.
 /// </summary>
 public sealed class GoDurationOverflowTests
 {

@@ -7,8 +7,8 @@ namespace PyrycodeRelay.Tests.Startup.Process;
 
 /// <summary>
 /// Scenarios A16 (metrics on loopback literals, metrics off) and A20 (framework URL settings ignored) with
-/// the real host, and listeners that cannot bind (in use, no permission, address not local; operations.md
-/// §3 step 24, §19: ERROR lines and exit 1, never a crash).
+/// the real host, and listeners that cannot bind (in use, no permission, address not local;
+/// docs/operations.md#boot-sequence step 24, docs/operations.md#shutdown: ERROR lines and exit 1, never a crash).
 /// </summary>
 [Collection(RelayProcessCollection.Name)]
 [SupportedOSPlatform("linux")]

@@ -5,7 +5,7 @@ using System.Text;
 namespace PyrycodeRelay.Tests.Startup.Process;
 
 /// <summary>
-/// Scenarios O104–O106, L94 and the signal rules of operations.md §19 with the real process and real signals.
+/// Scenarios O104–O106, L94 and the signal rules of docs/operations.md#shutdown with the real process and real signals.
 /// </summary>
 [Collection(RelayProcessCollection.Name)]
 [SupportedOSPlatform("linux")]
