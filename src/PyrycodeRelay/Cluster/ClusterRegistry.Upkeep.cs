@@ -17,15 +17,7 @@ internal sealed partial class ClusterRegistry
     {
         while (!_stop.IsCancellationRequested)
         {
-            try
-            {
-                await UpkeepOnceAsync();
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException or InvalidOperationException)
-            {
-                _redis.ReportFailure();
-            }
-
+            await UpkeepGuardedAsync();
             try
             {
                 await Task.Delay(_options.CheckInterval, _time, _stop.Token);
@@ -34,6 +26,28 @@ internal sealed partial class ClusterRegistry
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>One upkeep pass, unless one is already running (the loop and a reconnect may ask at once).</summary>
+    private async Task UpkeepGuardedAsync()
+    {
+        if (Interlocked.Exchange(ref _upkeepRunning, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await UpkeepOnceAsync();
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException or InvalidOperationException)
+        {
+            _redis.ReportFailure();
+        }
+        finally
+        {
+            Volatile.Write(ref _upkeepRunning, 0);
         }
     }
 

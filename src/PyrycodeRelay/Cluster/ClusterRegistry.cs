@@ -37,6 +37,7 @@ internal sealed partial class ClusterRegistry : IServerRegistry<BinaryPeer, Phon
     private volatile bool _subscribed;
     private long _lastRenewOk;
     private long _probeSeq;
+    private int _upkeepRunning;
     private int _liveBinaries;
     private int _phones;
     private int _remotePhones;
@@ -58,6 +59,10 @@ internal sealed partial class ClusterRegistry : IServerRegistry<BinaryPeer, Phon
             if (!up)
             {
                 LinkLostAll();
+            }
+            else
+            {
+                _ = Task.Run(UpkeepGuardedAsync); // re-register the live binaries at once when Redis is back
             }
         };
     }
