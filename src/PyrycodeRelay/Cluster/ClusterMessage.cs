@@ -38,6 +38,9 @@ internal enum ClusterMessageType : byte
 
     /// <summary>Binary node → phone node: close this phone 1011 <c>cluster link lost</c>.</summary>
     LinkLost = 11,
+
+    /// <summary>Binary node → phone node: a frame of this phone could not be written to the binary; the phone ends (1000).</summary>
+    BinaryWriteFailed = 12,
 }
 
 /// <summary>

@@ -35,6 +35,11 @@ internal sealed partial class ClusterRegistry
             }
 
             var kind = (string)r[0]!;
+            if (kind == "live" && force != "0")
+            {
+                return new(ClaimOutcome.Conflict); // another claimant took over the silent incumbent first
+            }
+
             if (kind == "live")
             {
                 var node = (string)r[1]!;

@@ -128,9 +128,20 @@ internal sealed partial class ClusterRegistry
                     return;
                 }
 
-                if (slot.StateOf(m.Epoch) == BindingState.Live)
+                if (slot.StateOf(m.Epoch) == BindingState.Live && !await slot.Holder.SendPhoneFrameAsync(remote, remote.EnvelopePrefix, m.Payload))
                 {
-                    await slot.Holder.SendPhoneFrameAsync(remote, remote.EnvelopePrefix, m.Payload);
+                    RemoveRemote(slot, remote);
+                    Post(remote.Node, new ClusterMessage(ClusterMessageType.BinaryWriteFailed, m.ServerId, NodeId, m.Epoch, 0, m.Key, 0, false, default));
+                }
+
+                return;
+            case ClusterMessageType.BinaryWriteFailed:
+                if (slot.Find(slot.Holder, m.Key) is PhoneSession failed)
+                {
+                    // As for a phone on the binary's node whose write to the binary failed (docs/protocol.md#phone-to-binary).
+                    Observability.Logging.RelayLog.PhoneForwarderSendFailed(_logger, m.ServerId, failed.ConnId, "relay: write to binary failed");
+                    _relayMetrics.Dropped(Direction.PhoneToBinary, DropReason.BinaryWriteFailed);
+                    failed.CloseByRelay(WsCloseCodes.Normal, "", PhoneRemoval.None);
                 }
 
                 return;
@@ -160,7 +171,19 @@ internal sealed partial class ClusterRegistry
                 }
 
                 phone.LinkSeqIn = m.Seq;
-                phone.Enqueue(m.Payload.Span, m.HasFrame, m.Code, _time.GetTimestamp());
+                var status = phone.Enqueue(m.Payload.Span, m.HasFrame, m.Code, _time.GetTimestamp());
+                if (status != EnqueueStatus.Queued)
+                {
+                    // The outbox is on the phone's node: the refusal is logged and counted here, as the binary's node does for its own phones.
+                    Observability.Logging.RelayLog.BinaryForwarderPhoneEnqueueFailed(_logger, m.ServerId, phone.ConnId, status switch
+                    {
+                        EnqueueStatus.PhoneBacklogFull => "relay: phone backlog full",
+                        EnqueueStatus.RelayBudgetExhausted => "relay: relay outbox budget exhausted",
+                        _ => "relay: phone outbox closed",
+                    });
+                    _relayMetrics.Dropped(Direction.BinaryToPhone, status == EnqueueStatus.Closed ? DropReason.PhoneClosed : DropReason.OutboxOverflow);
+                }
+
                 return;
             case ClusterMessageType.LinkLost:
                 if (slot.Find(slot.Holder, m.Key) is PhoneSession lost)

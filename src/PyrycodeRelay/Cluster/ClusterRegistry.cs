@@ -25,6 +25,7 @@ internal sealed partial class ClusterRegistry : IServerRegistry<BinaryPeer, Phon
     private readonly ClusterOptions _options;
     private readonly RedisLink _redis;
     private readonly ClusterMetrics _metrics;
+    private readonly Observability.Metrics.RelayMetrics _relayMetrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Func<ulong> _drawKey;
@@ -43,9 +44,10 @@ internal sealed partial class ClusterRegistry : IServerRegistry<BinaryPeer, Phon
     private int _remotePhones;
     private volatile bool _shuttingDown;
 
-    public ClusterRegistry(ClusterOptions options, RedisLink redis, ClusterMetrics metrics, ILogger logger, TimeProvider time,
-        Func<ulong> drawKey, Action<string, IReadOnlyList<PhonePeer>> graceExpired)
+    public ClusterRegistry(ClusterOptions options, RedisLink redis, ClusterMetrics metrics, Observability.Metrics.RelayMetrics relayMetrics, ILogger logger,
+        TimeProvider time, Func<ulong> drawKey, Action<string, IReadOnlyList<PhonePeer>> graceExpired)
     {
+        _relayMetrics = relayMetrics;
         _options = options;
         _redis = redis;
         _metrics = metrics;

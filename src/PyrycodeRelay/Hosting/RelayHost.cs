@@ -170,7 +170,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
         if (cluster is not null)
         {
             var clusterMetrics = new PyrycodeRelay.Cluster.ClusterMetrics(metricsInstruments, () => redis!.IsUp, () => clusterRegistry?.RemotePhones ?? 0);
-            clusterRegistry = new PyrycodeRelay.Cluster.ClusterRegistry(cluster, redis!, clusterMetrics, relayLogger, settings.Time,
+            clusterRegistry = new PyrycodeRelay.Cluster.ClusterRegistry(cluster, redis!, clusterMetrics, metricsInstruments, relayLogger, settings.Time,
                 Forwarding.Codec.ConnIds.NewSuffix, (serverId, phones) => PhoneSession.OnGraceExpired(metricsInstruments, relayLogger, serverId, phones));
             clusterRegistry.Start();
         }
