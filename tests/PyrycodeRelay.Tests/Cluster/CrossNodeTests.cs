@@ -172,4 +172,39 @@ public sealed class CrossNodeTests
         await p2.SendTextAsync("1");
         Assert.Equal(Envelopes.Data(c2, "1"), await b2.ReceiveTextAsync());
     }
+
+    [Fact]
+    public async Task Graceful_shutdown_of_the_phones_node_closes_them_1001_and_the_binary_elsewhere_gets_a_1001_notice_each()
+    {
+        await using var rig = await ClusterRig.StartAsync();
+        var (a, b) = (rig.Nodes[0], rig.Nodes[1]);
+        await using var binary = await a.ConnectHolderAsync(read: true);
+        var (phone, connId) = await b.ConnectRegisteredPhoneAsync(read: true);
+        await using var _p = phone;
+        await phone.SendTextAsync("{}");
+        Assert.Equal(Envelopes.Data(connId, "{}"), await binary.ReceiveTextAsync());
+
+        var shutdown = b.Host.ShutdownAsync();
+        Assert.Equal((1001, "shutting down"), await phone.ReceiveCloseAsync());
+        Assert.Equal($"{{\"conn_id\":\"{connId}\",\"close_code\":1001}}", await binary.ReceiveTextAsync());
+        Assert.True(await shutdown.WaitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
+    public async Task Graceful_shutdown_of_the_binarys_node_puts_its_binary_into_grace_for_phones_elsewhere()
+    {
+        await using var rig = await ClusterRig.StartAsync(configure: o => o with { GracePeriod = TimeSpan.FromSeconds(30) });
+        var (a, b) = (rig.Nodes[0], rig.Nodes[1]);
+        var b1 = await a.ConnectHolderAsync(read: true);
+        var (phone, _) = await b.ConnectRegisteredPhoneAsync(read: true);
+        await using var _p = phone;
+
+        Assert.True(await a.Host.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(15)));
+        Assert.Equal((1001, "shutting down"), await b1.ReceiveCloseAsync());
+        await b1.DisposeAsync();
+
+        // The binary redials another node within its grace: a reclaim, so the old phone gets 4404 and new phones reach it.
+        await using var b2 = await b.ConnectHolderAsync(read: true);
+        Assert.Equal((4404, "binary reclaimed server-id"), await phone.ReceiveCloseAsync());
+    }
 }
