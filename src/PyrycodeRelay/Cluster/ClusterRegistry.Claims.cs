@@ -54,14 +54,22 @@ internal sealed partial class ClusterRegistry
                 continue;
             }
 
-            return Apply(claimant, kind, r);
+            var decision = Apply(claimant, kind, r, out var evictions);
+            if (evictions.Count > 0)
+            {
+                // The other nodes' phones of the old claim are gone before the new holder serves (as on one node).
+                await Task.WhenAll(evictions.Select(e => RequestAsync(e.Node, e.Message)));
+            }
+
+            return decision;
         }
 
         return new(ClaimOutcome.Conflict); // another claimant kept winning the race
     }
 
-    private ClaimDecision<BinaryPeer, PhonePeer> Apply(BinaryPeer claimant, string kind, RedisResult[] r)
+    private ClaimDecision<BinaryPeer, PhonePeer> Apply(BinaryPeer claimant, string kind, RedisResult[] r, out List<(string Node, ClusterMessage Message)> evictions)
     {
+        evictions = [];
         var sid = claimant.ServerId;
         var epoch = long.Parse((string)r[1]!, CultureInfo.InvariantCulture);
         var oldNode = (string)r[2]!;
@@ -120,12 +128,12 @@ internal sealed partial class ClusterRegistry
         if (kind == "takenover" && oldNode.Length > 0 && oldNode != NodeId)
         {
             otherNodes.Remove(oldNode);
-            Post(oldNode, new ClusterMessage(ClusterMessageType.Displace, sid, NodeId, oldEpoch, 0, 0, 0, false, default));
+            evictions.Add((oldNode, new ClusterMessage(ClusterMessageType.Displace, sid, NodeId, oldEpoch, 0, 0, 0, false, default)));
         }
 
         foreach (var node in otherNodes)
         {
-            Post(node, new ClusterMessage(ClusterMessageType.Evict, sid, NodeId, epoch, 0, 0, code, false, default));
+            evictions.Add((node, new ClusterMessage(ClusterMessageType.Evict, sid, NodeId, epoch, 0, 0, code, false, default)));
         }
 
         if (kind == "expired")

@@ -78,6 +78,25 @@ internal sealed partial class ClusterRegistry
                 return;
         }
 
+        if (m.Type is ClusterMessageType.Evict or ClusterMessageType.Displace)
+        {
+            if (m.Type == ClusterMessageType.Evict)
+            {
+                Evict(m.ServerId, m.Epoch, m.Code);
+            }
+            else
+            {
+                Displace(m.ServerId, m.Epoch);
+            }
+
+            if (m.Seq != 0)
+            {
+                Post(m.From, new ClusterMessage(ClusterMessageType.ProbeAnswer, m.ServerId, NodeId, m.Epoch, m.Seq, 0, 1, false, default));
+            }
+
+            return;
+        }
+
         if (slot is null || slot.Removed)
         {
             _metrics.StaleEpochDrop();
@@ -198,12 +217,6 @@ internal sealed partial class ClusterRegistry
                     slot.Gracing = true;
                 }
 
-                return;
-            case ClusterMessageType.Evict:
-                Evict(m.ServerId, m.Epoch, m.Code);
-                return;
-            case ClusterMessageType.Displace:
-                Displace(m.ServerId, m.Epoch);
                 return;
         }
     }

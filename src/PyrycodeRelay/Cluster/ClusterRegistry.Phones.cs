@@ -72,14 +72,21 @@ internal sealed partial class ClusterRegistry
     }
 
     /// <summary>Tells the holder's node about the phone and waits for its answer (at most <c>--conflict-probe-timeout</c>).</summary>
-    private async Task<bool> JoinAsync(string holderNode, string sid, long epoch, ulong key)
+    private Task<bool> JoinAsync(string holderNode, string sid, long epoch, ulong key) =>
+        RequestAsync(holderNode, new ClusterMessage(ClusterMessageType.PhoneJoined, sid, NodeId, epoch, 0, key, 0, false, default));
+
+    /// <summary>
+    /// Sends <paramref name="message"/> with a fresh request id (in its sequence field) and waits for the answer, at most
+    /// <c>--conflict-probe-timeout</c>; false without an answer in time.
+    /// </summary>
+    private async Task<bool> RequestAsync(string node, ClusterMessage message)
     {
         var id = Interlocked.Increment(ref _probeSeq);
         var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         _probes[id] = answer;
         try
         {
-            Post(holderNode, new ClusterMessage(ClusterMessageType.PhoneJoined, sid, NodeId, epoch, id, key, 0, false, default));
+            Post(node, message with { Seq = id });
             return await answer.Task.WaitAsync(_options.ProbeTimeout, _time);
         }
         catch (TimeoutException)
