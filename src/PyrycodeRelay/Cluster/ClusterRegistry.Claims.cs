@@ -44,8 +44,15 @@ internal sealed partial class ClusterRegistry
             {
                 var node = (string)r[1]!;
                 var epoch = long.Parse((string)r[2]!, CultureInfo.InvariantCulture);
-                var pong = node == NodeId ? await ProbeLocalAsync(sid, epoch) : await ProbeRemoteAsync(node, sid, epoch);
-                if (pong)
+                var pong = node == NodeId ? await ProbeLocalAsync(sid, epoch) : await ProbeOtherNodeAsync(node, sid, epoch);
+                if (pong is null)
+                {
+                    // Redis did not answer: never 4409 on doubt (it ends the daemon for good); 1001, and it redials.
+                    _redis.ReportFailure();
+                    return new(ClaimOutcome.ShuttingDown);
+                }
+
+                if (pong.Value)
                 {
                     return new(ClaimOutcome.Conflict);
                 }
@@ -172,7 +179,10 @@ internal sealed partial class ClusterRegistry
     /// Probes a holder on <paramref name="node"/>: no answer within <c>--conflict-probe-timeout</c> counts as no Pong,
     /// and so does a node nobody listens for (its inbox has no subscriber: the node is gone).
     /// </summary>
-    public async Task<bool> ProbeRemoteAsync(string node, string sid, long epoch)
+    public async Task<bool> ProbeRemoteAsync(string node, string sid, long epoch) => await ProbeOtherNodeAsync(node, sid, epoch) ?? false;
+
+    /// <summary>As <see cref="ProbeRemoteAsync"/>, but null when Redis could not be asked.</summary>
+    private async Task<bool?> ProbeOtherNodeAsync(string node, string sid, long epoch)
     {
         try
         {
@@ -182,9 +192,9 @@ internal sealed partial class ClusterRegistry
                 return false;
             }
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException or InvalidCastException)
         {
-            return true; // cannot tell: never take over on doubt
+            return null; // cannot tell: neither a takeover nor a 4409
         }
 
         var id = Interlocked.Increment(ref _probeSeq);
