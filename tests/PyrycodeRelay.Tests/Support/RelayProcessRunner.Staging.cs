@@ -33,7 +33,7 @@ internal sealed partial class RelayProcessRunner
             var dir = Path.Combine(Path.GetTempPath(), "pyrycode-relay-" + Guid.NewGuid().ToString("N")[..12]);
             Directory.CreateDirectory(dir);
             File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
-            foreach (var file in Directory.GetFiles(AppContext.BaseDirectory, "pyrycode-relay.*"))
+            foreach (var file in Directory.GetFiles(AppContext.BaseDirectory, "pyrycode-relay.*").Concat(RuntimeDependencies()))
             {
                 var copy = Path.Combine(dir, Path.GetFileName(file));
                 File.Copy(file, copy);
@@ -94,5 +94,30 @@ internal sealed partial class RelayProcessRunner
 
         var self = Environment.ProcessPath;
         return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
+    }
+
+    /// <summary>The relay's own NuGet runtime assemblies (pyrycode-relay.deps.json), e.g. StackExchange.Redis.dll.</summary>
+    private static IEnumerable<string> RuntimeDependencies()
+    {
+        using var deps = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "pyrycode-relay.deps.json")));
+        foreach (var target in deps.RootElement.GetProperty("targets").EnumerateObject())
+        {
+            foreach (var library in target.Value.EnumerateObject())
+            {
+                if (!library.Value.TryGetProperty("runtime", out var runtime))
+                {
+                    continue;
+                }
+
+                foreach (var assembly in runtime.EnumerateObject())
+                {
+                    var file = Path.Combine(AppContext.BaseDirectory, Path.GetFileName(assembly.Name));
+                    if (File.Exists(file) && !Path.GetFileName(file).StartsWith("pyrycode-relay.", StringComparison.Ordinal))
+                    {
+                        yield return file;
+                    }
+                }
+            }
+        }
     }
 }
