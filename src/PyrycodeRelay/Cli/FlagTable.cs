@@ -159,6 +159,16 @@ internal static class FlagTable
         new BoolFlag("check-config",
             "run every boot check, print the effective configuration (secrets withheld) and exit 0 or 2 without listening",
             s => s.CheckConfig, (s, v) => s.CheckConfig = v, _ => false),
+        // ---- cluster mode (docs/operations.md#running-a-cluster) ----
+        new StringFlag("cluster-redis",
+            "Redis for cluster mode: host:port, redis://host[:port][/db] or rediss://host[:port][/db]; empty: single instance (password: PYRYCODE_RELAY_REDIS_PASSWORD)",
+            o => o.ClusterRedis, (o, v) => o with { ClusterRedis = v }),
+        new StringFlag("node-id",
+            "this node's id in the cluster, 1-64 characters of [A-Za-z0-9._-]; empty: 12 random hex characters per start",
+            o => o.NodeId, (o, v) => o with { NodeId = v }),
+        new DurationFlag("cluster-lease",
+            "cluster mode: how long a node's claims outlive it (minimum 3s)",
+            o => o.ClusterLease, (o, v) => o with { ClusterLease = v }),
     ];
 
     private static readonly FrozenDictionary<string, Flag> ByName =

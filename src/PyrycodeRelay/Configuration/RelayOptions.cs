@@ -162,6 +162,16 @@ internal sealed record RelayOptions
 
     /// <summary><c>--metrics-allow-remote</c>: allow a non-loopback <c>--metrics-listen</c>.</summary>
     public bool MetricsAllowRemote { get; init; }
+    // ---- Cluster mode (docs/operations.md#running-a-cluster) ----
+
+    /// <summary><c>--cluster-redis</c>: Redis address (<c>host:port</c>, <c>redis://</c> or <c>rediss://</c>); empty: single instance.</summary>
+    public string ClusterRedis { get; init; } = "";
+
+    /// <summary><c>--node-id</c>: this node's id in the cluster; empty: 12 random hex characters per process start.</summary>
+    public string NodeId { get; init; } = "";
+
+    /// <summary><c>--cluster-lease</c>: how long a node's claims outlive it (minimum 3s).</summary>
+    public TimeSpan ClusterLease { get; init; } = TimeSpan.FromSeconds(15);
 
     // ---- Fixed limits: not flags (docs/protocol.md#defaults "fixed", docs/operations.md#http-timeouts, docs/operations.md#tls, docs/operations.md#push-wakes), settable only by tests ----
 

@@ -17,6 +17,18 @@ internal sealed class HealthEndpoint(string version, IRegistryCounts registry, R
 {
     private readonly string _versionJson = JsonString(version);
     private readonly string _commitJson = JsonString(commit);
+    private string? _nodeIdJson;
+    private Func<bool>? _clusterUp;
+
+    /// <summary>
+    /// Cluster mode: <c>/healthz</c> adds <c>"node_id"</c> and <c>"cluster":{"redis":"up"|"down"}</c>
+    /// (docs/operations.md#running-a-cluster); the counts stay this node's own.
+    /// </summary>
+    public void AddCluster(string nodeId, Func<bool> redisUp)
+    {
+        _nodeIdJson = JsonString(nodeId);
+        _clusterUp = redisUp;
+    }
 
     /// <summary>Writes the health document: with the counts for a direct loopback peer or with <c>--healthz-counts</c>.</summary>
     public Task HealthAsync(HttpContext context)
@@ -31,7 +43,7 @@ internal sealed class HealthEndpoint(string version, IRegistryCounts registry, R
         ArgumentNullException.ThrowIfNull(context);
         var body = string.Create(CultureInfo.InvariantCulture,
             $"{{\"status\":\"ok\",\"version\":{_versionJson},\"commit\":{_commitJson},\"connected_binaries\":{registry.ConnectedBinaries},\"connected_phones\":{registry.ConnectedPhones},\"uptime_seconds\":{Uptime()}}}");
-        return WriteJsonAsync(context, StatusCodes.Status200OK, body);
+        return WriteJsonAsync(context, StatusCodes.Status200OK, WithCluster(body));
     }
 
     /// <summary>True when the peer is loopback and no proxy header says the request was forwarded.</summary>
@@ -47,8 +59,13 @@ internal sealed class HealthEndpoint(string version, IRegistryCounts registry, R
     {
         var body = string.Create(CultureInfo.InvariantCulture,
             $"{{\"status\":\"ok\",\"version\":{_versionJson},\"commit\":{_commitJson},\"uptime_seconds\":{Uptime()}}}");
-        return WriteJsonAsync(context, StatusCodes.Status200OK, body);
+        return WriteJsonAsync(context, StatusCodes.Status200OK, WithCluster(body));
     }
+
+    // Cluster mode: the node id and the Redis link after the other fields (the counts stay this node's own).
+    private string WithCluster(string body) => _clusterUp is not { } up
+        ? body
+        : string.Concat(body.AsSpan(0, body.Length - 1), ",\"node_id\":", _nodeIdJson, up() ? ",\"cluster\":{\"redis\":\"up\"}}" : ",\"cluster\":{\"redis\":\"down\"}}");
 
     private long Uptime() => (long)Math.Max(0, Math.Floor(time.GetElapsedTime(startedAt).TotalSeconds));
 

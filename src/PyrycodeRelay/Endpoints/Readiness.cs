@@ -9,8 +9,11 @@ internal sealed class Readiness
     /// <summary>Optional extra condition (ACME: a certificate is available or being obtained).</summary>
     public Func<bool>? ExtraCondition { get; set; }
 
+    /// <summary>Cluster mode: whether Redis is reachable (docs/operations.md#running-a-cluster); null in single-instance mode.</summary>
+    public Func<bool>? ClusterUp { get; set; }
+
     /// <summary>Whether <c>/readyz</c> answers 200.</summary>
-    public bool IsReady => _listening && !_stopping && (ExtraCondition?.Invoke() ?? true);
+    public bool IsReady => _listening && !_stopping && (ExtraCondition?.Invoke() ?? true) && (ClusterUp?.Invoke() ?? true);
 
     /// <summary>Every listener is bound.</summary>
     public void MarkListening() => _listening = true;

@@ -46,7 +46,7 @@ internal sealed partial class BinarySession
                 RelayLog.ServerIdTakeover(_ctx.Logger, ServerId, _remote, SourceFp);
                 ReportSourceChange(decision.Previous, SourceChange.Takeover);
                 Evict(decision.Evicted);
-                decision.Displaced!.Displace();
+                decision.Displaced?.Displace(); // null when the incumbent was on another node (its node closes it)
                 break;
             case ClaimOutcome.Reclaimed:
                 ReportSourceChange(decision.Previous, SourceChange.Reclaim);
@@ -61,7 +61,7 @@ internal sealed partial class BinarySession
     }
 
     /// <summary>A reclaim or takeover from a source network unlike the previous holder's is logged and counted.</summary>
-    private void ReportSourceChange(BinarySession? previous, SourceChange change)
+    private void ReportSourceChange(BinaryPeer? previous, SourceChange change)
     {
         if (previous is null || string.Equals(previous.SourceFp, SourceFp, StringComparison.Ordinal))
         {
@@ -72,7 +72,7 @@ internal sealed partial class BinarySession
         _ctx.Metrics.SourceChanged(change);
     }
 
-    private static void Evict(IReadOnlyList<PhoneSession>? phones)
+    private static void Evict(IReadOnlyList<PhonePeer>? phones)
     {
         if (phones is null)
         {

@@ -54,7 +54,7 @@ internal sealed partial class BinarySession
                 return;
         }
 
-        PhoneSession? phone = null;
+        PhonePeer? phone = null;
         if (envelope.ConnIdMatchable && ConnIds.TryParseSuffix(envelope.ConnId, _serverIdUtf8, out var key))
         {
             phone = _slot.Find(this, key);

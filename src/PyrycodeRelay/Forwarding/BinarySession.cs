@@ -8,14 +8,14 @@ namespace PyrycodeRelay.Forwarding;
 /// One binary connection: its claim (docs/protocol.md#binary-claim, #conflict-probe-and-takeover), its reader that routes envelopes to phones
 /// without ever waiting for one (#binary-to-phone), and its release into grace (#grace-reclaim-and-expiry).
 /// </summary>
-internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
+internal sealed partial class BinarySession : BinaryPeer, IHeartbeatOwner
 {
     private readonly SessionContext _ctx;
     private readonly string _version;
     private readonly string _remote;
     private readonly byte[] _serverIdUtf8;
     private readonly BinaryOrigin _origin;
-    private ServerSlot<BinarySession, PhoneSession> _slot = null!;
+    private ServerSlot<BinaryPeer, PhonePeer> _slot = null!;
     private volatile bool _displaced;
     private volatile bool _heartbeatTimedOut;
     private volatile bool _shutdownClosed;
@@ -33,7 +33,7 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
     }
 
     /// <inheritdoc />
-    public string ServerId { get; }
+    public override string ServerId { get; }
 
     /// <summary>The binary connection id (logs only).</summary>
     public string BinaryConnId { get; }
@@ -42,13 +42,22 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
     public WsConnection Connection { get; }
 
     /// <inheritdoc />
-    public byte[]? ServerKeyHash => _origin.KeyHash;
+    public override byte[]? ServerKeyHash => _origin.KeyHash;
 
     /// <summary>The fingerprint of the source network it connected from (docs/operations.md#server-keys).</summary>
-    public string SourceFp => _origin.SourceFp;
+    public override string SourceFp => _origin.SourceFp;
 
     /// <inheritdoc />
-    public Task<bool> ProbeAsync(TimeSpan timeout) => Connection.ProbeAsync(timeout);
+    public override Task<bool> ProbeAsync(TimeSpan timeout) => Connection.ProbeAsync(timeout);
+
+    /// <inheritdoc />
+    public override ValueTask<bool> SendPhoneFrameAsync(PhonePeer phone, ReadOnlyMemory<byte> envelopePrefix, ReadOnlyMemory<byte> frame) =>
+        Connection.SendTextAsync(envelopePrefix, frame, EnvelopeSuffix);
+
+    /// <inheritdoc />
+    public override ValueTask<bool> SendCloseNoticeAsync(PhonePeer phone, ReadOnlyMemory<byte> notice) => Connection.SendTextAsync(notice);
+
+    private static readonly ReadOnlyMemory<byte> EnvelopeSuffix = new byte[] { (byte)'}' };
 
     /// <summary>The binary's source (IPv4 address or IPv6 /64) for the per-source push limits; empty when unknown.</summary>
     public string Source { get; private init; } = "";
@@ -105,8 +114,15 @@ internal sealed partial class BinarySession : IRegistryBinary, IHeartbeatOwner
         connection.RequestClose(WsCloseCodes.InternalError, "heartbeat timeout");
     }
 
-    /// <summary>Displaced by a takeover: closed 1011 <c>heartbeat timeout</c>; its teardown leaves the registry alone.</summary>
-    public void Displace()
+    /// <inheritdoc />
+    public override void CloseLeaseLost()
+    {
+        _displaced = true;
+        Connection.RequestClose(WsCloseCodes.InternalError, "cluster lease lost");
+    }
+
+    /// <inheritdoc />
+    public override void Displace()
     {
         _displaced = true;
         Connection.RequestClose(WsCloseCodes.InternalError, "heartbeat timeout");

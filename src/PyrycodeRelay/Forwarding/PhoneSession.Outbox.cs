@@ -15,7 +15,7 @@ internal sealed partial class PhoneSession
     /// become 1011 when carried out). Never blocks: the first item starts the drainer, which runs inline
     /// until its first asynchronous wait. On overflow the phone is closed 1011 <c>phone backlog full</c>.
     /// </summary>
-    public EnqueueStatus Enqueue(ReadOnlySpan<byte> frame, bool hasFrame, int closeCode, long readAt)
+    public override EnqueueStatus Enqueue(ReadOnlySpan<byte> frame, bool hasFrame, int closeCode, long readAt)
     {
         var status = _outbox.TryEnqueue(frame, hasFrame, closeCode, readAt, out var startDrain, out var dropped, mayDefer: true);
         if (status == EnqueueStatus.RelayBudgetShort)

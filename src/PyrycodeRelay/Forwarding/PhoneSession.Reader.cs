@@ -48,8 +48,7 @@ internal sealed partial class PhoneSession
                     return (result, CloseCause.NoBinary);
             }
 
-            var binary = _binding.Holder.Connection;
-            if (!await binary.SendTextAsync(_envelopePrefix, message.Slice(start, length), EnvelopeSuffix))
+            if (!await _binding.Holder.SendPhoneFrameAsync(this, _envelopePrefix, message.Slice(start, length)))
             {
                 RelayLog.PhoneForwarderSendFailed(_ctx.Logger, ServerId, ConnId, BinaryWriteError);
                 _ctx.Metrics.Dropped(Direction.PhoneToBinary, DropReason.BinaryWriteFailed);
@@ -59,6 +58,4 @@ internal sealed partial class PhoneSession
             _ctx.Metrics.Forwarded(Direction.PhoneToBinary, _envelopePrefix.Length + length + 1, _ctx.Time.GetElapsedTime(Connection.MessageCompletedAt));
         }
     }
-
-    private static readonly ReadOnlyMemory<byte> EnvelopeSuffix = new byte[] { (byte)'}' };
 }

@@ -14,7 +14,7 @@ internal sealed partial class PhoneSession
     /// A server-id's grace period ended without a reclaim (the registry's grace-expiry handler): the expiry is
     /// counted and logged, then each of its phones is closed 1000 and tears down as usual.
     /// </summary>
-    public static void OnGraceExpired(RelayMetrics metrics, ILogger logger, string serverId, IReadOnlyList<PhoneSession> phones)
+    public static void OnGraceExpired(RelayMetrics metrics, ILogger logger, string serverId, IReadOnlyList<PhonePeer> phones)
     {
         metrics.GraceExpired();
         RelayLog.ServerGraceExpired(logger, serverId);
@@ -36,7 +36,7 @@ internal sealed partial class PhoneSession
             var code = end.Status == WsReceiveStatus.PeerClosed && end.PeerCloseCode != WsCloseCodes.NoStatus
                 ? end.PeerCloseCode
                 : WsCloseCodes.GoingAway;
-            if (!await _binding.Holder.Connection.SendTextAsync(CloseNotice(code)))
+            if (!await _binding.Holder.SendCloseNoticeAsync(this, CloseNotice(code)))
             {
                 RelayLog.PhoneCloseNoticeSendFailed(_ctx.Logger, ServerId, ConnId, code, "relay: write to binary failed");
             }
@@ -87,7 +87,7 @@ internal sealed partial class PhoneSession
     /// A relay-initiated close that bypasses the queue: pending items are dropped and the close frame goes
     /// out after any frame being written. The reader then ends with the peer's close (or the close wait).
     /// </summary>
-    public void CloseByRelay(int code, string reason, PhoneRemoval removal)
+    public override void CloseByRelay(int code, string reason, PhoneRemoval removal)
     {
         Interlocked.CompareExchange(ref _removal, (int)removal, (int)PhoneRemoval.None);
         CountDropped(_outbox.Discard(), DropReason.PhoneClosed);

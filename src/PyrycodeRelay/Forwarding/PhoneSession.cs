@@ -10,18 +10,18 @@ namespace PyrycodeRelay.Forwarding;
 /// delivers the binary's frames and directives (#routing-and-delivery, #close-directives, #phone-outbox), and its teardown sends the close
 /// notice (#close-notice) and unregisters it (#end-of-a-phone-connection).
 /// </summary>
-internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, PhoneSession>, IHeartbeatOwner
+internal sealed partial class PhoneSession : PhonePeer, IHeartbeatOwner
 {
     private readonly SessionContext _ctx;
     private readonly byte[] _envelopePrefix;
     private readonly byte[] _connIdUtf8;
     private readonly PhoneOutbox _outbox;
-    private readonly PhoneBinding<BinarySession, PhoneSession> _binding;
+    private readonly PhoneBinding<BinaryPeer, PhonePeer> _binding;
     private readonly TenantOutbox _tenant;
     private int _removal;              // PhoneRemoval, first writer wins
     private volatile bool _noNotice;   // a directive was accepted or overflowed
 
-    private PhoneSession(SessionContext ctx, WsConnection connection, PhoneBinding<BinarySession, PhoneSession> binding)
+    private PhoneSession(SessionContext ctx, WsConnection connection, PhoneBinding<BinaryPeer, PhonePeer> binding)
     {
         _ctx = ctx;
         Connection = connection;
@@ -35,13 +35,13 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
     }
 
     /// <inheritdoc />
-    public PhoneBinding<BinarySession, PhoneSession> Binding => _binding;
+    public override PhoneBinding<BinaryPeer, PhonePeer> Binding => _binding;
 
     /// <summary>The server-id it named.</summary>
     public string ServerId => _binding.Slot.ServerId;
 
-    /// <summary>The conn_id the binary addresses this phone by.</summary>
-    public string ConnId { get; }
+    /// <inheritdoc />
+    public override string ConnId { get; }
 
     /// <summary>The phone's WebSocket.</summary>
     public WsConnection Connection { get; }
@@ -67,7 +67,7 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
                 connection.RequestClose(WsCloseCodes.GoingAway, SessionIo.ShuttingDownReason);
             }
         });
-        ValueTask<PhoneRegistration<PhoneSession>> registering;
+        ValueTask<PhoneRegistration<PhonePeer>> registering;
         try
         {
             registering = ctx.Registry.RegisterPhoneAsync(serverId, binding => session = new PhoneSession(ctx, connection, binding));
@@ -84,9 +84,9 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
     }
 
     private static async Task AdmitAsync(
-        SessionContext ctx, WsConnection connection, ValueTask<PhoneRegistration<PhoneSession>> registering, string serverId, string deviceName, string remote)
+        SessionContext ctx, WsConnection connection, ValueTask<PhoneRegistration<PhonePeer>> registering, string serverId, string deviceName, string remote)
     {
-        PhoneRegistration<PhoneSession> registration;
+        PhoneRegistration<PhonePeer> registration;
         try
         {
             registration = await registering;
@@ -100,7 +100,7 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
         await Admit(ctx, connection, registration, serverId, deviceName, remote);
     }
 
-    private static Task Admit(SessionContext ctx, WsConnection connection, PhoneRegistration<PhoneSession> registration, string serverId, string deviceName, string remote)
+    private static Task Admit(SessionContext ctx, WsConnection connection, PhoneRegistration<PhonePeer> registration, string serverId, string deviceName, string remote)
     {
         try
         {
@@ -118,14 +118,14 @@ internal sealed partial class PhoneSession : IRegistryPhone<BinarySession, Phone
                     return RejectAsync(ctx, connection, WsCloseCodes.GoingAway, SessionIo.ShuttingDownReason, CloseCause.Shutdown);
             }
 
-            var session = registration.Phone!;
+            var session = (PhoneSession)registration.Phone!;
             RelayLog.PhoneRegistered(ctx.Logger, serverId, session.ConnId, deviceName, remote);
             ctx.Metrics.Upgrade(RelayEndpoint.Client, UpgradeOutcome.Accept);
             return session.ServeAsync();
         }
         catch
         {
-            Ended(ctx, connection, registration.Phone);
+            Ended(ctx, connection, registration.Phone as PhoneSession);
             throw;
         }
     }

@@ -11,7 +11,7 @@ namespace PyrycodeRelay.Forwarding;
 internal sealed class SessionContext
 {
     private SessionContext(
-        IServerRegistry<BinarySession, PhoneSession> registry, RelayMetrics metrics, ILogger logger, IPushWakeHandler push, long phoneOutboxBytes, long outboxBudgetBytes, TimeSpan phoneFirstFrameTimeout, TimeProvider time)
+        IServerRegistry<BinaryPeer, PhonePeer> registry, RelayMetrics metrics, ILogger logger, IPushWakeHandler push, long phoneOutboxBytes, long outboxBudgetBytes, TimeSpan phoneFirstFrameTimeout, TimeProvider time)
     {
         Registry = registry;
         Metrics = metrics;
@@ -25,7 +25,7 @@ internal sealed class SessionContext
     }
 
     /// <summary>Who holds which server-id, and the phones (docs/protocol.md#registry).</summary>
-    public IServerRegistry<BinarySession, PhoneSession> Registry { get; }
+    public IServerRegistry<BinaryPeer, PhonePeer> Registry { get; }
 
     /// <summary>Every upgraded connection, for the graceful drain (docs/protocol.md#graceful-shutdown).</summary>
     public SessionTracker Tracker { get; } = new();
@@ -63,10 +63,14 @@ internal sealed class SessionContext
     /// <summary>Whether graceful shutdown has begun (no close notices from then on).</summary>
     public bool ShuttingDown => Tracker.ShuttingDown;
 
-    /// <summary>Builds the sessions' context and the in-memory registry for <paramref name="options"/>.</summary>
-    public static SessionContext Create(RelayOptions options, RelayMetrics metrics, ILogger logger, IPushWakeHandler push, TimeProvider time)
+    /// <summary>
+    /// Builds the sessions' context for <paramref name="options"/> with <paramref name="registry"/> (cluster mode), or the
+    /// in-memory registry when it is null.
+    /// </summary>
+    public static SessionContext Create(RelayOptions options, RelayMetrics metrics, ILogger logger, IPushWakeHandler push, TimeProvider time,
+        IServerRegistry<BinaryPeer, PhonePeer>? registry = null)
     {
-        var registry = new ServerRegistry<BinarySession, PhoneSession>(
+        registry ??= new ServerRegistry<BinaryPeer, PhonePeer>(
             time,
             options.GracePeriod,
             options.PhonesPerServer,

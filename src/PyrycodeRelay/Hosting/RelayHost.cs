@@ -39,6 +39,15 @@ internal sealed partial class RelayHost : IAsyncDisposable
     private readonly BindRecorder? _transport;
     private int _shutdownStarted;
 
+    /// <summary>Cluster mode: this node's settings; null in single-instance mode.</summary>
+    internal Cluster.ClusterOptions? Cluster { get; private init; }
+
+    /// <summary>Cluster mode: the shared registry; null in single-instance mode.</summary>
+    internal Cluster.ClusterRegistry? ClusterRegistry { get; private init; }
+
+    /// <summary>Cluster mode: the Redis connection; null in single-instance mode.</summary>
+    internal Cluster.RedisLink? Redis { get; private init; }
+
     private RelayHost(
         WebApplication app,
         RelayHostSettings settings,
@@ -173,16 +182,36 @@ internal sealed partial class RelayHost : IAsyncDisposable
             ? new PushWakeService(key, PushOptions.From(options), meterFactory, settings.Loggers, settings.Time)
             : new PushOff());
         var relayLogger = settings.Loggers.CreateLogger("PyrycodeRelay.Relay");
-        var sessions = SessionContext.Create(options, metricsInstruments, relayLogger, push, settings.Time);
+        var cluster = PyrycodeRelay.Cluster.ClusterOptions.From(options, settings.RedisPassword);
+        var redis = cluster is null ? null : PyrycodeRelay.Cluster.RedisLink.Start(cluster, relayLogger);
+        PyrycodeRelay.Cluster.ClusterRegistry? clusterRegistry = null;
+        if (cluster is not null)
+        {
+            var clusterMetrics = new PyrycodeRelay.Cluster.ClusterMetrics(metricsInstruments, () => redis!.IsUp, () => clusterRegistry?.RemotePhones ?? 0);
+            clusterRegistry = new PyrycodeRelay.Cluster.ClusterRegistry(cluster, redis!, clusterMetrics, metricsInstruments, relayLogger, settings.Time,
+                Forwarding.Codec.ConnIds.NewSuffix, (serverId, phones) => PhoneSession.OnGraceExpired(metricsInstruments, relayLogger, serverId, phones));
+            clusterRegistry.Start();
+        }
+
+        Func<bool>? clusterUp = clusterRegistry is null ? null : () => clusterRegistry.IsAvailable;
+        var sessions = SessionContext.Create(options, metricsInstruments, relayLogger, push, settings.Time, clusterRegistry);
         metricsInstruments.ObserveGauges(() => sessions.Registry.ConnectedBinaries, () => sessions.Registry.ConnectedPhones, () => sessions.Budget.Charged);
-        var readiness = new Readiness { ExtraCondition = settings.Tls is { } t ? () => t.IsReady : null };
+
+        var readiness = new Readiness { ExtraCondition = settings.Tls is { } t ? () => t.IsReady : null, ClusterUp = clusterUp };
         var health = new HealthEndpoint(settings.Version, sessions.Registry, readiness, settings.Time, startedAt, options.HealthzCounts, settings.Commit);
+        if (cluster is not null)
+        {
+            health.AddCluster(cluster.NodeId, () => redis!.IsUp);
+        }
+
         var admission = new AdmissionGate(
             new RateLimiter(options.RateLimitBurst, options.RateLimitRefill, settings.Time, options.RateLimitSweepInterval, options.RateLimitMaxSources),
             new ConnectionCap(options.MaxConnections, options.MaxConnectionsPerSource,
                 ConnectionCap.ReserveFor(options.MaxConnections, options.EndpointReserveDivisor)),
             options.TrustXForwardedFor ? ForwardedFor.Parse(options.TrustedProxyCidrs) : null,
-            relayLogger);
+            relayLogger,
+            clusterUp,
+            cluster?.NodeId ?? "");
         var wsOptions = WsConnectionOptions.From(options, settings.Time);
         var relay = new RelayRequestHandler(health, new UpgradeEndpoint(sessions, wsOptions), admission, metricsInstruments);
         RequestDelegate relayApp = relay.InvokeAsync;
@@ -202,13 +231,29 @@ internal sealed partial class RelayHost : IAsyncDisposable
         });
 
         var host = new RelayHost(app, settings, sessions, admission, readiness, relayListens, metricsListen, httpListen,
-            app.Services.GetRequiredService<IConnectionListenerFactory>() as BindRecorder) { Pending = pending };
+            app.Services.GetRequiredService<IConnectionListenerFactory>() as BindRecorder)
+        {
+            Pending = pending,
+            Cluster = cluster,
+            Redis = redis,
+            ClusterRegistry = clusterRegistry,
+        };
         try
         {
             await app.StartAsync(cancellationToken);
         }
         catch (Exception ex) when (BindRecorder.FindSocketError(ex) is not null || ex is IOException)
         {
+            if (clusterRegistry is not null)
+            {
+                await clusterRegistry.DisposeAsync();
+            }
+
+            if (redis is not null)
+            {
+                await redis.DisposeAsync();
+            }
+
             await app.DisposeAsync();
             throw BindFailure(settings, recorder, ex);
         }
@@ -296,6 +341,16 @@ internal sealed partial class RelayHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await ShutdownAsync();
+        if (ClusterRegistry is not null)
+        {
+            await ClusterRegistry.DisposeAsync();
+        }
+
+        if (Redis is not null)
+        {
+            await Redis.DisposeAsync();
+        }
+
         await _app.DisposeAsync();
         if (_sessions.Push is IAsyncDisposable push)
         {

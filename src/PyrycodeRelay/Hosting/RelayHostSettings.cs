@@ -34,6 +34,9 @@ internal sealed record RelayHostSettings
     /// </summary>
     public ServiceAccountKey? FcmKey { get; init; }
 
+    /// <summary>Cluster mode: the Redis password (<c>PYRYCODE_RELAY_REDIS_PASSWORD</c>), or null. A secret: never log it.</summary>
+    public string? RedisPassword { get; init; }
+
     /// <summary>A push handler to use instead of one built from <see cref="FcmKey"/> (tests).</summary>
     public IPushWakeHandler? Push { get; init; }
 

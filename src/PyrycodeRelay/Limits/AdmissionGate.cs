@@ -17,14 +17,23 @@ internal sealed class AdmissionGate : IDisposable
     private readonly ConnectionCap _cap;
     private readonly ForwardedFor? _forwardedFor;
     private readonly ILogger _logger;
+    private readonly Func<bool>? _clusterUp;
+    private readonly string _nodeId;
 
     /// <summary>Creates the gate; it owns <paramref name="limiter"/> and <paramref name="cap"/> from now on.</summary>
     /// <param name="limiter">The per-source upgrade rate limiter.</param>
     /// <param name="cap">The connection caps.</param>
     /// <param name="forwardedFor">The client-address rule with <c>--trust-x-forwarded-for</c>; null when off.</param>
     /// <param name="logger">Where the refusals are logged.</param>
-    public AdmissionGate(RateLimiter limiter, ConnectionCap cap, ForwardedFor? forwardedFor, ILogger logger)
+    /// <param name="clusterUp">
+    /// Cluster mode: whether Redis is reachable; while it is not, upgrades are answered 503 after the rate limit and
+    /// before the caps (docs/operations.md#running-a-cluster). Null in single-instance mode.
+    /// </param>
+    /// <param name="nodeId">Cluster mode: this node's id, for the log line.</param>
+    public AdmissionGate(RateLimiter limiter, ConnectionCap cap, ForwardedFor? forwardedFor, ILogger logger, Func<bool>? clusterUp = null, string nodeId = "")
     {
+        _clusterUp = clusterUp;
+        _nodeId = nodeId;
         ArgumentNullException.ThrowIfNull(limiter);
         ArgumentNullException.ThrowIfNull(cap);
         ArgumentNullException.ThrowIfNull(logger);
@@ -58,6 +67,13 @@ internal sealed class AdmissionGate : IDisposable
             return (AdmissionOutcome.RateLimited, null);
         }
 
+        if (_clusterUp is { } up && !up())
+        {
+            ClusterLogUnavailable(context);
+            await LimitResponses.WriteServiceUnavailableAsync(context);
+            return (AdmissionOutcome.ClusterDown, null);
+        }
+
         ConnectionSlot? slot;
         var decision = endpoint is { } kind ? _cap.TryAcquire(kind, key, out slot) : Untyped(key, out slot);
         if (decision == CapDecision.SourceFull)
@@ -78,6 +94,9 @@ internal sealed class AdmissionGate : IDisposable
         context.Response.RegisterForDispose(slot);
         return (AdmissionOutcome.Admitted, slot);
     }
+
+    private void ClusterLogUnavailable(HttpContext context) =>
+        Cluster.ClusterLog.Unavailable(_logger, _nodeId, context.Request.Path.Value ?? "", ClientIp.PeerIp(context));
 
     /// <summary>Stops the rate limiter's sweeper (at shutdown, after the listeners stopped).</summary>
     public void Dispose() => _limiter.Dispose();

@@ -9,6 +9,9 @@ internal enum AdmissionOutcome
     /// <summary>Step 1 failed: 429 written, <c>rate_limited</c> logged (outcome <c>reject_rate_limit</c>).</summary>
     RateLimited,
 
+    /// <summary>Cluster mode: Redis is unreachable; 503 written, <c>cluster_unavailable</c> logged (no metric).</summary>
+    ClusterDown,
+
     /// <summary>Step 2 failed on the per-source cap: 429 written, <c>source_conn_cap_reached</c> logged (no metric).</summary>
     SourceCapReached,
 

@@ -141,6 +141,15 @@ internal sealed class ServerSlot<TBinary, TPhone>
         }
     }
 
+    /// <summary>A copy of the phones registered here.</summary>
+    internal List<TPhone> Snapshot()
+    {
+        lock (_phones)
+        {
+            return [.. _phones.Values];
+        }
+    }
+
     internal List<TPhone> RemoveAll()
     {
         lock (_phones)

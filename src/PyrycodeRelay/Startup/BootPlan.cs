@@ -32,6 +32,9 @@ internal sealed class BootPlan
     /// </summary>
     public required ServiceAccountKey? FcmKey { get; init; }
 
+    /// <summary>Cluster mode: the Redis password from <c>PYRYCODE_RELAY_REDIS_PASSWORD</c>, or null. A secret: never log it.</summary>
+    public string? RedisPassword { get; init; }
+
     /// <summary>The build version string.</summary>
     public required string Version { get; init; }
 

@@ -99,6 +99,7 @@ internal static partial class BootSequence
             MetricsListener = listeners.Metrics,
             Tls = tls,
             FcmKey = plan.FcmKey,
+            RedisPassword = plan.RedisPassword,
             Version = plan.Version,
         };
         return ListenerChecks.CheckPortAllowlist(settings.BindPorts, listeners.ExpectedPorts);

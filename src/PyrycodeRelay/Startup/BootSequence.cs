@@ -108,13 +108,23 @@ internal static partial class BootSequence
             ?? FlagRules.CheckShutdownDelay(options)
             ?? TlsChecks.Check(mode, options, set)
             ?? EnvConfigValidator.Validate(env, isValidFcmCredentials)
-            ?? SingleInstanceCheck.Check(env)
+            ?? SingleInstanceCheck.Check(env, options.ClusterRedis.Length > 0)
             ?? ProductionChecks.CheckInsecureListener(production, options.InsecureListen)
             ?? ProductionChecks.CheckRoot(production, env.EffectiveUid)
             ?? LinuxCapabilities.Check(env);
         if (refusal is not null)
         {
             return Refuse(refusal, factory);
+        }
+
+        if (options.ClusterRedis.Length > 0)
+        {
+            if (options.NodeId.Length == 0)
+            {
+                options = options with { NodeId = Cluster.NodeIds.NewId() }; // one id per process start
+            }
+
+            Cluster.ClusterBootLog.SingleInstanceCheckShared(logger, "shared_registry", options.NodeId);
         }
 
         if (env.OperatingSystem != "linux")
@@ -149,6 +159,7 @@ internal static partial class BootSequence
             Production = production,
             Metrics = metrics,
             FcmKey = fcmKey,
+            RedisPassword = env.GetEnvironmentVariable(EnvVars.RedisPassword) is { Length: > 0 } password ? password : null,
             Version = RelayVersion.Current,
             LoggerFactory = factory,
             Logger = logger,

@@ -12,6 +12,9 @@ internal static class EnvVars
     /// <summary>The whole Google service-account JSON key; unset means push off.</summary>
     public const string FcmCredentials = "PYRYCODE_RELAY_FCM_CREDENTIALS";
 
+    /// <summary>Cluster mode: the Redis password (optional; empty means none). A secret: never logged or echoed.</summary>
+    public const string RedisPassword = "PYRYCODE_RELAY_REDIS_PASSWORD";
+
     /// <summary>Set by Fly.io; any non-empty value is the multi-instance signal.</summary>
     public const string FlyAppName = "FLY_APP_NAME";
 

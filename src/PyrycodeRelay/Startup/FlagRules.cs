@@ -72,7 +72,8 @@ internal static partial class FlagRules
             ?? FcmUrl("fcm-base-url", options.FcmBaseUrl, BootLog.InvalidFcmBaseUrl)
             ?? (options.FcmTokenUrl.Length > 0 ? FcmUrl("fcm-token-url", options.FcmTokenUrl, BootLog.InvalidFcmTokenUrl) : null)
             ?? CheckSessionRules(options)
-            ?? HardeningRules(options);
+            ?? HardeningRules(options)
+            ?? CheckClusterRules(options);
     }
 
     /// <summary>The message of the refusal for <paramref name="flag"/> (name without dashes).</summary>

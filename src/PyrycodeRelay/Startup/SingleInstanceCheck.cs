@@ -29,11 +29,15 @@ internal static class SingleInstanceCheck
     public static bool IsMultiInstance(string? singleInstance, string? flyAppName) =>
         singleInstance != "1" && !string.IsNullOrEmpty(flyAppName);
 
-    /// <summary>Runs the check against <paramref name="env"/>; the refusal echoes no environment value.</summary>
-    public static BootRefusal? Check(IBootEnvironment env)
+    /// <summary>
+    /// Runs the check against <paramref name="env"/>; the refusal echoes no environment value. With a shared registry
+    /// (<c>--cluster-redis</c>) the multi-instance signals do not refuse: the boot logs <c>single_instance_check
+    /// result=shared_registry</c> instead (docs/operations.md#running-a-cluster).
+    /// </summary>
+    public static BootRefusal? Check(IBootEnvironment env, bool sharedRegistry = false)
     {
         ArgumentNullException.ThrowIfNull(env);
-        if (!IsMultiInstance(env.GetEnvironmentVariable(EnvVars.SingleInstance), env.GetEnvironmentVariable(EnvVars.FlyAppName)))
+        if (sharedRegistry || !IsMultiInstance(env.GetEnvironmentVariable(EnvVars.SingleInstance), env.GetEnvironmentVariable(EnvVars.FlyAppName)))
         {
             return null;
         }

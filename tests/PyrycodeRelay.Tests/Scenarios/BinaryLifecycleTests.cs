@@ -5,14 +5,14 @@ using PyrycodeRelay.Tests.Scenarios.Support;
 namespace PyrycodeRelay.Tests.Scenarios;
 
 /// <summary>Scenarios E (50–57) and docs/protocol.md#binary-claim, #conflict-probe-and-takeover, #grace-reclaim-and-expiry: claim, probe, takeover, grace, reclaim, expiry.</summary>
-public sealed class BinaryLifecycleTests
+public class BinaryLifecycleTests : RelayScenario
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(500);
 
     [Fact]
     public async Task Scenario50_BinaryDials_101_NothingSent_CountedAndPhonesRegister()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         using var metrics = new RelayMetricsProbe(relay);
         var (binary, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _b = binary;
@@ -30,7 +30,7 @@ public sealed class BinaryLifecycleTests
     [Fact]
     public async Task Scenario54_Grace_PhoneDuringGraceRegisters_AfterExpiry4404_ThenOrdinaryClaim()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(2) });
+        await using var relay = await StartRelayAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(2) });
         await using var b = await relay.ConnectHolderAsync(read: true);
         await b.CloseOutputAsync();
         var closedAt = Stopwatch.StartNew();
@@ -62,7 +62,7 @@ public sealed class BinaryLifecycleTests
     [Fact]
     public async Task Scenario55_Reclaim_EvictsOldPhone4404_NoNoticeToEitherBinary()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b1 = await relay.ConnectHolderAsync(read: true);
         var (p, c1) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
@@ -90,7 +90,7 @@ public sealed class BinaryLifecycleTests
     [Fact]
     public async Task Scenario56_GraceExpiry_PhonesClosed1000_CounterAndLog_ThenFree()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(1) });
+        await using var relay = await StartRelayAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(1) });
         using var metrics = new RelayMetricsProbe(relay);
         await using var b1 = await relay.ConnectHolderAsync(read: true);
         var (p1, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
@@ -119,7 +119,7 @@ public sealed class BinaryLifecycleTests
     [Fact]
     public async Task Scenario57_HealthDuringGraceAndAfterReclaim()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
@@ -138,7 +138,7 @@ public sealed class BinaryLifecycleTests
     [Fact]
     public async Task Reclaim_EvictsPhonesRegisteredBeforeAndDuringGrace()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p1, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p1 = p1;
@@ -158,7 +158,7 @@ public sealed class BinaryLifecycleTests
     [Fact]
     public async Task LateGraceExpiryAfterReclaim_HasNoEffect()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(1) });
+        await using var relay = await StartRelayAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(1) });
         using var metrics = new RelayMetricsProbe(relay);
         await using var b = await relay.ConnectHolderAsync(read: true);
         b.Socket.Abort();

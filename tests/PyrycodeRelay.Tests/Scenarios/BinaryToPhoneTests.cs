@@ -3,14 +3,14 @@ using PyrycodeRelay.Tests.Scenarios.Support;
 namespace PyrycodeRelay.Tests.Scenarios;
 
 /// <summary>Scenarios H (68–74) and docs/protocol.md#binary-to-phone: envelope classification, routing, close directives.</summary>
-public sealed class BinaryToPhoneTests
+public class BinaryToPhoneTests : RelayScenario
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
 
     [Fact]
     public async Task Scenario68_UnknownConnId_DroppedWithWarn_BinaryStays()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p1;
@@ -28,7 +28,7 @@ public sealed class BinaryToPhoneTests
     [Fact]
     public async Task Scenario69_BadEnvelopes_DroppedWithUnmarshalWarn_ValidOnesDelivered()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p1;
@@ -77,7 +77,7 @@ public sealed class BinaryToPhoneTests
     [InlineData("\"just a string\"")]
     public async Task WrongTypesAndNonObjects_Malformed_PhoneUnaffected(string bad)
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p1;
@@ -91,7 +91,7 @@ public sealed class BinaryToPhoneTests
     [Fact]
     public async Task EnvelopeFields_ZeroOrNullCloseCodeIsData_LastDuplicateWins_UnknownKeysIgnored_ExactBytes()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p1;
@@ -116,7 +116,7 @@ public sealed class BinaryToPhoneTests
     [Fact]
     public async Task PushWakeWithoutConnId_PushOff_DroppedWithWarn_NothingForwardedOrSentBack()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p1;
@@ -133,7 +133,7 @@ public sealed class BinaryToPhoneTests
     [Fact]
     public async Task ConnIdOfAnotherServerId_NeverFound()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b1 = await relay.ConnectHolderAsync("s1", read: true);
         await using var b2 = await relay.ConnectHolderAsync("s2", read: true);
         var (q, cq) = await relay.ConnectRegisteredPhoneAsync("s2", read: true);
@@ -147,7 +147,7 @@ public sealed class BinaryToPhoneTests
     [Fact]
     public async Task Scenario70_CloseDirectives_EmptyReason_OtherPhonesUnaffected_NoNotice()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(read: true);
         var (p2, c2) = await relay.ConnectRegisteredPhoneAsync(read: true);
@@ -175,7 +175,7 @@ public sealed class BinaryToPhoneTests
     [Fact]
     public async Task Scenario71_DirectiveWithFrame_FrameThenClose()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         using var metrics = new RelayMetricsProbe(relay);
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(read: true);
@@ -190,7 +190,7 @@ public sealed class BinaryToPhoneTests
     [Fact]
     public async Task Scenario72_FrameThenDirectiveWithFrame_InOrder()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, c) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
@@ -204,7 +204,7 @@ public sealed class BinaryToPhoneTests
     [Fact]
     public async Task Scenario73_PhoneNotReading_FifoThroughDirective_LaterItemRefused()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, c) = await relay.ConnectRegisteredPhoneAsync();
         await using var _p = p;
@@ -227,7 +227,7 @@ public sealed class BinaryToPhoneTests
     [Fact]
     public async Task Scenario74_InvalidDirectiveCodes_1011_ValidOnesExact()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         int[] codes = [1005, 999, 5000, 2000, 1000, 3000, 4999];
         var phones = new List<(WsTestClient Client, string ConnId)>();
@@ -268,7 +268,7 @@ public sealed class BinaryToPhoneTests
     [Fact]
     public async Task InvalidDirectiveCode_FrameStillDelivered()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, c) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;

@@ -1,16 +1,17 @@
+using PyrycodeRelay.Tests.Scenarios.Support;
 using System.Net.WebSockets;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
 /// <summary>Scenarios I (75–76) and docs/protocol.md#close-notice: the close notice to the binary.</summary>
-public sealed class CloseNoticeTests
+public class CloseNoticeTests : RelayScenario
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
 
     [Fact]
     public async Task Scenario75_PhoneCloses1000_ExactlyOneNotice()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         var (b, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _b = b;
         await relay.Logs.WaitForAsync("server_claimed");
@@ -30,7 +31,7 @@ public sealed class CloseNoticeTests
     [Fact]
     public async Task Scenario76_PhoneDropsTcp_Notice1001()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, connId) = await relay.ConnectRegisteredPhoneAsync(read: true);
         p.Socket.Abort();
@@ -46,7 +47,7 @@ public sealed class CloseNoticeTests
     [InlineData(3999, "x")]
     public async Task PhoneCloseWithCode_NoticeCarriesThatCode(int code, string reason)
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = p;
@@ -62,7 +63,7 @@ public sealed class CloseNoticeTests
     [Fact]
     public async Task PhoneCloseWithoutStatusCode_Notice1001()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = p;
@@ -78,7 +79,7 @@ public sealed class CloseNoticeTests
     [Fact]
     public async Task Notice_AfterEveryEnvelopeOfThatPhone()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = p;
@@ -98,7 +99,7 @@ public sealed class CloseNoticeTests
     [Fact]
     public async Task PhoneOfGracingBinaryLeaves_NoNoticeToReclaimer()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b1 = await relay.ConnectHolderAsync(read: true);
         var (p, connId) = await relay.ConnectRegisteredPhoneAsync(read: true);
         b1.Socket.Abort();

@@ -4,7 +4,7 @@ using PyrycodeRelay.Tests.Scenarios.Support;
 namespace PyrycodeRelay.Tests.Scenarios;
 
 /// <summary>Scenarios E (51–53) and docs/protocol.md#conflict-probe-and-takeover: the conflict probe, refusal (4409) and takeover.</summary>
-public sealed class ConflictProbeTests
+public class ConflictProbeTests : RelayScenario
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(500);
 
@@ -12,7 +12,7 @@ public sealed class ConflictProbeTests
     public async Task Scenario51_DuplicateClaim_Closed4409_IncumbentAndPhoneUntouched()
     {
         // A long probe timeout: the incumbent's Pong, not the timeout, must decide (well before 6 s even when loaded).
-        await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(6) });
+        await using var relay = await StartRelayAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(6) });
         await using var b1 = await relay.ConnectHolderAsync(read: true);
         var (p, connId) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
@@ -40,7 +40,7 @@ public sealed class ConflictProbeTests
     [Fact]
     public async Task Scenario52_HalfOpenIncumbent_TakenOverWithinProbeTimeout()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(1), GracePeriod = TimeSpan.FromSeconds(1) });
+        await using var relay = await StartRelayAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(1), GracePeriod = TimeSpan.FromSeconds(1) });
         await using var b1 = await relay.ConnectHolderAsync();
         var (p, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
@@ -78,7 +78,7 @@ public sealed class ConflictProbeTests
     [Fact]
     public async Task Scenario53_IncumbentFeedingStalledPhone_StillAnswersProbe_4409()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(3) });
+        await using var relay = await StartRelayAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(3) });
         await using var b1 = await relay.ConnectHolderAsync(read: true);
         var (p, connId) = await relay.ConnectRegisteredPhoneAsync();
         await using var _p = p;
@@ -102,7 +102,7 @@ public sealed class ConflictProbeTests
     {
         // Any bytes from the incumbent during the probe prove it alive (issue 13 finding 3): a Pong with the wrong
         // payload is not the probe's answer, so the claim is refused only when the probe times out.
-        await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(1) });
+        await using var relay = await StartRelayAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(1) });
         var (b1, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _b1 = b1;
         await relay.Logs.WaitForAsync("server_claimed");
@@ -124,7 +124,7 @@ public sealed class ConflictProbeTests
     [Fact]
     public async Task Probe_EchoingPong_4409()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(10) });
+        await using var relay = await StartRelayAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(10) });
         var (b1, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _b1 = b1;
         await relay.Logs.WaitForAsync("server_claimed");
@@ -140,7 +140,7 @@ public sealed class ConflictProbeTests
     [Fact]
     public async Task NewcomerMessagesDuringProbe_ProcessedInOrderAfterTakeover()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(1) });
+        await using var relay = await StartRelayAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(1) });
         await using var b1 = await relay.ConnectHolderAsync();
         var (b2, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders(),
             tail: [.. WsFrames.Text1("not-json"), .. WsFrames.Text1("{\"conn_id\":\"client-s1-00000000deadbeef\",\"frame\":{}}")]);
@@ -155,7 +155,7 @@ public sealed class ConflictProbeTests
     [Fact]
     public async Task NewcomerMessagesDuringProbe_DiscardedWhenRefused()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(3) });
+        await using var relay = await StartRelayAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(3) });
         await using var b1 = await relay.ConnectHolderAsync(read: true);
         var (b2, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders(), tail: WsFrames.Text1("not-json"));
         await using var _b2 = b2;
@@ -171,7 +171,7 @@ public sealed class ConflictProbeTests
     [Fact]
     public async Task Probe_IncumbentEndsDuringProbe_OrdinaryReclaimBeforeTimeout()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(10) });
+        await using var relay = await StartRelayAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(10) });
         var (b1, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _b1 = b1;
         await relay.Logs.WaitForAsync("server_claimed");
@@ -197,7 +197,7 @@ public sealed class ConflictProbeTests
     [Fact]
     public async Task Probe_TwoClaimantsOfHalfOpenIncumbent_OneTakesOver_Other4409()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(1) });
+        await using var relay = await StartRelayAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(1) });
         await using var b1 = await relay.ConnectHolderAsync();
         using var metrics = new RelayMetricsProbe(relay);
         var b2Task = WsTestClient.ConnectBinaryAsync(relay.Target, read: true);

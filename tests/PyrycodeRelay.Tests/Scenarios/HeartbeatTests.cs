@@ -1,14 +1,15 @@
+using PyrycodeRelay.Tests.Scenarios.Support;
 using System.Diagnostics;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
 /// <summary>Scenario K 82 and docs/protocol.md#framing-and-limits, #heartbeat: heartbeat, Ping answers, the close-handshake wait.</summary>
-public sealed class HeartbeatTests
+public class HeartbeatTests : RelayScenario
 {
     [Fact]
     public async Task Scenario82_Heartbeat_ReadingPeersStay_SilentPeersClosed1011()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with
+        await using var relay = await StartRelayAsync(o => o with
         {
             HeartbeatInterval = TimeSpan.FromSeconds(1),
             HeartbeatTimeout = TimeSpan.FromSeconds(1),
@@ -67,7 +68,7 @@ public sealed class HeartbeatTests
     [Fact]
     public async Task Heartbeat_FirstPingAfterOneInterval_DataDoesNotReplacePong()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with
+        await using var relay = await StartRelayAsync(o => o with
         {
             HeartbeatInterval = TimeSpan.FromSeconds(1),
             HeartbeatTimeout = TimeSpan.FromSeconds(1),
@@ -123,7 +124,7 @@ public sealed class HeartbeatTests
     [Fact]
     public async Task CloseHandshakeWait_PeerNeverAnswersClose_DroppedAfterTimeout()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { CloseHandshakeTimeout = TimeSpan.FromSeconds(1) });
+        await using var relay = await StartRelayAsync(o => o with { CloseHandshakeTimeout = TimeSpan.FromSeconds(1) });
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = p;

@@ -3,7 +3,7 @@ using PyrycodeRelay.Tests.Scenarios.Support;
 namespace PyrycodeRelay.Tests.Scenarios;
 
 /// <summary>docs/protocol.md#phone-outbox rules beyond the J rows: directive overflow, relay-initiated closes, write timeout.</summary>
-public sealed class OutboxOverflowTests
+public sealed class OutboxOverflowTests : RelayScenario
 {
     private const string Queued = "pyrycode_relay_outbox_queued_bytes";
 
@@ -12,7 +12,7 @@ public sealed class OutboxOverflowTests
     [InlineData(2000, 1011)]
     public async Task DirectiveOverflowingOutbox_ClosedWithItsCodeAndBacklogFull_NoNotice(int requested, int expected)
     {
-        await using var relay = await TestRelay.StartAsync(o => o with
+        await using var relay = await StartRelayAsync(o => o with
         {
             MaxMessageBytes = 65536,
             PhoneOutboxBytes = 65600,
@@ -59,7 +59,7 @@ public sealed class OutboxOverflowTests
     [Fact]
     public async Task Reclaim_EvictsStalledPhoneAtOnce_PendingDropped()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { WriteTimeout = TimeSpan.FromSeconds(60) });
+        await using var relay = await StartRelayAsync(o => o with { WriteTimeout = TimeSpan.FromSeconds(60) });
         await using var b1 = await relay.ConnectHolderAsync(read: true);
         // A fixed small receive window: otherwise TCP autotuning can absorb the whole queue while the test reclaims.
         var (p, c) = await relay.ConnectRegisteredPhoneAsync(receiveBuffer: 64 * 1024);
@@ -103,7 +103,7 @@ public sealed class OutboxOverflowTests
     public async Task PhoneWriteTimeout_SendFailedLogged_PhoneRemoved_Notice1001_BinaryUnaffected()
     {
         // Budgets far above what the socket can absorb, so the write blocks before anything overflows.
-        await using var relay = await TestRelay.StartAsync(o => o with
+        await using var relay = await StartRelayAsync(o => o with
         {
             WriteTimeout = TimeSpan.FromSeconds(1),
             PhoneOutboxBytes = 64 << 20,

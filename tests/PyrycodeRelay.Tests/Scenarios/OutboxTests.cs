@@ -4,14 +4,14 @@ using PyrycodeRelay.Tests.Scenarios.Support;
 namespace PyrycodeRelay.Tests.Scenarios;
 
 /// <summary>Scenarios J (77–79) and docs/protocol.md#phone-outbox: per-phone outbox, budgets, backpressure isolation.</summary>
-public sealed class OutboxTests
+public sealed class OutboxTests : RelayScenario
 {
     private const string Queued = "pyrycode_relay_outbox_queued_bytes";
 
     [Fact]
     public async Task Scenario77_StalledPhone_DoesNotDelayOtherPhoneOrBinary()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { HeartbeatInterval = TimeSpan.FromSeconds(1), HeartbeatTimeout = TimeSpan.FromSeconds(1) });
+        await using var relay = await StartRelayAsync(o => o with { HeartbeatInterval = TimeSpan.FromSeconds(1), HeartbeatTimeout = TimeSpan.FromSeconds(1) });
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (pa, ca) = await relay.ConnectRegisteredPhoneAsync();
         var (pb, cb) = await relay.ConnectRegisteredPhoneAsync(read: true);
@@ -42,7 +42,7 @@ public sealed class OutboxTests
     [Fact]
     public async Task Scenario77_StalledPhoneWithFullSocketAndQueue_OtherPhoneStillPrompt()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { WriteTimeout = TimeSpan.FromSeconds(30) });
+        await using var relay = await StartRelayAsync(o => o with { WriteTimeout = TimeSpan.FromSeconds(30) });
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (pa, ca) = await relay.ConnectRegisteredPhoneAsync();
         var (pb, cb) = await relay.ConnectRegisteredPhoneAsync(read: true);
@@ -74,7 +74,7 @@ public sealed class OutboxTests
     [Fact]
     public async Task Scenario78_NeverReadingPhone_256KiBFrames_BacklogFull()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { WriteTimeout = TimeSpan.FromSeconds(60), CloseHandshakeTimeout = TimeSpan.FromSeconds(30) });
+        await using var relay = await StartRelayAsync(o => o with { WriteTimeout = TimeSpan.FromSeconds(60), CloseHandshakeTimeout = TimeSpan.FromSeconds(30) });
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, c) = await relay.ConnectRegisteredPhoneAsync();
         await using var _p = p;
@@ -105,7 +105,7 @@ public sealed class OutboxTests
     [Fact]
     public async Task Scenario78_NeverReadingPhone_1KiBFrames_MoreThan300Accepted()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { WriteTimeout = TimeSpan.FromSeconds(60), CloseHandshakeTimeout = TimeSpan.FromSeconds(30) });
+        await using var relay = await StartRelayAsync(o => o with { WriteTimeout = TimeSpan.FromSeconds(60), CloseHandshakeTimeout = TimeSpan.FromSeconds(30) });
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, c) = await relay.ConnectRegisteredPhoneAsync();
         await using var _p = p;
@@ -127,7 +127,7 @@ public sealed class OutboxTests
     [Fact]
     public async Task Scenario79_RelayWideBudget_FirstPhoneClosedBelowOwnBudget_OtherStays()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with
+        await using var relay = await StartRelayAsync(o => o with
         {
             MaxMessageBytes = 65536,
             // Above the relay-wide budget (the in-process harness skips the boot rule that forbids it): whichever phone's
@@ -183,7 +183,7 @@ public sealed class OutboxTests
     [Fact]
     public async Task Burst300Frames_BrieflyNotReading_DeliveredInFullAndInOrder()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, c) = await relay.ConnectRegisteredPhoneAsync();
         await using var _p = p;

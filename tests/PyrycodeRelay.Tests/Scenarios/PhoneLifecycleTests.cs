@@ -6,14 +6,14 @@ using PyrycodeRelay.Tests.Scenarios.Support;
 namespace PyrycodeRelay.Tests.Scenarios;
 
 /// <summary>Scenarios F (58–63) and docs/protocol.md#identifiers, #phone-registration: phone registration, caps, conn_ids.</summary>
-public sealed class PhoneLifecycleTests
+public class PhoneLifecycleTests : RelayScenario
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(500);
 
     [Fact]
     public async Task Scenario58_ConnIdFormat()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         await using var p = await WsTestClient.ConnectPhoneAsync(relay.Target, read: true);
         await p.SendTextAsync("{}");
@@ -27,7 +27,7 @@ public sealed class PhoneLifecycleTests
     [Fact]
     public async Task Scenario59_NoBinary_101Then4404_LoggedAndCounted()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         using var metrics = new RelayMetricsProbe(relay);
         await using var p = await WsTestClient.ConnectPhoneAsync(relay.Target, read: true);
         Assert.Equal((4404, "no server with that id"), await p.ReceiveCloseAsync());
@@ -43,7 +43,7 @@ public sealed class PhoneLifecycleTests
     [Fact]
     public async Task Scenario60_PhonesPerServerCap_4429_SlotFreesOnLeave_CapIsPerServerId()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { PhonesPerServer = 3 });
+        await using var relay = await StartRelayAsync(o => o with { PhonesPerServer = 3 });
         using var metrics = new RelayMetricsProbe(relay);
         await using var b = await relay.ConnectHolderAsync("s1", read: true);
         await using var b2 = await relay.ConnectHolderAsync("s2", read: true);
@@ -84,7 +84,7 @@ public sealed class PhoneLifecycleTests
     [Fact]
     public async Task Scenario61_DeviceNames_LoggedSanitised()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p1, c1) = await relay.ConnectRegisteredPhoneAsync(deviceName: "Juhana's iPhone", read: true);
         await using var _1 = p1;
@@ -105,7 +105,7 @@ public sealed class PhoneLifecycleTests
     [Fact]
     public async Task DeviceName_TruncatedByCodePoints_NotUtf16Units()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var name = string.Concat(Enumerable.Repeat("📱", 70));
         var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", [.. RawWsClient.PhoneHeaders(), ("X-Pyrycode-Device-Name", name)]);
@@ -121,7 +121,7 @@ public sealed class PhoneLifecycleTests
         var clock = Stopwatch.StartNew();
         for (var run = 0; run < 2; run++)
         {
-            await using var relay = await TestRelay.StartAsync();
+            await using var relay = await StartRelayAsync();
             await using var b = await relay.ConnectHolderAsync(read: true);
             for (var i = 0; i < PerRun; i++)
             {
@@ -143,7 +143,7 @@ public sealed class PhoneLifecycleTests
     [Fact]
     public async Task Scenario63_PhoneDuringGrace_FrameCannotBeDelivered_Closed1000()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(5) });
+        await using var relay = await StartRelayAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(5) });
         await using var b = await relay.ConnectHolderAsync(read: true);
         await b.CloseOutputAsync();
         await b.ReceiveCloseAsync();

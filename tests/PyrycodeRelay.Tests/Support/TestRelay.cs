@@ -25,15 +25,17 @@ internal sealed partial class TestRelay : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private bool _disposed;
 
-    private TestRelay(RelayHost host, RelayOptions options, RelayTls? tls, CapturingLoggerProvider logs, LogCapture text, ILoggerFactory loggers)
+    private TestRelay(RelayHost host, RelayOptions options, RelayTls? tls, CapturingLoggerProvider logs, LogCapture text, ILoggerFactory loggers, int? port = null)
     {
+        Port = port ?? host.RelayPort;
         Host = host;
         Options = options;
         Tls = tls;
         Logs = logs;
         TextLog = text;
         _loggers = loggers;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{host.RelayPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(10) };
+        NodeHttp = [Http];
     }
 
     /// <summary>The running host.</summary>
@@ -55,7 +57,7 @@ internal sealed partial class TestRelay : IAsyncDisposable
     public string Text => TextLog.Text;
 
     /// <summary>The relay listener's port.</summary>
-    public int Port => Host.RelayPort;
+    public int Port { get; }
 
     /// <summary>Plain HTTP client for the relay listener (insecure mode).</summary>
     public HttpClient Http { get; }
@@ -145,8 +147,8 @@ internal sealed partial class TestRelay : IAsyncDisposable
 
     /// <summary>Polls the registry until <paramref name="binaries"/> and <paramref name="phones"/> match; fails after 10 s.</summary>
     public Task WaitForCountsAsync(int binaries, int phones) => Eventually.Async(
-        () => (Host.Registry.ConnectedBinaries, Host.Registry.ConnectedPhones) == (binaries, phones),
-        () => $"binaries={binaries} phones={phones}; have {Host.Registry.ConnectedBinaries}/{Host.Registry.ConnectedPhones}");
+        () => Counts == (binaries, phones),
+        () => $"binaries={binaries} phones={phones}; have {Counts.Binaries}/{Counts.Phones}");
 
     /// <summary>Polls until the connection cap holds exactly <paramref name="slots"/> slots; fails after 10 s.</summary>
     public Task WaitForSlotsAsync(int slots) => Eventually.Async(
@@ -162,6 +164,7 @@ internal sealed partial class TestRelay : IAsyncDisposable
         }
 
         _disposed = true;
+        await DisposeCrossNodeAsync();
         Http.Dispose();
         await Host.DisposeAsync();
         if (Tls is not null)
@@ -172,5 +175,6 @@ internal sealed partial class TestRelay : IAsyncDisposable
         _loggers.Dispose();
         TextLog.Dispose();
         Logs.Dispose();
+        await DisposeRedisAsync();
     }
 }

@@ -50,6 +50,20 @@ internal static class RelayCatalogue
 
     /// <summary><c>pyrycode_relay_log_lines_dropped_total</c> (issue 13: the log queue was full)</summary>
     public const string LogLinesDropped = "pyrycode_relay_log_lines_dropped_total";
+    /// <summary><c>pyrycode_relay_cluster_messages_total</c> (cluster mode only).</summary>
+    public const string ClusterMessages = "pyrycode_relay_cluster_messages_total";
+
+    /// <summary><c>pyrycode_relay_cluster_remote_phones</c> (cluster mode only).</summary>
+    public const string ClusterRemotePhones = "pyrycode_relay_cluster_remote_phones";
+
+    /// <summary><c>pyrycode_relay_cluster_link_losses_total</c> (cluster mode only).</summary>
+    public const string ClusterLinkLosses = "pyrycode_relay_cluster_link_losses_total";
+
+    /// <summary><c>pyrycode_relay_cluster_redis_up</c> (cluster mode only).</summary>
+    public const string ClusterRedisUp = "pyrycode_relay_cluster_redis_up";
+
+    /// <summary><c>pyrycode_relay_cluster_stale_epoch_drops_total</c> (cluster mode only).</summary>
+    public const string ClusterStaleEpochDrops = "pyrycode_relay_cluster_stale_epoch_drops_total";
 
     private static readonly MetricLabel DirectionLabel = new("direction", Labels.Directions);
     private static readonly MetricLabel EndpointLabel = new("endpoint", Labels.Endpoints);
@@ -95,6 +109,19 @@ internal static class RelayCatalogue
             [new("claim", Labels.SourceChanges)]),
         new(LogLinesDropped, MetricKind.Counter,
             "Log lines dropped because the queue in front of stderr was full (stderr read too slowly)."),
+
+        // Cluster mode only (docs/metrics.md): rendered once the cluster's instruments exist.
+        new(ClusterMessages, MetricKind.Counter,
+            "Cross-node messages published to another node's inbox, by the direction of the data they carry.",
+            [DirectionLabel]),
+        new(ClusterRemotePhones, MetricKind.Gauge,
+            "Phones on other nodes bound to a binary held by this node."),
+        new(ClusterLinkLosses, MetricKind.Counter,
+            "Cross-node phones closed 1011 cluster link lost (sequence gap, lost subscription, unreachable Redis, no answer)."),
+        new(ClusterRedisUp, MetricKind.Gauge,
+            "1 while this node's Redis connection answers, else 0."),
+        new(ClusterStaleEpochDrops, MetricKind.Counter,
+            "Cross-node messages dropped because they carried an older epoch than the claim in force."),
     ];
 
     /// <summary>The family named <paramref name="name"/>, or null when it is not in the catalogue.</summary>

@@ -16,6 +16,7 @@ public class LogContractTests
         "domain", "cert_cache", "https_proxy_protocol", "addr", "fix", "env_var", "reason", "value",
         "effective_uid", "unexpected_ports", "expected_ports", "bypass_env_var",
         "source_fp", // issue 13: a salted fingerprint of the source network, never the address
+        "node_id", "result", // cluster mode (docs/operations.md#running-a-cluster)
     };
 
     private static readonly IReadOnlyList<LoggedEvent> Events = LoggerMessageCatalog.All();

@@ -41,6 +41,12 @@ internal static partial class SpecCatalogue
         ["pyrycode_relay_claim_source_changes_total"] = ("counter", ["claim"]), // issue 13
         ["pyrycode_relay_log_lines_dropped_total"] = ("counter", []), // issue 13
 
+        ["pyrycode_relay_cluster_messages_total"] = ("counter", ["direction"]),
+        ["pyrycode_relay_cluster_remote_phones"] = ("gauge", []),
+        ["pyrycode_relay_cluster_link_losses_total"] = ("counter", []),
+        ["pyrycode_relay_cluster_redis_up"] = ("gauge", []),
+        ["pyrycode_relay_cluster_stale_epoch_drops_total"] = ("counter", []),
+
         // Runtime and process (issue 15 item 10, docs/metrics.md#runtime-and-process): values read at scrape, never 0-initialised.
         ["pyrycode_relay_cpu_seconds_total"] = ("counter", []),
         ["pyrycode_relay_resident_memory_bytes"] = ("gauge", []),
@@ -59,8 +65,15 @@ internal static partial class SpecCatalogue
     public static readonly IReadOnlySet<string> Runtime = Families.Keys
         .SkipWhile(k => k != "pyrycode_relay_cpu_seconds_total").ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>The families only a cluster-mode relay renders.</summary>
+    public static readonly string[] ClusterOnly =
+    [
+        "pyrycode_relay_cluster_messages_total", "pyrycode_relay_cluster_remote_phones", "pyrycode_relay_cluster_link_losses_total",
+        "pyrycode_relay_cluster_redis_up", "pyrycode_relay_cluster_stale_epoch_drops_total",
+    ];
+
     /// <summary>The families every relay renders (push only when on).</summary>
-    public static IEnumerable<string> Always => Families.Keys.Where(f => f != "pyrycode_relay_push_wakes_total");
+    public static IEnumerable<string> Always => Families.Keys.Where(f => f != "pyrycode_relay_push_wakes_total" && !ClusterOnly.Contains(f));
 
     /// <summary>Asserts that <paramref name="scrape"/> holds only catalogue families, shaped as the spec says.</summary>
     public static void AssertConforms(Exposition scrape)

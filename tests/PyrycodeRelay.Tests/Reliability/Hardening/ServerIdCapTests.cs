@@ -12,7 +12,7 @@ public sealed class ServerIdCapTests
 {
     private const string Upgrades = "pyrycode_relay_ws_upgrade_attempts_total";
 
-    private static int ServerIds(TestRelay relay) => ((ServerRegistry<BinarySession, PhoneSession>)relay.Host.Registry).ServerIds;
+    private static int ServerIds(TestRelay relay) => ((ServerRegistry<BinaryPeer, PhonePeer>)relay.Host.Registry).ServerIds;
 
     [Fact]
     public async Task Claim_then_disconnect_rounds_stay_within_the_cap_and_a_live_holder_keeps_working()

@@ -11,7 +11,7 @@ internal sealed class RelayMetricsProbe : IDisposable
     private readonly MeterListener _listener = new();
     private readonly Lock _lock = new();
     private readonly List<(string Name, KeyValuePair<string, string>[] Tags, double Value)> _measurements = [];
-    private readonly Dictionary<string, double> _gauges = [];
+    private readonly Dictionary<(Meter, string), double> _gauges = []; // per meter: cross-node sums both nodes
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, double> _maxima = [];
     private Task? _sampler;
@@ -21,9 +21,10 @@ internal sealed class RelayMetricsProbe : IDisposable
     {
         ArgumentNullException.ThrowIfNull(relay);
         var meter = relay.Host.Meter;
+        var phoneMeter = relay.PhoneHost?.Meter; // cross-node: counters summed over both nodes
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument.Meter, meter))
+            if (ReferenceEquals(instrument.Meter, meter) || ReferenceEquals(instrument.Meter, phoneMeter))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -58,7 +59,8 @@ internal sealed class RelayMetricsProbe : IDisposable
         lock (_lock)
         {
             _listener.RecordObservableInstruments();
-            return _gauges.TryGetValue(name, out var v) ? (long)v : throw new InvalidOperationException("gauge not observed: " + name);
+            var values = _gauges.Where(g => g.Key.Item2 == name).Select(g => g.Value).ToList();
+            return values.Count > 0 ? (long)values.Sum() : throw new InvalidOperationException("gauge not observed: " + name);
         }
     }
 
@@ -124,7 +126,7 @@ internal sealed class RelayMetricsProbe : IDisposable
         {
             if (instrument.IsObservable)
             {
-                _gauges[instrument.Name] = value;
+                _gauges[(instrument.Meter, instrument.Name)] = value;
                 _maxima[instrument.Name] = Math.Max(value, _maxima.GetValueOrDefault(instrument.Name));
             }
             else

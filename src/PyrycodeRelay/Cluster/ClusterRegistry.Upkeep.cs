@@ -1,0 +1,243 @@
+using System.Globalization;
+using PyrycodeRelay.Forwarding;
+using PyrycodeRelay.Registry;
+using PyrycodeRelay.WebSockets;
+using StackExchange.Redis;
+
+namespace PyrycodeRelay.Cluster;
+
+/// <summary>
+/// Every <see cref="ClusterOptions.CheckInterval"/>: subscribe the inbox once connected, renew the leases of the
+/// binaries held here (or close them <c>1011 cluster lease lost</c> once the lease is gone), and check the claims of
+/// remote holders this node's phones are bound to (grace, reclaim, expiry by whichever node sees the deadline first).
+/// </summary>
+internal sealed partial class ClusterRegistry
+{
+    private async Task UpkeepLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            await UpkeepGuardedAsync();
+            try
+            {
+                await Task.Delay(_options.CheckInterval, _time, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One upkeep pass, unless one is already running (the loop and a reconnect may ask at once).</summary>
+    private async Task UpkeepGuardedAsync()
+    {
+        if (Interlocked.Exchange(ref _upkeepRunning, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await UpkeepOnceAsync();
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException or InvalidOperationException)
+        {
+            _redis.ReportFailure();
+        }
+        finally
+        {
+            Volatile.Write(ref _upkeepRunning, 0);
+        }
+    }
+
+    private async Task UpkeepOnceAsync()
+    {
+        if (_redis.Multiplexer is { } mux && !_subscribed && _redis.IsUp)
+        {
+            await SubscribeAsync(mux);
+        }
+
+        if (!_redis.IsUp)
+        {
+            CheckLeaseDeadline();
+            return;
+        }
+
+        await RenewAsync();
+        await SweepRemoteHoldersAsync();
+    }
+
+    private (string Sid, long Epoch, BinaryPeer Holder)[] HeldHere()
+    {
+        lock (_gate)
+        {
+            return [.. _slots.Values.Where(s => !s.Removed && !s.Gracing && s.Holder is BinarySession).Select(s => (s.ServerId, s.Epoch, s.Holder))];
+        }
+    }
+
+    private async Task RenewAsync()
+    {
+        var held = HeldHere();
+        if (held.Length == 0)
+        {
+            _lastRenewOk = _time.GetTimestamp();
+            return;
+        }
+
+        RedisKey[] keys = [_epochKey, .. held.Select(h => SidKey(h.Sid))];
+        RedisValue[] values = [NodeId, Ms(_options.Lease), Ms(_options.GracePeriod), .. held.Select(h => (RedisValue)h.Epoch.ToString(CultureInfo.InvariantCulture))];
+        RedisResult[] lost;
+        try
+        {
+            lost = (RedisResult[])(await EvalAsync(ClusterScripts.Renew, keys, values))!;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            _redis.ReportFailure();
+            CheckLeaseDeadline();
+            return;
+        }
+
+        _lastRenewOk = _time.GetTimestamp();
+        foreach (var key in lost)
+        {
+            var sid = ((string)key!)["pyry:sid:".Length..];
+            foreach (var h in held.Where(h => h.Sid == sid))
+            {
+                LoseLease(h.Sid, h.Epoch);
+            }
+        }
+    }
+
+    /// <summary>Redis unreachable: once the last renewal is older than the lease, every binary held here loses its lease.</summary>
+    private void CheckLeaseDeadline()
+    {
+        if (_time.GetElapsedTime(_lastRenewOk) < _options.Lease)
+        {
+            return;
+        }
+
+        foreach (var h in HeldHere())
+        {
+            LoseLease(h.Sid, h.Epoch);
+        }
+    }
+
+    /// <summary>Closes a binary whose lease is gone <c>1011 cluster lease lost</c> (never 4409) and its phones here <c>1011 cluster link lost</c>.</summary>
+    private void LoseLease(string sid, long epoch)
+    {
+        BinaryPeer? holder = null;
+        List<PhonePeer> phones = [];
+        lock (_gate)
+        {
+            if (_slots.TryGetValue(sid, out var slot) && slot.Epoch == epoch && slot.Holder is BinarySession && !slot.Gracing)
+            {
+                holder = slot.Holder;
+                _liveBinaries--;
+                slot.Gracing = true;
+                _slots.Remove(sid);
+                slot.Removed = true;
+                foreach (var p in slot.RemoveAll())
+                {
+                    if (p is RemotePhone)
+                    {
+                        _remotePhones--;
+                    }
+                    else
+                    {
+                        _phones--;
+                        phones.Add(p);
+                    }
+                }
+            }
+        }
+
+        holder?.CloseLeaseLost();
+        foreach (var phone in phones)
+        {
+            LinkLost(phone);
+        }
+    }
+
+    private async Task SweepRemoteHoldersAsync()
+    {
+        (string Sid, long Epoch)[] remote;
+        lock (_gate)
+        {
+            remote = [.. _slots.Values.Where(s => !s.Removed && s.Holder is RemoteBinary).Select(s => (s.ServerId, s.Epoch))];
+        }
+
+        foreach (var (sid, epoch) in remote)
+        {
+            var state = await LookupAsync(sid);
+            if (state is null)
+            {
+                Evict(sid, epoch + 1, WsCloseCodes.Normal); // expired elsewhere
+            }
+            else if (state.Value.Epoch != epoch)
+            {
+                Evict(sid, epoch + 1, WsCloseCodes.NoServer); // reclaimed or taken over elsewhere
+            }
+            else if (state.Value.State == "expired")
+            {
+                await TryExpireAsync(sid, epoch);
+            }
+            else if (state.Value.State == "grace")
+            {
+                lock (_gate)
+                {
+                    if (_slots.TryGetValue(sid, out var slot) && slot.Epoch == epoch)
+                    {
+                        slot.Gracing = true; // its holder's node died or lost Redis: treated as if its connection ended
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The inbox subscription or Redis is lost: every cross-node phone is closed <c>1011 cluster link lost</c> (its
+    /// binary gets the close notice 1001 where reachable); phones of binaries held here lose their remote peers.
+    /// Same-node traffic is not affected.
+    /// </summary>
+    private void LinkLostAll()
+    {
+        List<PhonePeer> local = [];
+        List<(ServerSlot<BinaryPeer, PhonePeer> Slot, RemotePhone Phone)> remote = [];
+        lock (_gate)
+        {
+            foreach (var slot in _slots.Values.ToList())
+            {
+                if (slot.Holder is RemoteBinary)
+                {
+                    _slots.Remove(slot.ServerId);
+                    slot.Removed = true;
+                    foreach (var p in slot.RemoveAll())
+                    {
+                        _phones--;
+                        local.Add(p);
+                    }
+                }
+                else
+                {
+                    foreach (var p in slot.Snapshot().OfType<RemotePhone>())
+                    {
+                        remote.Add((slot, p));
+                    }
+                }
+            }
+        }
+
+        foreach (var phone in local)
+        {
+            LinkLost(phone);
+        }
+
+        foreach (var (slot, phone) in remote)
+        {
+            _metrics.LinkLost();
+            LoseRemotePhone(slot, phone, notice: true);
+        }
+    }
+}
