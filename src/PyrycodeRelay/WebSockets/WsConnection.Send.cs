@@ -156,8 +156,10 @@ internal sealed partial class WsConnection
             Write(c);
             return true;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or IOException)
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or IOException or ArgumentOutOfRangeException)
         {
+            // ArgumentOutOfRangeException: the transport completed its output pipe under us (the connection was torn
+            // down while a close was being written at shutdown); Advance then finds no buffer. A failed write, like the others.
             return false;
         }
     }
