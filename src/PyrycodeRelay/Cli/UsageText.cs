@@ -24,6 +24,7 @@ internal static class UsageText
         ("Shutdown", ["drain-timeout", "shutdown-delay"]),
         ("Logs, metrics and health", ["log-format", "log-level", "metrics-listen", "metrics-allow-remote", "healthz-counts"]),
         ("Push wakes (FCM)", ["fcm-project-id", "fcm-base-url", "fcm-token-url"]),
+        ("Cluster mode (Redis)", ["cluster-redis", "node-id", "cluster-lease"]),
         ("Other", ["check-config", "version"]),
     ];
 

@@ -147,7 +147,7 @@ public class FlagsProcessTests
         Assert.Empty(stderr);
         Assert.StartsWith("Usage: pyrycode-relay [flags]\n", stdout, StringComparison.Ordinal);
         var topics = stdout.Split('\n').Where(l => l.Length > 0 && l[0] != ' ' && l.EndsWith(':')).ToList();
-        Assert.Equal(["Mode and listeners:", "TLS certificates:", "Limits:", "Timings:", "Shutdown:", "Logs, metrics and health:", "Push wakes (FCM):", "Other:"], topics);
+        Assert.Equal(["Mode and listeners:", "TLS certificates:", "Limits:", "Timings:", "Shutdown:", "Logs, metrics and health:", "Push wakes (FCM):", "Cluster mode (Redis):", "Other:"], topics);
         Assert.Contains("\nShutdown:\n  -drain-timeout duration\n", stdout, StringComparison.Ordinal);
     }
 }
