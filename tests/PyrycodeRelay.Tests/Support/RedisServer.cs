@@ -17,19 +17,25 @@ internal sealed class RedisServer : IAsyncDisposable
 
     private Process? _process;
 
-    private RedisServer(int port) => Port = port;
+    private RedisServer(int port, string? password = null) => (Port, Password) = (port, password);
 
     /// <summary>The loopback port.</summary>
     public int Port { get; }
 
+    /// <summary>The <c>--requirepass</c> password, or null for none.</summary>
+    public string? Password { get; }
+
     /// <summary><c>127.0.0.1:port</c>, a valid <c>--cluster-redis</c> value.</summary>
     public string Address => "127.0.0.1:" + Port;
 
-    /// <summary>Starts a server on a free port and waits until it answers PING (fails after 10 s).</summary>
-    public static async Task<RedisServer> StartAsync(int? port = null)
+    /// <summary>
+    /// Starts a server on a free port (with <c>--requirepass <paramref name="password"/></c> when given) and waits
+    /// until it answers PING (fails after 10 s).
+    /// </summary>
+    public static async Task<RedisServer> StartAsync(int? port = null, string? password = null)
     {
         Assert.True(File.Exists(Binary), $"{Binary} is missing: apt-get install -y redis-server");
-        var server = new RedisServer(port ?? RelayProcessRunner.FreePort());
+        var server = new RedisServer(port ?? RelayProcessRunner.FreePort(), password);
         await server.StartAgainAsync();
         return server;
     }
@@ -50,6 +56,12 @@ internal sealed class RedisServer : IAsyncDisposable
                      "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no", "--loglevel", "warning"])
         {
             psi.ArgumentList.Add(a);
+        }
+
+        if (Password is not null)
+        {
+            psi.ArgumentList.Add("--requirepass");
+            psi.ArgumentList.Add(Password);
         }
 
         _process = Process.Start(psi) ?? throw new InvalidOperationException("redis-server did not start");
@@ -89,23 +101,36 @@ internal sealed class RedisServer : IAsyncDisposable
         kill.WaitForExit();
     }
 
-    /// <summary>Runs one command (inline protocol) and returns the raw reply text.</summary>
+    /// <summary>Runs one command (RESP; after <c>AUTH</c> when the server has a password) and returns the raw reply text.</summary>
     public async Task<string> CommandAsync(params string[] args)
     {
         using var client = new TcpClient();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await client.ConnectAsync("127.0.0.1", Port, cts.Token);
         var stream = client.GetStream();
+        if (Password is not null)
+        {
+            await stream.WriteAsync(Resp(["AUTH", Password]), cts.Token);
+            var ok = new byte[64];
+            var read = await stream.ReadAsync(ok, cts.Token);
+            Assert.StartsWith("+OK", Encoding.UTF8.GetString(ok, 0, read), StringComparison.Ordinal);
+        }
+
+        await stream.WriteAsync(Resp(args), cts.Token);
+        var buffer = new byte[65536];
+        var n = await stream.ReadAsync(buffer, cts.Token);
+        return Encoding.UTF8.GetString(buffer, 0, n);
+    }
+
+    private static byte[] Resp(string[] args)
+    {
         var sb = new StringBuilder().Append('*').Append(args.Length).Append("\r\n");
         foreach (var a in args)
         {
             sb.Append('$').Append(Encoding.UTF8.GetByteCount(a)).Append("\r\n").Append(a).Append("\r\n");
         }
 
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(sb.ToString()), cts.Token);
-        var buffer = new byte[65536];
-        var n = await stream.ReadAsync(buffer, cts.Token);
-        return Encoding.UTF8.GetString(buffer, 0, n);
+        return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
     private bool PingOk()
