@@ -1,9 +1,10 @@
 using System.Text;
+using PyrycodeRelay.Tests.Scenarios.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
 /// <summary>docs/protocol.md#framing-and-limits "Protocol errors": RFC 6455 violations close with 1002 and end the reader.</summary>
-public sealed class ProtocolViolationTests
+public class ProtocolViolationTests : RelayScenario
 {
     public static TheoryData<string> Violations => new()
     {
@@ -14,7 +15,7 @@ public sealed class ProtocolViolationTests
     [MemberData(nameof(Violations))]
     public async Task PhoneViolation_Closed1002_NoticeToBinary1001(string violation)
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { CloseHandshakeTimeout = TimeSpan.FromSeconds(1) });
+        await using var relay = await StartRelayAsync(o => o with { CloseHandshakeTimeout = TimeSpan.FromSeconds(1) });
         await using var binary = await relay.ConnectHolderAsync(read: true);
         var (phone, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = phone;
@@ -38,7 +39,7 @@ public sealed class ProtocolViolationTests
     [InlineData("reserved-opcode")]
     public async Task BinaryViolation_Closed1002_EntersGrace(string violation)
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { CloseHandshakeTimeout = TimeSpan.FromSeconds(1) });
+        await using var relay = await StartRelayAsync(o => o with { CloseHandshakeTimeout = TimeSpan.FromSeconds(1) });
         var (binary, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _b = binary;
         await relay.Logs.WaitForAsync("server_claimed");
@@ -54,7 +55,7 @@ public sealed class ProtocolViolationTests
     [Fact]
     public async Task PhoneInvalidUtf8Text_ClosedAndNothingForwarded()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { CloseHandshakeTimeout = TimeSpan.FromSeconds(1) });
+        await using var relay = await StartRelayAsync(o => o with { CloseHandshakeTimeout = TimeSpan.FromSeconds(1) });
         await using var binary = await relay.ConnectHolderAsync(read: true);
         var (phone, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = phone;

@@ -5,13 +5,18 @@ using PyrycodeRelay.Tests.Scenarios.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
-/// <summary>Scenarios O (104–106), in process: <c>RelayHost.ShutdownAsync</c> instead of SIGTERM (docs/protocol.md#graceful-shutdown, docs/operations.md#shutdown).</summary>
-public sealed class ShutdownTests
+/// <summary>
+/// Scenarios O (104–106), in process: <c>RelayHost.ShutdownAsync</c> instead of SIGTERM (docs/protocol.md#graceful-shutdown,
+/// docs/operations.md#shutdown). Cross-node, "the relay shuts down" is the binaries' node for the binary-only scenarios
+/// and every node (binaries' node first, so no close notice is due) where phones take part; one node shutting down
+/// under live peers elsewhere is covered by <c>CrossNodeTests</c>.
+/// </summary>
+public class ShutdownTests : RelayScenario
 {
     [Fact]
     public async Task Scenario104_Shutdown_BinaryGets1001_Complete()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var clock = Stopwatch.StartNew();
         Assert.True(await relay.Host.ShutdownAsync());
@@ -26,24 +31,24 @@ public sealed class ShutdownTests
     [Fact]
     public async Task Scenario105_Shutdown_AllGet1001_NoCloseNotice()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p1, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
         var (p2, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _1 = p1;
         await using var _2 = p2;
-        Assert.True(await relay.Host.ShutdownAsync());
+        Assert.True(await relay.ShutdownEveryNodeAsync());
         Assert.Equal((1001, "shutting down"), await b.ReceiveCloseAsync());
         Assert.Equal((1001, "shutting down"), await p1.ReceiveCloseAsync());
         Assert.Equal((1001, "shutting down"), await p2.ReceiveCloseAsync());
-        Assert.Single(relay.Logs.Named("shutdown complete"));
+        Assert.Equal(relay.IsCrossNode ? 2 : 1, relay.Logs.Named("shutdown complete").Count);
         Assert.Empty(relay.Logs.Named("phone_close_notice_send_failed"));
     }
 
     [Fact]
     public async Task Scenario106_PeerNeverAnswers_DrainDeadline_ForceClosed()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { DrainTimeout = TimeSpan.FromSeconds(1) });
+        await using var relay = await StartRelayAsync(o => o with { DrainTimeout = TimeSpan.FromSeconds(1) });
         var (raw, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _r = raw;
         await relay.Logs.WaitForAsync("server_claimed");
@@ -70,7 +75,7 @@ public sealed class ShutdownTests
     [Fact]
     public async Task Shutdown_DuringProbe_Claimant1001_NoLogNoOutcome()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(10) });
+        await using var relay = await StartRelayAsync(o => o with { ConflictProbeTimeout = TimeSpan.FromSeconds(10) });
         var (b1, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _b1 = b1;
         await relay.Logs.WaitForAsync("server_claimed");
@@ -93,9 +98,9 @@ public sealed class ShutdownTests
     }
 
     [Fact]
-    public async Task Shutdown_AbandonsGrace_NoExpiry()
+    public virtual async Task Shutdown_AbandonsGrace_NoExpiry()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(1) });
+        await using var relay = await StartRelayAsync(o => o with { GracePeriod = TimeSpan.FromSeconds(1) });
         using var metrics = new RelayMetricsProbe(relay);
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, _) = await relay.ConnectRegisteredPhoneAsync(read: true);
@@ -103,7 +108,7 @@ public sealed class ShutdownTests
         await b.CloseOutputAsync();
         await b.ReceiveCloseAsync();
         await relay.Logs.WaitForAsync("server_released");
-        Assert.True(await relay.Host.ShutdownAsync());
+        Assert.True(await relay.ShutdownEveryNodeAsync());
         Assert.Equal((1001, "shutting down"), await p.ReceiveCloseAsync());
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.Empty(relay.Logs.Named("server_grace_expired"));
@@ -113,7 +118,7 @@ public sealed class ShutdownTests
     [Fact]
     public async Task AfterShutdown_NewConnectionsRefused()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         Assert.True(await relay.Host.ShutdownAsync());
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));

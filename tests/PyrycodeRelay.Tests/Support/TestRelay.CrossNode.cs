@@ -75,6 +75,21 @@ internal sealed partial class TestRelay
         (Host.Registry.ConnectedBinaries + (PhoneHost?.Registry.ConnectedBinaries ?? 0),
          Host.Registry.ConnectedPhones + (PhoneHost?.Registry.ConnectedPhones ?? 0));
 
+    /// <summary>
+    /// Shuts every node down gracefully, the binaries' node first (so its binaries are closed before their phones' node
+    /// goes); true when every drain completed.
+    /// </summary>
+    public async Task<bool> ShutdownEveryNodeAsync()
+    {
+        var drained = await Host.ShutdownAsync();
+        if (PhoneHost is not null)
+        {
+            drained &= await PhoneHost.ShutdownAsync();
+        }
+
+        return drained;
+    }
+
     private async Task DisposeCrossNodeAsync()
     {
         if (_proxy is not null)
