@@ -4,7 +4,7 @@ using PyrycodeRelay.Tests.Scenarios.Support;
 namespace PyrycodeRelay.Tests.Scenarios;
 
 /// <summary>docs/protocol.md#websocket-handshake: handshake validity after the gate, what follows the 101, and #routes query handling.</summary>
-public sealed class HandshakeTests
+public class HandshakeTests : RelayScenario
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(600);
 
@@ -14,7 +14,7 @@ public sealed class HandshakeTests
     [MemberData(nameof(Endpoints))]
     public async Task InvalidUpgrades_405_426_400_NotLoggedNotCountedNotRegistered(string path, string endpoint)
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var binary = path.EndsWith("client", StringComparison.Ordinal) ? await relay.ConnectHolderAsync(read: true) : null;
         using var metrics = new RelayMetricsProbe(relay);
         var headers = endpoint == "server" ? RawWsClient.BinaryHeaders("s2") : RawWsClient.PhoneHeaders();
@@ -51,7 +51,7 @@ public sealed class HandshakeTests
     [Fact]
     public async Task Binary_RelaySendsNothingAfter101()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         var (binary, response) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _ = binary;
         await relay.Logs.WaitForAsync("server_claimed");
@@ -63,7 +63,7 @@ public sealed class HandshakeTests
     [Fact]
     public async Task Phone_RelaySendsNothingAfter101()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (phone, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = phone;
@@ -75,7 +75,7 @@ public sealed class HandshakeTests
     [Fact]
     public async Task SubprotocolAndDeflateOffered_NeitherSelected_AnyOriginAccepted()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         (string, string)[] headers =
         [
             .. RawWsClient.BinaryHeaders(),
@@ -103,7 +103,7 @@ public sealed class HandshakeTests
     [Fact]
     public async Task Scenario38_V2Aliases_IdenticalAndCountedUnderTheirEndpoint()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         using var metrics = new RelayMetricsProbe(relay);
         await using var b = await WsTestClient.ConnectBinaryAsync(relay.Target, path: "/v2/server", read: true);
         await relay.Logs.WaitForAsync("server_claimed");
@@ -121,7 +121,7 @@ public sealed class HandshakeTests
     [Fact]
     public async Task QueryString_Ignored()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         var (binary, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server?token=abc&x=1", RawWsClient.BinaryHeaders());
         await using var _ = binary;
         Assert.Equal("s1", (await relay.Logs.WaitForAsync("server_claimed"))["server_id"]);
@@ -134,7 +134,7 @@ public sealed class HandshakeTests
     [Fact]
     public async Task PhoneFrameInSamePacketAsHandshake_Forwarded()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var binary = await relay.ConnectHolderAsync(read: true);
         var (phone, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders(), tail: WsFrames.Text1("{\"early\":1}"));
         await using var _p = phone;
@@ -145,7 +145,7 @@ public sealed class HandshakeTests
     [Fact]
     public async Task BinaryEnvelopeInSamePacketAsHandshake_Processed()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         var (binary, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders(),
             tail: [.. WsFrames.Text1("not-json"), .. WsFrames.Text1("{\"conn_id\":\"client-s1-00000000deadbeef\",\"frame\":{}}")]);
         await using var _ = binary;
@@ -163,7 +163,7 @@ public sealed class HandshakeTests
     [InlineData("/v1/client", 1)]
     public async Task PeerPing_AnsweredWithSamePayload(string path, int length)
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var holder = path == "/v1/client" ? await relay.ConnectHolderAsync(read: true) : null;
         var (client, _) = await RawWsClient.UpgradeAsync(relay, path, path == "/v1/client" ? RawWsClient.PhoneHeaders() : RawWsClient.BinaryHeaders());
         await using var _c = client;
@@ -181,7 +181,7 @@ public sealed class HandshakeTests
     [Fact]
     public async Task OutboundMessages_AreSingleUnmaskedTextFrames()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         var (binary, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _b = binary;
         await relay.Logs.WaitForAsync("server_claimed");
