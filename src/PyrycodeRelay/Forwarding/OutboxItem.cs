@@ -15,5 +15,12 @@ internal readonly record struct OutboxItem(byte[]? Buffer, int Length, int Close
     /// <summary>The charge of an item holding <paramref name="buffer"/> (null for a directive without a frame).</summary>
     public static long CostOf(byte[]? buffer) => (buffer?.Length ?? 0) + (long)Overhead;
 
+    /// <summary>
+    /// What an item for a frame of <paramref name="frameLength"/> bytes will cost before its buffer is rented: the shared
+    /// pool's power-of-two bucket (at least 16 bytes) + <see cref="Overhead"/>; a directive alone costs the overhead.
+    /// </summary>
+    public static long EstimateCost(bool hasFrame, int frameLength) =>
+        (hasFrame ? (long)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(frameLength, 16)) : 0) + Overhead;
+
     public bool IsDirective => CloseCode != 0;
 }

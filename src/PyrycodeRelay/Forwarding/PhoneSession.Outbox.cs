@@ -21,7 +21,7 @@ internal sealed partial class PhoneSession
         if (status == EnqueueStatus.RelayBudgetShort)
         {
             // The relay-wide budget is short: shed a server-id above its fair share rather than this recipient.
-            _ctx.Shedder.ShedFor(_tenant, (hasFrame ? frame.Length : 0) + (long)OutboxItem.Overhead);
+            _ctx.Shedder.ShedFor(_tenant, OutboxItem.EstimateCost(hasFrame, frame.Length));
             status = _outbox.TryEnqueue(frame, hasFrame, closeCode, readAt, out startDrain, out dropped);
         }
 
