@@ -16,6 +16,7 @@ internal sealed class RedisSentinelSet : IAsyncDisposable
 
     private readonly TempDir _dir = new();
     private Process? _sentinel;
+    private string? _sentinelPassword;
 
     private RedisSentinelSet(RedisServer primary, RedisServer replica, int sentinelPort) =>
         (Primary, Replica, SentinelPort) = (primary, replica, sentinelPort);
@@ -32,12 +33,16 @@ internal sealed class RedisSentinelSet : IAsyncDisposable
     /// <summary>The <c>--cluster-redis</c> value naming the sentinel.</summary>
     public string Address => $"redis+sentinel://127.0.0.1:{SentinelPort}/{MasterName}";
 
-    /// <summary>Starts primary, replica (waits until it is in sync), then the sentinel (waits until it knows the replica).</summary>
-    public static async Task<RedisSentinelSet> StartAsync()
+    /// <summary>
+    /// Starts primary, replica (waits until it is in sync), then the sentinel (waits until it knows the replica). With
+    /// <paramref name="password"/>, primary and replica require it and the sentinel authenticates to them with it
+    /// (<c>sentinel auth-pass</c>); the sentinel itself requires it too when <paramref name="sentinelRequiresPassword"/>.
+    /// </summary>
+    public static async Task<RedisSentinelSet> StartAsync(string? password = null, bool sentinelRequiresPassword = false)
     {
-        var primary = await RedisServer.StartAsync();
-        var replica = await RedisServer.StartAsync(replicaOf: primary.Port);
-        var set = new RedisSentinelSet(primary, replica, RelayProcessRunner.FreePort());
+        var primary = await RedisServer.StartAsync(password: password);
+        var replica = await RedisServer.StartAsync(password: password, replicaOf: primary.Port);
+        var set = new RedisSentinelSet(primary, replica, RelayProcessRunner.FreePort()) { _sentinelPassword = sentinelRequiresPassword ? password : null };
         try
         {
             await Eventually.Async(() => replica.CommandAsync("INFO", "replication").GetAwaiter().GetResult().Contains("master_link_status:up", StringComparison.Ordinal),
@@ -69,7 +74,7 @@ internal sealed class RedisSentinelSet : IAsyncDisposable
         Eventually.Async(() => PrimaryPortAsync().GetAwaiter().GetResult() == Replica.Port, "the sentinel promoted the replica", within);
 
     /// <summary>One command to the sentinel (raw RESP reply).</summary>
-    public Task<string> SentinelCommandAsync(params string[] args) => RedisServer.CommandAsync(SentinelPort, null, args);
+    public Task<string> SentinelCommandAsync(params string[] args) => RedisServer.CommandAsync(SentinelPort, _sentinelPassword, args);
 
     private async Task StartSentinelAsync()
     {
@@ -78,7 +83,9 @@ internal sealed class RedisSentinelSet : IAsyncDisposable
             $"port {SentinelPort}", "bind 127.0.0.1", "protected-mode no", "daemonize no", "loglevel warning", $"dir {_dir.Path}",
             $"sentinel monitor {MasterName} 127.0.0.1 {Primary.Port} 1",
             $"sentinel down-after-milliseconds {MasterName} 1000",
-            $"sentinel failover-timeout {MasterName} 5000", ""));
+            $"sentinel failover-timeout {MasterName} 5000",
+            Primary.Password is { } pw ? $"sentinel auth-pass {MasterName} {pw}" : "",
+            _sentinelPassword is { } own ? $"requirepass {own}" : "", ""));
         var psi = new ProcessStartInfo(RedisServer.Binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(conf);
         psi.ArgumentList.Add("--sentinel");

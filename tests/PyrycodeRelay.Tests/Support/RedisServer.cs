@@ -65,6 +65,8 @@ internal sealed class RedisServer : IAsyncDisposable
         {
             psi.ArgumentList.Add("--requirepass");
             psi.ArgumentList.Add(Password);
+            psi.ArgumentList.Add("--masterauth"); // used only while a replica (Sentinel tests fail primaries over)
+            psi.ArgumentList.Add(Password);
         }
 
         if (ReplicaOf is { } primary)
