@@ -37,5 +37,5 @@ internal sealed record ClusterOptions(
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"ClusterOptions {{ Address = {Address.Endpoint}, NodeId = {NodeId}, Lease = {Lease} }}"; // never the password
+    public override string ToString() => $"ClusterOptions {{ Address = {Address.Display}, NodeId = {NodeId}, Lease = {Lease} }}"; // never the password
 }
