@@ -110,7 +110,9 @@ public sealed class CrossNodeTests
         await b1.DisposeAsync();
         Assert.Equal((1000, ""), await phone.ReceiveCloseAsync(TimeSpan.FromSeconds(10)));
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), $"expired after {clock.Elapsed}");
-        await a.Logs.WaitForAsync("server_grace_expired");
+        // Whichever node sees the deadline pass first carries out the expiry (A's grace timer or B's sweep), once.
+        await Eventually.Async(() => a.Logs.Named("server_grace_expired").Count + b.Logs.Named("server_grace_expired").Count == 1,
+            "server_grace_expired on exactly one node");
         await using var p2 = await WsTestClient.ConnectPhoneAsync(b.Target, read: true);
         Assert.Equal((4404, "no server with that id"), await p2.ReceiveCloseAsync());
     }
@@ -166,7 +168,10 @@ public sealed class CrossNodeTests
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), $"takeover before the probe timeout: {clock.Elapsed}");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"takeover took {clock.Elapsed}");
         Assert.Equal((4404, "binary reclaimed server-id"), await phone.ReceiveCloseAsync());
-        Assert.Equal((1011, "heartbeat timeout"), await b1.ReadUntilCloseAsync());
+        // Closed as displaced, or by its node's next renewal finding the claim gone if that comes first; never 4409.
+        var (code, reason) = await b1.ReadUntilCloseAsync();
+        Assert.Equal(1011, code);
+        Assert.Contains(reason, new[] { "heartbeat timeout", "cluster lease lost" });
         var (p2, c2) = await a.ConnectRegisteredPhoneAsync(read: true);
         await using var _p2 = p2;
         await p2.SendTextAsync("1");
