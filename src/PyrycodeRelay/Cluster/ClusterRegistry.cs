@@ -32,6 +32,8 @@ internal sealed partial class ClusterRegistry : IServerRegistry<BinaryPeer, Phon
     private readonly Action<string, IReadOnlyList<PhonePeer>> _graceExpired;
     private readonly CancellationTokenSource _stop = new();
     private readonly RedisKey _epochKey = "pyry:epoch";
+    private readonly RedisKey _liveIdsKey = "pyry:ids:live";
+    private readonly RedisKey _graceIdsKey = "pyry:ids:grace";
     private Task _upkeep = Task.CompletedTask;
     private Task _inboxLoop = Task.CompletedTask;
     private ChannelMessageQueue? _inbox;
