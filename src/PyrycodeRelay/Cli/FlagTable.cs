@@ -161,7 +161,7 @@ internal static class FlagTable
             s => s.CheckConfig, (s, v) => s.CheckConfig = v, _ => false),
         // ---- cluster mode (docs/operations.md#running-a-cluster) ----
         new StringFlag("cluster-redis",
-            "Redis for cluster mode: host:port, redis://host[:port][/db] or rediss://host[:port][/db]; empty: single instance (password: PYRYCODE_RELAY_REDIS_PASSWORD)",
+            "Redis for cluster mode: host:port, redis://host[:port][/db], rediss://host[:port][/db] or redis+sentinel://host[:port][,host[:port]]/MASTERNAME[/db]; empty: single instance (password: PYRYCODE_RELAY_REDIS_PASSWORD)",
             o => o.ClusterRedis, (o, v) => o with { ClusterRedis = v }),
         new StringFlag("node-id",
             "this node's id in the cluster, 1-64 characters of [A-Za-z0-9._-]; empty: 12 random hex characters per start",

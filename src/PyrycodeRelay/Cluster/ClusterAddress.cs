@@ -4,20 +4,29 @@ namespace PyrycodeRelay.Cluster;
 
 /// <summary>
 /// A parsed <c>--cluster-redis</c> value (docs/operations.md#running-a-cluster): <c>host:port</c>,
-/// <c>redis://host[:port][/db]</c> or <c>rediss://host[:port][/db]</c> (TLS). No credentials: the password comes
-/// from <c>PYRYCODE_RELAY_REDIS_PASSWORD</c> only.
+/// <c>redis://host[:port][/db]</c>, <c>rediss://host[:port][/db]</c> (TLS) or
+/// <c>redis+sentinel://host[:port][,host[:port]…]/MASTERNAME[/db]</c> (Redis Sentinel; partial file
+/// <c>ClusterAddress.Sentinel.cs</c>). No credentials: the password comes from <c>PYRYCODE_RELAY_REDIS_PASSWORD</c> only.
 /// </summary>
-/// <param name="Host">Host name or IP literal (IPv6 without brackets).</param>
-/// <param name="Port">TCP port (6379 when a URL names none).</param>
+/// <param name="Host">Host name or IP literal (IPv6 without brackets); with Sentinel, the first sentinel.</param>
+/// <param name="Port">TCP port (6379 when a URL names none; 26379 for a sentinel).</param>
 /// <param name="Database">The database number (0 unless the URL names one).</param>
 /// <param name="Tls">Whether the connection uses TLS (<c>rediss://</c>).</param>
-internal sealed record ClusterAddress(string Host, int Port, int Database, bool Tls)
+/// <param name="ServiceName">The Sentinel master name, or null when the address names Redis itself.</param>
+/// <param name="Sentinels">The sentinels' <c>host:port</c> endpoints (IPv6 in brackets), or null.</param>
+internal sealed partial record ClusterAddress(string Host, int Port, int Database, bool Tls, string? ServiceName = null, IReadOnlyList<string>? Sentinels = null)
 {
     /// <summary>The default Redis port.</summary>
     public const int DefaultPort = 6379;
 
-    /// <summary><c>host:port</c> for logs and the client (IPv6 in brackets).</summary>
-    public string Endpoint => (Host.Contains(':') ? "[" + Host + "]" : Host) + ":" + Port.ToString(CultureInfo.InvariantCulture);
+    /// <summary><c>host:port</c> for the client (IPv6 in brackets).</summary>
+    public string Endpoint => FormatEndpoint(Host, Port);
+
+    /// <summary>What logs name: <see cref="Endpoint"/>, or <c>MASTERNAME@sentinel,sentinel…</c> with Sentinel.</summary>
+    public string Display => ServiceName is null ? Endpoint : ServiceName + "@" + string.Join(',', Sentinels!);
+
+    private static string FormatEndpoint(string host, int port) =>
+        (host.Contains(':') ? "[" + host + "]" : host) + ":" + port.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Parses <paramref name="value"/>; returns null and a fixed error text (never echoing the value) when malformed.</summary>
     public static ClusterAddress? TryParse(string value, out string error)
@@ -26,6 +35,11 @@ internal sealed record ClusterAddress(string Host, int Port, int Database, bool 
         error = "";
         bool tls;
         string rest;
+        if (IsSentinelScheme(value))
+        {
+            return TryParseSentinel(value, out error);
+        }
+
         if (value.StartsWith("redis://", StringComparison.Ordinal))
         {
             tls = false;
@@ -40,7 +54,7 @@ internal sealed record ClusterAddress(string Host, int Port, int Database, bool 
         {
             if (value.Contains("://", StringComparison.Ordinal))
             {
-                error = "relay: --cluster-redis scheme must be redis:// or rediss://";
+                error = "relay: --cluster-redis scheme must be redis://, rediss:// or redis+sentinel://";
                 return null;
             }
 
@@ -85,10 +99,13 @@ internal sealed record ClusterAddress(string Host, int Port, int Database, bool 
         return new ClusterAddress(host, port, database, tls);
     }
 
-    private static bool TrySplitHostPort(string text, bool requirePort, out string host, out int port, out string error)
+    private static bool TrySplitHostPort(string text, bool requirePort, out string host, out int port, out string error) =>
+        TrySplitHostPort(text, requirePort, DefaultPort, out host, out port, out error);
+
+    private static bool TrySplitHostPort(string text, bool requirePort, int defaultPort, out string host, out int port, out string error)
     {
         host = "";
-        port = DefaultPort;
+        port = defaultPort;
         error = "";
         string portText;
         if (text.StartsWith('['))

@@ -12,8 +12,10 @@ namespace PyrycodeRelay.Cluster;
 /// <param name="ProbeTimeout"><c>--conflict-probe-timeout</c>: also the longest wait for another node's answer.</param>
 /// <param name="GracePeriod"><c>--grace-period</c>.</param>
 /// <param name="PhonesPerServer"><c>--phones-per-server</c>, across all nodes.</param>
+/// <param name="MaxServerIds"><c>--max-server-ids</c>: live and gracing server-ids of the whole cluster together.</param>
 internal sealed record ClusterOptions(
-    ClusterAddress Address, string NodeId, TimeSpan Lease, string? Password, TimeSpan ProbeTimeout, TimeSpan GracePeriod, int PhonesPerServer)
+    ClusterAddress Address, string NodeId, TimeSpan Lease, string? Password, TimeSpan ProbeTimeout, TimeSpan GracePeriod, int PhonesPerServer,
+    int MaxServerIds)
 {
     /// <summary>How often the lease is renewed and Redis is checked: a third of the lease, at most one second.</summary>
     public TimeSpan CheckInterval => TimeSpan.FromTicks(Math.Min(Lease.Ticks / 3, TimeSpan.TicksPerSecond));
@@ -31,9 +33,9 @@ internal sealed record ClusterOptions(
             ?? throw new ArgumentException(error, nameof(options)); // boot validated it
         var nodeId = options.NodeId.Length > 0 ? options.NodeId : NodeIds.NewId();
         return new ClusterOptions(address, nodeId, options.ClusterLease, string.IsNullOrEmpty(password) ? null : password,
-            options.ConflictProbeTimeout, options.GracePeriod, options.PhonesPerServer);
+            options.ConflictProbeTimeout, options.GracePeriod, options.PhonesPerServer, options.MaxServerIds);
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"ClusterOptions {{ Address = {Address.Endpoint}, NodeId = {NodeId}, Lease = {Lease} }}"; // never the password
+    public override string ToString() => $"ClusterOptions {{ Address = {Address.Display}, NodeId = {NodeId}, Lease = {Lease} }}"; // never the password
 }

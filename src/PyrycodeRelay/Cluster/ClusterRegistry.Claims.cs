@@ -25,8 +25,9 @@ internal sealed partial class ClusterRegistry
             RedisResult[] r;
             try
             {
-                r = (RedisResult[])(await EvalAsync(ClusterScripts.Claim, [SidKey(sid), PhonesKey(sid), _epochKey],
-                    [NodeId, Ms(_options.Lease), Ms(_options.GracePeriod), force]))!;
+                r = (RedisResult[])(await EvalAsync(ClusterScripts.Claim, [SidKey(sid), PhonesKey(sid), _epochKey, _liveIdsKey, _graceIdsKey],
+                    [NodeId, Ms(_options.Lease), Ms(_options.GracePeriod), force, KeyHex(claimant.ServerKeyHash),
+                        _options.MaxServerIds.ToString(CultureInfo.InvariantCulture), sid]))!;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
             {
@@ -35,6 +36,16 @@ internal sealed partial class ClusterRegistry
             }
 
             var kind = (string)r[0]!;
+            if (kind == "key")
+            {
+                return new(ClaimOutcome.KeyMismatch); // held with a server key the claimant did not present: no probe
+            }
+
+            if (kind == "cap")
+            {
+                return new(ClaimOutcome.AtCapacity);
+            }
+
             if (kind == "live" && force != "0")
             {
                 return new(ClaimOutcome.Conflict); // another claimant took over the silent incumbent first
@@ -61,7 +72,9 @@ internal sealed partial class ClusterRegistry
                 continue;
             }
 
-            var decision = Apply(claimant, kind, r, out var evictions);
+            var ownEnd = 5 + int.Parse((string)r[4]!, CultureInfo.InvariantCulture);
+            CutShort(r, ownEnd);
+            var decision = Apply(claimant, kind, r, ownEnd, out var evictions);
             if (evictions.Count > 0)
             {
                 // The other nodes' phones of the old claim are gone before the new holder serves (as on one node).
@@ -74,7 +87,7 @@ internal sealed partial class ClusterRegistry
         return new(ClaimOutcome.Conflict); // another claimant kept winning the race
     }
 
-    private ClaimDecision<BinaryPeer, PhonePeer> Apply(BinaryPeer claimant, string kind, RedisResult[] r, out List<(string Node, ClusterMessage Message)> evictions)
+    private ClaimDecision<BinaryPeer, PhonePeer> Apply(BinaryPeer claimant, string kind, RedisResult[] r, int ownEnd, out List<(string Node, ClusterMessage Message)> evictions)
     {
         evictions = [];
         var sid = claimant.ServerId;
@@ -83,7 +96,7 @@ internal sealed partial class ClusterRegistry
         var oldEpoch = ((string)r[3]!).Length > 0 ? long.Parse((string)r[3]!, CultureInfo.InvariantCulture) : 0;
         var code = kind == "expired" ? WsCloseCodes.Normal : WsCloseCodes.NoServer;
         var otherNodes = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 4; i + 1 < r.Length; i += 2)
+        for (var i = 5; i + 1 < ownEnd; i += 2)
         {
             var node = (string)r[i + 1]!;
             if (node != NodeId)
@@ -237,7 +250,8 @@ internal sealed partial class ClusterRegistry
         var sid = holder.ServerId;
         try
         {
-            var r = (RedisResult[])(await EvalAsync(ClusterScripts.Release, [SidKey(sid), PhonesKey(sid)], [NodeId, epoch.ToString(CultureInfo.InvariantCulture)]))!;
+            var r = (RedisResult[])(await EvalAsync(ClusterScripts.Release, [SidKey(sid), PhonesKey(sid), _liveIdsKey, _graceIdsKey],
+                [NodeId, epoch.ToString(CultureInfo.InvariantCulture), sid]))!;
             var notified = new HashSet<string>(StringComparer.Ordinal) { NodeId };
             for (var i = 1; i + 1 < r.Length; i += 2)
             {
@@ -291,7 +305,8 @@ internal sealed partial class ClusterRegistry
         RedisResult[] r;
         try
         {
-            r = (RedisResult[])(await EvalAsync(ClusterScripts.Expire, [SidKey(sid), PhonesKey(sid)], [epoch.ToString(CultureInfo.InvariantCulture)]))!;
+            r = (RedisResult[])(await EvalAsync(ClusterScripts.Expire, [SidKey(sid), PhonesKey(sid), _liveIdsKey, _graceIdsKey],
+                [epoch.ToString(CultureInfo.InvariantCulture), sid]))!;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {

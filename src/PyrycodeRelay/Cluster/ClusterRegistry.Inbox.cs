@@ -52,6 +52,11 @@ internal sealed partial class ClusterRegistry
             {
                 // Defence in depth: one bad message never stops the inbox.
             }
+
+            if (message.From != NodeId)
+            {
+                Interlocked.Increment(ref _handled);
+            }
         }
     }
 

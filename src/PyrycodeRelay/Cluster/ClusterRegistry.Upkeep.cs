@@ -85,12 +85,16 @@ internal sealed partial class ClusterRegistry
             return;
         }
 
-        RedisKey[] keys = [_epochKey, .. held.Select(h => SidKey(h.Sid))];
-        RedisValue[] values = [NodeId, Ms(_options.Lease), Ms(_options.GracePeriod), .. held.Select(h => (RedisValue)h.Epoch.ToString(CultureInfo.InvariantCulture))];
         RedisResult[] lost;
         try
         {
-            lost = (RedisResult[])(await EvalAsync(ClusterScripts.Renew, keys, values))!;
+            var r = await RenewOnceAsync(held, full: false);
+            if (((RedisResult[])r[1]!).Length > 0)
+            {
+                r = await RenewOnceAsync(held, full: true); // Redis lost claims (restart): re-create them with keys and phones
+            }
+
+            lost = (RedisResult[])r[0]!;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -107,6 +111,40 @@ internal sealed partial class ClusterRegistry
             {
                 LoseLease(h.Sid, h.Epoch);
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs the renewal script for <paramref name="held"/>. With <paramref name="full"/>, each claim carries its server
+    /// key hash and the conn_id keys of its phones on this node, so that a claim Redis lost is re-created whole (the
+    /// cross-node phone cap holds again at once; phones on other nodes were closed when the link broke).
+    /// </summary>
+    private async Task<RedisResult[]> RenewOnceAsync((string Sid, long Epoch, BinaryPeer Holder)[] held, bool full)
+    {
+        RedisKey[] keys = [_epochKey, _liveIdsKey, .. held.Select(h => SidKey(h.Sid))];
+        var values = new RedisValue[3 + (held.Length * 3)];
+        values[0] = NodeId;
+        values[1] = Ms(_options.Lease);
+        values[2] = Ms(_options.GracePeriod);
+        for (var i = 0; i < held.Length; i++)
+        {
+            var (sid, epoch, holder) = held[i];
+            values[3 + (i * 3)] = epoch.ToString(CultureInfo.InvariantCulture);
+            values[4 + (i * 3)] = full ? KeyHex(holder.ServerKeyHash) : "-";
+            values[5 + (i * 3)] = full ? LocalPhoneKeys(sid, epoch) : "";
+        }
+
+        return (RedisResult[])(await EvalAsync(ClusterScripts.Renew, keys, values))!;
+    }
+
+    /// <summary>The conn_id keys of this node's phones of <paramref name="sid"/> at <paramref name="epoch"/>, comma-separated.</summary>
+    private string LocalPhoneKeys(string sid, long epoch)
+    {
+        lock (_gate)
+        {
+            return _slots.TryGetValue(sid, out var slot) && slot.Epoch == epoch
+                ? string.Join(',', slot.Snapshot().Where(p => p is not RemotePhone).Select(p => KeyText(p.Binding.Key)))
+                : "";
         }
     }
 

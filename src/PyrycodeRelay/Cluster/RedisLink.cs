@@ -73,6 +73,19 @@ internal sealed class RedisLink : IAsyncDisposable
             ClientName = "pyrycode-relay-" + options.NodeId,
             ReconnectRetryPolicy = new ExponentialRetry(100, (int)MaxBackoff.TotalMilliseconds),
         };
+        if (options.Address.ServiceName is { } service)
+        {
+            // Sentinel (docs/operations.md#redis-sentinel): the client asks the sentinels for the primary of
+            // `service`, follows +switch-master, and re-asks them when the primary's connection fails.
+            config.ServiceName = service;
+            foreach (var sentinel in options.Address.Sentinels!)
+            {
+                config.EndPoints.Add(sentinel);
+            }
+
+            return config;
+        }
+
         config.EndPoints.Add(options.Address.Endpoint);
         return config;
     }
@@ -168,11 +181,11 @@ internal sealed class RedisLink : IAsyncDisposable
             _up = up;
             if (up)
             {
-                ClusterLog.RedisUp(_logger, _options.NodeId, _options.Address.Endpoint);
+                ClusterLog.RedisUp(_logger, _options.NodeId, _options.Address.Display);
             }
             else
             {
-                ClusterLog.RedisDown(_logger, _options.NodeId, _options.Address.Endpoint, error);
+                ClusterLog.RedisDown(_logger, _options.NodeId, _options.Address.Display, error);
             }
 
             UpChanged?.Invoke(up);

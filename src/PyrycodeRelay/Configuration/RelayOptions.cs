@@ -164,7 +164,7 @@ internal sealed record RelayOptions
     public bool MetricsAllowRemote { get; init; }
     // ---- Cluster mode (docs/operations.md#running-a-cluster) ----
 
-    /// <summary><c>--cluster-redis</c>: Redis address (<c>host:port</c>, <c>redis://</c> or <c>rediss://</c>); empty: single instance.</summary>
+    /// <summary><c>--cluster-redis</c>: Redis address (<c>host:port</c>, <c>redis://</c>, <c>rediss://</c> or <c>redis+sentinel://</c>); empty: single instance.</summary>
     public string ClusterRedis { get; init; } = "";
 
     /// <summary><c>--node-id</c>: this node's id in the cluster; empty: 12 random hex characters per process start.</summary>

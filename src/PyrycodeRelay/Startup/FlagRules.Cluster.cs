@@ -17,7 +17,7 @@ internal static partial class FlagRules
         if (options.ClusterRedis.Length > 0 && ClusterAddress.TryParse(options.ClusterRedis, out var error) is null)
         {
             // The value is not echoed: a URL may carry a password by mistake.
-            const string Fix = "pass host:port, redis://host[:port][/db] or rediss://host[:port][/db]; put the password in PYRYCODE_RELAY_REDIS_PASSWORD";
+            const string Fix = "pass host:port, redis://host[:port][/db], rediss://host[:port][/db] or redis+sentinel://host[:port][,host[:port]]/MASTERNAME[/db]; put the password in PYRYCODE_RELAY_REDIS_PASSWORD";
             var err = error;
             return new BootRefusal(MessageFor("cluster-redis"), 2, [F("err", err), F("fix", Fix)],
                 l => ClusterBootLog.InvalidClusterRedis(l, err, Fix));

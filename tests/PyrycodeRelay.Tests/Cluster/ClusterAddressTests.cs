@@ -24,6 +24,62 @@ public class ClusterAddressTests
     }
 
     [Theory]
+    [InlineData("redis+sentinel://10.0.0.5/mymaster", "mymaster", 0, "10.0.0.5:26379")]
+    [InlineData("redis+sentinel://s1:26380,s2,[::1]:26381/relay.main-1/4", "relay.main-1", 4, "s1:26380", "s2:26379", "[::1]:26381")]
+    [InlineData("redis+sentinel://s1:5000/m/", "m", 0, "s1:5000")]
+    public void Sentinel_addresses_parse(string value, string service, int db, params string[] sentinels)
+    {
+        var address = ClusterAddress.TryParse(value, out var error);
+        Assert.True(address is not null, error);
+        Assert.Equal(service, address.ServiceName);
+        Assert.Equal(db, address.Database);
+        Assert.False(address.Tls);
+        Assert.Equal(sentinels, address.Sentinels);
+        Assert.Equal(sentinels[0], address.Endpoint);
+        Assert.Equal(service + "@" + string.Join(',', sentinels), address.Display);
+        Assert.Null(FlagRules.CheckValueRules(new RelayOptions { ClusterRedis = value }));
+    }
+
+    [Fact]
+    public void Plain_addresses_have_no_sentinel()
+    {
+        var address = ClusterAddress.TryParse("redis://r:6390/1", out _)!;
+        Assert.Null(address.ServiceName);
+        Assert.Null(address.Sentinels);
+        Assert.Equal("r:6390", address.Display);
+    }
+
+    [Theory]
+    [InlineData("redis+sentinel://s1:26379", "needs a master name")]
+    [InlineData("redis+sentinel://s1:26379/", "needs a master name")]
+    [InlineData("redis+sentinel:///mymaster", "needs a host")]
+    [InlineData("redis+sentinel://s1,,s2/mymaster", "needs a host")]
+    [InlineData("redis+sentinel://s1,/mymaster", "needs a host")]
+    [InlineData("redis+sentinel://s1:0/mymaster", "port must be 1-65535")]
+    [InlineData("redis+sentinel://s1:x/mymaster", "port must be 1-65535")]
+    [InlineData("redis+sentinel://s1/my master", "master name must be")]
+    [InlineData("redis+sentinel://s1/mymaster/x", "database must be a non-negative integer")]
+    [InlineData("redis+sentinel://s1/mymaster/-1", "database must be a non-negative integer")]
+    [InlineData("redis+sentinel://s1/mymaster/0/extra", "text after its database")]
+    [InlineData("redis+sentinel://:secret@s1/mymaster", "must not carry credentials")]
+    [InlineData("redis+sentinel://s1/mymaster?db=1", "query or fragment")]
+    [InlineData("redis+sentinel://::1:26379/mymaster", "IPv6 hosts must be in brackets")]
+    [InlineData("redis+sentinel://a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q/mymaster", "more than 16 sentinels")]
+    [InlineData("rediss+sentinel://s1:26379/mymaster", "rediss+sentinel:// (TLS through Sentinel) is not supported")]
+    [InlineData("sentinel://s1:26379/mymaster", "scheme must be redis://, rediss:// or redis+sentinel://")]
+    public void Malformed_sentinel_addresses_exit_2_with_a_specific_error(string value, string expected)
+    {
+        Assert.Null(ClusterAddress.TryParse(value, out var error));
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.StartsWith("relay: --cluster-redis", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error, StringComparison.Ordinal);
+        var refusal = FlagRules.CheckValueRules(new RelayOptions { ClusterRedis = value });
+        Assert.NotNull(refusal);
+        Assert.Equal("refusing to start: invalid --cluster-redis", refusal.Message);
+        Assert.Equal(2, refusal.ExitCode);
+    }
+
+    [Theory]
     [InlineData("localhost")]
     [InlineData("localhost:")]
     [InlineData("localhost:0")]

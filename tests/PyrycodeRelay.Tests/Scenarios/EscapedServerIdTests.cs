@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PyrycodeRelay.Tests.Scenarios.Support;
 
 namespace PyrycodeRelay.Tests.Scenarios;
 
@@ -6,7 +7,7 @@ namespace PyrycodeRelay.Tests.Scenarios;
 /// docs/protocol.md#header-gate, #identifiers, #phone-to-binary, #close-notice: any visible-ASCII server-id works end to end, including <c>"</c> and <c>\</c>,
 /// which the relay escapes in conn_ids and the binary escapes back when it addresses the phone.
 /// </summary>
-public sealed class EscapedServerIdTests
+public class EscapedServerIdTests : RelayScenario
 {
     public static TheoryData<string> ServerIds() => new()
     {
@@ -19,7 +20,7 @@ public sealed class EscapedServerIdTests
     [MemberData(nameof(ServerIds))]
     public async Task PhoneFrameEnvelope_BinaryReply_AndCloseNotice_RoundTrip(string serverId)
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var b = await relay.ConnectHolderAsync(serverId, read: true);
         var (p, connId) = await relay.ConnectRegisteredPhoneAsync(serverId, read: true);
         await using var _p = p;

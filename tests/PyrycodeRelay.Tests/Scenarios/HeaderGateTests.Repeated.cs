@@ -5,7 +5,7 @@ namespace PyrycodeRelay.Tests.Scenarios;
 /// a repeated header is used ("If a header occurs more than once, its first occurrence is used"), and an empty
 /// first occurrence counts as missing.
 /// </summary>
-public sealed partial class HeaderGateTests
+public partial class HeaderGateTests
 {
     public static TheoryData<string, string[]> Refused => new()
     {
@@ -20,7 +20,7 @@ public sealed partial class HeaderGateTests
     [Fact]
     public async Task HeaderNames_CaseInsensitive()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         var (binary, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server",
             [("x-pyrycode-server", "s1"), ("X-PYRYCODE-VERSION", "0.1.0-test"), ("user-agent", Ua)]);
         await using var _b = binary;
@@ -34,7 +34,7 @@ public sealed partial class HeaderGateTests
     [Fact]
     public async Task RepeatedHeader_FirstOccurrenceUsed()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         var (binary, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server",
             [("X-Pyrycode-Server", "first"), ("X-Pyrycode-Version", "v-one"), ("User-Agent", Ua), ("X-Pyrycode-Server", "second"), ("X-Pyrycode-Version", "v-two")]);
         await using var _b = binary;
@@ -54,17 +54,17 @@ public sealed partial class HeaderGateTests
     [Fact]
     public async Task RepeatedHeader_EmptyFirstOccurrence_400()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         RelayResponses.AssertRefusal(await UpgradeRequestAsync(relay, "/v1/server",
             ("X-Pyrycode-Server", ""), ("X-Pyrycode-Server", "s1"), ("X-Pyrycode-Version", "0.1.0-test"), ("User-Agent", Ua)), 400);
-        Assert.Empty(relay.Logs.Entries);
+        Assert.Empty(Events(relay));
     }
 
     [Theory]
     [MemberData(nameof(Refused))]
     public async Task Empty_or_invalid_first_occurrence_is_refused_400(string path, string[] headers)
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var holder = await relay.ConnectHolderAsync();
         var response = await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade(path, "127.0.0.1", headers));
         RelayResponses.AssertRefusal(response, 400);
@@ -73,7 +73,7 @@ public sealed partial class HeaderGateTests
     [Fact]
     public async Task Valid_first_occurrence_wins_over_a_later_invalid_one()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         await using var holder = await relay.ConnectHolderAsync();
         var response = await RawHttp.SendAsync(relay.Target, RawHttp.Upgrade(
             "/v1/client", "127.0.0.1", "X-Pyrycode-Server: s1", "X-Pyrycode-Server:", "X-Pyrycode-Token: t", "X-Pyrycode-Token:", "User-Agent: ua"));
@@ -83,7 +83,7 @@ public sealed partial class HeaderGateTests
     [Fact]
     public async Task NonAsciiUtf8InOtherHeaders_Accepted()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         var (binary, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server",
             [("X-Pyrycode-Server", "s1"), ("X-Pyrycode-Version", "0.1.0-ß"), ("User-Agent", "pyry/1 (Jyväskylä)")]);
         await using var _b = binary;

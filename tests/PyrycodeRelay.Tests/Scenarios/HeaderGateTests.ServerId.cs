@@ -3,12 +3,12 @@ using System.Text.Json;
 namespace PyrycodeRelay.Tests.Scenarios;
 
 /// <summary>The server-id rule: 1–128 visible ASCII characters, surrounding blanks not part of it, escaped in conn_ids.</summary>
-public sealed partial class HeaderGateTests
+public partial class HeaderGateTests
 {
     [Fact]
     public async Task Scenario42_ServerIdLengthAndCharset()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         var id128 = string.Concat(Enumerable.Range(0, 128).Select(i => (char)(0x21 + (i % 94))));
         Assert.Equal(128, id128.Length);
         await using (var b128 = await relay.ConnectHolderAsync(id128, read: true))
@@ -18,14 +18,14 @@ public sealed partial class HeaderGateTests
 
         await relay.Logs.WaitForAsync("server_released"); // the last line the released holder logs
 
-        var logsBefore = relay.Logs.Entries.Count;
+        var logsBefore = Events(relay).Count;
         foreach (var bad in new[] { new string('a', 129), "s 1", "s1é" })
         {
             RelayResponses.AssertRefusal(await UpgradeRequestAsync(relay, "/v1/server",
                 ("X-Pyrycode-Server", bad), ("X-Pyrycode-Version", "0.1.0-test"), ("User-Agent", Ua)), 400);
         }
 
-        Assert.Equal(logsBefore, relay.Logs.Entries.Count);
+        Assert.Equal(logsBefore, Events(relay).Count);
 
         const string Odd = "a\"b\\c";
         await using var binary = await relay.ConnectHolderAsync(Odd, read: true);
@@ -43,7 +43,7 @@ public sealed partial class HeaderGateTests
     [Fact]
     public async Task D42_server_id_is_1_to_128_visible_ascii_characters_and_is_escaped_in_conn_ids()
     {
-        await using var relay = await TestRelay.StartAsync(TestRelay.Insecure());
+        await using var relay = await StartInsecureRelayAsync();
         var longest = string.Concat(Enumerable.Range(0, 128).Select(i => (char)('!' + (i % 94))));
         await using var b128 = await relay.ConnectHolderAsync(longest);
         foreach (var bad in new[] { longest + "x", "s 1", "s1é" })
@@ -62,7 +62,7 @@ public sealed partial class HeaderGateTests
         Assert.Equal(connId, doc.RootElement.GetProperty("conn_id").GetString());
         Assert.Matches("^client-a\"b\\\\c-[0-9a-f]{16}$", connId);
         Assert.Equal(JsonValueKind.Object, doc.RootElement.GetProperty("frame").ValueKind);
-        Assert.Equal(2, relay.Host.Registry.ConnectedBinaries);
+        Assert.Equal(2, relay.Counts.Binaries);
     }
 
     [Theory]
@@ -71,16 +71,16 @@ public sealed partial class HeaderGateTests
     [InlineData("\u00e9")]
     public async Task ServerIdOutsideVisibleAscii_400(string serverId)
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         RelayResponses.AssertRefusal(await UpgradeRequestAsync(relay, "/v1/server",
             ("X-Pyrycode-Server", serverId), ("X-Pyrycode-Version", "0.1.0-test"), ("User-Agent", Ua)), 400);
-        Assert.Empty(relay.Logs.Entries);
+        Assert.Empty(Events(relay));
     }
 
     [Fact]
     public async Task ServerIdSurroundingSpacesAndTabs_NotPartOfValue()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         var (client, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server",
             [("X-Pyrycode-Server", " \ts1\t "), ("X-Pyrycode-Version", "0.1.0-test"), ("User-Agent", Ua)]);
         await using var _c = client;

@@ -5,7 +5,7 @@ using PyrycodeRelay.Tests.Scenarios.Support;
 namespace PyrycodeRelay.Tests.Scenarios;
 
 /// <summary>Scenarios K (80–82) and docs/protocol.md#framing-and-limits, #heartbeat: message size, read deadline, heartbeat.</summary>
-public sealed class LimitsTests
+public class LimitsTests : RelayScenario
 {
     private static readonly TimeSpan Silence = TimeSpan.FromMilliseconds(400);
 
@@ -15,7 +15,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Scenario80_PhoneMessage_ExactlyLimitDelivered_OneMoreClosed1009_Notice1001()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { MaxMessageBytes = 1024 });
+        await using var relay = await StartRelayAsync(o => o with { MaxMessageBytes = 1024 });
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, c) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
@@ -32,7 +32,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Scenario80_BinaryEnvelope_ExactlyLimitDelivered_OneMoreClosed1009_Grace()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { MaxMessageBytes = 1024 });
+        await using var relay = await StartRelayAsync(o => o with { MaxMessageBytes = 1024 });
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, c) = await relay.ConnectRegisteredPhoneAsync(read: true);
         await using var _p = p;
@@ -50,7 +50,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task DefaultLimit_ExactlyMaxMessageBytes_AcceptedBothWays()
     {
-        await using var relay = await TestRelay.StartAsync();
+        await using var relay = await StartRelayAsync();
         Assert.Equal(262144, relay.Options.MaxMessageBytes);
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, c) = await relay.ConnectRegisteredPhoneAsync(read: true);
@@ -66,7 +66,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task FragmentedMessages_Reassembled_LimitAppliesToTheWhole()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { MaxMessageBytes = 1024 });
+        await using var relay = await StartRelayAsync(o => o with { MaxMessageBytes = 1024 });
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = p;
@@ -97,7 +97,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task Scenario81_StalledFragment_TornDownWithinReadTimeout_IdlePhoneUnaffected()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with
+        await using var relay = await StartRelayAsync(o => o with
         {
             MessageReadTimeout = TimeSpan.FromSeconds(2),
             HeartbeatInterval = TimeSpan.FromSeconds(1),
@@ -136,7 +136,7 @@ public sealed class LimitsTests
     public async Task SlowButTimelyFragments_Delivered()
     {
         // 3 s deadline; each message takes 1.6 s (1.4 s of margin on a loaded machine), the two together 3.2 s.
-        await using var relay = await TestRelay.StartAsync(o => o with { MessageReadTimeout = TimeSpan.FromSeconds(3) });
+        await using var relay = await StartRelayAsync(o => o with { MessageReadTimeout = TimeSpan.FromSeconds(3) });
         await using var b = await relay.ConnectHolderAsync(read: true);
         var (p, _) = await RawWsClient.UpgradeAsync(relay, "/v1/client", RawWsClient.PhoneHeaders());
         await using var _p = p;
@@ -158,7 +158,7 @@ public sealed class LimitsTests
     [Fact]
     public async Task BinaryStalledFragment_AbortedWithinReadTimeout_Grace()
     {
-        await using var relay = await TestRelay.StartAsync(o => o with { MessageReadTimeout = TimeSpan.FromSeconds(2) });
+        await using var relay = await StartRelayAsync(o => o with { MessageReadTimeout = TimeSpan.FromSeconds(2) });
         var (b, _) = await RawWsClient.UpgradeAsync(relay, "/v1/server", RawWsClient.BinaryHeaders());
         await using var _b = b;
         await relay.Logs.WaitForAsync("server_claimed");

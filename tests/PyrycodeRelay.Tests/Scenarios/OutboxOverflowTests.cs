@@ -3,7 +3,7 @@ using PyrycodeRelay.Tests.Scenarios.Support;
 namespace PyrycodeRelay.Tests.Scenarios;
 
 /// <summary>docs/protocol.md#phone-outbox rules beyond the J rows: directive overflow, relay-initiated closes, write timeout.</summary>
-public sealed class OutboxOverflowTests : RelayScenario
+public class OutboxOverflowTests : RelayScenario
 {
     private const string Queued = "pyrycode_relay_outbox_queued_bytes";
 

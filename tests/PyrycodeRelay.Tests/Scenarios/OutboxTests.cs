@@ -4,7 +4,7 @@ using PyrycodeRelay.Tests.Scenarios.Support;
 namespace PyrycodeRelay.Tests.Scenarios;
 
 /// <summary>Scenarios J (77–79) and docs/protocol.md#phone-outbox: per-phone outbox, budgets, backpressure isolation.</summary>
-public sealed class OutboxTests : RelayScenario
+public class OutboxTests : RelayScenario
 {
     private const string Queued = "pyrycode_relay_outbox_queued_bytes";
 

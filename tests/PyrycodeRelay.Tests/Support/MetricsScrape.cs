@@ -76,14 +76,27 @@ internal static class MetricsScrape
     /// ones (label text such as <c>endpoint=server,outcome=accept</c> → value; histograms by their <c>_count</c>).
     /// Fails after 10 s with the difference.
     /// </summary>
-    public static async Task<Exposition> ExpectAsync(int port, Dictionary<string, Dictionary<string, double>> expected)
+    public static Task<Exposition> ExpectAsync(int port, Dictionary<string, Dictionary<string, double>> expected) => ExpectAsync([port], expected);
+
+    /// <summary>
+    /// As <see cref="ExpectAsync(int, Dictionary{string, Dictionary{string, double}})"/> with each series summed over the
+    /// scrapes of <paramref name="ports"/> (the nodes of a cluster); returns the first port's scrape.
+    /// </summary>
+    public static async Task<Exposition> ExpectAsync(IReadOnlyList<int> ports, Dictionary<string, Dictionary<string, double>> expected)
     {
+        ArgumentNullException.ThrowIfNull(ports);
         ArgumentNullException.ThrowIfNull(expected);
         var deadline = DateTime.UtcNow + Eventually.DefaultTimeout;
         while (true)
         {
-            var scrape = await ScrapeAsync(port);
-            var diff = Diff(scrape, expected);
+            var scrapes = new List<Exposition>();
+            foreach (var port in ports)
+            {
+                scrapes.Add(await ScrapeAsync(port));
+            }
+
+            var scrape = scrapes[0];
+            var diff = Diff(scrapes, expected);
             if (diff.Length == 0)
             {
                 return scrape;
@@ -98,10 +111,15 @@ internal static class MetricsScrape
         }
     }
 
-    private static string Diff(Exposition scrape, Dictionary<string, Dictionary<string, double>> expected) =>
+    private static string Diff(List<Exposition> scrapes, Dictionary<string, Dictionary<string, double>> expected) =>
         string.Join("\n", expected.Select(e =>
         {
-            var actual = scrape.NonZero(e.Key);
+            var actual = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (series, value) in scrapes.SelectMany(s => s.NonZero(e.Key)))
+            {
+                actual[series] = actual.GetValueOrDefault(series) + value;
+            }
+
             var same = actual.Count == e.Value.Count && actual.All(kv => e.Value.TryGetValue(kv.Key, out var v) && v == kv.Value);
             return same ? "" : $"{e.Key}: expected {Show(e.Value)} actual {Show(actual)}";
         }).Where(d => d.Length > 0));

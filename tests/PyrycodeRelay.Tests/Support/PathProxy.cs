@@ -11,6 +11,11 @@ namespace PyrycodeRelay.Tests.Support;
 /// </summary>
 internal sealed class PathProxy : IAsyncDisposable
 {
+    // Fixed socket buffers on both of the proxy's sockets (which also turns off TCP autotuning): the proxy reads
+    // eagerly, so autotuned buffers (tcp_rmem up to 32 MiB here) would absorb megabytes a direct connection to a
+    // client that does not read never would, and a stalled phone would look like a reading one to the relay.
+    private const int SocketBuffer = 64 * 1024;
+
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _binaryPort;
     private readonly int _phonePort;
@@ -21,6 +26,8 @@ internal sealed class PathProxy : IAsyncDisposable
     {
         _binaryPort = binaryPort;
         _phonePort = phonePort;
+        _listener.Server.ReceiveBufferSize = SocketBuffer; // accepted sockets inherit it (and the window scale it implies)
+        _listener.Server.SendBufferSize = SocketBuffer;
         _listener.Start();
         _accept = Task.Run(AcceptLoopAsync);
     }
@@ -72,7 +79,7 @@ internal sealed class PathProxy : IAsyncDisposable
             var path = line.Split(' ').Skip(1).FirstOrDefault() ?? "";
             var queryless = path.Split('?')[0];
             var port = queryless is "/v1/client" or "/v2/client" ? _phonePort : _binaryPort;
-            using var upstream = new TcpClient { NoDelay = true };
+            using var upstream = new TcpClient { NoDelay = true, ReceiveBufferSize = SocketBuffer, SendBufferSize = SocketBuffer };
             await upstream.ConnectAsync(IPAddress.Loopback, port, _stop.Token);
             var outbound = upstream.GetStream();
             await outbound.WriteAsync(head.ToArray(), _stop.Token);

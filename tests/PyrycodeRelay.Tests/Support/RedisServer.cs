@@ -17,13 +17,16 @@ internal sealed class RedisServer : IAsyncDisposable
 
     private Process? _process;
 
-    private RedisServer(int port, string? password = null) => (Port, Password) = (port, password);
+    private RedisServer(int port, string? password = null, int? replicaOf = null) => (Port, Password, ReplicaOf) = (port, password, replicaOf);
 
     /// <summary>The loopback port.</summary>
     public int Port { get; }
 
     /// <summary>The <c>--requirepass</c> password, or null for none.</summary>
     public string? Password { get; }
+
+    /// <summary>The port of the primary this server starts as a replica of (<c>--replicaof</c>), or null.</summary>
+    public int? ReplicaOf { get; }
 
     /// <summary><c>127.0.0.1:port</c>, a valid <c>--cluster-redis</c> value.</summary>
     public string Address => "127.0.0.1:" + Port;
@@ -32,10 +35,10 @@ internal sealed class RedisServer : IAsyncDisposable
     /// Starts a server on a free port (with <c>--requirepass <paramref name="password"/></c> when given) and waits
     /// until it answers PING (fails after 10 s).
     /// </summary>
-    public static async Task<RedisServer> StartAsync(int? port = null, string? password = null)
+    public static async Task<RedisServer> StartAsync(int? port = null, string? password = null, int? replicaOf = null)
     {
         Assert.True(File.Exists(Binary), $"{Binary} is missing: apt-get install -y redis-server");
-        var server = new RedisServer(port ?? RelayProcessRunner.FreePort(), password);
+        var server = new RedisServer(port ?? RelayProcessRunner.FreePort(), password, replicaOf);
         await server.StartAgainAsync();
         return server;
     }
@@ -62,6 +65,15 @@ internal sealed class RedisServer : IAsyncDisposable
         {
             psi.ArgumentList.Add("--requirepass");
             psi.ArgumentList.Add(Password);
+            psi.ArgumentList.Add("--masterauth"); // used only while a replica (Sentinel tests fail primaries over)
+            psi.ArgumentList.Add(Password);
+        }
+
+        if (ReplicaOf is { } primary)
+        {
+            psi.ArgumentList.Add("--replicaof");
+            psi.ArgumentList.Add("127.0.0.1");
+            psi.ArgumentList.Add(primary.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         _process = Process.Start(psi) ?? throw new InvalidOperationException("redis-server did not start");
@@ -102,15 +114,18 @@ internal sealed class RedisServer : IAsyncDisposable
     }
 
     /// <summary>Runs one command (RESP; after <c>AUTH</c> when the server has a password) and returns the raw reply text.</summary>
-    public async Task<string> CommandAsync(params string[] args)
+    public Task<string> CommandAsync(params string[] args) => CommandAsync(Port, Password, args);
+
+    /// <summary>Runs one command against any Redis or sentinel on loopback <paramref name="port"/>.</summary>
+    public static async Task<string> CommandAsync(int port, string? password, params string[] args)
     {
         using var client = new TcpClient();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await client.ConnectAsync("127.0.0.1", Port, cts.Token);
+        await client.ConnectAsync("127.0.0.1", port, cts.Token);
         var stream = client.GetStream();
-        if (Password is not null)
+        if (password is not null)
         {
-            await stream.WriteAsync(Resp(["AUTH", Password]), cts.Token);
+            await stream.WriteAsync(Resp(["AUTH", password]), cts.Token);
             var ok = new byte[64];
             var read = await stream.ReadAsync(ok, cts.Token);
             Assert.StartsWith("+OK", Encoding.UTF8.GetString(ok, 0, read), StringComparison.Ordinal);

@@ -32,6 +32,8 @@ internal sealed partial class TestRelay
         var options = new RelayOptions
         {
             InsecureListen = "127.0.0.1:0", MetricsListen = metrics ? "127.0.0.1:0" : "", RateLimitBurst = 1_000_000,
+            MaxConnectionsPerSource = 1_000_000, MaxPendingConnectionsPerSource = 1_000_000,
+            LogRepeatsPerConnection = int.MaxValue, // as StartAsync: scenario tests sync on unknown_conn_id lines (Scenarios/Support/Marker)
             ClusterRedis = redis.Address, ClusterLease = TimeSpan.FromSeconds(5),
         };
         options = configure?.Invoke(options) ?? options;
@@ -68,6 +70,19 @@ internal sealed partial class TestRelay
         ];
         await Eventually.Async(() => a.ClusterRegistry!.IsAvailable && b.ClusterRegistry!.IsAvailable, "both nodes ready", TimeSpan.FromSeconds(15));
         return relay;
+    }
+
+    /// <summary>
+    /// Cross-node: waits until the phones' node has handled every message the binaries' node published before this
+    /// call. Its inbox is read in order, one message at a time, so every frame and directive published before is then
+    /// in (or refused by) its phone's outbox, as a local enqueue would be; fails after 20 s.
+    /// </summary>
+    public Task PhoneNodeCaughtUpAsync()
+    {
+        var published = Host.ClusterRegistry!.Published;
+        var phones = PhoneHost!.ClusterRegistry!;
+        return Eventually.Async(() => phones.Handled >= published,
+            () => $"the phones' node to handle {published} messages from the binaries' node; it handled {phones.Handled}", TimeSpan.FromSeconds(20));
     }
 
     /// <summary>Connected binaries and phones over every node.</summary>

@@ -11,6 +11,10 @@ internal sealed partial class TestRelay
     /// <summary>Scrapes until <paramref name="condition"/> holds (see <see cref="MetricsScrape.WaitForAsync"/>).</summary>
     internal Task<Exposition> WaitForMetricsAsync(Func<Exposition, bool> condition, string what) => MetricsScrape.WaitForAsync(Host.MetricsPort, condition, what);
 
-    /// <summary>Waits until every listed family has exactly the listed non-zero series (see <see cref="MetricsScrape.ExpectAsync"/>).</summary>
-    internal Task<Exposition> ExpectMetricsAsync(Dictionary<string, Dictionary<string, double>> expected) => MetricsScrape.ExpectAsync(Host.MetricsPort, expected);
+    /// <summary>
+    /// Waits until every listed family has exactly the listed non-zero series (see <see cref="MetricsScrape.ExpectAsync(IReadOnlyList{int}, Dictionary{string, Dictionary{string, double}})"/>);
+    /// cross-node, each series summed over both nodes' scrapes.
+    /// </summary>
+    internal Task<Exposition> ExpectMetricsAsync(Dictionary<string, Dictionary<string, double>> expected) =>
+        MetricsScrape.ExpectAsync(PhoneHost is null ? [Host.MetricsPort] : [Host.MetricsPort, PhoneHost.MetricsPort], expected);
 }

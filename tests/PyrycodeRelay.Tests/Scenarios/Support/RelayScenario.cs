@@ -15,4 +15,13 @@ public abstract class RelayScenario
     /// <summary>Starts the relay (or the two-node cluster) with the scenario defaults of <see cref="TestRelay.StartAsync(Func{RelayOptions, RelayOptions}?, IPushWakeHandler?, bool)"/>.</summary>
     private protected Task<TestRelay> StartRelayAsync(Func<RelayOptions, RelayOptions>? configure = null, IPushWakeHandler? push = null, bool metrics = false) =>
         CrossNode ? TestRelay.StartCrossNodeAsync(configure, push, metrics) : TestRelay.StartAsync(configure, push, metrics);
+
+    /// <summary>
+    /// Starts the relay (or the two-node cluster) as deployed: <see cref="TestRelay.Insecure"/> (the spec's defaults, the
+    /// rate-limit burst of 20 included, which each node applies on its own) with metrics.
+    /// </summary>
+    private protected Task<TestRelay> StartInsecureRelayAsync() =>
+        CrossNode
+            ? TestRelay.StartCrossNodeAsync(o => TestRelay.Insecure() with { ClusterRedis = o.ClusterRedis, ClusterLease = o.ClusterLease }, metrics: true)
+            : TestRelay.StartAsync(TestRelay.Insecure());
 }

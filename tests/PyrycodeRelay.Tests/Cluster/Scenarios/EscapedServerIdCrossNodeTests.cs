@@ -1,0 +1,9 @@
+using PyrycodeRelay.Tests.Scenarios;
+
+namespace PyrycodeRelay.Tests.Cluster.Scenarios;
+
+/// <summary>Every scenario of <see cref="EscapedServerIdTests"/> in cluster mode, with every phone on another node than its binary.</summary>
+public sealed class EscapedServerIdCrossNodeTests : EscapedServerIdTests
+{
+    private protected override bool CrossNode => true;
+}
