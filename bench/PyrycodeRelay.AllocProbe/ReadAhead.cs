@@ -78,6 +78,8 @@ internal static class ReadAhead
         Console.WriteLine($"phones={phones} binaries={servers} transport read-ahead={new RelayOptions().TransportReadBufferBytes / 1024} KiB, blocks={(blockBytes ?? new RelayOptions().TransportBlockBytes) / 1024} KiB");
         Console.WriteLine($"idle:  rss={idle.Rss / 1024} KiB committed={idle.Committed / 1024} KiB");
         Console.WriteLine($"busy:  rss={busy.Rss / 1024} KiB committed={busy.Committed / 1024} KiB");
+        var gc = GC.GetGCMemoryInfo();
+        Console.WriteLine($"heap after GC: {busy.Heap / 1024} KiB (idle {idle.Heap / 1024} KiB); pinned object heap {gc.GenerationInfo[4].SizeAfterBytes / 1024} KiB, LOH {gc.GenerationInfo[3].SizeAfterBytes / 1024} KiB");
         var pools = host.TransportPools.Pools;
         Console.WriteLine($"transport pool blocks: {pools.Sum(p => p.Allocated)} allocated, {pools.Sum(p => p.Retained)} free");
         Console.WriteLine($"per phone not being read (binary stalled, phone sending 256 KiB frames): rss +{(busy.Rss - idle.Rss) / phones / 1024.0:F1} KiB, GC committed +{(busy.Committed - idle.Committed) / phones / 1024.0:F1} KiB");
