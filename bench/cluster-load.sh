@@ -18,7 +18,7 @@ for _ in $(seq 50); do redis-cli -p "$RP" ping >/dev/null 2>&1 && break; sleep 0
 for n in a b; do
   port=$PA; [ "$n" = b ] && port=$PB
   setpriv --bounding-set=-all --inh-caps=-all $RELAY --insecure-listen "127.0.0.1:$port" --metrics-listen= \
-    --max-connections 100000 --rate-limit-burst 1000000 --phones-per-server 256 \
+    --max-connections 100000 --max-connections-per-source 100000 --rate-limit-burst 1000000 --phones-per-server 256 \
     --cluster-redis "127.0.0.1:$RP" --node-id "node-$n" >"$OUT/relay-$n.log" 2>&1 &
   pids+=("$!")
 done

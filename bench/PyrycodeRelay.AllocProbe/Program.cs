@@ -18,7 +18,8 @@ internal static class Program
     {
         if (args.Length > 0 && args[0] == "readahead")
         {
-            return await ReadAhead.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 160);
+            return await ReadAhead.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 160,
+                args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : null);
         }
 
         if (args.Length > 0 && args[0] == "worst")

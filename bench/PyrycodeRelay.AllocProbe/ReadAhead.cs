@@ -11,17 +11,17 @@ namespace PyrycodeRelay.AllocProbe;
 /// reader waits on its write to the binary while the phone keeps sending 256 KiB frames: what the relay then holds
 /// per phone is one inbound message (the one it waits to forward) plus the transport's read-ahead
 /// (<see cref="RelayOptions.TransportReadBufferBytes"/>; Kestrel's default was 1 MiB). Prints RSS and GC deltas.
-/// Usage: dotnet run -c Release --project bench/PyrycodeRelay.AllocProbe -- readahead [phones]
+/// Usage: dotnet run -c Release --project bench/PyrycodeRelay.AllocProbe -- readahead [phones] [transport block bytes]
 /// </summary>
 internal static class ReadAhead
 {
-    public static async Task<int> RunAsync(int phones)
+    public static async Task<int> RunAsync(int phones, int? blockBytes = null)
     {
         const int frameBytes = 262144 - 64;
         const int perServer = 16;
         await using var host = await RelayHost.StartAsync(new RelayHostSettings
         {
-            Options = new RelayOptions { RateLimitBurst = 1_000_000, MaxConnections = 100_000, HeartbeatInterval = TimeSpan.FromHours(1), WriteTimeout = TimeSpan.FromMinutes(5) },
+            Options = new RelayOptions { TransportBlockBytes = blockBytes ?? new RelayOptions().TransportBlockBytes, RateLimitBurst = 1_000_000, MaxConnections = 100_000, MaxConnectionsPerSource = 100_000, MaxPendingConnectionsPerSource = 100_000, HeartbeatInterval = TimeSpan.FromHours(1), WriteTimeout = TimeSpan.FromMinutes(5) },
             Loggers = NullLoggerFactory.Instance,
             RelayListener = new ListenEndpoint("127.0.0.1:0", ListenHostKind.IpLiteral, IPAddress.Loopback, 0),
         });
@@ -75,9 +75,13 @@ internal static class ReadAhead
         await Task.WhenAll(senders);
         var busy = WorstCase.Measure();
         Console.WriteLine($"phones reset by the relay: {failed}");
-        Console.WriteLine($"phones={phones} binaries={servers} transport read-ahead={new RelayOptions().TransportReadBufferBytes / 1024} KiB");
+        Console.WriteLine($"phones={phones} binaries={servers} transport read-ahead={new RelayOptions().TransportReadBufferBytes / 1024} KiB, blocks={(blockBytes ?? new RelayOptions().TransportBlockBytes) / 1024} KiB");
         Console.WriteLine($"idle:  rss={idle.Rss / 1024} KiB committed={idle.Committed / 1024} KiB");
         Console.WriteLine($"busy:  rss={busy.Rss / 1024} KiB committed={busy.Committed / 1024} KiB");
+        var gc = GC.GetGCMemoryInfo();
+        Console.WriteLine($"heap after GC: {busy.Heap / 1024} KiB (idle {idle.Heap / 1024} KiB); pinned object heap {gc.GenerationInfo[4].SizeAfterBytes / 1024} KiB, LOH {gc.GenerationInfo[3].SizeAfterBytes / 1024} KiB");
+        var pools = host.TransportPools.Pools;
+        Console.WriteLine($"transport pool blocks: {pools.Sum(p => p.Allocated)} allocated, {pools.Sum(p => p.Retained)} free");
         Console.WriteLine($"per phone not being read (binary stalled, phone sending 256 KiB frames): rss +{(busy.Rss - idle.Rss) / phones / 1024.0:F1} KiB, GC committed +{(busy.Committed - idle.Committed) / phones / 1024.0:F1} KiB");
         foreach (var peer in clients.Concat(binaries))
         {

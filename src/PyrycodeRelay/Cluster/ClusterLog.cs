@@ -16,4 +16,8 @@ internal static partial class ClusterLog
     [LoggerMessage(EventId = 1422, EventName = "cluster_unavailable", Level = LogLevel.Warning,
         Message = "cluster_unavailable node_id={node_id} path={path} remote={remote}")]
     public static partial void Unavailable(ILogger logger, string node_id, string path, string remote);
+
+    [LoggerMessage(EventId = 1470, EventName = "cluster_to_binary_overflow", Level = LogLevel.Warning,
+        Message = "cluster_to_binary_overflow node_id={node_id} server_id={server_id} conn_id={conn_id}")]
+    public static partial void ToBinaryOverflow(ILogger logger, string node_id, string server_id, string conn_id);
 }

@@ -13,9 +13,13 @@ namespace PyrycodeRelay.Cluster;
 /// <param name="GracePeriod"><c>--grace-period</c>.</param>
 /// <param name="PhonesPerServer"><c>--phones-per-server</c>, across all nodes.</param>
 /// <param name="MaxServerIds"><c>--max-server-ids</c>: live and gracing server-ids of the whole cluster together.</param>
+/// <param name="PhoneOutboxBytes">
+/// <c>--phone-outbox-bytes</c>: on the binary's node, also the most one remote phone's frames may hold while they wait for
+/// the binary's writer (docs/architecture.md#cluster-mode).
+/// </param>
 internal sealed record ClusterOptions(
     ClusterAddress Address, string NodeId, TimeSpan Lease, string? Password, TimeSpan ProbeTimeout, TimeSpan GracePeriod, int PhonesPerServer,
-    int MaxServerIds)
+    int MaxServerIds, long PhoneOutboxBytes)
 {
     /// <summary>How often the lease is renewed and Redis is checked: a third of the lease, at most one second.</summary>
     public TimeSpan CheckInterval => TimeSpan.FromTicks(Math.Min(Lease.Ticks / 3, TimeSpan.TicksPerSecond));
@@ -33,7 +37,7 @@ internal sealed record ClusterOptions(
             ?? throw new ArgumentException(error, nameof(options)); // boot validated it
         var nodeId = options.NodeId.Length > 0 ? options.NodeId : NodeIds.NewId();
         return new ClusterOptions(address, nodeId, options.ClusterLease, string.IsNullOrEmpty(password) ? null : password,
-            options.ConflictProbeTimeout, options.GracePeriod, options.PhonesPerServer, options.MaxServerIds);
+            options.ConflictProbeTimeout, options.GracePeriod, options.PhonesPerServer, options.MaxServerIds, options.PhoneOutboxBytes);
     }
 
     /// <inheritdoc />

@@ -146,16 +146,16 @@ internal sealed partial class ClusterRegistry
                     RemoveRemote(slot, remote);
                     if (slot.StateOf(m.Epoch) == BindingState.Live && !_shuttingDown)
                     {
-                        await slot.Holder.SendCloseNoticeAsync(remote, m.Payload);
+                        // Queued behind this phone's frames (the binary's writer is FIFO at call time); not awaited.
+                        _ = slot.Holder.SendCloseNoticeAsync(remote, m.Payload).AsTask();
                     }
 
                     return;
                 }
 
-                if (slot.StateOf(m.Epoch) == BindingState.Live && !await slot.Holder.SendPhoneFrameAsync(remote, remote.EnvelopePrefix, m.Payload))
+                if (slot.StateOf(m.Epoch) == BindingState.Live)
                 {
-                    RemoveRemote(slot, remote);
-                    Post(remote.Node, new ClusterMessage(ClusterMessageType.BinaryWriteFailed, m.ServerId, NodeId, m.Epoch, 0, m.Key, 0, false, default));
+                    ForwardToBinary(slot, remote, m);
                 }
 
                 return;
@@ -243,14 +243,17 @@ internal sealed partial class ClusterRegistry
         Post(m.From, new ClusterMessage(ClusterMessageType.ProbeAnswer, m.ServerId, NodeId, m.Epoch, m.Seq, 0, pong ? 1 : 0, false, default));
     }
 
-    private void RemoveRemote(ServerSlot<BinaryPeer, PhonePeer> slot, RemotePhone remote)
+    private bool RemoveRemote(ServerSlot<BinaryPeer, PhonePeer> slot, RemotePhone remote)
     {
         lock (_gate)
         {
             if (slot.Remove(remote.Binding.Key, remote))
             {
                 _remotePhones--;
+                return true;
             }
+
+            return false;
         }
     }
 

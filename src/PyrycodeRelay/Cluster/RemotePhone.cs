@@ -8,6 +8,7 @@ internal sealed class RemotePhone : PhonePeer
 {
     private readonly ClusterRegistry _registry;
     private volatile bool _closed;
+    private long _toBinaryBytes;
 
     public RemotePhone(ClusterRegistry registry, PhoneBinding<BinaryPeer, PhonePeer> binding, string node)
     {
@@ -36,6 +37,25 @@ internal sealed class RemotePhone : PhonePeer
 
     /// <summary>Whether a close directive went to the phone (its node then sends no close notice).</summary>
     public bool DirectiveSent { get; private set; }
+
+    /// <summary>
+    /// Charges <paramref name="bytes"/> of this phone's frames waiting for the binary's writer; false (nothing charged)
+    /// when that would pass <paramref name="budget"/> while something is already waiting.
+    /// </summary>
+    public bool TryChargeToBinary(long bytes, long budget)
+    {
+        var now = Interlocked.Add(ref _toBinaryBytes, bytes);
+        if (now > budget && now != bytes)
+        {
+            Interlocked.Add(ref _toBinaryBytes, -bytes);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Releases what <see cref="TryChargeToBinary"/> charged once the write completed.</summary>
+    public void ReleaseToBinary(long bytes) => Interlocked.Add(ref _toBinaryBytes, -bytes);
 
     /// <inheritdoc />
     public override EnqueueStatus Enqueue(ReadOnlySpan<byte> frame, bool hasFrame, int closeCode, long readAt)

@@ -210,6 +210,15 @@ internal sealed record RelayOptions
     /// </summary>
     public int TransportReadBufferBytes { get; init; } = 65536;
 
+    /// <summary>
+    /// Size of the socket transport's pool blocks, which bounds one receive system call (Kestrel's own pool: 4 KiB;
+    /// issue 16, bench/performance-notes.md). Idle connections hold no block.
+    /// </summary>
+    public int TransportBlockBytes { get; init; } = 32768;
+
+    /// <summary>Free transport blocks kept for reuse, per pool (one pool per transport I/O queue); above it the GC takes them.</summary>
+    public long TransportPoolRetainedBytes { get; init; } = 32L * 1024 * 1024;
+
     // TLS (docs/operations.md#http-timeouts, docs/operations.md#tls).
 
     /// <summary>TLS handshake limit (docs/operations.md#http-timeouts: 5 s); also bounds the wait for the first bytes of a TLS connection.</summary>

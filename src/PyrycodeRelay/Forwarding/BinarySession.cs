@@ -102,6 +102,7 @@ internal sealed partial class BinarySession : BinaryPeer, IHeartbeatOwner
         {
             SessionIo.Detach(_ctx.Registry.ReleaseAsync(this)); // no-op after a normal end (or when not holder); a safety net otherwise
             _ctx.Tracker.Remove(Connection);
+            await Connection.RetireWriterAsync(); // before Kestrel completes the output (a late drain close then writes nothing)
             Connection.MarkEnded();
         }
     }

@@ -139,6 +139,7 @@ internal sealed partial class PhoneSession : PhonePeer, IHeartbeatOwner
         }
         finally
         {
+            await connection.RetireWriterAsync(); // before Kestrel completes the output (a late drain close then writes nothing)
             Ended(ctx, connection, null);
         }
     }
@@ -167,6 +168,7 @@ internal sealed partial class PhoneSession : PhonePeer, IHeartbeatOwner
         }
         finally
         {
+            await Connection.RetireWriterAsync(); // before Kestrel completes the output (a late drain close then writes nothing)
             Ended(_ctx, Connection, this);
         }
     }

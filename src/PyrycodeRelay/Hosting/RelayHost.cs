@@ -92,6 +92,9 @@ internal sealed partial class RelayHost : IAsyncDisposable
     /// <summary>The cap on connections that have not upgraded (relay listener).</summary>
     internal PendingConnectionLimit Pending { get; private init; } = null!;
 
+    /// <summary>The socket transport's memory pools (tests).</summary>
+    internal TransportMemoryPoolFactory TransportPools { get; private init; } = null!;
+
     /// <summary>The push wake handler the binaries' sessions use.</summary>
     internal IPushWakeHandler Push => _sessions.Push;
 
@@ -173,6 +176,9 @@ internal sealed partial class RelayHost : IAsyncDisposable
             }
         });
 
+        // After UseSockets/UseKestrelCore: the transport takes the host's IMemoryPoolFactory<byte> (issue 16, larger receives).
+        var transportPools = new TransportMemoryPoolFactory(options.TransportBlockBytes, options.TransportPoolRetainedBytes);
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(transportPools);
         DecorateTransport(builder.Services, r => recorder = r);
         var app = builder.Build();
         var meterFactory = app.Services.GetRequiredService<IMeterFactory>();
@@ -234,6 +240,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
             app.Services.GetRequiredService<IConnectionListenerFactory>() as BindRecorder)
         {
             Pending = pending,
+            TransportPools = transportPools,
             Cluster = cluster,
             Redis = redis,
             ClusterRegistry = clusterRegistry,

@@ -19,7 +19,7 @@ internal sealed partial class WsConnection
     {
         lock (_writeGate)
         {
-            if (_closeSent || IsAborted)
+            if (_closeSent || IsAborted || _writerRetired)
             {
                 return new ValueTask<bool>(false);
             }
@@ -40,7 +40,7 @@ internal sealed partial class WsConnection
     {
         lock (_writeGate)
         {
-            if (_closeSent || IsAborted)
+            if (_closeSent || IsAborted || _writerRetired)
             {
                 return new ValueTask<bool>(false);
             }
@@ -66,7 +66,7 @@ internal sealed partial class WsConnection
     {
         lock (_writeGate)
         {
-            if (_closeSent || IsAborted)
+            if (_closeSent || IsAborted || _writerRetired)
             {
                 return new ValueTask<bool>(false);
             }
@@ -84,6 +84,43 @@ internal sealed partial class WsConnection
         }
 
         return WriteOwned(WsOpcode.Close, default, default, default, code, reason);
+    }
+
+    /// <summary>
+    /// Retires the writer before the connection goes back to Kestrel, which completes the output pipe: from now on
+    /// every send returns false without touching the pipe (e.g. the drain's close frame racing the session's end).
+    /// Completes at once when the writer is idle; otherwise cancels the pending flush and completes when the
+    /// current owner has finished (frames still queued fail). Called by the session after its last I/O.
+    /// </summary>
+    public Task RetireWriterAsync()
+    {
+        lock (_writeGate)
+        {
+            if (_writerRetired)
+            {
+                return _retiring?.Task ?? Task.CompletedTask;
+            }
+
+            _writerRetired = true;
+            if (!_writerActive)
+            {
+                _writerActive = true; // owned for good: nobody writes again
+                return Task.CompletedTask;
+            }
+
+            _retiring = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        try
+        {
+            _output.CancelPendingFlush(); // a flush waiting on a peer that does not read ends now, as the pipe's completion would end it
+        }
+        catch (Exception ex) when (IsWriteFailure(ex))
+        {
+            // The output is already gone: the owner's flush fails on its own.
+        }
+
+        return _retiring.Task;
     }
 
     /// <summary>Starts <see cref="SendCloseAsync"/> without waiting (for timers and non-blocking paths).</summary>
@@ -105,7 +142,7 @@ internal sealed partial class WsConnection
     {
         lock (_writeGate)
         {
-            if (_closeSent || IsAborted)
+            if (_closeSent || IsAborted || _writerRetired)
             {
                 return;
             }
@@ -158,8 +195,9 @@ internal sealed partial class WsConnection
         }
         catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or IOException or ArgumentOutOfRangeException)
         {
-            // ArgumentOutOfRangeException: the transport completed its output pipe under us (the connection was torn
-            // down while a close was being written at shutdown); Advance then finds no buffer. A failed write, like the others.
+            // ArgumentOutOfRangeException: the transport completed its output pipe under us; Advance then finds no
+            // buffer. Sessions retire the writer before they hand the connection back (RetireWriterAsync), so this is
+            // a safety net for a path that does not; a failed write, like the others.
             return false;
         }
     }

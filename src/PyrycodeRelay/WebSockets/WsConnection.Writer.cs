@@ -27,6 +27,8 @@ internal sealed partial class WsConnection : IThreadPoolWorkItem
     private int _freeCount;
     private byte[]? _pongPayload;
     private int _pongLength = -1;     // -1: no Pong pending
+    private bool _writerRetired;      // RetireWriterAsync was called: nothing more is written
+    private TaskCompletionSource? _retiring;
 
     // Owned by the writer (no lock): the ops whose frames are in the pending flush, and that flush.
     private SendOp? _flushHead;
@@ -112,13 +114,21 @@ internal sealed partial class WsConnection : IThreadPoolWorkItem
 
         // Anything queued while this thread wrote is written by a pool thread, so that this caller (and the
         // continuations of the senders completed there) never runs on this stack.
+        bool queued;
+        TaskCompletionSource? retired = null;
         lock (_writeGate)
         {
-            if (!HasQueuedLocked())
+            queued = HasQueuedLocked();
+            if (!queued)
             {
-                _writerActive = false;
-                return new ValueTask<bool>(ok);
+                retired = ReleaseWriterLocked();
             }
+        }
+
+        if (!queued)
+        {
+            retired?.TrySetResult();
+            return new ValueTask<bool>(ok);
         }
 
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
@@ -130,6 +140,21 @@ internal sealed partial class WsConnection : IThreadPoolWorkItem
 
     private bool HasQueuedLocked() => _pongLength >= 0 || _controlHead is not null || _dataHead is not null;
 
+    /// <summary>
+    /// The owner is done and nothing is queued: frees the writer, or, once retired, keeps it owned for good and
+    /// returns the retire waiter (completed by the caller outside the lock).
+    /// </summary>
+    private TaskCompletionSource? ReleaseWriterLocked()
+    {
+        if (_writerRetired)
+        {
+            return _retiring;
+        }
+
+        _writerActive = false;
+        return null;
+    }
+
     /// <summary>Writes and flushes what is queued until nothing is (the writer is released) or a flush must wait.</summary>
     private void Pump()
     {
@@ -139,27 +164,47 @@ internal sealed partial class WsConnection : IThreadPoolWorkItem
             int pongLength;
             SendOp? controls;
             SendOp? data;
+            bool retiredNow;
+            var retireDone = false;
             lock (_writeGate)
             {
                 if (!HasQueuedLocked())
                 {
-                    _writerActive = false;
-                    return;
-                }
+                    var retired = ReleaseWriterLocked();
+                    if (retired is null)
+                    {
+                        return;
+                    }
 
-                pongLength = _pongLength;
-                if (pongLength >= 0)
+                    controls = null; // completes the retire waiter below, outside the lock
+                    data = null;
+                    pongLength = -1;
+                    retiredNow = true;
+                    retireDone = true;
+                }
+                else
                 {
-                    _pongPayload.AsSpan(0, pongLength).CopyTo(pong);
-                    _pongLength = -1;
-                }
+                    retiredNow = _writerRetired;
+                    pongLength = _pongLength;
+                    if (pongLength >= 0)
+                    {
+                        _pongPayload.AsSpan(0, pongLength).CopyTo(pong);
+                        _pongLength = -1;
+                    }
 
-                controls = _controlHead;
-                _controlHead = _controlTail = null;
-                data = TakeDataLocked();
+                    controls = _controlHead;
+                    _controlHead = _controlTail = null;
+                    data = TakeDataLocked();
+                }
             }
 
-            var ok = !IsAborted;
+            if (retireDone)
+            {
+                _retiring!.TrySetResult();
+                return;
+            }
+
+            var ok = !IsAborted && !retiredNow; // retired: what is still queued fails, nothing more reaches the pipe
             var any = false;
             if (pongLength >= 0 && ok && !_closeWritten)
             {

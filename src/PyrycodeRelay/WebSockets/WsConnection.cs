@@ -98,11 +98,13 @@ internal sealed partial class WsConnection
     }
 
     /// <summary>
-    /// Marks the connection finished: stops the heartbeat and every timer, releases buffers, fails a pending
-    /// probe and completes <see cref="Ended"/>. Called once by the owner after its last I/O.
+    /// Marks the connection finished: retires the writer (<see cref="RetireWriterAsync"/>), stops the heartbeat and
+    /// every timer, releases buffers, fails a pending probe and completes <see cref="Ended"/>. Called once by the
+    /// owner after its last I/O.
     /// </summary>
     public void MarkEnded()
     {
+        _ = RetireWriterAsync(); // a safety net: the sessions await it before they end
         StopHeartbeat();
         DisposeTimers();
         ReleaseMessage();
