@@ -49,31 +49,44 @@ internal static class ReadAhead
         }
 
         var idle = WorstCase.Measure();
+        var idleMap = MemoryMap.Take();
         var payload = new byte[frameBytes];
         payload.AsSpan().Fill((byte)'1'); // a JSON number: a valid phone frame
         var frame = RawPeer.MaskedText(payload);
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(6));
         var failed = 0;
-        var senders = clients.Select(c => Task.Run(async () =>
+        async Task StallAsync(IEnumerable<RawPeer> group)
         {
-            try
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(6));
+            await Task.WhenAll(group.Select(c => Task.Run(async () =>
             {
-                while (!stop.IsCancellationRequested)
+                try
                 {
-                    await c.SendAsync(frame).AsTask().WaitAsync(stop.Token);
+                    while (!stop.IsCancellationRequested)
+                    {
+                        await c.SendAsync(frame).AsTask().WaitAsync(stop.Token);
+                    }
                 }
-            }
-            catch (OperationCanceledException)
-            {
-                // the kernel buffers are full: the relay holds what it will hold
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                Interlocked.Increment(ref failed);
-            }
-        })).ToArray();
-        await Task.WhenAll(senders);
+                catch (OperationCanceledException)
+                {
+                    // the kernel buffers are full: the relay holds what it will hold
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            })));
+        }
+
+        // Two stages: the first half warms up what the process pays once (JIT code, threads, malloc arenas, GC
+        // regions), so the second half's growth is the marginal cost of one more phone that is not being read.
+        var half = phones / 2;
+        await StallAsync(clients.Take(half));
+        var mid = WorstCase.Measure();
+        var midMap = MemoryMap.Take();
+        var midPoh = GC.GetGCMemoryInfo().GenerationInfo[4].SizeAfterBytes;
+        await StallAsync(clients.Skip(half));
         var busy = WorstCase.Measure();
+        var busyMap = MemoryMap.Take();
         Console.WriteLine($"phones reset by the relay: {failed}");
         Console.WriteLine($"phones={phones} binaries={servers} transport read-ahead={new RelayOptions().TransportReadBufferBytes / 1024} KiB, blocks={(blockBytes ?? new RelayOptions().TransportBlockBytes) / 1024} KiB");
         Console.WriteLine($"idle:  rss={idle.Rss / 1024} KiB committed={idle.Committed / 1024} KiB");
@@ -83,6 +96,12 @@ internal static class ReadAhead
         var pools = host.TransportPools.Pools;
         Console.WriteLine($"transport pool blocks: {pools.Sum(p => p.Allocated)} allocated, {pools.Sum(p => p.Retained)} free");
         Console.WriteLine($"per phone not being read (binary stalled, phone sending 256 KiB frames): rss +{(busy.Rss - idle.Rss) / phones / 1024.0:F1} KiB, GC committed +{(busy.Committed - idle.Committed) / phones / 1024.0:F1} KiB");
+        busyMap.PrintGrowth(idleMap);
+        var rest = phones - half;
+        Console.WriteLine($"marginal per phone (second {rest} after the first {half}): rss +{(busy.Rss - mid.Rss) / rest / 1024.0:F1} KiB, GC committed +{(busy.Committed - mid.Committed) / rest / 1024.0:F1} KiB, "
+            + $"anon +{(busyMap.AnonKiB - midMap.AnonKiB) / (double)rest:F1} KiB, file +{(busyMap.FileKiB - midMap.FileKiB) / (double)rest:F1} KiB, "
+            + $"pinned object heap +{(gc.GenerationInfo[4].SizeAfterBytes - midPoh) / rest / 1024.0:F1} KiB, heap after GC +{(busy.Heap - mid.Heap) / rest / 1024.0:F1} KiB, threads {midMap.Threads} -> {busyMap.Threads}");
+        busyMap.PrintGrowth(midMap, 6);
         foreach (var peer in clients.Concat(binaries))
         {
             peer.Dispose();
