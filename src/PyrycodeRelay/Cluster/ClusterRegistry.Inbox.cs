@@ -179,6 +179,11 @@ internal sealed partial class ClusterRegistry
             case ClusterMessageType.ToPhone:
                 if (slot.Find(slot.Holder, m.Key) is not PhoneSession phone)
                 {
+                    if (m.Epoch < slot.Epoch)
+                    {
+                        _metrics.StaleEpochDrop(); // from a claim that was replaced since (e.g. a paused node's binary): counted
+                    }
+
                     return;
                 }
 
