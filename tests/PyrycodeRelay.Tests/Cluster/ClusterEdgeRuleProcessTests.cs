@@ -16,7 +16,7 @@ public sealed class ClusterEdgeRuleProcessTests
     private const string LeaseLapsed = "local u = tonumber(redis.call('HGET', KEYS[1], 'until') or '0') local tm = redis.call('TIME') "
         + "if u < tonumber(tm[1]) * 1000 then return 1 else return 0 end";
 
-    [Fact(Skip = "issue 14 audit: fails on main — the claim waits for the probe timeout although Redis reports no subscriber on the dead node's inbox (see /work/notes/issue-14-audit.md)")]
+    [Fact]
     public async Task Takeover_is_immediate_when_the_incumbents_node_is_provably_gone()
     {
         // Lease 15 s and probe 20 s: a takeover within a few seconds was decided by "nobody reads that node's inbox".
