@@ -143,8 +143,7 @@ internal sealed partial class ClusterRegistry
                 remote.LinkSeqIn = m.Seq;
                 if (m.Type == ClusterMessageType.Notice)
                 {
-                    RemoveRemote(slot, remote);
-                    if (slot.StateOf(m.Epoch) == BindingState.Live && !_shuttingDown)
+                    if (RemoveRemote(slot, remote) && slot.StateOf(m.Epoch) == BindingState.Live && !_shuttingDown)
                     {
                         // Queued behind this phone's frames (the binary's writer is FIFO at call time); not awaited.
                         _ = slot.Holder.SendCloseNoticeAsync(remote, m.Payload).AsTask();
@@ -179,6 +178,11 @@ internal sealed partial class ClusterRegistry
             case ClusterMessageType.ToPhone:
                 if (slot.Find(slot.Holder, m.Key) is not PhoneSession phone)
                 {
+                    if (m.Epoch < slot.Epoch)
+                    {
+                        _metrics.StaleEpochDrop(); // from a claim that was replaced since (e.g. a paused node's binary): counted
+                    }
+
                     return;
                 }
 
@@ -243,6 +247,7 @@ internal sealed partial class ClusterRegistry
         Post(m.From, new ClusterMessage(ClusterMessageType.ProbeAnswer, m.ServerId, NodeId, m.Epoch, m.Seq, 0, pong ? 1 : 0, false, default));
     }
 
+    /// <summary>Forgets <paramref name="remote"/>; true for the one caller that actually removed it.</summary>
     private bool RemoveRemote(ServerSlot<BinaryPeer, PhonePeer> slot, RemotePhone remote)
     {
         lock (_gate)
@@ -258,15 +263,21 @@ internal sealed partial class ClusterRegistry
     }
 
     /// <summary>A phone on another node is gone: unless told otherwise its binary gets the close notice 1001 (docs/protocol.md#close-notice).</summary>
-    private void LoseRemotePhone(ServerSlot<BinaryPeer, PhonePeer> slot, RemotePhone remote, bool notice)
+    private bool LoseRemotePhone(ServerSlot<BinaryPeer, PhonePeer> slot, RemotePhone remote, bool notice)
     {
-        RemoveRemote(slot, remote);
+        if (!RemoveRemote(slot, remote))
+        {
+            return false; // already gone (two link losses at once: Redis down and the subscription lost): one notice only
+        }
+
         if (notice && !_shuttingDown && slot.StateOf(remote.Binding.Epoch) == BindingState.Live)
         {
             var bytes = new byte[EnvelopeWriter.GetCloseNoticeLength(remote.ConnIdUtf8, WsCloseCodes.GoingAway)];
             EnvelopeWriter.WriteCloseNotice(remote.ConnIdUtf8, WsCloseCodes.GoingAway, bytes);
             _ = slot.Holder.SendCloseNoticeAsync(remote, bytes).AsTask();
         }
+
+        return true;
     }
 
     /// <summary>Closes this node's phones of <paramref name="sid"/> bound to a claim older than <paramref name="epoch"/>.</summary>

@@ -77,7 +77,8 @@ internal sealed partial class ClusterRegistry
 
     /// <summary>
     /// Sends <paramref name="message"/> with a fresh request id (in its sequence field) and waits for the answer, at most
-    /// <c>--conflict-probe-timeout</c>; false without an answer in time.
+    /// <c>--conflict-probe-timeout</c>; false without an answer in time, and at once when no node reads the inbox (a
+    /// dead node is provably gone: a claimant does not wait the probe timeout for its acknowledgement).
     /// </summary>
     private async Task<bool> RequestAsync(string node, ClusterMessage message)
     {
@@ -86,7 +87,11 @@ internal sealed partial class ClusterRegistry
         _probes[id] = answer;
         try
         {
-            Post(node, message with { Seq = id });
+            if (!await SendToNodeAsync(node, message with { Seq = id }, null))
+            {
+                return false; // nobody reads that node's inbox (the node is gone) or Redis failed: no answer can come
+            }
+
             return await answer.Task.WaitAsync(_options.ProbeTimeout, _time);
         }
         catch (TimeoutException)

@@ -274,8 +274,10 @@ internal sealed partial class ClusterRegistry
 
         foreach (var (slot, phone) in remote)
         {
-            _metrics.LinkLost();
-            LoseRemotePhone(slot, phone, notice: true);
+            if (LoseRemotePhone(slot, phone, notice: true))
+            {
+                _metrics.LinkLost(); // counted once even when two link losses race (Redis down, subscription lost)
+            }
         }
     }
 }
