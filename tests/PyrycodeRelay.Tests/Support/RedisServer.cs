@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
@@ -15,6 +16,10 @@ internal sealed class RedisServer : IAsyncDisposable
     /// <summary>The redis-server binary (Debian package <c>redis-server</c>).</summary>
     public const string Binary = "/usr/bin/redis-server";
 
+    /// <summary>How long a start may take until PING answers: generous, machines here are shared and loaded.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
 
     private RedisServer(int port, string? password = null, int? replicaOf = null) => (Port, Password, ReplicaOf) = (port, password, replicaOf);
@@ -38,9 +43,17 @@ internal sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync(int? port = null, string? password = null, int? replicaOf = null)
     {
         Assert.True(File.Exists(Binary), $"{Binary} is missing: apt-get install -y redis-server");
-        var server = new RedisServer(port ?? RelayProcessRunner.FreePort(), password, replicaOf);
-        await server.StartAgainAsync();
-        return server;
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = new RedisServer(port ?? RelayProcessRunner.FreePort(), password, replicaOf);
+            if (await server.TryStartAsync())
+            {
+                return server;
+            }
+
+            // The free port was taken between FreePort() and redis-server's bind (parallel tests): another port.
+            Assert.True(port is null && attempt < 3, server.ExitedMessage());
+        }
     }
 
     /// <summary>A port nothing listens on (for "Redis unreachable").</summary>
@@ -48,6 +61,15 @@ internal sealed class RedisServer : IAsyncDisposable
 
     /// <summary>(Re)starts the server on <see cref="Port"/> and waits until it answers PING.</summary>
     public async Task StartAgainAsync()
+    {
+        Assert.True(await TryStartAsync(), ExitedMessage());
+    }
+
+    /// <summary>
+    /// Starts the server on <see cref="Port"/>; true once it answers PING, false when it exited first (e.g. the port is
+    /// taken). Fails after <see cref="StartTimeout"/>.
+    /// </summary>
+    private async Task<bool> TryStartAsync()
     {
         var psi = new ProcessStartInfo(Binary)
         {
@@ -77,11 +99,29 @@ internal sealed class RedisServer : IAsyncDisposable
         }
 
         _process = Process.Start(psi) ?? throw new InvalidOperationException("redis-server did not start");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await Eventually.Async(() => PingOk(), () => $"redis-server on port {Port} answers PING");
+        var process = _process;
+        await Eventually.Async(() => process.HasExited || PingOk(), () => $"redis-server on port {Port} answers PING", StartTimeout);
+        if (!process.HasExited)
+        {
+            return true;
+        }
+
+        await process.WaitForExitAsync(); // drains its output
+        return false;
+    }
+
+    private string ExitedMessage() => $"redis-server on port {Port} exited at start: {string.Join(" | ", _output)}";
+
+    private void Keep(string? line)
+    {
+        if (line is not null && _output.Count < 50)
+        {
+            _output.Enqueue(line);
+        }
     }
 
     /// <summary>Kills the server (SIGKILL) and waits until it has exited.</summary>
