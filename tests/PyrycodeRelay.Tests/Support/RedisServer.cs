@@ -38,9 +38,20 @@ internal sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync(int? port = null, string? password = null, int? replicaOf = null)
     {
         Assert.True(File.Exists(Binary), $"{Binary} is missing: apt-get install -y redis-server");
-        var server = new RedisServer(port ?? RelayProcessRunner.FreePort(), password, replicaOf);
-        await server.StartAgainAsync();
-        return server;
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = new RedisServer(port ?? RelayProcessRunner.FreePort(), password, replicaOf);
+            try
+            {
+                await server.StartAgainAsync();
+                return server;
+            }
+            catch (PortTakenException) when (port is null && attempt < 5)
+            {
+                // The free port was taken between FreePort and redis-server's bind (tests run in parallel): another one.
+                await server.StopAsync();
+            }
+        }
     }
 
     /// <summary>A port nothing listens on (for "Redis unreachable").</summary>
@@ -81,8 +92,33 @@ internal sealed class RedisServer : IAsyncDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await Eventually.Async(() => PingOk(), () => $"redis-server on port {Port} answers PING");
+        // Ours answering, not just anyone on the port: when the port was taken between FreePort and the bind, our
+        // redis-server exits while another test's server answers PING, and two tests would share one Redis (same node
+        // ids, same server-ids: a phone joins the other test's live holder and is never closed).
+        var process = _process;
+        await Eventually.Async(() => process.HasExited || OwnServerAnswers(process.Id), () => $"redis-server (pid {process.Id}) on port {Port} answers PING");
+        if (process.HasExited)
+        {
+            throw new PortTakenException($"redis-server exited at start (exit {process.ExitCode}): port {Port} taken");
+        }
     }
+
+    /// <summary>Whether the server on <see cref="Port"/> answers and is process <paramref name="pid"/>.</summary>
+    private bool OwnServerAnswers(int pid)
+    {
+        try
+        {
+            var info = CommandAsync("INFO", "server").GetAwaiter().GetResult();
+            return info.Contains("\r\nprocess_id:" + pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\r\n", StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or Xunit.Sdk.XunitException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>redis-server could not bind its port.</summary>
+    private sealed class PortTakenException(string message) : Exception(message);
 
     /// <summary>Kills the server (SIGKILL) and waits until it has exited.</summary>
     public async Task StopAsync()
@@ -146,18 +182,6 @@ internal sealed class RedisServer : IAsyncDisposable
         }
 
         return Encoding.UTF8.GetBytes(sb.ToString());
-    }
-
-    private bool PingOk()
-    {
-        try
-        {
-            return CommandAsync("PING").GetAwaiter().GetResult().StartsWith("+PONG", StringComparison.Ordinal);
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
-        {
-            return false;
-        }
     }
 
     /// <inheritdoc />
