@@ -13,7 +13,16 @@ namespace PyrycodeRelay.Tests.Cluster;
 [SupportedOSPlatform("linux")]
 public sealed class NodeFailureProcessTests
 {
+    /// <summary>Node A's lease: the node that is killed or paused, so its lease running out is what the tests observe.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Node B's lease (each node writes its own lease into the claims it holds): B runs inside the loaded test host, and
+    /// a 3 s lease renewed every second let a scheduling stall of ~2 s expire B's claim on the redialled binary, closing
+    /// its phone <c>1011 cluster link lost</c> mid-test. Nothing here waits on B's lease, so it is made long enough that
+    /// no stall can lapse it.
+    /// </summary>
+    private static readonly TimeSpan SurvivorLease = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Probe = TimeSpan.FromSeconds(1);
 
     [Fact]
@@ -80,7 +89,7 @@ public sealed class NodeFailureProcessTests
             Assert.Equal((4404, "binary reclaimed server-id"), await p1.ReceiveCloseAsync());
             var (p2, c2) = await b.ConnectRegisteredPhoneAsync(read: true);
             await using var _p2 = p2;
-            await Task.Delay(Lease + TimeSpan.FromSeconds(1)); // the partition outlasts node A's lease
+            await Task.Delay(Lease + TimeSpan.FromSeconds(2)); // the partition outlasts node A's lease (3 s) well
 
             // The paused node's binary still addresses the old phone; none of it may reach anyone after the takeover.
             await b1.SendTextAsync(Envelopes.Data(c1, "{\"stale\":1}"));
@@ -106,7 +115,7 @@ public sealed class NodeFailureProcessTests
     {
         var node = await TestRelay.StartAsync(o => o with
         {
-            ClusterRedis = redis.Address, NodeId = "node-b", ClusterLease = Lease, ConflictProbeTimeout = Probe, GracePeriod = TimeSpan.FromSeconds(1),
+            ClusterRedis = redis.Address, NodeId = "node-b", ClusterLease = SurvivorLease, ConflictProbeTimeout = Probe, GracePeriod = TimeSpan.FromSeconds(1),
         });
         await ClusterRig.WaitReadyAsync(node);
         return node;

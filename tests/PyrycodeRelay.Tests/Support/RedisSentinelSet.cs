@@ -65,9 +65,21 @@ internal sealed class RedisSentinelSet : IAsyncDisposable
         return int.Parse(lines[^2], CultureInfo.InvariantCulture); // *2 $9 127.0.0.1 $5 PORT ""
     }
 
-    /// <summary>A forced failover (<c>SENTINEL FAILOVER</c>); asserts the sentinel accepted it.</summary>
-    public async Task FailoverAsync() =>
-        Assert.StartsWith("+OK", await SentinelCommandAsync("SENTINEL", "FAILOVER", MasterName), StringComparison.Ordinal);
+    /// <summary>
+    /// A forced failover (<c>SENTINEL FAILOVER</c>); asserts the sentinel accepted it within 20 s. A sentinel that lists
+    /// the replica may not have had an INFO reply from it yet and answers <c>-NOGOODSLAVE</c> until it has: that one
+    /// answer is asked again; any other non-<c>+OK</c> reply fails at once.
+    /// </summary>
+    public async Task FailoverAsync()
+    {
+        var reply = "";
+        await Eventually.Async(() =>
+        {
+            reply = SentinelCommandAsync("SENTINEL", "FAILOVER", MasterName).GetAwaiter().GetResult();
+            return !reply.StartsWith("-NOGOODSLAVE", StringComparison.Ordinal);
+        }, "the sentinel has a replica it can promote", TimeSpan.FromSeconds(20));
+        Assert.StartsWith("+OK", reply, StringComparison.Ordinal);
+    }
 
     /// <summary>Waits until the sentinel names the replica as the primary (fails after <paramref name="within"/>).</summary>
     public Task WaitPromotedAsync(TimeSpan within) =>

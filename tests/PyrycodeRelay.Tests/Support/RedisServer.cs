@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
@@ -15,6 +16,10 @@ internal sealed class RedisServer : IAsyncDisposable
     /// <summary>The redis-server binary (Debian package <c>redis-server</c>).</summary>
     public const string Binary = "/usr/bin/redis-server";
 
+    /// <summary>How long a start may take until PING answers: generous, machines here are shared and loaded.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
 
     private RedisServer(int port, string? password = null, int? replicaOf = null) => (Port, Password, ReplicaOf) = (port, password, replicaOf);
@@ -41,16 +46,13 @@ internal sealed class RedisServer : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var server = new RedisServer(port ?? RelayProcessRunner.FreePort(), password, replicaOf);
-            try
+            if (await server.TryStartAsync())
             {
-                await server.StartAgainAsync();
                 return server;
             }
-            catch (PortTakenException) when (port is null && attempt < 5)
-            {
-                // The free port was taken between FreePort and redis-server's bind (tests run in parallel): another one.
-                await server.StopAsync();
-            }
+
+            // The free port was taken between FreePort() and redis-server's bind (parallel tests): another port.
+            Assert.True(port is null && attempt < 3, server.ExitedMessage());
         }
     }
 
@@ -59,6 +61,15 @@ internal sealed class RedisServer : IAsyncDisposable
 
     /// <summary>(Re)starts the server on <see cref="Port"/> and waits until it answers PING.</summary>
     public async Task StartAgainAsync()
+    {
+        Assert.True(await TryStartAsync(), ExitedMessage());
+    }
+
+    /// <summary>
+    /// Starts the server on <see cref="Port"/>; true once it answers PING, false when it exited first (e.g. the port is
+    /// taken). Fails after <see cref="StartTimeout"/>.
+    /// </summary>
+    private async Task<bool> TryStartAsync()
     {
         var psi = new ProcessStartInfo(Binary)
         {
@@ -88,18 +99,31 @@ internal sealed class RedisServer : IAsyncDisposable
         }
 
         _process = Process.Start(psi) ?? throw new InvalidOperationException("redis-server did not start");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         // Ours answering, not just anyone on the port: when the port was taken between FreePort and the bind, our
-        // redis-server exits while another test's server answers PING, and two tests would share one Redis (same node
-        // ids, same server-ids: a phone joins the other test's live holder and is never closed).
+        // redis-server exits while another test's server may answer PING first, and two tests would share one Redis
+        // (same node ids, same server-ids: a phone joins the other test's live holder and is rightly never closed).
         var process = _process;
-        await Eventually.Async(() => process.HasExited || OwnServerAnswers(process.Id), () => $"redis-server (pid {process.Id}) on port {Port} answers PING");
-        if (process.HasExited)
+        await Eventually.Async(() => process.HasExited || OwnServerAnswers(process.Id), () => $"redis-server (pid {process.Id}) on port {Port} answers", StartTimeout);
+        if (!process.HasExited)
         {
-            throw new PortTakenException($"redis-server exited at start (exit {process.ExitCode}): port {Port} taken");
+            return true;
+        }
+
+        await process.WaitForExitAsync(); // drains its output
+        return false;
+    }
+
+    private string ExitedMessage() => $"redis-server on port {Port} exited at start: {string.Join(" | ", _output)}";
+
+    private void Keep(string? line)
+    {
+        if (line is not null && _output.Count < 50)
+        {
+            _output.Enqueue(line);
         }
     }
 
@@ -116,9 +140,6 @@ internal sealed class RedisServer : IAsyncDisposable
             return false;
         }
     }
-
-    /// <summary>redis-server could not bind its port.</summary>
-    private sealed class PortTakenException(string message) : Exception(message);
 
     /// <summary>Kills the server (SIGKILL) and waits until it has exited.</summary>
     public async Task StopAsync()
