@@ -41,7 +41,7 @@ public sealed class ClusterEdgeRuleProcessTests
         Assert.Empty(b.Logs.Named("server_id_conflict"));
     }
 
-    [Fact(Skip = "issue 14 audit: intermittent (2 of ~18 runs under load): once the phone got no close at all within 15 s, once node A's process exited before serving; not diagnosed yet (/work/notes/issue-14-audit.md)")]
+    [Fact]
     public async Task Phone_registering_while_the_holders_node_is_paused_is_closed_1011_cluster_link_lost_after_the_probe_timeout()
     {
         var probe = TimeSpan.FromSeconds(2);
@@ -55,9 +55,17 @@ public sealed class ClusterEdgeRuleProcessTests
         try
         {
             var clock = Stopwatch.StartNew();
-            await using var phone = await WsTestClient.ConnectPhoneAsync(b.Target, read: true);
-            Assert.Equal((1011, "cluster link lost"), await phone.ReceiveCloseAsync(TimeSpan.FromSeconds(15)));
-            Assert.True(clock.Elapsed >= probe - TimeSpan.FromMilliseconds(100), $"closed after {clock.Elapsed}, before the probe timeout");
+            try
+            {
+                await using var phone = await WsTestClient.ConnectPhoneAsync(b.Target, read: true);
+                Assert.Equal((1011, "cluster link lost"), await phone.ReceiveCloseAsync(TimeSpan.FromSeconds(15)));
+                Assert.True(clock.Elapsed >= probe - TimeSpan.FromMilliseconds(100), $"closed after {clock.Elapsed}, before the probe timeout");
+            }
+            catch (Exception e) when (e is Xunit.Sdk.XunitException or InvalidOperationException or OperationCanceledException)
+            {
+                // Both nodes' logs with the failure: an intermittent failure must be diagnosable from one CI run.
+                throw new Xunit.Sdk.XunitException($"after {clock.Elapsed}: {e.Message}\nnode B:\n{b.Logs.AllText()}\nnode A:\n{string.Join("\n", a.Process.StderrLines)}", e);
+            }
         }
         finally
         {

@@ -53,20 +53,65 @@ internal sealed partial class LiveRelay : IAsyncDisposable, IDisposable
     /// Starts <c>--insecure-listen 127.0.0.1:&lt;p&gt; --metrics-listen 127.0.0.1:&lt;m&gt;</c> (or
     /// <c>--metrics-listen=</c> without metrics) plus <paramref name="extraArgs"/>, and waits until it is ready.
     /// </summary>
-    public static Task<LiveRelay> StartAsync(
+    /// <remarks>
+    /// The ports are free when chosen, but another test may bind one before the relay does (tests run in parallel):
+    /// a relay that exits with <c>bind: address already in use</c> before serving is started again on fresh ports.
+    /// </remarks>
+    public static async Task<LiveRelay> StartAsync(
         IEnumerable<string>? extraArgs = null, IReadOnlyDictionary<string, string>? env = null, Caps caps = Caps.Dropped,
         string logFormat = "text", bool metrics = true)
     {
-        var port = RelayProcessRunner.FreePort();
-        var metricsPort = metrics ? RelayProcessRunner.FreePort() : 0;
-        string[] args =
-        [
-            "--insecure-listen", "127.0.0.1:" + port,
-            .. metrics ? (string[])["--metrics-listen", "127.0.0.1:" + metricsPort] : ["--metrics-listen="],
-            .. logFormat == "text" ? [] : (string[])["--log-format", logFormat],
-            .. extraArgs ?? [],
-        ];
-        return StartAsync(args, port, metricsPort, env, caps, logFormat);
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = RelayProcessRunner.FreePort();
+            var metricsPort = metrics ? FreePortOtherThan(port) : 0;
+            string[] args =
+            [
+                "--insecure-listen", "127.0.0.1:" + port,
+                .. metrics ? (string[])["--metrics-listen", "127.0.0.1:" + metricsPort] : ["--metrics-listen="],
+                .. logFormat == "text" ? [] : (string[])["--log-format", logFormat],
+                .. extraArgs ?? [],
+            ];
+            var relay = new LiveRelay(RelayProcessRunner.Start(args, env, caps), new RelayTarget(port), "127.0.0.1", metricsPort, logFormat);
+            try
+            {
+                await relay.WaitReadyAsync();
+                return relay;
+            }
+            catch (Exception) when (attempt < 3 && relay.LostItsPort())
+            {
+                relay.Dispose();
+            }
+            catch
+            {
+                relay.Dispose();
+                throw;
+            }
+        }
+    }
+
+    private static int FreePortOtherThan(int port)
+    {
+        while (true)
+        {
+            var other = RelayProcessRunner.FreePort();
+            if (other != port)
+            {
+                return other;
+            }
+        }
+    }
+
+    /// <summary>Whether the process exited because one of its listen ports was taken.</summary>
+    private bool LostItsPort()
+    {
+        if (!Process.HasExited)
+        {
+            return false;
+        }
+
+        Process.WaitForExitAsync().GetAwaiter().GetResult(); // all of stderr read
+        return Process.StderrLines.Any(l => l.Contains("bind: address already in use", StringComparison.Ordinal));
     }
 
     /// <summary>Starts the relay with exactly <paramref name="args"/> (insecure on <paramref name="port"/>) and waits until it is ready.</summary>

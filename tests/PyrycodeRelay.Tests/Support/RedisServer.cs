@@ -103,8 +103,11 @@ internal sealed class RedisServer : IAsyncDisposable
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        // Ours answering, not just anyone on the port: when the port was taken between FreePort and the bind, our
+        // redis-server exits while another test's server may answer PING first, and two tests would share one Redis
+        // (same node ids, same server-ids: a phone joins the other test's live holder and is rightly never closed).
         var process = _process;
-        await Eventually.Async(() => process.HasExited || PingOk(), () => $"redis-server on port {Port} answers PING", StartTimeout);
+        await Eventually.Async(() => process.HasExited || OwnServerAnswers(process.Id), () => $"redis-server (pid {process.Id}) on port {Port} answers", StartTimeout);
         if (!process.HasExited)
         {
             return true;
@@ -121,6 +124,20 @@ internal sealed class RedisServer : IAsyncDisposable
         if (line is not null && _output.Count < 50)
         {
             _output.Enqueue(line);
+        }
+    }
+
+    /// <summary>Whether the server on <see cref="Port"/> answers and is process <paramref name="pid"/>.</summary>
+    private bool OwnServerAnswers(int pid)
+    {
+        try
+        {
+            var info = CommandAsync("INFO", "server").GetAwaiter().GetResult();
+            return info.Contains("\r\nprocess_id:" + pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\r\n", StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or Xunit.Sdk.XunitException)
+        {
+            return false;
         }
     }
 
@@ -186,18 +203,6 @@ internal sealed class RedisServer : IAsyncDisposable
         }
 
         return Encoding.UTF8.GetBytes(sb.ToString());
-    }
-
-    private bool PingOk()
-    {
-        try
-        {
-            return CommandAsync("PING").GetAwaiter().GetResult().StartsWith("+PONG", StringComparison.Ordinal);
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
-        {
-            return false;
-        }
     }
 
     /// <inheritdoc />
