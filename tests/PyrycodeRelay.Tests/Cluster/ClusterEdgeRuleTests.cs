@@ -88,7 +88,7 @@ public sealed class ClusterEdgeRuleTests
 
         await rig.Redis.StopAsync();
         Assert.Equal((1011, "cluster link lost"), await phone.ReceiveCloseAsync(TimeSpan.FromSeconds(10)));
-        Assert.Equal($"{{\"conn_id\":\"{connId}\",\"close_code\":1001}}", await holder.ReceiveTextAsync()); // the close notice of §8
+        Assert.Equal($"{{\"conn_id\":\"{connId}\",\"close_code\":1001}}", await holder.ReceiveTextAsync()); // the close notice (docs/protocol.md#close-notice)
         await rig.Redis.StartAgainAsync(); // empty: no persistence, the counter starts again at 0
         await ClusterRig.WaitReadyAsync(a);
         await ClusterRig.WaitReadyAsync(b);
@@ -150,7 +150,7 @@ public sealed class ClusterEdgeRuleTests
 
         await rig.Redis.StopAsync();
         Assert.Equal((1011, "cluster link lost"), await phone.ReceiveCloseAsync(TimeSpan.FromSeconds(10)));
-        // Its binary's node is reachable from the binary: it gets the close notice of §8, 1001, exactly once.
+        // Its binary's node is reachable from the binary: it gets the close notice (docs/protocol.md#close-notice), 1001, exactly once.
         Assert.Equal($"{{\"conn_id\":\"{connId}\",\"close_code\":1001}}", await binary.ReceiveTextAsync());
         await binary.AssertSilentAsync(TimeSpan.FromMilliseconds(400));
         var down = await b.WaitForMetricsAsync(e => Count(e, "pyrycode_relay_cluster_link_losses_total") >= 1, "link loss counted on node B");

@@ -59,7 +59,7 @@ public sealed class ClusterSequenceGapTests
     /// <summary>After p1's loss: exactly one notice reached the binary, one link loss was counted, p2 still round-trips both ways.</summary>
     private static async Task AssertOnlyP1LostAsync(TestRelay a, TestRelay b, WsTestClient binary, string c1, WsTestClient p2, string c2, double lossesBefore)
     {
-        Assert.Equal(Notice(c1), await binary.ReceiveTextAsync()); // the close notice of §8, 1001
+        Assert.Equal(Notice(c1), await binary.ReceiveTextAsync()); // the close notice (docs/protocol.md#close-notice), 1001
         await Eventually.Async(() => LossesAsync(a, b).GetAwaiter().GetResult() >= lossesBefore + 1, "one link loss counted");
         await p2.SendTextAsync("[\"p2\"]");
         Assert.Equal(Envelopes.Data(c2, "[\"p2\"]"), await binary.ReceiveTextAsync()); // nothing (no second notice, no gap frame) before it
