@@ -65,4 +65,40 @@ internal sealed class ClusterRig : IAsyncDisposable
 
         await Redis.DisposeAsync();
     }
+
+    /// <summary>
+    /// Reads frames "0".."n-1" from <paramref name="phone"/> and fails on a gap or reorder; returns how many arrived
+    /// and the close that ended the stream (or none). Each read waits at most <paramref name="perRead"/>.
+    /// </summary>
+    public static async Task<(int Received, (int, string)? Close)> ReadInOrderAsync(WsTestClient phone, int frames, TimeSpan perRead)
+    {
+        var next = 0;
+        while (next < frames)
+        {
+            var (_, bytes, status, reason) = await phone.ReceiveAnyAsync(perRead);
+            if (status is not null)
+            {
+                return (next, ((int)status, reason ?? ""));
+            }
+
+            var text = System.Text.Encoding.UTF8.GetString(bytes);
+            Assert.True(text == next.ToString(System.Globalization.CultureInfo.InvariantCulture), $"expected frame {next}, got {text}: a gap or reorder");
+            next++;
+        }
+
+        return (next, null);
+    }
+
+    /// <summary>The next data envelope for <paramref name="connId"/> the binary receives, skipping anything else (each read 10 s at most).</summary>
+    public static async Task<string> ReceiveDataForAsync(WsTestClient binary, string connId)
+    {
+        while (true)
+        {
+            var text = await binary.ReceiveTextAsync(TimeSpan.FromSeconds(10));
+            if (text.Contains(connId, StringComparison.Ordinal) && text.Contains("\"frame\"", StringComparison.Ordinal))
+            {
+                return text;
+            }
+        }
+    }
 }

@@ -27,7 +27,7 @@ public sealed class RedisFailureTests
             phones.Add((phone, connId));
         }
 
-        var readers = phones.Select(p => Task.Run(() => ReadInOrderAsync(p.Client, Frames))).ToList();
+        var readers = phones.Select(p => Task.Run(() => ClusterRig.ReadInOrderAsync(p.Client, Frames, TimeSpan.FromSeconds(30)))).ToList();
         var flood = Task.Run(async () =>
         {
             for (var n = 0; n < Frames; n++)
@@ -68,7 +68,7 @@ public sealed class RedisFailureTests
         var (p2, c2) = await b.ConnectRegisteredPhoneAsync(read: true);
         await using var _p2 = p2;
         await p2.SendTextAsync("{\"after\":true}");
-        Assert.Equal(Envelopes.Data(c2, "{\"after\":true}"), await ReceiveSkippingAsync(binary, c2));
+        Assert.Equal(Envelopes.Data(c2, "{\"after\":true}"), await ClusterRig.ReceiveDataForAsync(binary, c2));
         foreach (var (phone, _) in phones)
         {
             await phone.DisposeAsync();
@@ -92,7 +92,7 @@ public sealed class RedisFailureTests
 
         // Same-node traffic is not affected while the lease lasts (3 s; renewed at most 1 s before the stop).
         await local.SendTextAsync("[1]");
-        Assert.Equal(Envelopes.Data(localId, "[1]"), await ReceiveSkippingAsync(binary, localId));
+        Assert.Equal(Envelopes.Data(localId, "[1]"), await ClusterRig.ReceiveDataForAsync(binary, localId));
 
         Assert.Equal((1011, "cluster lease lost"), await binary.ReceiveCloseAsync(TimeSpan.FromSeconds(15)));
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5), $"lease lost after {clock.Elapsed}"); // lease 3 s minus one renewal interval
@@ -100,37 +100,5 @@ public sealed class RedisFailureTests
         var health = await a.Http.GetStringAsync(new Uri("/healthz", UriKind.Relative));
         Assert.Contains("\"cluster\":{\"redis\":\"down\"}", health, StringComparison.Ordinal);
         Assert.Empty(a.Logs.Named("server_id_conflict"));
-    }
-
-    /// <summary>Reads frames "0".."n-1" in order; returns how many arrived and the close (or none).</summary>
-    private static async Task<(int Received, (int, string)? Close)> ReadInOrderAsync(WsTestClient phone, int frames)
-    {
-        var next = 0;
-        while (next < frames)
-        {
-            var (type, bytes, status, reason) = await phone.ReceiveAnyAsync(TimeSpan.FromSeconds(30));
-            if (status is not null)
-            {
-                return (next, ((int)status, reason ?? ""));
-            }
-
-            var text = System.Text.Encoding.UTF8.GetString(bytes);
-            Assert.True(text == next.ToString(CultureInfo.InvariantCulture), $"expected frame {next}, got {text}: a gap or reorder");
-            next++;
-        }
-
-        return (next, null);
-    }
-
-    private static async Task<string> ReceiveSkippingAsync(WsTestClient binary, string connId)
-    {
-        while (true)
-        {
-            var text = await binary.ReceiveTextAsync();
-            if (text.Contains(connId, StringComparison.Ordinal) && text.Contains("\"frame\"", StringComparison.Ordinal))
-            {
-                return text;
-            }
-        }
     }
 }

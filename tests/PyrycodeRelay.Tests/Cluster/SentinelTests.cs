@@ -42,7 +42,7 @@ public sealed class SentinelTests
             phones.Add((phone, connId));
         }
 
-        var readers = phones.Select(p => Task.Run(() => ReadInOrderAsync(p.Client, Frames))).ToList();
+        var readers = phones.Select(p => Task.Run(() => ClusterRig.ReadInOrderAsync(p.Client, Frames, TimeSpan.FromSeconds(45)))).ToList();
         var flood = Task.Run(async () =>
         {
             for (var n = 0; n < Frames; n++)
@@ -92,7 +92,7 @@ public sealed class SentinelTests
         var (p2, c2) = await b.ConnectRegisteredPhoneAsync(read: true);
         await using var _p2 = p2;
         await p2.SendTextAsync("{\"after\":true}");
-        Assert.Equal(Envelopes.Data(c2, "{\"after\":true}"), await ReceiveForAsync(binary, c2));
+        Assert.Equal(Envelopes.Data(c2, "{\"after\":true}"), await ClusterRig.ReceiveDataForAsync(binary, c2));
         await binary.SendTextAsync(Envelopes.Data(c2, "{\"reply\":1}"));
         Assert.Equal("{\"reply\":1}", await p2.ReceiveTextAsync(TimeSpan.FromSeconds(10)));
         await binary.DisposeAsync();
@@ -107,37 +107,5 @@ public sealed class SentinelTests
         var node = await TestRelay.StartAsync(o => o with { ClusterRedis = set.Address, NodeId = id, ClusterLease = TimeSpan.FromSeconds(10) }, metrics: true);
         await ClusterRig.WaitReadyAsync(node);
         return node;
-    }
-
-    /// <summary>Reads frames "0".."n-1" in order; returns how many arrived and the close (or none).</summary>
-    private static async Task<(int Received, (int, string)? Close)> ReadInOrderAsync(WsTestClient phone, int frames)
-    {
-        var next = 0;
-        while (next < frames)
-        {
-            var (_, bytes, status, reason) = await phone.ReceiveAnyAsync(TimeSpan.FromSeconds(45));
-            if (status is not null)
-            {
-                return (next, ((int)status, reason ?? ""));
-            }
-
-            var text = System.Text.Encoding.UTF8.GetString(bytes);
-            Assert.True(text == next.ToString(CultureInfo.InvariantCulture), $"expected frame {next}, got {text}: a gap or reorder");
-            next++;
-        }
-
-        return (next, null);
-    }
-
-    private static async Task<string> ReceiveForAsync(WsTestClient binary, string connId)
-    {
-        while (true)
-        {
-            var text = await binary.ReceiveTextAsync(TimeSpan.FromSeconds(10));
-            if (text.Contains(connId, StringComparison.Ordinal) && text.Contains("\"frame\"", StringComparison.Ordinal))
-            {
-                return text;
-            }
-        }
     }
 }
