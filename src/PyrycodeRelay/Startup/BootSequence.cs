@@ -57,7 +57,11 @@ internal static partial class BootSequence
         isValidFcmCredentials ??= ServiceAccountKey.IsValid;
 
         // Steps 1–2: command line, --version.
-        var defaults = new RelayOptions { CertCache = RelayOptions.DefaultCertCache(env.GetEnvironmentVariable(EnvVars.Home)) };
+        var defaults = new RelayOptions
+        {
+            CertCache = RelayOptions.DefaultCertCache(env.GetEnvironmentVariable(EnvVars.Home)),
+            TransportInline = env.GetEnvironmentVariable(Hosting.InlineIo.CompletionsVariable) != "0", // the operator's opt-out of inline I/O
+        };
         var commandLine = CommandLine.Parse(args, defaults);
         switch (commandLine.Outcome)
         {
