@@ -12,7 +12,7 @@ relay_start() {
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=("$1"); shift; done
   [ "${1:-}" = "--" ] && shift
   env "${envs[@]}" setpriv --bounding-set=-all --inh-caps=-all dotnet src/PyrycodeRelay/bin/Release/net10.0/pyrycode-relay.dll \
-    --insecure-listen "127.0.0.1:$PORT" --max-connections 100000 --rate-limit-burst 1000000 --phones-per-server 256 "$@" \
+    --insecure-listen "127.0.0.1:$PORT" --max-connections 100000 --rate-limit-burst 1000000 --max-connections-per-source 1000000 --max-pending-connections 100000 --max-pending-connections-per-source 100000 --phones-per-server 256 "$@" \
     >"$out/relay.log" 2>&1 &
   RELAY=$!
   trap 'kill $RELAY 2>/dev/null || true; exec 3>&- || true' EXIT

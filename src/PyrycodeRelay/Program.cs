@@ -9,6 +9,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        Hosting.InlineIo.EnableForProcess(); // before any socket operation: forward on the polling threads
         if (args.Length > 0 && args[0] == Check.CheckCommand.Name)
         {
             return await Check.CheckCommand.RunAsync(args[1..], Console.Out, Console.Error); // the operator's probe

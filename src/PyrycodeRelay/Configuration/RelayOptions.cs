@@ -216,6 +216,13 @@ internal sealed record RelayOptions
     /// </summary>
     public int TransportBlockBytes { get; init; } = 32768;
 
+    /// <summary>
+    /// Kestrel's pipes resume the relay inline on the transport's thread instead of dispatching to the thread pool
+    /// (<c>UnsafePreferInlineScheduling</c>; with inline socket completions, Hosting/InlineIo, a frame is forwarded
+    /// on the thread that received it). The relay process turns it off when <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0</c>.
+    /// </summary>
+    public bool TransportInline { get; init; } = true;
+
     /// <summary>Free transport blocks kept for reuse, per pool (one pool per transport I/O queue); above it the GC takes them.</summary>
     public long TransportPoolRetainedBytes { get; init; } = 32L * 1024 * 1024;
 

@@ -11,22 +11,39 @@ internal sealed partial class BinarySession
 {
     private async Task<WsReceiveResult> ReadLoopAsync()
     {
-        while (true)
+        // Phones' frames written inside the batch leave when this reader waits for more input (WriteBatch).
+        var batch = Connection.ReaderBatch ??= new WriteBatch();
+        try
         {
-            var result = await Connection.ReceiveAsync();
-            if (!result.IsMessage)
+            while (true)
             {
-                return result;
-            }
+                var result = await Connection.ReceiveAsync();
+                if (!result.IsMessage)
+                {
+                    return result;
+                }
 
-            if (_displaced)
-            {
-                // A displaced incumbent's envelopes are not routed: its phones were evicted.
-                _ctx.Metrics.Dropped(Direction.BinaryToPhone, DropReason.UnknownConnId);
-                continue;
-            }
+                if (_displaced)
+                {
+                    // A displaced incumbent's envelopes are not routed: its phones were evicted.
+                    _ctx.Metrics.Dropped(Direction.BinaryToPhone, DropReason.UnknownConnId);
+                    continue;
+                }
 
-            HandleEnvelope(Connection.Message.Span, Connection.MessageCompletedAt);
+                batch.Enter();
+                try
+                {
+                    HandleEnvelope(Connection.Message.Span, Connection.MessageCompletedAt);
+                }
+                finally
+                {
+                    WriteBatch.Exit();
+                }
+            }
+        }
+        finally
+        {
+            batch.FlushAll();
         }
     }
 

@@ -14,48 +14,74 @@ internal sealed partial class PhoneSession
 
     private async Task<(WsReceiveResult End, CloseCause Cause)> ReadLoopAsync()
     {
-        while (true)
+        var batch = Connection.ReaderBatch ??= new WriteBatch();
+        try
         {
-            var result = await Connection.ReceiveAsync();
-            if (!result.IsMessage)
+            while (true)
             {
-                RelayLog.PhoneForwarderReadEnd(_ctx.Logger, ServerId, ConnId, SessionIo.ReadEndError(result));
-                return (result, SessionIo.CauseOf(result, Connection));
-            }
+                var result = await Connection.ReceiveAsync();
+                if (!result.IsMessage)
+                {
+                    RelayLog.PhoneForwarderReadEnd(_ctx.Logger, ServerId, ConnId, SessionIo.ReadEndError(result));
+                    return (result, SessionIo.CauseOf(result, Connection));
+                }
 
-            if (!OnFrameArrived())
-            {
-                continue; // the first frame came after the first-frame timeout closed the phone: not forwarded
-            }
+                if (!OnFrameArrived())
+                {
+                    continue; // the first frame came after the first-frame timeout closed the phone: not forwarded
+                }
 
-            var message = Connection.Message;
-            if (!PhoneFrameValidator.TryValidate(message.Span, out var start, out var length))
-            {
-                RelayLog.PhoneForwarderMarshalErr(_ctx.Logger, ServerId, ConnId, NotJsonError);
-                _ctx.Metrics.Dropped(Direction.PhoneToBinary, DropReason.InvalidJson);
-                return (result, CloseCause.InvalidFrame);
-            }
+                var message = Connection.Message;
+                if (!PhoneFrameValidator.TryValidate(message.Span, out var start, out var length))
+                {
+                    RelayLog.PhoneForwarderMarshalErr(_ctx.Logger, ServerId, ConnId, NotJsonError);
+                    _ctx.Metrics.Dropped(Direction.PhoneToBinary, DropReason.InvalidJson);
+                    return (result, CloseCause.InvalidFrame);
+                }
 
-            switch (_binding.State)
-            {
-                case BindingState.NotHolder:
-                    RelayLog.PhoneForwarderNoBinary(_ctx.Logger, ServerId, ConnId);
-                    _ctx.Metrics.Dropped(Direction.PhoneToBinary, DropReason.NoBinary);
+                switch (_binding.State)
+                {
+                    case BindingState.NotHolder:
+                        RelayLog.PhoneForwarderNoBinary(_ctx.Logger, ServerId, ConnId);
+                        _ctx.Metrics.Dropped(Direction.PhoneToBinary, DropReason.NoBinary);
+                        return (result, CloseCause.NoBinary);
+                    case BindingState.Gracing:
+                        RelayLog.PhoneForwarderSendFailed(_ctx.Logger, ServerId, ConnId, BinaryGracingError);
+                        _ctx.Metrics.Dropped(Direction.PhoneToBinary, DropReason.NoBinary);
+                        return (result, CloseCause.NoBinary);
+                }
+
+                // Inside the batch an idle binary's writer takes the frame unflushed; the batch flushes it before this
+                // reader waits for more input (WriteBatch), so frames that arrived together leave together.
+                batch.Enter();
+                ValueTask<bool> sent;
+                try
+                {
+                    sent = _binding.Holder.SendPhoneFrameAsync(this, _envelopePrefix, message.Slice(start, length));
+                }
+                finally
+                {
+                    WriteBatch.Exit();
+                }
+
+                if (!sent.IsCompleted)
+                {
+                    batch.FlushAll();
+                }
+
+                if (!await sent)
+                {
+                    RelayLog.PhoneForwarderSendFailed(_ctx.Logger, ServerId, ConnId, BinaryWriteError);
+                    _ctx.Metrics.Dropped(Direction.PhoneToBinary, DropReason.BinaryWriteFailed);
                     return (result, CloseCause.NoBinary);
-                case BindingState.Gracing:
-                    RelayLog.PhoneForwarderSendFailed(_ctx.Logger, ServerId, ConnId, BinaryGracingError);
-                    _ctx.Metrics.Dropped(Direction.PhoneToBinary, DropReason.NoBinary);
-                    return (result, CloseCause.NoBinary);
-            }
+                }
 
-            if (!await _binding.Holder.SendPhoneFrameAsync(this, _envelopePrefix, message.Slice(start, length)))
-            {
-                RelayLog.PhoneForwarderSendFailed(_ctx.Logger, ServerId, ConnId, BinaryWriteError);
-                _ctx.Metrics.Dropped(Direction.PhoneToBinary, DropReason.BinaryWriteFailed);
-                return (result, CloseCause.NoBinary);
+                _ctx.Metrics.Forwarded(Direction.PhoneToBinary, _envelopePrefix.Length + length + 1, _ctx.Time.GetElapsedTime(Connection.MessageCompletedAt));
             }
-
-            _ctx.Metrics.Forwarded(Direction.PhoneToBinary, _envelopePrefix.Length + length + 1, _ctx.Time.GetElapsedTime(Connection.MessageCompletedAt));
+        }
+        finally
+        {
+            batch.FlushAll(); // whatever this reader forwarded leaves, however the loop ends
         }
     }
 }

@@ -123,7 +123,11 @@ internal sealed partial class RelayHost : IAsyncDisposable
         BindRecorder? recorder = null;
         var pending = new PendingConnectionLimit(options.MaxPendingConnections,
             options.TrustXForwardedFor ? int.MaxValue : options.MaxPendingConnectionsPerSource); // behind an HTTP proxy the peer is the proxy
-        builder.WebHost.UseSockets(sockets => sockets.MaxReadBufferSize = options.TransportReadBufferBytes); // bounded read-ahead (issue 13 finding 10)
+        builder.WebHost.UseSockets(sockets =>
+        {
+            sockets.MaxReadBufferSize = options.TransportReadBufferBytes; // bounded read-ahead (issue 13 finding 10)
+            sockets.UnsafePreferInlineScheduling = options.TransportInline; // forward on the receiving thread (Hosting/InlineIo)
+        });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             ConfigureLimits(kestrel, options);

@@ -85,7 +85,10 @@ internal static partial class BootSequence
 
         commandLine = CommandLine.Parse(args, fromEnvironment);
         var sources = new ConfigSources(commandLine.ExplicitlySet, environmentSet);
-        var options = commandLine.Options;
+        var options = commandLine.Options with
+        {
+            TransportInline = env.GetEnvironmentVariable(Hosting.InlineIo.CompletionsVariable) != "0", // the operator's opt-out of inline I/O
+        };
         var set = sources.ExplicitlySet;
 
         // Step 3: --log-format, then the logger (a bad format is reported in text format).

@@ -44,7 +44,13 @@ internal sealed partial class WsConnection
             ReadResult read;
             try
             {
-                read = await _input.ReadAsync();
+                var pending = _input.ReadAsync();
+                if (!pending.IsCompleted)
+                {
+                    ReaderBatch?.FlushAll(); // what this reader forwarded leaves before it waits for the network
+                }
+
+                read = await pending;
             }
             catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException or ObjectDisposedException
                                            or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
@@ -82,6 +88,11 @@ internal sealed partial class WsConnection
             {
                 // Unparsed frames may follow: leave them unexamined so the next read returns at once.
                 _input.AdvanceTo(buffer.Start);
+            }
+
+            if (step != Step.Message)
+            {
+                ReaderBatch?.FlushAll(); // before this reader writes its own close or returns the end
             }
 
             switch (step)

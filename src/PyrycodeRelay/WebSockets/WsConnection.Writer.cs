@@ -89,6 +89,11 @@ internal sealed partial class WsConnection : IThreadPoolWorkItem
     /// <summary>The caller owns the writer and nothing is queued: writes its frame, flushes, hands over what was queued meanwhile.</summary>
     private ValueTask<bool> WriteOwned(WsOpcode opcode, ReadOnlyMemory<byte> a, ReadOnlyMemory<byte> b, ReadOnlyMemory<byte> c, int closeCode, string? reason)
     {
+        if (opcode == WsOpcode.Text && WriteBatch.Current is { } batch)
+        {
+            return WriteDeferred(batch, a, b, c);
+        }
+
         var written = !IsAborted && (opcode == WsOpcode.Close ? TryWriteClose(closeCode, reason) : TryWriteFrame(opcode, a.Span, b.Span, c.Span));
         ValueTask<FlushResult> flush = default;
         var ok = written && TryFlush(out flush);
@@ -112,6 +117,13 @@ internal sealed partial class WsConnection : IThreadPoolWorkItem
             ok = FlushSucceeded(flush);
         }
 
+        ReleaseOrPump();
+        return new ValueTask<bool>(ok);
+    }
+
+    /// <summary>Hands the writer on after an owner that did not wait for a flush: releases it, or has a pool thread write what was queued meanwhile.</summary>
+    private void ReleaseOrPump()
+    {
         // Anything queued while this thread wrote is written by a pool thread, so that this caller (and the
         // continuations of the senders completed there) never runs on this stack.
         bool queued;
@@ -125,14 +137,14 @@ internal sealed partial class WsConnection : IThreadPoolWorkItem
             }
         }
 
-        if (!queued)
+        if (queued)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+        else
         {
             retired?.TrySetResult();
-            return new ValueTask<bool>(ok);
         }
-
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        return new ValueTask<bool>(ok);
     }
 
     /// <inheritdoc />
@@ -295,6 +307,7 @@ internal sealed partial class WsConnection : IThreadPoolWorkItem
 
     private bool TryFlush(out ValueTask<FlushResult> flush)
     {
+        _deferred = false; // this flush carries any frame a batch left unflushed (WsConnection.Batch.cs)
         try
         {
             flush = _output.FlushAsync();

@@ -127,6 +127,14 @@ public class BootSequenceTests
     }
 
     [Fact]
+    public void Inline_transport_io_is_on_unless_the_operator_turns_inline_socket_completions_off()
+    {
+        Assert.True(new Run(Insecure).Result.Plan!.Options.TransportInline);
+        Assert.True(new Run(Insecure, new FakeBootEnvironment().With("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1")).Result.Plan!.Options.TransportInline);
+        Assert.False(new Run(Insecure, new FakeBootEnvironment().With("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "0")).Result.Plan!.Options.TransportInline);
+    }
+
+    [Fact]
     public void Cert_cache_default_is_relative_without_home()
     {
         var run = new Run(Insecure);

@@ -23,17 +23,14 @@ public class SystemdNotifyProcessTests
         var path = dir.File("notify");
         using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         notify.Bind(new UnixDomainSocketEndPoint(path));
-        var (port, metricsPort) = (RelayProcessRunner.FreePort(), RelayProcessRunner.FreePort());
-        await using var relay = await LiveRelay.StartAsync(
-            ["--insecure-listen", "127.0.0.1:" + port, "--metrics-listen", "127.0.0.1:" + metricsPort],
-            new RelayTarget(port), "127.0.0.1", metricsPort, new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path },
-            waitReady: false);
+        var (relay, ready) = await StartNotifyingAsync(notify, path);
+        await using var _ = relay;
 
-        Assert.Equal("READY=1", await ReceiveAsync(notify, relay));
+        Assert.Equal("READY=1", ready);
         // No retry: at the moment READY=1 arrives, both listeners already answer.
         var health = await RawHttp.SendAsync(relay.Target, RawHttp.Get("/healthz", "127.0.0.1", "Connection: close"));
         Assert.Equal(200, health.Status);
-        var metrics = await RawHttp.SendAsync(new RelayTarget(metricsPort), RawHttp.Get("/metrics", "127.0.0.1", "Connection: close"));
+        var metrics = await RawHttp.SendAsync(new RelayTarget(relay.MetricsPort), RawHttp.Get("/metrics", "127.0.0.1", "Connection: close"));
         Assert.Equal(200, metrics.Status);
         Assert.Equal(0, notify.Available); // READY=1 was sent once
 
@@ -67,6 +64,36 @@ public class SystemdNotifyProcessTests
         Assert.Single(stopped.Lines, l => l["msg"] == "shutdown complete");
     }
 
+    /// <summary>
+    /// Starts the relay with <c>NOTIFY_SOCKET</c> = <paramref name="path"/> and returns it with its first datagram.
+    /// Starts again on other ports when a port picked as free was taken before the relay bound it (another test's).
+    /// </summary>
+    private static async Task<(LiveRelay Relay, string First)> StartNotifyingAsync(Socket notify, string path)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (port, metricsPort) = (RelayProcessRunner.FreePort(), RelayProcessRunner.FreePort());
+            var relay = await LiveRelay.StartAsync(
+                ["--insecure-listen", "127.0.0.1:" + port, "--metrics-listen", "127.0.0.1:" + metricsPort],
+                new RelayTarget(port), "127.0.0.1", metricsPort, new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path },
+                waitReady: false);
+            try
+            {
+                return (relay, await ReceiveAsync(notify, relay));
+            }
+            catch (Xunit.Sdk.XunitException) when (attempt < 3 && relay.Process.HasExited && LostPort(relay))
+            {
+                relay.Dispose();
+            }
+        }
+    }
+
+    private static bool LostPort(LiveRelay relay)
+    {
+        var (_, _, stderr) = relay.Process.WaitForExitAsync().GetAwaiter().GetResult(); // all of stderr read
+        return stderr.Any(l => l.Contains("bind: address already in use", StringComparison.Ordinal));
+    }
+
     /// <summary>The next datagram as text; fails if the relay exits first or after <see cref="Wait"/>.</summary>
     private static async Task<string> ReceiveAsync(Socket socket, LiveRelay relay)
     {
@@ -75,7 +102,12 @@ public class SystemdNotifyProcessTests
         var receive = socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token).AsTask();
         while (!receive.IsCompleted)
         {
-            Assert.False(relay.Process.HasExited, "relay exited before notifying; stderr:\n" + string.Join("\n", relay.Process.StderrLines));
+            if (relay.Process.HasExited)
+            {
+                var (code, _, stderr) = await relay.Process.WaitForExitAsync(); // all of stderr read
+                Assert.Fail($"relay exited ({code}) before notifying; stderr:\n" + string.Join("\n", stderr));
+            }
+
             await Task.WhenAny(receive, Task.Delay(100));
         }
 
