@@ -17,7 +17,8 @@
 #   --candidate DIR    relay build measured as "relay" (default: src/ of this worktree, built in Release)
 #   --baseline DIR     relay build measured as "relay-b"
 #   --baseline-rev REV build git revision REV of this repository (git archive, cached per commit under
-#                      artifacts/bench/ab/builds/) and measure it as "relay-b"
+#                      ${TMPDIR:-/tmp}/pyrycode-relay-ab-builds/, outside the repository: BenchmarkDotNet refuses a second copy of
+#                      its project under the root) and measure it as "relay-b"
 #   --baseline-env 'K=V;K2=V2'  environment of relay-b (with no baseline build: the same build, other env)
 #   --latency          also open loop: 75 % of each row's lowest maximum (all targets) and 75 % of each relay's
 #                      own maximum (phones dropped; issue 16's collapse check)
@@ -63,7 +64,7 @@ dll_in() { # the relay dll inside a build directory (the directory itself or its
 
 if [ -n "$BASELINE_REV" ]; then
   SHA=$(git rev-parse --verify "$BASELINE_REV^{commit}")
-  B="$ROOT/artifacts/bench/ab/builds/$SHA"
+  B="${TMPDIR:-/tmp}/pyrycode-relay-ab-builds/$SHA"
   if [ ! -f "$B/src/PyrycodeRelay/bin/Release/net10.0/pyrycode-relay.dll" ]; then
     echo "building baseline $BASELINE_REV ($SHA) in $B"
     rm -rf "$B"; mkdir -p "$B"
