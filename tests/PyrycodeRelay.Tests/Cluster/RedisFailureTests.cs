@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
 using PyrycodeRelay.Tests.Scenarios.Support;
 
 namespace PyrycodeRelay.Tests.Cluster;
@@ -83,7 +85,7 @@ public sealed class RedisFailureTests
         await using var binary = await a.ConnectHolderAsync(read: true);
         var (local, localId) = await a.ConnectRegisteredPhoneAsync(read: true);
         await using var _l = local;
-        var (remote, _) = await b.ConnectRegisteredPhoneAsync(read: true);
+        var (remote, remoteId) = await b.ConnectRegisteredPhoneAsync(read: true);
         await using var _r = remote;
 
         var clock = Stopwatch.StartNew();
@@ -94,7 +96,18 @@ public sealed class RedisFailureTests
         await local.SendTextAsync("[1]");
         Assert.Equal(Envelopes.Data(localId, "[1]"), await ClusterRig.ReceiveDataForAsync(binary, localId));
 
-        Assert.Equal((1011, "cluster lease lost"), await binary.ReceiveCloseAsync(TimeSpan.FromSeconds(15)));
+        // The remote phone's close notice reaches the binary whenever node A notices the link is down: before or
+        // after the local phone's data, at most once, and always before the close.
+        var notice = "{\"conn_id\":\"" + remoteId + "\",\"close_code\":1001}";
+        var (type, bytes, status, reason) = await binary.ReceiveAnyAsync(TimeSpan.FromSeconds(15));
+        if (type == WebSocketMessageType.Text)
+        {
+            Assert.Equal(notice, Encoding.UTF8.GetString(bytes));
+            (type, bytes, status, reason) = await binary.ReceiveAnyAsync(TimeSpan.FromSeconds(15));
+        }
+
+        Assert.True(type == WebSocketMessageType.Close, $"expected close, got {type} '{Encoding.UTF8.GetString(bytes)}'");
+        Assert.Equal((1011, "cluster lease lost"), ((int)(status ?? 0), reason));
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5), $"lease lost after {clock.Elapsed}"); // lease 3 s minus one renewal interval
         Assert.Equal((1011, "cluster link lost"), await local.ReceiveCloseAsync(TimeSpan.FromSeconds(10)));
         var health = await a.Http.GetStringAsync(new Uri("/healthz", UriKind.Relative));
