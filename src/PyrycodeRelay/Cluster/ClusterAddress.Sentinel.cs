@@ -28,15 +28,8 @@ internal sealed partial record ClusterAddress
         }
 
         var rest = value[SentinelScheme.Length..];
-        if (rest.Contains('@', StringComparison.Ordinal))
+        if (!CheckUrlRest(rest, out error))
         {
-            error = "relay: --cluster-redis must not carry credentials; set PYRYCODE_RELAY_REDIS_PASSWORD";
-            return null;
-        }
-
-        if (rest.AsSpan().IndexOfAny("?#") >= 0)
-        {
-            error = "relay: --cluster-redis URL must not have a query or fragment";
             return null;
         }
 

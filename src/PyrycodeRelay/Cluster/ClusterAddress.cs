@@ -66,15 +66,8 @@ internal sealed partial record ClusterAddress(string Host, int Port, int Databas
             return new ClusterAddress(h, p, 0, false);
         }
 
-        if (rest.Contains('@', StringComparison.Ordinal))
+        if (!CheckUrlRest(rest, out error))
         {
-            error = "relay: --cluster-redis must not carry credentials; set PYRYCODE_RELAY_REDIS_PASSWORD";
-            return null;
-        }
-
-        if (rest.AsSpan().IndexOfAny("?#") >= 0)
-        {
-            error = "relay: --cluster-redis URL must not have a query or fragment";
             return null;
         }
 
@@ -97,6 +90,25 @@ internal sealed partial record ClusterAddress(string Host, int Port, int Databas
         }
 
         return new ClusterAddress(host, port, database, tls);
+    }
+
+    /// <summary>What follows a URL scheme carries no credentials (the password comes from its variable), query or fragment.</summary>
+    private static bool CheckUrlRest(string rest, out string error)
+    {
+        if (rest.Contains('@', StringComparison.Ordinal))
+        {
+            error = "relay: --cluster-redis must not carry credentials; set PYRYCODE_RELAY_REDIS_PASSWORD";
+            return false;
+        }
+
+        if (rest.AsSpan().IndexOfAny("?#") >= 0)
+        {
+            error = "relay: --cluster-redis URL must not have a query or fragment";
+            return false;
+        }
+
+        error = "";
+        return true;
     }
 
     private static bool TrySplitHostPort(string text, bool requirePort, out string host, out int port, out string error) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PyrycodeRelay.Forwarding;
 using PyrycodeRelay.Observability.Logging;
+using PyrycodeRelay.Registry;
 using PyrycodeRelay.WebSockets;
 using StackExchange.Redis;
 
@@ -70,21 +71,27 @@ internal sealed partial class ClusterRegistry
                 displaced = slot.Holder;
             }
 
-            foreach (var phone in slot.RemoveAll())
-            {
-                if (phone is RemotePhone)
-                {
-                    _remotePhones--;
-                }
-                else
-                {
-                    _phones--;
-                    local.Add(phone);
-                }
-            }
+            TakePhonesLocked(slot, local);
         }
 
         displaced?.Displace();
         return local;
+    }
+
+    /// <summary>Removes every phone of a removed slot from the counts; the local ones are added to <paramref name="local"/> (to be closed).</summary>
+    private void TakePhonesLocked(ServerSlot<BinaryPeer, PhonePeer> slot, List<PhonePeer> local)
+    {
+        foreach (var phone in slot.RemoveAll())
+        {
+            if (phone is RemotePhone)
+            {
+                _remotePhones--;
+            }
+            else
+            {
+                _phones--;
+                local.Add(phone);
+            }
+        }
     }
 }

@@ -331,18 +331,7 @@ internal sealed partial class ClusterRegistry
                     _liveBinaries--;
                 }
 
-                foreach (var phone in slot.RemoveAll())
-                {
-                    if (phone is RemotePhone)
-                    {
-                        _remotePhones--;
-                    }
-                    else
-                    {
-                        _phones--;
-                        local.Add(phone);
-                    }
-                }
+                TakePhonesLocked(slot, local);
             }
         }
 
