@@ -61,21 +61,34 @@ free_port() {
   done
   return 1
 }
-port=$(free_port) || fail "no free port found"
-mport=$(free_port) || fail "no free port found"
-[ "$port" != "$mport" ] || mport=$(( port + 1 ))
-base="http://127.0.0.1:$port"
-
-start_ns=$(date +%s%N)
-setpriv --bounding-set=-all --inh-caps=-all "$out/pyrycode-relay" \
-  --insecure-listen "127.0.0.1:$port" --metrics-listen "127.0.0.1:$mport" 2>"$log" &
-pid=$!
-
+# A port found free can still be taken before the relay binds it (or be the local port of another process's
+# connection): then start again on two other ports.
 ready=""
-for _ in $(seq 1 200); do # 200 x 50 ms = 10 s
-  kill -0 "$pid" 2>/dev/null || { wait "$pid" && rc=0 || rc=$?; pid=""; fail "the relay exited with code $rc before /healthz answered"; }
-  if curl -fsS --max-time 1 -o /dev/null "$base/healthz" 2>/dev/null; then ready=1; break; fi
-  sleep 0.05
+for attempt in 1 2 3; do
+  port=$(free_port) || fail "no free port found"
+  mport=$(free_port) || fail "no free port found"
+  [ "$port" != "$mport" ] || mport=$(( port + 1 ))
+  base="http://127.0.0.1:$port"
+
+  start_ns=$(date +%s%N)
+  setpriv --bounding-set=-all --inh-caps=-all "$out/pyrycode-relay" \
+    --insecure-listen "127.0.0.1:$port" --metrics-listen "127.0.0.1:$mport" 2>"$log" &
+  pid=$!
+
+  for _ in $(seq 1 200); do # 200 x 50 ms = 10 s
+    if ! kill -0 "$pid" 2>/dev/null; then
+      wait "$pid" && rc=0 || rc=$?
+      pid=""
+      if [ "$attempt" -lt 3 ] && grep -q 'bind: address already in use' "$log"; then
+        say "port taken before the relay bound it (attempt $attempt); starting again on other ports"
+        continue 2
+      fi
+      fail "the relay exited with code $rc before /healthz answered"
+    fi
+    if curl -fsS --max-time 1 -o /dev/null "$base/healthz" 2>/dev/null; then ready=1; break; fi
+    sleep 0.05
+  done
+  break
 done
 [ -n "$ready" ] || fail "/healthz did not answer within 10 s of the start"
 say "ready (/healthz answered) $(( ($(date +%s%N) - start_ns) / 1000000 )) ms after the start; RSS $(awk '/^VmRSS/ {print $2, $3}' "/proc/$pid/status")"
