@@ -15,6 +15,9 @@ internal sealed class BindRecorder(IConnectionListenerFactory inner) : IConnecti
     private readonly List<int> _bound = [];
     private readonly List<IConnectionListener> _listeners = [];
 
+    /// <summary>The transport it wraps.</summary>
+    public IConnectionListenerFactory Inner => inner;
+
     /// <summary>The endpoint whose bind failed, if any.</summary>
     public EndPoint? FailedEndPoint { get; private set; }
 

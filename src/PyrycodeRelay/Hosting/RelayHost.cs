@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PyrycodeRelay.Configuration;
 using PyrycodeRelay.Endpoints;
 using PyrycodeRelay.Forwarding;
 using PyrycodeRelay.Limits;
@@ -94,6 +96,9 @@ internal sealed partial class RelayHost : IAsyncDisposable
 
     /// <summary>The socket transport's memory pools (tests).</summary>
     internal TransportMemoryPoolFactory TransportPools { get; private init; } = null!;
+
+    /// <summary>The epoll transport serving the listeners, or null with Kestrel's socket transport (tests).</summary>
+    internal Transport.EpollTransportFactory? EpollTransport => _transport?.Inner as Transport.EpollTransportFactory;
 
     /// <summary>The push wake handler the binaries' sessions use.</summary>
     internal IPushWakeHandler Push => _sessions.Push;
@@ -183,7 +188,7 @@ internal sealed partial class RelayHost : IAsyncDisposable
         // After UseSockets/UseKestrelCore: the transport takes the host's IMemoryPoolFactory<byte> (issue 16, larger receives).
         var transportPools = new TransportMemoryPoolFactory(options.TransportBlockBytes, options.TransportPoolRetainedBytes);
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(transportPools);
-        DecorateTransport(builder.Services, r => recorder = r);
+        DecorateTransport(builder.Services, options, transportPools, r => recorder = r);
         var app = builder.Build();
         var meterFactory = app.Services.GetRequiredService<IMeterFactory>();
         var metricsInstruments = new RelayMetrics(meterFactory);
@@ -273,7 +278,12 @@ internal sealed partial class RelayHost : IAsyncDisposable
         return host;
     }
 
-    private static void DecorateTransport(IServiceCollection services, Action<BindRecorder> created)
+    /// <summary>
+    /// The transport: with inline I/O on Linux the epoll transport (Transport/, docs/architecture.md#concurrency-model)
+    /// over Kestrel's socket transport (kept for any endpoint that is not IP), else Kestrel's socket transport; either
+    /// wrapped in the <see cref="BindRecorder"/>.
+    /// </summary>
+    private static void DecorateTransport(IServiceCollection services, RelayOptions options, TransportMemoryPoolFactory pools, Action<BindRecorder> created)
     {
         var socket = services.Last(d => d.ServiceType == typeof(IConnectionListenerFactory));
         services.Remove(socket);
@@ -282,6 +292,12 @@ internal sealed partial class RelayHost : IAsyncDisposable
             var inner = (IConnectionListenerFactory)(socket.ImplementationInstance
                 ?? socket.ImplementationFactory?.Invoke(provider)
                 ?? ActivatorUtilities.CreateInstance(provider, socket.ImplementationType!));
+            if (options.TransportInline && Transport.EpollTransportFactory.IsSupported)
+            {
+                inner = new Transport.EpollTransportFactory(inner, pools.Create(), options.TransportReadBufferBytes,
+                    new SocketTransportOptions().MaxWriteBufferSize is long max ? (int)max : 0);
+            }
+
             var recorder = new BindRecorder(inner);
             created(recorder);
             return recorder;

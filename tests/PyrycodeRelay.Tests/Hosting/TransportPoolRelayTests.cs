@@ -45,6 +45,32 @@ public sealed class TransportPoolRelayTests : IDisposable
         Assert.True(pools.Sum(p => p.Allocated) > 0, "the transport never rented a block from the relay's pool");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_epoll_transport_serves_the_relay_unless_inline_io_is_off(bool inline)
+    {
+        var options = TestRelay.Insecure() with { TransportInline = inline };
+        await using var relay = await TestRelay.StartAsync(options);
+        await using var binary = await relay.ConnectHolderAsync("epoll-s1");
+        var (phone, connId) = await relay.ConnectRegisteredPhoneAsync("epoll-s1");
+        await using var _ = phone;
+
+        await phone.SendTextAsync("{\"n\":1}");
+        Assert.Equal($"{{\"conn_id\":\"{connId}\",\"frame\":{{\"n\":1}}}}", await binary.ReceiveTextAsync());
+        await binary.SendTextAsync($"{{\"conn_id\":\"{connId}\",\"frame\":{{\"n\":2}}}}");
+        Assert.Equal("{\"n\":2}", await phone.ReceiveTextAsync());
+
+        if (inline)
+        {
+            Assert.True(relay.Host.EpollTransport!.Accepted >= 2, $"accepted {relay.Host.EpollTransport.Accepted}: the binary and the phone did not come through the epoll transport");
+        }
+        else
+        {
+            Assert.Null(relay.Host.EpollTransport); // Kestrel's socket transport
+        }
+    }
+
     public void Dispose() => _certs.Dispose();
 
     /// <summary>A JSON-safe string of <paramref name="length"/> characters that is not all one letter (catches reordering).</summary>
