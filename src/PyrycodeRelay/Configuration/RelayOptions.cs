@@ -217,9 +217,11 @@ internal sealed record RelayOptions
     public int TransportBlockBytes { get; init; } = 32768;
 
     /// <summary>
-    /// Kestrel's pipes resume the relay inline on the transport's thread instead of dispatching to the thread pool
-    /// (<c>UnsafePreferInlineScheduling</c>; with inline socket completions, Hosting/InlineIo, a frame is forwarded
-    /// on the thread that received it). The relay process turns it off when <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0</c>.
+    /// Inline I/O: on Linux the relay's epoll transport serves the TCP listeners (Transport/), so a frame is forwarded
+    /// on the event loop that received it; elsewhere, or for endpoints that are not IP, Kestrel's pipes resume the
+    /// relay inline on the socket transport's thread (<c>UnsafePreferInlineScheduling</c>, Hosting/InlineIo). Off:
+    /// Kestrel's socket transport with thread-pool dispatch. The relay process turns it off when
+    /// <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0</c>.
     /// </summary>
     public bool TransportInline { get; init; } = true;
 

@@ -1,12 +1,12 @@
 namespace PyrycodeRelay.Hosting;
 
 /// <summary>
-/// The relay forwards on the socket engine's own threads, as an event loop does (issue 16,
-/// bench/performance-notes.md): a socket's completion runs inline on the thread that polled it
-/// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>, one polling thread per core) and Kestrel's pipes
-/// resume their readers inline (<c>UnsafePreferInlineScheduling</c>, <see cref="Configuration.RelayOptions.TransportInline"/>),
-/// so a frame goes from the receive to the peer's send on one thread, with no thread-pool hand-off. The frame path
-/// never blocks: everything it waits for is awaited.
+/// The relay forwards on the threads that poll the sockets, as an event loop does (issue 16,
+/// bench/performance-notes.md). The relay's connections are served by its epoll transport (Transport/); what
+/// still goes through the runtime's socket engine (the accepts, and every socket when the epoll transport is off
+/// or cannot be used) completes inline on the thread that polled it (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>,
+/// one polling thread per core), with Kestrel's pipes resuming their readers inline (<c>UnsafePreferInlineScheduling</c>,
+/// <see cref="Configuration.RelayOptions.TransportInline"/>). The frame path never blocks: everything it waits for is awaited.
 /// </summary>
 internal static class InlineIo
 {

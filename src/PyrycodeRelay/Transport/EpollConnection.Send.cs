@@ -10,7 +10,7 @@ internal sealed partial class EpollConnection : IValueTaskSource<bool>
     private const int MaxVectors = 64;
 
     private ManualResetValueTaskSourceCore<bool> _writable; // continuations run inline: on the loop, when writable
-    private bool _sendWaiting;
+    private int _sendWaiting; // 1 while the send loop waits for the writable event
     private int _writableEvents;
     private MemoryHandle[]? _pins;
 
@@ -134,13 +134,14 @@ internal sealed partial class EpollConnection : IValueTaskSource<bool>
                 return new ValueTask<bool>(false);
             }
 
-            if (_writableEvents != seen)
+            _writable.Reset();
+            Interlocked.Exchange(ref _sendWaiting, 1); // a full fence: the loop's count below is read after this is seen
+            if (Volatile.Read(ref _writableEvents) != seen)
             {
+                _sendWaiting = 0;
                 return new ValueTask<bool>(true); // the space arrived between the send and now: try again
             }
 
-            _writable.Reset();
-            _sendWaiting = true;
             WritableWaits++;
             return new ValueTask<bool>(this, _writable.Version);
         }
@@ -149,12 +150,20 @@ internal sealed partial class EpollConnection : IValueTaskSource<bool>
     /// <summary>The socket reported buffer space (the loop's thread): resume a waiting send.</summary>
     private void OnWritable()
     {
+        // Almost every event carries EPOLLOUT (edge-triggered events report the whole state), so the common case
+        // takes no lock: the count is published with a full fence before the waiting flag is read, and a sender
+        // sets the flag with a full fence before it reads the count (WaitWritableAsync), so one of them sees the other.
+        Interlocked.Increment(ref _writableEvents);
+        if (Volatile.Read(ref _sendWaiting) == 0)
+        {
+            return;
+        }
+
         bool wake;
         lock (_lock)
         {
-            _writableEvents++;
-            wake = _sendWaiting;
-            _sendWaiting = false;
+            wake = _sendWaiting == 1;
+            _sendWaiting = 0;
         }
 
         if (wake)

@@ -140,8 +140,8 @@ internal sealed partial class EpollConnection : ConnectionContext
                 _receive = ReceiveState.Done;
             }
 
-            wakeSender = _sendWaiting;
-            _sendWaiting = false;
+            wakeSender = _sendWaiting == 1;
+            _sendWaiting = 0;
         }
 
         try
