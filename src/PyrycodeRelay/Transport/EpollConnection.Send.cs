@@ -12,7 +12,8 @@ internal sealed partial class EpollConnection : IValueTaskSource<bool>
     private ManualResetValueTaskSourceCore<bool> _writable; // continuations run inline: on the loop, when writable
     private int _sendWaiting; // 1 while the send loop waits for the writable event
     private int _writableEvents;
-    private MemoryHandle[]? _pins;
+    [ThreadStatic]
+    private static MemoryHandle[]? t_pins; // SendOnce pins, sends and unpins without yielding: one set per thread
 
     /// <summary>Sends that found the kernel's buffer full and waited for the writable event (tests).</summary>
     internal int WritableWaits { get; private set; }
@@ -92,7 +93,7 @@ internal sealed partial class EpollConnection : IValueTaskSource<bool>
             return LinuxSockets.Send(Fd, buffer.FirstSpan);
         }
 
-        var pins = _pins ??= new MemoryHandle[MaxVectors];
+        var pins = t_pins ??= new MemoryHandle[MaxVectors];
         var vectors = stackalloc LinuxSockets.IoVector[MaxVectors];
         var count = 0;
         try

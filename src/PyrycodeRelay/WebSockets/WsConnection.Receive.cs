@@ -17,6 +17,7 @@ internal sealed partial class WsConnection
     private bool _frameFin;
     private bool _discardMessage;     // the current message is being skipped (after our close)
     private long _messageStartedAt;
+    private long _receivedAt;         // when the bytes being parsed arrived (TimeProvider timestamp)
     private int _peerCloseCode;
     private long _carried;            // unconsumed bytes left in the input pipe by the last read
     private bool _failed;             // a protocol violation was seen: input is discarded from then on
@@ -62,6 +63,7 @@ internal sealed partial class WsConnection
             if (buffer.Length > _carried)
             {
                 OnBytesReceived();
+                _receivedAt = _time.GetTimestamp(); // one clock read per arrival, shared by the messages it carries
             }
 
             if (_failed)
@@ -179,7 +181,7 @@ internal sealed partial class WsConnection
                     continue;
                 }
 
-                MessageCompletedAt = _time.GetTimestamp();
+                MessageCompletedAt = _receivedAt;
                 return Step.Message;
             }
 
@@ -241,7 +243,7 @@ internal sealed partial class WsConnection
 
                 _inMessage = true;
                 _discardMessage = _closeSent;
-                _messageStartedAt = _time.GetTimestamp();
+                _messageStartedAt = _receivedAt;
                 ReleaseMessage();
                 break;
             case WsOpcode.Continuation:

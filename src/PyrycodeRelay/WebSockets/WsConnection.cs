@@ -46,7 +46,7 @@ internal sealed partial class WsConnection
     /// <summary>The last received message; valid until the next <see cref="ReceiveAsync"/> call.</summary>
     public ReadOnlyMemory<byte> Message => _messageBuffer is null ? default : _messageBuffer.AsMemory(0, _messageLength);
 
-    /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) when the last message was fully read.</summary>
+    /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) when the bytes that completed the last message arrived.</summary>
     public long MessageCompletedAt { get; private set; }
 
     /// <summary>Whether a close frame has been sent (no data frame can follow).</summary>
