@@ -10,6 +10,7 @@ internal sealed partial class EpollConnection
 
     private ReceiveState _receive = ReceiveState.Idle;
     private bool _readAgain;
+    private volatile bool _peerClosed; // the loop saw EPOLLRDHUP/HUP/ERR: a short read does not mean drained any more
 
     /// <summary>Receives that found the input pipe full and waited for the application to read (tests).</summary>
     internal int ReceivePauses { get; private set; }
@@ -86,12 +87,12 @@ internal sealed partial class EpollConnection
                         return;
                     }
 
-                    if (n == memory.Length)
+                    if (n == memory.Length || _peerClosed)
                     {
-                        continue; // the space is full: there may be more
+                        continue; // the space is full: there may be more; or the end of stream follows the data
                     }
                 }
-                else if (n == 0)
+                else if (n == 0 || _peerClosed)
                 {
                     EndReceive(null); // end of stream
                     return;

@@ -96,6 +96,13 @@ internal sealed partial class EpollConnection : ConnectionContext
             OnWritable();
         }
 
+        if ((events & (LinuxSockets.EPOLLRDHUP | LinuxSockets.EPOLLERR | LinuxSockets.EPOLLHUP)) != 0)
+        {
+            // The peer's FIN (or an error) may have come with the last data in one edge: no later event will report
+            // it, so the receive reads on past a short read until the end of stream (as nginx's pending_eof).
+            _peerClosed = true;
+        }
+
         if ((events & (LinuxSockets.EPOLLIN | LinuxSockets.EPOLLRDHUP | LinuxSockets.EPOLLERR | LinuxSockets.EPOLLHUP)) != 0)
         {
             OnReadable();

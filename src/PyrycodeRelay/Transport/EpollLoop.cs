@@ -103,6 +103,7 @@ internal sealed unsafe class EpollLoop
         var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * LinuxSockets.EventSize));
         var size = LinuxSockets.EventSize;
         var dataOffset = LinuxSockets.EventDataOffset;
+        WebSockets.WriteBatch.UseLoopBatch(); // the relay's writes of one round leave together (WebSockets/WriteBatch)
         while (true)
         {
             var n = LinuxSockets.Wait(_epoll, events, MaxEvents);
@@ -115,9 +116,25 @@ internal sealed unsafe class EpollLoop
                 var connection = slot < slots.Length ? slots[slot] : null;
                 if (connection is not null && connection.Token == token)
                 {
-                    connection.OnEvents(*(uint*)e);
+                    Dispatch(connection, *(uint*)e);
                 }
             }
+
+            WebSockets.WriteBatch.FlushLoopBatch();
+        }
+    }
+
+    private static void Dispatch(EpollConnection connection, uint events)
+    {
+        try
+        {
+            connection.OnEvents(events);
+        }
+        catch (Exception ex)
+        {
+            // The application runs inline here and reports its own failures; whatever still escapes ends this
+            // connection, never the loop that serves the others.
+            connection.Abort(new Microsoft.AspNetCore.Connections.ConnectionAbortedException("unexpected error on the event loop", ex));
         }
     }
 }

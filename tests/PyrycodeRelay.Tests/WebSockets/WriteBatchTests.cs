@@ -179,6 +179,80 @@ public sealed class WriteBatchTests
         Assert.Equal("other thread", await TextAsync(h)); // flushed by its own sender
     }
 
+    [Fact]
+    public async Task On_an_event_loop_two_readers_frames_to_one_connection_leave_in_the_loops_one_flush()
+    {
+        var h = new PipeHarness();
+        var readerA = new WriteBatch();
+        var readerB = new WriteBatch();
+        var outcome = new TaskCompletionSource<(int Own, bool FlushedEarly, bool SendsWritten)>();
+
+        // A thread of its own stands for the event loop: the loop batch is thread-static and must not leak.
+        var loop = new Thread(() =>
+        {
+            WriteBatch.UseLoopBatch();
+            var written = true;
+            foreach (var (reader, text) in new[] { (readerA, "from a"), (readerB, "from b") })
+            {
+                reader.Enter();
+                try
+                {
+                    var send = h.Connection.SendTextAsync(Bytes(text));
+                    written &= send.IsCompletedSuccessfully && send.GetAwaiter().GetResult();
+                }
+                finally
+                {
+                    WriteBatch.Exit();
+                }
+
+                reader.FlushAll(); // each reader before it waits: its own batch holds nothing on a loop
+            }
+
+            var flushedEarly = h.Output.Reader.TryRead(out var early);
+            if (flushedEarly)
+            {
+                h.Output.Reader.AdvanceTo(early.Buffer.Start);
+            }
+
+            var own = readerA.Count + readerB.Count;
+            WriteBatch.FlushLoopBatch(); // the loop, after its round of events
+            outcome.SetResult((own, flushedEarly, written));
+        });
+        loop.Start();
+        var (own, flushedEarly, sendsWritten) = await outcome.Task.WaitAsync(Timeout);
+
+        Assert.True(sendsWritten, "a send inside the loop's batch waited or failed");
+        Assert.Equal(0, own);
+        Assert.False(flushedEarly, "a frame left before the loop's flush");
+        Assert.True(h.Output.Reader.TryRead(out var all), "the loop's flush carried nothing");
+        var length = all.Buffer.Length;
+        h.Output.Reader.AdvanceTo(all.Buffer.Start); // one flush carried both readers' frames
+        Assert.Equal(2 * (2 + "from a".Length), length);
+        Assert.Equal(["from a", "from b"], [await TextAsync(h), await TextAsync(h)]);
+    }
+
+    [Fact]
+    public void Flushing_the_loop_batch_off_a_loop_thread_does_nothing()
+    {
+        var h = new PipeHarness();
+        var batch = new WriteBatch();
+        batch.Enter();
+        try
+        {
+            Assert.True(Written(h.Connection.SendTextAsync(Bytes("kept"))));
+        }
+        finally
+        {
+            WriteBatch.Exit();
+        }
+
+        WriteBatch.FlushLoopBatch(); // this test thread is no event loop
+        Assert.False(h.Output.Reader.TryRead(out _), "a thread without a loop batch flushed a reader's batch");
+        Assert.Equal(1, batch.Count);
+        batch.FlushAll();
+        Assert.True(h.Output.Reader.TryRead(out _));
+    }
+
     private static async Task<string> TextAsync(PipeHarness h)
     {
         var (opcode, payload) = await h.ReadFrameAsync();
