@@ -103,7 +103,6 @@ internal sealed unsafe class EpollLoop
         var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * LinuxSockets.EventSize));
         var size = LinuxSockets.EventSize;
         var dataOffset = LinuxSockets.EventDataOffset;
-        WebSockets.WriteBatch.UseLoopBatch(); // the relay's writes of one round leave together (WebSockets/WriteBatch)
         while (true)
         {
             var n = LinuxSockets.Wait(_epoll, events, MaxEvents);
@@ -119,8 +118,6 @@ internal sealed unsafe class EpollLoop
                     Dispatch(connection, *(uint*)e);
                 }
             }
-
-            WebSockets.WriteBatch.FlushLoopBatch();
         }
     }
 

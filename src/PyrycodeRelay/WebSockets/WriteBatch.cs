@@ -10,20 +10,11 @@ namespace PyrycodeRelay.WebSockets;
 /// cref="Exit"/> on the same thread, no await in between): a sender that runs later, on another thread, never sees
 /// it and flushes as usual. Owned by one reader; not thread-safe.
 /// </para>
-/// <para>
-/// On an event loop of the epoll transport (Transport/EpollLoop) every reader's forwarding enters the loop's own
-/// batch instead (<see cref="UseLoopBatch"/>), which the loop flushes after it has handled all the events one
-/// <c>epoll_wait</c> returned (<see cref="FlushLoopBatch"/>): frames that several readers forwarded to one
-/// connection in that round (many phones to one binary) leave in one send.
-/// </para>
 /// </summary>
 internal sealed class WriteBatch
 {
     [ThreadStatic]
     private static WriteBatch? t_current;
-
-    [ThreadStatic]
-    private static WriteBatch? t_loop;
 
     private WsConnection[] _pending = new WsConnection[4];
     private int _count;
@@ -34,36 +25,8 @@ internal sealed class WriteBatch
     /// <summary>Connections written but not yet flushed.</summary>
     public int Count => _count;
 
-    /// <summary>Makes this batch (on an event loop: the loop's batch) the current one on this thread (until <see cref="Exit"/>).</summary>
-    public void Enter() => t_current = t_loop ?? this;
-
-    /// <summary>Gives the calling thread, an event loop, one batch that every reader on it writes into.</summary>
-    public static void UseLoopBatch() => t_loop = new WriteBatch();
-
-    /// <summary>Flushes the calling loop's batch (after a round of events; a no-op on other threads).</summary>
-    public static void FlushLoopBatch()
-    {
-        if (t_loop is not { _count: > 0 } batch)
-        {
-            return;
-        }
-
-        var count = batch._count;
-        batch._count = 0;
-        for (var i = 0; i < count; i++)
-        {
-            var connection = batch._pending[i];
-            batch._pending[i] = null!;
-            try
-            {
-                connection.FlushDeferred();
-            }
-            catch (Exception)
-            {
-                connection.Abort(); // a flush reports its failures on the connection; anything else ends it, not the loop
-            }
-        }
-    }
+    /// <summary>Makes this batch the current one on this thread (until <see cref="Exit"/>).</summary>
+    public void Enter() => t_current = this;
 
     /// <summary>Leaves the batch (the frames stay pending until <see cref="FlushAll"/>).</summary>
     public static void Exit() => t_current = null;
