@@ -10,7 +10,6 @@ namespace PyrycodeRelay.Transport;
 internal static unsafe partial class LinuxSockets
 {
     public const int EAGAIN = 11;
-    public const int EINTR = 4;
 
     public const uint EPOLLIN = 0x001;
     public const uint EPOLLOUT = 0x004;
@@ -31,24 +30,12 @@ internal static unsafe partial class LinuxSockets
     public static readonly int EventDataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
 
     /// <summary>Receives into <paramref name="buffer"/>; the byte count, 0 at end of stream, or -errno.</summary>
+    /// <remarks>None of these calls blocks, so none is interrupted by a signal (no <c>EINTR</c> to retry).</remarks>
     public static int Receive(int fd, Span<byte> buffer)
     {
         fixed (byte* p = buffer)
         {
-            while (true)
-            {
-                var n = recv(fd, p, buffer.Length, MsgDontWait);
-                if (n >= 0)
-                {
-                    return (int)n;
-                }
-
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno != EINTR)
-                {
-                    return -errno;
-                }
-            }
+            return Result(recv(fd, p, buffer.Length, MsgDontWait));
         }
     }
 
@@ -57,20 +44,7 @@ internal static unsafe partial class LinuxSockets
     {
         fixed (byte* p = buffer)
         {
-            while (true)
-            {
-                var n = send(fd, p, buffer.Length, MsgDontWait | MsgNoSignal);
-                if (n >= 0)
-                {
-                    return (int)n;
-                }
-
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno != EINTR)
-                {
-                    return -errno;
-                }
-            }
+            return Result(send(fd, p, buffer.Length, MsgDontWait | MsgNoSignal));
         }
     }
 
@@ -80,20 +54,7 @@ internal static unsafe partial class LinuxSockets
         MessageHeader header = default;
         header.Iov = vectors;
         header.IovLen = count;
-        while (true)
-        {
-            var n = sendmsg(fd, &header, MsgDontWait | MsgNoSignal);
-            if (n >= 0)
-            {
-                return (int)n;
-            }
-
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno != EINTR)
-            {
-                return -errno;
-            }
-        }
+        return Result(sendmsg(fd, &header, MsgDontWait | MsgNoSignal));
     }
 
     /// <summary>A new epoll set (close-on-exec); throws if the kernel refuses.</summary>
@@ -118,6 +79,8 @@ internal static unsafe partial class LinuxSockets
         var n = epoll_wait(epoll, events, max, -1);
         return n >= 0 ? n : -Marshal.GetLastPInvokeError();
     }
+
+    private static int Result(nint n) => n >= 0 ? (int)n : -Marshal.GetLastPInvokeError();
 
     [StructLayout(LayoutKind.Sequential)]
     internal struct IoVector
