@@ -85,7 +85,7 @@ internal sealed partial class EpollConnection : ConnectionContext
     public void Start()
     {
         _ = SendLoopAsync();
-        OnReadable(); // data may have arrived before the registration
+        OnReadable(); // the registration reports data that came before it too; this costs one recv and relies on nothing
     }
 
     /// <summary>Dispatches a loop's events (the loop's thread).</summary>
