@@ -63,8 +63,7 @@ internal sealed partial class EpollConnection : IValueTaskSource<bool>
 
                 if (!buffer.IsEmpty)
                 {
-                    _output.AdvanceTo(buffer.Start, end);
-                    break;
+                    break; // unsent: completing the pipe (below) answers the application's pending flush with IsCompleted
                 }
 
                 _output.AdvanceTo(end);

@@ -137,6 +137,47 @@ public sealed class EpollTransportTests
     }
 
     [Fact]
+    public async Task Abort_wakes_a_send_that_waits_for_a_peer_that_does_not_read()
+    {
+        await using var rig = await EpollRig.StartAsync(maxWrite: 1 << 20); // the flush waits while the pipe holds 1 MiB
+        var (client, server) = await rig.ConnectAsync();
+        using var _ = client;
+        var payload = EpollRig.Pattern(32 << 20, 5);
+
+        var flush = server.Transport.Output.WriteAsync(payload).AsTask(); // the client never reads
+        await Eventually.Async(() => server.WritableWaits > 0, "the send never waited for the writable event", EpollRig.Timeout);
+        Assert.False(flush.IsCompleted, "32 MiB went out to a client that does not read");
+
+        server.Abort(new ConnectionAbortedException("stalled peer"));
+
+        await server.Processed.WaitAsync(EpollRig.Timeout); // the send loop woke, ended, and the socket closed
+        var result = await flush.WaitAsync(EpollRig.Timeout);
+        Assert.True(result.IsCompleted, "the application's flush did not learn that the output is gone");
+        await server.DisposeAsync().AsTask().WaitAsync(EpollRig.Timeout);
+    }
+
+    [Fact]
+    public async Task Abort_ends_a_receive_paused_on_a_full_input_pipe()
+    {
+        await using var rig = await EpollRig.StartAsync(maxRead: 65536);
+        var (client, server) = await rig.ConnectAsync();
+        using var _ = client;
+
+        var send = client.SendAsync(EpollRig.Pattern(8 << 20, 9));
+        var first = await server.Transport.Input.ReadAsync().AsTask().WaitAsync(EpollRig.Timeout);
+        server.Transport.Input.AdvanceTo(first.Buffer.Start, first.Buffer.End); // examined, not consumed: the pipe fills
+        await Eventually.Async(() => server.ReceivePauses > 0, "the receive never paused on the full input pipe", EpollRig.Timeout);
+
+        server.Abort(new ConnectionAbortedException("paused peer"));
+
+        var error = await Assert.ThrowsAsync<ConnectionAbortedException>(async () => await DrainInputAsync(server));
+        Assert.Equal("paused peer", error.Message);
+        await server.Processed.WaitAsync(EpollRig.Timeout);
+        await server.DisposeAsync().AsTask().WaitAsync(EpollRig.Timeout);
+        await Assert.ThrowsAnyAsync<SocketException>(() => send.WaitAsync(EpollRig.Timeout)); // reset: the server closed with data unread
+    }
+
+    [Fact]
     public async Task Completing_the_output_sends_what_is_queued_then_the_end_of_stream()
     {
         await using var rig = await EpollRig.StartAsync(maxWrite: 4 << 20);
@@ -216,6 +257,20 @@ public sealed class EpollTransportTests
         await using var connection = await accept.WaitAsync(EpollRig.Timeout);
         Assert.IsNotType<EpollConnection>(connection);
         Assert.Equal(0, rig.Factory.Accepted);
+    }
+
+    /// <summary>Reads and consumes the input until it ends (or throws what it ended with).</summary>
+    private static async Task DrainInputAsync(EpollConnection server)
+    {
+        while (true)
+        {
+            var result = await server.Transport.Input.ReadAsync().AsTask().WaitAsync(EpollRig.Timeout);
+            server.Transport.Input.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                return;
+            }
+        }
     }
 
     private static async Task<Exception?> EndOfInputAsync(EpollConnection server)
