@@ -23,6 +23,12 @@ internal sealed unsafe class EpollLoop
     private static readonly Lazy<EpollLoop[]> All = new(Start);
     private static int s_next;
 
+    /// <summary>
+    /// Loops to start (read once, when the first connection registers): one per core. The test process raises it,
+    /// because there dozens of in-process relays share one set of loops where each relay process has its own.
+    /// </summary>
+    internal static int LoopCount { get; set; } = Math.Max(1, Environment.ProcessorCount);
+
     private readonly Lock _lock = new();
     private readonly int _epoll;
     private readonly Stack<int> _freeSlots = new();
@@ -61,7 +67,7 @@ internal sealed unsafe class EpollLoop
 
     private static EpollLoop[] Start()
     {
-        var loops = new EpollLoop[Math.Max(1, Environment.ProcessorCount)];
+        var loops = new EpollLoop[Math.Max(1, LoopCount)];
         for (var i = 0; i < loops.Length; i++)
         {
             loops[i] = new EpollLoop(i);
