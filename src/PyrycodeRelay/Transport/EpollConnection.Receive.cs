@@ -92,14 +92,14 @@ internal sealed partial class EpollConnection
                         continue; // the space is full: there may be more; or the end of stream follows the data
                     }
                 }
+                else if (n != -LinuxSockets.EAGAIN && n != 0)
+                {
+                    EndReceive(new ConnectionResetException($"recv failed: errno {-n}")); // reset, also after a hang-up event
+                    return;
+                }
                 else if (n == 0 || _peerClosed)
                 {
                     EndReceive(null); // end of stream
-                    return;
-                }
-                else if (n != -LinuxSockets.EAGAIN)
-                {
-                    EndReceive(new ConnectionResetException($"recv failed: errno {-n}"));
                     return;
                 }
 
@@ -144,23 +144,20 @@ internal sealed partial class EpollConnection
             return;
         }
 
+        var resume = false;
         lock (_lock)
         {
             if (!(result.IsCompleted || result.IsCanceled || _shutdown))
             {
                 _receive = ReceiveState.Receiving;
                 _readAgain = false;
-                result = default;
-            }
-            else
-            {
-                result = new FlushResult(isCanceled: true, isCompleted: true);
+                resume = true;
             }
         }
 
-        if (result.IsCompleted)
+        if (!resume)
         {
-            EndReceive(null);
+            EndReceive(null); // the application stopped reading, or the connection shut down while paused
             return;
         }
 
